@@ -1,0 +1,33 @@
+import { AuthModule } from '@app/auth';
+import { DomainModule } from '@app/domain';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuthController } from './auth/auth.controller.js';
+import type { AppConfig } from './config/app-config.js';
+import { HealthController } from './health/health.controller.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { MeController } from './me/me.controller.js';
+import { OrganisationsController } from './organisations/organisations.controller.js';
+import { UsersController } from './users/users.controller.js';
+
+@Module({})
+export class AppModule {
+  /** The data source is created, migrated and owned by the caller (main or a test), then shared here. */
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSource.options,
+          dataSourceFactory: async () => dataSource,
+        }),
+        AuthModule.forRoot(config.auth),
+        DomainModule,
+      ],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { AuthService, Ctx, Policy, Public, type RequestContext, type SignedInUser } from '@app/auth';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi.js';
+import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
+import { LoginGuard } from './login.guard.js';
+
+@ApiTags('Authentication')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  @ApiOperation({ summary: 'Sign in with email and password' })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems(400, 401, 413, 429)
+  login(@Req() request: { user: SignedInUser }): Promise<TokenPairDto> {
+    return this.auth.signIn(request.user);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems(400, 401, 413)
+  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Policy('delete', 'Session')
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: this session’s access and refresh tokens stop working at once' })
+  @ApiNoContentResponse()
+  @ApiProblems(401)
+  async logout(@Ctx() ctx: RequestContext): Promise<void> {
+    await this.auth.signOut(ctx);
+  }
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AuthConfig } from '@app/auth';
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  /** undefined: start the embedded PostgreSQL */
+  databaseUrl?: string;
+  embedded: { port: number; dataDir: string };
+  seedDemo: boolean;
+  corsOrigins: string[];
+  trustProxy: boolean | number | string;
+  logLevel: string;
+  auth: AuthConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and validates the environment once, at start. Every problem is reported together, so an
+ * operator fixes the deployment in one go. In production nothing security-relevant has a default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!['true', 'false', '1', '0'].includes(raw)) problems.push(`${name} must be true or false (got "${raw}")`);
+    return raw === 'true' || raw === '1';
+  };
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  if (production && !databaseUrl) problems.push('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
+
+  let jwtSecret = env.JWT_SECRET;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (!jwtSecret) {
+    if (production) problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 random characters)');
+    else jwtSecret = developmentSecret(resolve(cwd, '.data/jwt-secret'));
+  }
+
+  const seedDemo = bool('SEED_DEMO', !production);
+  if (production && seedDemo) problems.push('SEED_DEMO must not be enabled when NODE_ENV=production: demo accounts share a public password');
+
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const trustProxyRaw = env.TRUST_PROXY;
+  const trustProxy =
+    trustProxyRaw === undefined || trustProxyRaw === '' || trustProxyRaw === 'false'
+      ? false
+      : trustProxyRaw === 'true'
+        ? true
+        : /^\d+$/.test(trustProxyRaw)
+          ? Number(trustProxyRaw)
+          : trustProxyRaw;
+
+  const config: AppConfig = {
+    production,
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl,
+    embedded: {
+      port: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),
+      dataDir: resolve(cwd, env.EMBEDDED_PG_DATA_DIR || '.data/postgres'),
+    },
+    seedDemo,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy,
+    logLevel,
+    auth: {
+      jwtSecret: jwtSecret ?? '',
+      jwtIssuer: env.JWT_ISSUER || 'casework',
+      jwtAudience: env.JWT_AUDIENCE || 'casework-api',
+      accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+      sessionTtlSeconds: int('SESSION_TTL_SECONDS', 12 * 3600, 300, 30 * 24 * 3600),
+      maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 3, 1000),
+      maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 10, 100_000),
+      blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Development only: a random secret kept in the git-ignored data folder, so tokens survive a restart. */
+function developmentSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

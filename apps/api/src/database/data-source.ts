@@ -1,0 +1,38 @@
+import { DataSource } from 'typeorm';
+import { migrations } from '../../../../migrations/index.js';
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [],
+    migrations,
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'casework-api' },
+  });
+}
+
+export class MigrationFailed extends Error {}
+
+/** Applies pending migrations; a failure names the migration and stops start-up. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const [{ version }] = await dataSource.query(`SELECT current_setting('server_version_num')::int AS version`);
+  if (version < 150000) throw new MigrationFailed(`PostgreSQL 15 or newer is required (this server is ${version}).`);
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new MigrationFailed(`A database migration failed, so the service will not start: ${message}`);
+  }
+}
+
+/** True when every known migration has been applied (for /health/ready). */
+export async function migrationsApplied(dataSource: DataSource): Promise<boolean> {
+  const rows: Array<{ name: string }> = await dataSource.query(`SELECT name FROM schema_migration`);
+  const applied = new Set(rows.map((r) => r.name));
+  return migrations.every((m) => applied.has(m.name));
+}

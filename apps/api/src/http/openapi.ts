@@ -1,0 +1,54 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'kboNumber', description: 'Path of the field, e.g. `certifications[0].expiresOn`' })
+  field: string;
+  @ApiProperty({ example: 'kbo-checksum', description: 'Stable code of the rule that failed' })
+  code: string;
+  @ApiProperty({ example: 'is not a valid enterprise number: the check digits do not match', description: 'In the language chosen by Accept-Language' })
+  message: string;
+}
+
+/** RFC 9457 problem details, the body of every error response. */
+export class ProblemDetailsDto {
+  @ApiProperty({ example: 'urn:casework:problem:validation-failed' })
+  type: string;
+  @ApiProperty({ example: 'Some fields are not valid. Correct them and send the request again.' })
+  title: string;
+  @ApiProperty({ example: 400 })
+  status: number;
+  @ApiProperty({ example: 'validation-failed', description: 'Stable machine-readable code (the last part of `type`)' })
+  code: string;
+  @ApiProperty({ example: '/organisations' })
+  instance: string;
+  @ApiPropertyOptional({ example: '4f7c2d1e-8d0b-4b8e-9a51-3d3f4b0c9e21', description: 'Also in the X-Request-Id response header' })
+  requestId?: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: malformed JSON, an unknown property, or fields that break a rule (listed in `errors`)',
+  401: 'Not signed in, or the token is expired, revoked or belongs to a deactivated account',
+  403: 'Signed in, but your roles do not allow this',
+  404: 'Does not exist, or is not visible to you (the same answer either way)',
+  409: 'Conflicts with existing data (e.g. a duplicate enterprise number or email)',
+  412: 'If-Match names an older version than the one stored',
+  413: 'The body is larger than 1 MB',
+  429: 'Too many attempts; wait the number of seconds in Retry-After',
+};
+
+/** Documents the listed error statuses as problem+json. 400, 401 and 413 apply to nearly every route. */
+export function ApiProblems(...statuses: number[]) {
+  return applyDecorators(
+    ApiExtraModels(ProblemDetailsDto, FieldErrorDto),
+    ...[...new Set(statuses)].map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+      }),
+    ),
+  );
+}

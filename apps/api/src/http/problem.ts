@@ -1,0 +1,84 @@
+import { DomainError, type FieldProblem } from '@app/domain';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, translate, type Locale } from './i18n/messages.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An error on its way to becoming an RFC 9457 problem document. */
+export interface Problem {
+  status: number;
+  code: string;
+  params?: Record<string, string | number>;
+  fields?: FieldProblem[];
+  headers?: Record<string, string>;
+}
+
+const DOMAIN_STATUS = {
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  invalid: HttpStatus.BAD_REQUEST,
+  'precondition-failed': HttpStatus.PRECONDITION_FAILED,
+} as const;
+
+const STATUS_CODE: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+  503: 'service-unavailable',
+};
+
+/** Maps anything thrown while handling a request to a Problem; unknown errors become a bare 500. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof DomainError) {
+    return { status: DOMAIN_STATUS[error.kind], code: error.code, params: error.params, fields: error.fields };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse() as { code?: string; retryAfterSeconds?: number } | string;
+    const code = typeof response === 'object' && response.code ? response.code : (STATUS_CODE[status] ?? (status >= 500 ? 'internal-error' : 'http-error'));
+    const problem: Problem = { status, code };
+    if (typeof response === 'object' && response.retryAfterSeconds !== undefined) {
+      problem.params = { retryAfterSeconds: response.retryAfterSeconds };
+      problem.headers = { 'Retry-After': String(response.retryAfterSeconds) };
+    }
+    return problem;
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal-error' };
+}
+
+export function negotiateLocale(request: Request): Locale {
+  const best = request.acceptsLanguages?.(...SUPPORTED_LOCALES);
+  return (best || DEFAULT_LOCALE) as Locale;
+}
+
+/** Writes the problem document. Nothing from the exception itself (messages, stacks, SQL) reaches the body. */
+export function sendProblem(request: Request & { id?: unknown }, response: Response, problem: Problem): void {
+  const locale = negotiateLocale(request);
+  const body = {
+    type: `urn:casework:problem:${problem.code}`,
+    title: translate(locale, problem.code, problem.params) ?? translate(locale, 'http-error'),
+    status: problem.status,
+    code: problem.code,
+    instance: request.originalUrl?.split('?')[0] ?? request.url,
+    requestId: request.id === undefined ? undefined : String(request.id),
+    ...(problem.fields && problem.fields.length > 0
+      ? {
+          errors: problem.fields.map((f) => ({
+            field: f.field,
+            code: f.code,
+            message: translate(locale, `field.${f.code}`, f.params) ?? translate(locale, 'field.invalid'),
+          })),
+        }
+      : {}),
+  };
+  for (const [name, value] of Object.entries(problem.headers ?? {})) response.setHeader(name, value);
+  response.status(problem.status).setHeader('Content-Language', locale);
+  response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}

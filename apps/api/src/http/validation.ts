@@ -1,0 +1,55 @@
+import { InvalidInput, checkKbo, type FieldProblem } from '@app/domain';
+import { ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, type ValidationError } from 'class-validator';
+
+/**
+ * Validates and transforms every DTO. Unknown properties are refused by name (whitelist +
+ * forbidNonWhitelisted); each failure becomes a field problem with a path like `certifications[0].kind`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new InvalidInput(flattenValidationErrors(errors)),
+  });
+}
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const path = !error.property ? parent || '(body)' : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.keys(error.constraints ?? {}).map((key) => fieldProblem(error, path, key));
+    return [...own, ...flattenValidationErrors(error.children ?? [], path)];
+  });
+}
+
+function fieldProblem(error: ValidationError, field: string, key: string): FieldProblem {
+  if (key === 'isKboNumber') {
+    return { field, code: typeof error.value === 'string' && checkKbo(error.value) === 'checksum' ? 'kbo-checksum' : 'kbo-format' };
+  }
+  if (key === 'unknownValue') return { field: '(body)', code: 'isObject' };
+  const args = constraintArgs(error, key);
+  switch (key) {
+    case 'minLength':
+    case 'arrayMinSize':
+      return { field, code: key, params: { min: Number(args[0]) } };
+    case 'maxLength':
+    case 'arrayMaxSize':
+      return { field, code: key, params: { max: Number(args[0]) } };
+    case 'isIn':
+      return { field, code: key, params: { allowed: (args[0] as unknown[]).join(', ') } };
+    default:
+      return { field, code: key };
+  }
+}
+
+/** The arguments a constraint was declared with (e.g. 12 for `@MinLength(12)`), read from class-validator's metadata. */
+function constraintArgs(error: ValidationError, key: string): unknown[] {
+  if (!error.target) return [];
+  const metadata = getMetadataStorage()
+    .getTargetValidationMetadatas(error.target.constructor, '', true, false)
+    .find((m) => m.propertyName === error.property && (m.name === key || m.type === key));
+  return metadata?.constraints ?? [];
+}

@@ -1,0 +1,96 @@
+import { Ctx, Policy, type RequestContext } from '@app/auth';
+import { OrganisationService, UserService, type Organisation, type OrganisationDirectoryEntry, type User } from '@app/domain';
+import { Body, Controller, Get, Headers, Patch, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { etagFor, versionFromIfMatch } from '../http/etag.js';
+import { ApiProblems } from '../http/openapi.js';
+import { UuidParam } from '../http/params.js';
+import { CreateUserDto, UserDto } from '../users/dto/user.dto.js';
+import { CreateOrganisationDto, OrganisationDirectoryEntryDto, OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
+
+const ORGANISATION_OR_ENTRY = { oneOf: [{ $ref: getSchemaPath(OrganisationDto) }, { $ref: getSchemaPath(OrganisationDirectoryEntryDto) }] };
+
+@ApiTags('Organisations')
+@ApiExtraModels(OrganisationDto, OrganisationDirectoryEntryDto)
+@Controller('organisations')
+export class OrganisationsController {
+  constructor(
+    private readonly organisations: OrganisationService,
+    private readonly users: UserService,
+  ) {}
+
+  @Get()
+  @Policy('read', 'Organisation')
+  @ApiOperation({ summary: 'Partner directory: active organisations (id, name, kind); platform admins see all, in full' })
+  @ApiOkResponse({ schema: { type: 'array', items: ORGANISATION_OR_ENTRY } })
+  @ApiProblems(401)
+  list(@Ctx() ctx: RequestContext): Promise<Array<Organisation | OrganisationDirectoryEntry>> {
+    return this.organisations.list(ctx);
+  }
+
+  @Post()
+  @Policy('create', 'Organisation')
+  @ApiOperation({ summary: 'Register a partner organisation (platform admins)' })
+  @ApiCreatedResponse({ type: OrganisationDto })
+  @ApiProblems(400, 401, 403, 409, 413)
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateOrganisationDto, @Res({ passthrough: true }) response: Response): Promise<Organisation> {
+    const created = await this.organisations.create(ctx, body);
+    response.setHeader('Location', `/organisations/${created.id}`).setHeader('ETag', etagFor(created.version));
+    return created;
+  }
+
+  @Get(':id')
+  @Policy('read', 'Organisation')
+  @ApiOperation({ summary: 'One organisation: in full for its own staff and platform admins, directory fields for others' })
+  @ApiOkResponse({ schema: ORGANISATION_OR_ENTRY })
+  @ApiProblems(400, 401, 404)
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response) {
+    const org = await this.organisations.get(ctx, id);
+    if ('version' in org) response.setHeader('ETag', etagFor(org.version));
+    return org;
+  }
+
+  @Patch(':id')
+  @Policy('update', 'Organisation')
+  @ApiOperation({ summary: 'Change or deactivate an organisation (platform admins)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
+  @ApiOkResponse({ type: OrganisationDto })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 413)
+  async update(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @Body() body: UpdateOrganisationDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Organisation> {
+    const updated = await this.organisations.update(ctx, id, body, versionFromIfMatch(ifMatch));
+    response.setHeader('ETag', etagFor(updated.version));
+    return updated;
+  }
+
+  @Get(':id/users')
+  @Policy('read', 'User')
+  @ApiOperation({ summary: 'Staff of an organisation (its org admins, team leads and privacy officers; platform admins)' })
+  @ApiOkResponse({ type: [UserDto] })
+  @ApiProblems(400, 401, 403, 404)
+  listUsers(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<User[]> {
+    return this.users.listByOrganisation(ctx, id);
+  }
+
+  @Post(':id/users')
+  @Policy('create', 'User')
+  @ApiOperation({ summary: 'Add a staff account (org admins for their own organisation; platform admins)' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  async createUser(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @Body() body: CreateUserDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<User> {
+    const created = await this.users.create(ctx, id, body);
+    response.setHeader('Location', `/users/${created.id}`).setHeader('ETag', etagFor(created.version));
+    return created;
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
+import type { RequestContext } from '../context/request-context.js';
+import { defineAbilityFor } from '../policies/ability.js';
+import { IdentityRepository } from './identity.repository.js';
+import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
+
+/**
+ * Verifies the bearer token (HS256 only, so `alg: none` and foreign keys fail; issuer, audience and
+ * expiry enforced) and turns it into a RequestContext from fresh database state.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    private readonly identities: IdentityRepository,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: [JWT_ALGORITHM],
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(request: Request & { id?: unknown }, claims: AccessTokenClaims): Promise<RequestContext> {
+    const valid =
+      typeof claims.sub === 'string' && typeof claims.sid === 'string' && Number.isInteger(claims.ver) && isUuid(claims.sub) && isUuid(claims.sid);
+    const identity = valid ? await this.identities.loadActiveIdentity(claims.sub, claims.sid, claims.ver) : undefined;
+    if (!identity) throw new UnauthorizedException({ code: 'invalid-token' });
+    return {
+      ...identity,
+      requestId: String(request.id ?? ''),
+      sessionId: claims.sid,
+      ability: defineAbilityFor(identity),
+      clientAddress: request.ip,
+      userAgent: request.get('user-agent'),
+    };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: string) => UUID.test(value);

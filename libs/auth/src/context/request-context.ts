@@ -1,0 +1,22 @@
+import type { OrganisationKind, Role } from '../identity.js';
+import type { AppAbility } from '../policies/ability.js';
+
+/**
+ * Who is calling, on behalf of which organisation, and what they may do. Built once per request by the
+ * authentication guard from fresh database state (never from token claims) and passed as the first
+ * argument of every domain service call.
+ */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly organisationId: string;
+  readonly organisationKind: OrganisationKind;
+  readonly roles: readonly Role[];
+  readonly ability: AppAbility;
+  readonly clientAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** The parts of an identity that abilities are computed from. */
+export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles'>;

@@ -1,0 +1,36 @@
+import { ForbiddenException, HttpException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { RequestContext } from '../context/request-context.js';
+import { IS_PUBLIC, POLICY, type RoutePolicy } from './decorators.js';
+
+/**
+ * The global guard: deny by default. A route is reachable only when it is marked @Public() or the
+ * caller is authenticated and its declared @Policy() allows them. A route with neither is refused
+ * (and the route-inventory test fails before it ships).
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(execution: ExecutionContext): Promise<boolean> {
+    const targets = [execution.getHandler(), execution.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    await super.canActivate(execution);
+    const ctx = execution.switchToHttp().getRequest<{ user: RequestContext }>().user;
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, targets);
+    if (!policy || !ctx.ability.can(policy.action, policy.subject)) {
+      throw new ForbiddenException({ code: 'forbidden' });
+    }
+    return true;
+  }
+
+  override handleRequest<T>(error: unknown, user: T): T {
+    if (error instanceof HttpException) throw error;
+    if (error || !user) throw new UnauthorizedException({ code: 'invalid-token' });
+    return user;
+  }
+}
