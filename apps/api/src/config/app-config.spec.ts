@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config.js';
+
+const SECRET = 's'.repeat(40);
+
+describe('configuration', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'casework-config-'));
+
+  it('in development uses the embedded database, seeds demo data and keeps a generated secret', () => {
+    const config = loadConfig({}, cwd);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.seedDemo).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(cwd, '.data/jwt-secret'), 'utf8').trim()).toBe(config.auth.jwtSecret);
+    expect(loadConfig({}, cwd).auth.jwtSecret).toBe(config.auth.jwtSecret);
+  });
+
+  it('in production refuses to start without DATABASE_URL and JWT_SECRET, listing both', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' }, cwd)).toThrow(ConfigError);
+    try {
+      loadConfig({ NODE_ENV: 'production' }, cwd);
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/DATABASE_URL is required/);
+      expect(problems).toMatch(/JWT_SECRET is required/);
+    }
+  });
+
+  it('in production refuses the demo seed', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, SEED_DEMO: 'true' }, cwd)).toThrow(
+      /SEED_DEMO must not be enabled/,
+    );
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET }, cwd);
+    expect(config.seedDemo).toBe(false);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('rejects malformed values with the variable name', () => {
+    const both = () => loadConfig({ PORT: 'eighty', JWT_SECRET: 'short' }, cwd);
+    expect(both).toThrow(/PORT must be a whole number between 0 and 65535 \(got "eighty"\)/);
+    expect(both).toThrow(/JWT_SECRET must be at least 32 characters/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, cwd)).toThrow(/DATABASE_URL must be a postgres/);
+  });
+
+  it('turns CORS on only for a configured allow-list', () => {
+    expect(loadConfig({}, cwd).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }, cwd).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});

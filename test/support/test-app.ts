@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { AuthConfig } from '@app/auth';
+import { DEMO_PASSWORD } from '@app/domain';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../apps/api/src/app.factory.js';
+import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
+import { createDataSource } from '../../apps/api/src/database/data-source.js';
+import { createLogger } from '../../apps/api/src/http/logging.js';
+import { withDatabase } from '../setup/database-url.mjs';
+
+export { DEMO_PASSWORD };
+
+/**
+ * A private copy of the migrated, seeded template database, for one test file: tests in different
+ * files never see each other's data.
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.CASEWORK_TEST_ADMIN_URL;
+  const template = process.env.CASEWORK_TEST_TEMPLATE;
+  if (!adminUrl || !template) throw new Error('The database test setup did not run (test/setup/global-setup.mjs)');
+  const name = `casework_test_${process.env.CASEWORK_TEST_RUN}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  return {
+    url: withDatabase(adminUrl, name),
+    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<typeof request>;
+  dataSource: DataSource;
+  config: AppConfig;
+  /** Signs in and returns the access token (and the whole token pair). */
+  signIn(email: string, password?: string): Promise<{ accessToken: string; refreshToken: string }>;
+  /** Id of a seeded organisation or user, looked up by name or email. */
+  organisationId(name: string): Promise<string>;
+  userId(email: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'test-secret-'.padEnd(48, 'x'), LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  config.auth = { ...config.auth, ...auth };
+  const dataSource = createDataSource(database.url, 4);
+  await dataSource.initialize();
+  const app = await createApp(config, dataSource, createLogger('silent'));
+  await app.init();
+  const http = request(app.getHttpServer());
+  const one = async (sql: string, param: string) => {
+    const rows = await dataSource.query(sql, [param]);
+    if (rows.length !== 1) throw new Error(`test fixture not found: ${param}`);
+    return rows[0].id as string;
+  };
+  return {
+    app,
+    http,
+    dataSource,
+    config,
+    async signIn(email, password = DEMO_PASSWORD) {
+      const response = await http.post('/auth/login').send({ email, password });
+      if (response.status !== 200) throw new Error(`sign-in of ${email} failed with ${response.status}: ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    organisationId: (name) => one(`SELECT id FROM organisation WHERE name = $1`, name),
+    userId: (email) => one(`SELECT id FROM app_user WHERE email = $1`, email),
+    async close() {
+      await app.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
