@@ -1,3 +1,4 @@
+import { formatKbo, kboFromBase } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('organisations and users across tenants', () => {
@@ -171,7 +172,7 @@ describe('organisations and users across tenants', () => {
       const created = await as(platformAdmin).post('/organisations', {
         name: 'VDAB Mechelen',
         kind: 'VDAB',
-        kboNumber: 'BE 0999.100.010'.replace('0999.100.010', '0999.100.0' + String(97 - (9991000 % 97)).padStart(2, '0')),
+        kboNumber: `BE ${formatKbo(kboFromBase('09991000'))}`, // the printed form with a BE prefix is accepted
         parentId: vdab,
       });
       expect(created.status).toBe(201);
