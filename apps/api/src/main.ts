@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { seedDemoPartnership, demoUsers, DEMO_PASSWORD } from '@app/domain';
-import type { DataSource } from 'typeorm';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp, DOCS_PATH, OPENAPI_PATH } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { createDataSource, MigrationFailed, runMigrations } from './database/data-source.js';
-import { startEmbeddedPostgres, type RunningDatabase } from './database/embedded-postgres.js';
+import { openMigratedDatabase, type MigratedDatabase } from './database/open-database.js';
 import { createLogger } from './http/logging.js';
 
 async function main(): Promise<void> {
@@ -19,41 +18,34 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  let embedded: RunningDatabase | undefined;
-  let dataSource: DataSource | undefined;
+  let database: MigratedDatabase | undefined;
+  let app: NestExpressApplication | undefined;
   let closing: Promise<void> | undefined;
 
+  // Close the API first (drain requests), then the pool and the embedded PostgreSQL.
   const shutdown = (exitCode: number) => {
     closing ??= (async () => {
       await app?.close().catch(() => undefined);
-      if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
-      await embedded?.stop().catch(() => undefined);
+      await database?.close();
       process.exit(exitCode);
     })();
     return closing;
   };
-  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
-    if (!config.databaseUrl) {
-      embedded = await startEmbeddedPostgres(config.embedded);
-      logger.info({ dataDir: config.embedded.dataDir, port: config.embedded.port }, 'embedded PostgreSQL 18 started');
-    }
-    dataSource = createDataSource(config.databaseUrl ?? embedded!.url);
-    await dataSource.initialize();
-    const applied = await runMigrations(dataSource);
-    logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
+    database = await openMigratedDatabase(config);
+    if (database.embedded) logger.info({ dataDir: config.embedded.dataDir, port: config.embedded.port }, 'embedded PostgreSQL 18 started');
+    logger.info({ applied: database.applied }, database.applied.length ? 'migrations applied' : 'database schema is up to date');
     if (config.seedDemo) {
-      const outcome = await seedDemoPartnership(dataSource, { production: config.production });
+      const outcome = await seedDemoPartnership(database.dataSource, { production: config.production });
       logger.info({ outcome }, 'demo partnership seed');
     }
-    app = await createApp(config, dataSource, logger);
+    app = await createApp(config, database.dataSource, logger);
     await app.listen(config.port, config.host);
   } catch (error) {
-    const message = error instanceof MigrationFailed || error instanceof Error ? error.message : String(error);
-    console.error(`\nCasework could not start: ${message}\n`);
+    console.error(`\nCasework could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     await shutdown(1);
     return;
   }

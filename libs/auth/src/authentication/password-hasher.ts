@@ -10,7 +10,7 @@ const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parall
 @Injectable()
 export class PasswordHasher {
   /** A hash verified when the account does not exist, so timing does not reveal which emails are registered. */
-  private readonly decoy = argon2.hash('decoy-password-never-valid', OPTIONS);
+  private decoy?: Promise<string>;
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, OPTIONS);
@@ -18,6 +18,7 @@ export class PasswordHasher {
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     if (!hash) {
+      this.decoy ??= argon2.hash('decoy-password-never-valid', OPTIONS);
       await argon2.verify(await this.decoy, password);
       return false;
     }

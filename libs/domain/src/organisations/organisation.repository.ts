@@ -22,7 +22,7 @@ export class OrganisationRepository {
     return rows[0] && toOrganisation(rows[0]);
   }
 
-  /** Whether `ancestorId` is `id` itself or one of its parents (to refuse cycles in the hierarchy). */
+  /** Whether `id` is `candidateParentId` itself or one of its ancestors (to refuse cycles in the hierarchy). */
   async isSelfOrAncestor(tx: Tx, id: string, candidateParentId: string): Promise<boolean> {
     const rows = await tx.query(
       `WITH RECURSIVE chain(id, parent_id) AS (
