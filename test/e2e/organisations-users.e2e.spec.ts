@@ -1,6 +1,9 @@
 import { formatKbo, kboFromBase } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+/** A valid new-user body; each test varies only what it is about. */
+const newUser = (email: string, roles: string[], displayName = 'Test User') => ({ email, displayName, password: 'long-enough-password', roles });
+
 describe('organisations and users across tenants', () => {
   let t: TestApp;
   let ranstAdmin: string;
@@ -48,12 +51,7 @@ describe('organisations and users across tenants', () => {
 
       const patch = await as(ranstAdmin).patch(`/users/${schelleUser}`, { displayName: 'Taken over' });
       expect(patch.status).toBe(404);
-      const create = await as(ranstAdmin).post(`/organisations/${schelleId}/users`, {
-        email: 'intruder@ocmw-schelle.demo',
-        displayName: 'Intruder',
-        password: 'long-enough-password',
-        roles: ['SOCIAL_WORKER'],
-      });
+      const create = await as(ranstAdmin).post(`/organisations/${schelleId}/users`, newUser('intruder@ocmw-schelle.demo', ['SOCIAL_WORKER'], 'Intruder'));
       expect(create.status).toBe(404);
     });
 
@@ -62,12 +60,7 @@ describe('organisations and users across tenants', () => {
       const response = await as(ranstAdmin).patch(`/users/${worker}`, { roles: ['SOCIAL_WORKER', 'PLATFORM_ADMIN'] });
       expect(response.status).toBe(403);
       expect(response.body.code).toBe('role-grant-forbidden');
-      const create = await as(ranstAdmin).post(`/organisations/${ranstId}/users`, {
-        email: 'would-be-admin@ocmw-ranst.demo',
-        displayName: 'Would-be admin',
-        password: 'long-enough-password',
-        roles: ['PLATFORM_ADMIN'],
-      });
+      const create = await as(ranstAdmin).post(`/organisations/${ranstId}/users`, newUser('would-be-admin@ocmw-ranst.demo', ['PLATFORM_ADMIN'], 'Would-be admin'));
       expect(create.status).toBe(403);
       const after = await as(ranstAdmin).get(`/users/${worker}`);
       expect(after.body.roles).toEqual(['SOCIAL_WORKER']);
@@ -95,12 +88,7 @@ describe('organisations and users across tenants', () => {
     });
 
     it('refuses a duplicate email with 409 naming the field', async () => {
-      const response = await as(ranstAdmin).post(`/organisations/${ranstId}/users`, {
-        email: 'Social.Worker@ocmw-schelle.demo',
-        displayName: 'Duplicate',
-        password: 'long-enough-password',
-        roles: ['SOCIAL_WORKER'],
-      });
+      const response = await as(ranstAdmin).post(`/organisations/${ranstId}/users`, newUser('Social.Worker@ocmw-schelle.demo', ['SOCIAL_WORKER'], 'Duplicate'));
       expect(response.status).toBe(409);
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'email', code: 'email-taken' })]);
     });
@@ -207,12 +195,7 @@ describe('organisations and users across tenants', () => {
     });
 
     it('keeps PLATFORM_ADMIN inside the PLATFORM organisation, even for platform admins', async () => {
-      const response = await as(platformAdmin).post(`/organisations/${ranstId}/users`, {
-        email: 'misplaced@ocmw-ranst.demo',
-        displayName: 'Misplaced',
-        password: 'long-enough-password',
-        roles: ['PLATFORM_ADMIN'],
-      });
+      const response = await as(platformAdmin).post(`/organisations/${ranstId}/users`, newUser('misplaced@ocmw-ranst.demo', ['PLATFORM_ADMIN'], 'Misplaced'));
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'roles', code: 'platform-admin-only-in-platform' })]);
     });
