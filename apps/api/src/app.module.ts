@@ -5,11 +5,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuthController } from './auth/auth.controller.js';
+import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
+import { SharingController } from './sharing/sharing.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -26,7 +28,7 @@ export class AppModule {
         AuthModule.forRoot(config.auth),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -8,6 +8,7 @@ export * from './context/ctx.decorator.js';
 export * from './context/request-context.js';
 export * from './database/request-transaction.js';
 export * from './identity.js';
+export * from './sharing.js';
 export * from './policies/ability.js';
 export * from './policies/access.guard.js';
 export * from './policies/accessible-where.js';

@@ -1,11 +1,26 @@
 import { Module } from '@nestjs/common';
+import { ClientRepository } from './clients/client.repository.js';
+import { ClientService } from './clients/client.service.js';
 import { OrganisationRepository } from './organisations/organisation.repository.js';
 import { OrganisationService } from './organisations/organisation.service.js';
+import { AgreementService } from './sharing/agreement.service.js';
+import { ConsentService } from './sharing/consent.service.js';
+import { InvolvementService } from './sharing/involvement.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
 
 @Module({
-  providers: [OrganisationRepository, OrganisationService, UserRepository, UserService],
-  exports: [OrganisationService, UserService],
+  providers: [
+    OrganisationRepository,
+    OrganisationService,
+    UserRepository,
+    UserService,
+    ClientRepository,
+    ClientService,
+    InvolvementService,
+    ConsentService,
+    AgreementService,
+  ],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService],
 })
 export class DomainModule {}

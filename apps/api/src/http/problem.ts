@@ -41,9 +41,10 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const response = error.getResponse() as { code?: string; retryAfterSeconds?: number } | string;
+    const response = error.getResponse() as { code?: string; retryAfterSeconds?: number; fields?: FieldProblem[] } | string;
     const code = typeof response === 'object' && response.code ? response.code : (STATUS_CODE[status] ?? (status >= 500 ? 'internal-error' : 'http-error'));
     const problem: Problem = { status, code };
+    if (typeof response === 'object' && Array.isArray(response.fields)) problem.fields = response.fields;
     if (typeof response === 'object' && response.retryAfterSeconds !== undefined) {
       problem.params = { retryAfterSeconds: response.retryAfterSeconds };
       problem.headers = { 'Retry-After': String(response.retryAfterSeconds) };

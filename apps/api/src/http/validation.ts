@@ -1,4 +1,4 @@
-import { InvalidInput, checkKbo, type FieldProblem } from '@app/domain';
+import { InvalidInput, checkInsz, checkKbo, type FieldProblem } from '@app/domain';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
 
@@ -41,12 +41,17 @@ function fieldProblem(error: ValidationError, field: string, key: string): Field
   if (key === 'isKboNumber') {
     return { field, code: typeof error.value === 'string' && checkKbo(error.value) === 'checksum' ? 'kbo-checksum' : 'kbo-format' };
   }
+  if (key === 'isInsz') {
+    return { field, code: typeof error.value === 'string' && checkInsz(error.value) === 'checksum' ? 'insz-checksum' : 'insz-format' };
+  }
   if (key === 'unknownValue') return { field: '(body)', code: 'isObject' };
   const args = constraintArgs(error, key);
   switch (key) {
+    case 'min':
     case 'minLength':
     case 'arrayMinSize':
       return { field, code: key, params: { min: Number(args[0]) } };
+    case 'max':
     case 'maxLength':
     case 'arrayMaxSize':
       return { field, code: key, params: { max: Number(args[0]) } };

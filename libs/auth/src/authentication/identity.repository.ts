@@ -36,7 +36,9 @@ export class IdentityRepository {
   async loadActiveIdentity(userId: string, sessionId: string, tokenVersion: number): Promise<Identity | undefined> {
     const rows = await this.dataSource.query(
       `SELECT u.id, u.organisation_id, o.kind,
-              ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles
+              ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
+              coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'obtainedOn', c.obtained_on, 'expiresOn', c.expires_on) ORDER BY c.kind)
+                          FROM user_certification c WHERE c.user_id = u.id), '[]') AS certifications
          FROM app_user u
          JOIN organisation o ON o.id = u.organisation_id AND o.active
          JOIN auth_session s ON s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -44,7 +46,9 @@ export class IdentityRepository {
       [userId, sessionId, tokenVersion],
     );
     const row = rows[0];
-    return row && { userId: row.id, organisationId: row.organisation_id, organisationKind: row.kind, roles: row.roles };
+    return (
+      row && { userId: row.id, organisationId: row.organisation_id, organisationKind: row.kind, roles: row.roles, certifications: row.certifications }
+    );
   }
 
   async createSession(tx: Tx, userId: string, ttlSeconds: number, refreshTokenHash: Buffer): Promise<string> {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import type { RequestContext } from '../context/request-context.js';
 import { defineAbilityFor } from '../policies/ability.js';
+import { PURPOSES, PURPOSE_HEADER, belgianToday, type Purpose } from '../sharing.js';
 import { IdentityRepository } from './identity.repository.js';
 import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
 
@@ -34,15 +35,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof claims.sub === 'string' && typeof claims.sid === 'string' && Number.isInteger(claims.ver) && isUuid(claims.sub) && isUuid(claims.sid);
     const identity = valid ? await this.identities.loadActiveIdentity(claims.sub, claims.sid, claims.ver) : undefined;
     if (!identity) throw new UnauthorizedException({ code: 'invalid-token' });
+    const purpose = purposeFrom(request.get(PURPOSE_HEADER));
+    const full = { ...identity, purpose, today: belgianToday() };
     return {
-      ...identity,
+      ...full,
       requestId: String(request.id ?? ''),
       sessionId: claims.sid,
-      ability: defineAbilityFor(identity),
+      ability: defineAbilityFor(full),
       clientAddress: request.ip,
       userAgent: request.get('user-agent'),
     };
   }
+}
+
+function purposeFrom(header: string | undefined): Purpose | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const value = header.trim().toUpperCase();
+  if ((PURPOSES as readonly string[]).includes(value)) return value as Purpose;
+  throw new BadRequestException({ code: 'invalid-purpose', fields: [{ field: PURPOSE_HEADER, code: 'isIn', params: { allowed: PURPOSES.join(', ') } }] });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

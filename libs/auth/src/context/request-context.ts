@@ -1,5 +1,13 @@
-import type { OrganisationKind, Role } from '../identity.js';
+import type { CertificationKind, OrganisationKind, Role } from '../identity.js';
 import type { AppAbility } from '../policies/ability.js';
+import type { Purpose } from '../sharing.js';
+
+export interface CertificationFact {
+  kind: CertificationKind;
+  /** `YYYY-MM-DD` */
+  obtainedOn: string;
+  expiresOn: string;
+}
 
 /**
  * Who is calling, on behalf of which organisation, and what they may do. Built once per request by the
@@ -13,10 +21,15 @@ export interface RequestContext {
   readonly organisationId: string;
   readonly organisationKind: OrganisationKind;
   readonly roles: readonly Role[];
+  readonly certifications?: readonly CertificationFact[];
+  /** Why partner data is read in this request (the `X-Purpose` header); own files need none. */
+  readonly purpose?: Purpose;
+  /** The Belgian calendar day the request's rules are evaluated on (`YYYY-MM-DD`). */
+  readonly today?: string;
   readonly ability: AppAbility;
   readonly clientAddress?: string;
   readonly userAgent?: string;
 }
 
 /** The parts of an identity that abilities are computed from. */
-export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles'>;
+export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles' | 'certifications' | 'purpose' | 'today'>;

@@ -22,7 +22,7 @@ function rowsOnly(manager: EntityManager): Tx {
 
 /**
  * Runs request work in one transaction as the restricted application role, with the caller's
- * identity in transaction-local settings (`app.user_id`, `app.organisation_id`) for row-level
+ * identity in transaction-local settings (`app.user_id`, `app.organisation_id`, `app.purpose`) for row-level
  * security policies. `set_config(..., true)` dies with the transaction, so a pooled connection never
  * carries one caller's tenant into the next request.
  */
@@ -35,8 +35,8 @@ export class RequestTransaction {
       await manager.query(`SET LOCAL ROLE ${APP_DB_ROLE}`);
       await manager.query(
         `SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true),
-                set_config('app.request_id', $3, true)`,
-        [ctx.userId, ctx.organisationId, ctx.requestId],
+                set_config('app.request_id', $3, true), set_config('app.purpose', $4, true)`,
+        [ctx.userId, ctx.organisationId, ctx.requestId, ctx.purpose ?? ''],
       );
       return work(rowsOnly(manager));
     });

@@ -1,6 +1,7 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import type { Identity } from '../context/request-context.js';
 import type { OrganisationKind, Role } from '../identity.js';
+import { CASEWORK_ROLES, DATA_CATEGORIES, certificationsAllowing, type DataCategory, type Purpose } from '../sharing.js';
 
 export const ACTIONS = ['manage', 'read', 'create', 'update', 'grant', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -21,25 +22,92 @@ export interface RoleGrantSubject {
   organisationKind: OrganisationKind;
 }
 
-export type SubjectName = 'Organisation' | 'User' | 'RoleGrant' | 'Me' | 'Session' | 'all';
+/**
+ * One category of one organisation's file on a person, with the facts the sharing rule looks at.
+ * Dates are `YYYY-MM-DD`; an open end is OPEN_END. The loader gathers the facts for this owner and
+ * person (flows out of the owner, consents the owner recorded for the person, the caller's
+ * involvements with the person); the rules below decide.
+ */
+export interface ClientSectionSubject {
+  organisationId: string;
+  personId: string;
+  category: DataCategory;
+  involvements: Array<{ organisationId: string; purpose: Purpose; validFrom: string; validUntil: string; ended: boolean }>;
+  agreementFlows: Array<{
+    toOrganisationId: string;
+    categories: DataCategory[];
+    purposes: Purpose[];
+    activated: boolean;
+    terminated: boolean;
+    validFrom: string;
+    validUntil: string;
+  }>;
+  consents: Array<{
+    recipientOrganisationIds: string[];
+    purposes: Purpose[];
+    categories: DataCategory[];
+    legalBasis: string;
+    validFrom: string;
+    validUntil: string;
+    revoked: boolean;
+  }>;
+}
+/** A client file as a whole (registering, changing): the owning organisation. */
+export interface ClientFileSubject {
+  organisationId: string;
+}
+export interface InvolvementSubject {
+  organisationId: string;
+  recordedByOrganisationId: string;
+}
+export interface ConsentSubject {
+  organisationId: string;
+}
+export interface AgreementSubject {
+  partyOrganisationIds: string[];
+}
+
+export type SubjectName =
+  | 'Organisation'
+  | 'User'
+  | 'RoleGrant'
+  | 'Me'
+  | 'Session'
+  | 'ClientFile'
+  | 'ClientSection'
+  | 'Involvement'
+  | 'Consent'
+  | 'Agreement'
+  | 'all';
 type Subjects =
   | SubjectName
   | (OrganisationSubject & { __caslSubjectType__: 'Organisation' })
   | (UserSubject & { __caslSubjectType__: 'User' })
-  | (RoleGrantSubject & { __caslSubjectType__: 'RoleGrant' });
+  | (RoleGrantSubject & { __caslSubjectType__: 'RoleGrant' })
+  | (ClientFileSubject & { __caslSubjectType__: 'ClientFile' })
+  | (ClientSectionSubject & { __caslSubjectType__: 'ClientSection' })
+  | (InvolvementSubject & { __caslSubjectType__: 'Involvement' })
+  | (ConsentSubject & { __caslSubjectType__: 'Consent' })
+  | (AgreementSubject & { __caslSubjectType__: 'Agreement' });
 
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Roles that may see the user directory of their own organisation (not change it). */
 const OWN_ORG_USER_READERS: readonly Role[] = ['ORG_ADMIN', 'TEAM_LEAD', 'PRIVACY_OFFICER'];
 
+/** Fields of an agreement everyone in a party organisation may see: that it exists, and its state. */
+export const AGREEMENT_EXISTENCE_FIELDS = ['id', 'partyOrganisationIds', 'status'];
+
 /**
  * The one place that says who may do what. Pure: no Nest, no database; the same rules are used per
- * record (`ability.can`) and pushed down into SQL for lists (`accessibleWhere`).
+ * record (`ability.can`) and pushed down into SQL for lists (`accessibleWhere`). The sharing rule for
+ * client data is also written in SQL (`casework_access_ground`, used by row-level security and the
+ * list queries); a contract test holds the two to the same answers.
  */
 export function defineAbilityFor(identity: Identity): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
   const roles = new Set(identity.roles);
+  const me = identity.organisationId;
 
   can('read', 'Me');
   can('delete', 'Session'); // sign out of one's own session
@@ -54,12 +122,75 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can(['create', 'update'], 'User', { organisationId: identity.organisationId });
     can('grant', 'RoleGrant', { organisationId: identity.organisationId });
   }
+  // Agreements: party staff see that one exists; party admins read, confirm and terminate it.
+  can('read', 'Agreement', AGREEMENT_EXISTENCE_FIELDS, { partyOrganisationIds: me });
+  if (roles.has('ORG_ADMIN')) {
+    can('create', 'Agreement');
+    can(['read', 'update'], 'Agreement', { partyOrganisationIds: me });
+  }
+
+  const caseworker = identity.roles.some((role) => (CASEWORK_ROLES as readonly Role[]).includes(role));
+  if (caseworker) {
+    can('create', 'ClientFile');
+    can(['read', 'update'], 'ClientFile', { organisationId: me });
+    can(['read', 'update'], 'ClientSection', { organisationId: me });
+    can(['create', 'read'], 'Consent', { organisationId: me });
+    can('update', 'Consent', { organisationId: me }); // revoke
+    can(['create', 'read', 'update'], 'Involvement', { recordedByOrganisationId: me });
+    can(['read', 'update'], 'Involvement', { organisationId: me });
+    shareRules(identity, can);
+  }
+  if (roles.has('PRIVACY_OFFICER')) {
+    // The legal grounds, never the case content.
+    can('read', 'Consent', { organisationId: me });
+    can('read', 'Involvement', { recordedByOrganisationId: me });
+    can('read', 'Involvement', { organisationId: me });
+  }
+
   if (roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM') {
-    can('manage', 'all');
+    // Everything about organisations, accounts and agreements; no client data.
+    can('manage', ['Organisation', 'User', 'RoleGrant', 'Agreement']);
   }
   // Nobody but a platform admin hands out platform administration.
   if (!(roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM')) {
     cannot('grant', 'RoleGrant', { role: 'PLATFORM_ADMIN' });
   }
   return build();
+}
+
+/**
+ * Another organisation's category K of a person, for the caller's purpose: an active involvement of
+ * the caller's organisation for that purpose, an active agreement flow from the owner to it covering
+ * the purpose and K, an active consent or notice of the person naming it, the purpose and K (WELFARE
+ * only under explicit CONSENT), and a current partner-portal certification for the purpose.
+ * One rule per category, because a condition cannot compare two fields of the subject.
+ */
+function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']): void {
+  const { purpose, today } = identity;
+  if (!purpose || !today) return;
+  const allowed = certificationsAllowing(purpose);
+  const certified = (identity.certifications ?? []).some(
+    (c) => allowed.includes(c.kind as (typeof allowed)[number]) && c.obtainedOn <= today && today <= c.expiresOn,
+  );
+  if (!certified) return;
+  const me = identity.organisationId;
+  const current = { validFrom: { $lte: today }, validUntil: { $gte: today } };
+  for (const category of DATA_CATEGORIES) {
+    can('read', 'ClientSection', {
+      category,
+      organisationId: { $ne: me },
+      involvements: { $elemMatch: { organisationId: me, purpose, ended: false, ...current } },
+      agreementFlows: { $elemMatch: { toOrganisationId: me, categories: category, purposes: purpose, activated: true, terminated: false, ...current } },
+      consents: {
+        $elemMatch: {
+          recipientOrganisationIds: me,
+          purposes: purpose,
+          categories: category,
+          revoked: false,
+          ...(category === 'WELFARE' ? { legalBasis: 'CONSENT' } : {}),
+          ...current,
+        },
+      },
+    });
+  }
 }

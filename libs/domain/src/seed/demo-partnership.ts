@@ -1,6 +1,7 @@
 import { PasswordHasher, type OrganisationKind, type Role } from '@app/auth';
 import type { DataSource } from 'typeorm';
 import { kboFromBase } from '../shared/kbo.js';
+import { seedDemoSharing } from './demo-clients.js';
 
 /** The password of every demo account. For local use only: the seed refuses to run in production. */
 export const DEMO_PASSWORD = 'Demo-Partner-2026';
@@ -63,6 +64,7 @@ const DEMO_STAFF: Record<string, DemoUser[]> = {
     { email: 'privacy@ocmw-ranst.demo', displayName: 'Lotte Aerts', roles: ['PRIVACY_OFFICER'] },
   ],
   'ocmw-schelle': [{ email: 'social.worker@ocmw-schelle.demo', displayName: 'Ruben De Smet', roles: ['SOCIAL_WORKER'], certified: true }],
+  'atb-antwerpen': [{ email: 'coach@atb-antwerpen.demo', displayName: 'Hanne Lemmens', roles: ['TRAJECTORY_GUIDE'], certified: true }],
   'ocmw-zoersel': [{ email: 'social.worker@ocmw-zoersel.demo', displayName: 'Elif Yilmaz', roles: ['SOCIAL_WORKER'], certified: true }],
   'vdab-antwerpen': [
     { email: 'mediator@vdab-antwerpen.demo', displayName: 'Nadia El Amrani', roles: ['MEDIATOR'], certified: true },
@@ -83,7 +85,7 @@ export function demoUsers(): Array<DemoUser & { organisation: string }> {
 }
 
 /**
- * Seeds the demo partnership once: a second run finds the platform organisation and does nothing.
+ * Seeds the demo partnership once (organisations, staff, agreements, clients, consents, involvements): a second run finds the platform organisation and does nothing.
  * One transaction under an advisory lock, so two processes starting together cannot half-seed.
  */
 export async function seedDemoPartnership(dataSource: DataSource, options: { production: boolean }): Promise<'seeded' | 'already-seeded'> {
@@ -104,11 +106,13 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
       ids.set(org.slug, row.id);
     }
     const passwordHash = await hasher.hash(DEMO_PASSWORD);
+    const userIds = new Map<string, string>();
     for (const user of demoUsers()) {
       const [row] = await tx.query(
         `INSERT INTO app_user (organisation_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
         [ids.get(user.organisation), user.email, user.displayName, passwordHash],
       );
+      userIds.set(user.email, row.id);
       await tx.query(`INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[])`, [row.id, user.roles]);
       if (user.certified) {
         await tx.query(
@@ -118,6 +122,7 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
         );
       }
     }
+    await seedDemoSharing(tx, ids, userIds);
     return 'seeded';
   });
 }

@@ -19,10 +19,9 @@ export class UserService {
   /** The caller's own account, with organisation; what `GET /me` shows. */
   me(ctx: RequestContext): Promise<{ user: User; organisation: Organisation }> {
     return this.transaction.run(ctx, async (tx) => {
-      const [user, organisation] = await Promise.all([
-        this.users.findVisible(tx, ctx, ctx.userId),
-        this.organisations.findVisible(tx, ctx, ctx.organisationId),
-      ]);
+      // One connection runs one statement at a time: sequential, not Promise.all.
+      const user = await this.users.findVisible(tx, ctx, ctx.userId);
+      const organisation = await this.organisations.findVisible(tx, ctx, ctx.organisationId);
       if (!user || !organisation) throw new NotFound('user');
       return { user, organisation };
     });

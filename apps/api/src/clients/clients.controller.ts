@@ -1,0 +1,119 @@
+import { Ctx, PURPOSE_HEADER, PURPOSES, Policy, type RequestContext } from '@app/auth';
+import { ClientService, ConsentService, InvolvementService, type ClientPage, type ClientView, type Consent, type Involvement } from '@app/domain';
+import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { etagFor, versionFromIfMatch } from '../http/etag.js';
+import { ApiProblems } from '../http/openapi.js';
+import { UuidParam } from '../http/params.js';
+import { ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
+import { ClientPageDto, ClientQueryDto, ClientViewDto, CreateClientDto, RegisteredClientDto, UpdateClientDto } from './dto/client.dto.js';
+
+const DEFAULT_PAGE_SIZE = 25;
+
+/** Documents the purpose header on every route that may show another organisation's data. */
+const PurposeHeader = () =>
+  ApiHeader({
+    name: PURPOSE_HEADER,
+    required: false,
+    enum: PURPOSES,
+    description: 'Why you read partner data. Without it you see your own files only; a purpose not covered shows nothing of partner files.',
+  });
+
+@ApiTags('Clients')
+@Controller('clients')
+export class ClientsController {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly involvements: InvolvementService,
+    private readonly consents: ConsentService,
+  ) {}
+
+  @Post()
+  @Policy('create', 'ClientFile')
+  @ApiOperation({ summary: "Register a client in your organisation (creates your own file; the person's id is shared by all organisations)" })
+  @ApiCreatedResponse({ type: RegisteredClientDto })
+  @ApiProblems(400, 401, 403, 409, 413)
+  async register(@Ctx() ctx: RequestContext, @Body() body: CreateClientDto, @Res({ passthrough: true }) response: Response) {
+    const created = await this.clients.register(ctx, body);
+    response.setHeader('Location', `/clients/${created.id}`).setHeader('ETag', etagFor(created.ownFile.version));
+    return created;
+  }
+
+  @Get()
+  @Policy('read', 'ClientFile')
+  @PurposeHeader()
+  @ApiOperation({ summary: 'Your clients and the partner clients the sharing rule opens to you, one page at a time (person id order)' })
+  @ApiOkResponse({ type: ClientPageDto })
+  @ApiProblems(400, 401, 403)
+  list(@Ctx() ctx: RequestContext, @Query() query: ClientQueryDto): Promise<ClientPage> {
+    return this.clients.list(ctx, { search: query.search, cursor: query.cursor, limit: query.limit ?? DEFAULT_PAGE_SIZE });
+  }
+
+  @Get(':id')
+  @Policy('read', 'ClientFile')
+  @PurposeHeader()
+  @ApiOperation({ summary: 'Your own file on the person, and per partner file the categories you may read (the others listed as withheld)' })
+  @ApiOkResponse({ type: ClientViewDto })
+  @ApiProblems(400, 401, 403, 404)
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response): Promise<ClientView> {
+    const view = await this.clients.get(ctx, id);
+    if (view.ownFile) response.setHeader('ETag', etagFor(view.ownFile.version));
+    return view;
+  }
+
+  @Patch(':id')
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Change your own file: identity fields (not the INSZ); a category object replaces it, null removes it' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
+  @ApiOkResponse({ type: ClientViewDto })
+  @ApiProblems(400, 401, 403, 404, 412, 413)
+  async update(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @Body() body: UpdateClientDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClientView> {
+    const view = await this.clients.update(ctx, id, body, versionFromIfMatch(ifMatch));
+    response.setHeader('ETag', etagFor(view.ownFile!.version));
+    return view;
+  }
+
+  @Post(':id/involvements')
+  @Policy('create', 'Involvement')
+  @ApiOperation({ summary: "Record a partner organisation's involvement in your client's trajectory" })
+  @ApiCreatedResponse({ type: InvolvementDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  addInvolvement(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: CreateInvolvementDto): Promise<Involvement> {
+    return this.involvements.add(ctx, id, body);
+  }
+
+  @Get(':id/involvements')
+  @Policy('read', 'Involvement')
+  @ApiOperation({ summary: 'Involvements in the trajectory that your organisation holds or recorded' })
+  @ApiOkResponse({ type: [InvolvementDto] })
+  @ApiProblems(400, 401, 403, 404)
+  listInvolvements(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Involvement[]> {
+    return this.involvements.list(ctx, id);
+  }
+
+  @Post(':id/consents')
+  @Policy('create', 'Consent')
+  @ApiOperation({ summary: "Record the client's consent, or a notice that the client was informed (immutable once recorded)" })
+  @ApiCreatedResponse({ type: ConsentDto })
+  @ApiProblems(400, 401, 403, 404, 413)
+  recordConsent(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: CreateConsentDto): Promise<Consent> {
+    return this.consents.record(ctx, id, body);
+  }
+
+  @Get(':id/consents')
+  @Policy('read', 'Consent')
+  @ApiOperation({ summary: 'Consents and notices your organisation recorded for the client, newest first' })
+  @ApiOkResponse({ type: [ConsentDto] })
+  @ApiProblems(400, 401, 403, 404)
+  listConsents(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Consent[]> {
+    return this.consents.list(ctx, id);
+  }
+}
+

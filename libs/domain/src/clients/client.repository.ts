@@ -1,0 +1,183 @@
+import { ownPurposeOf, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { Injectable } from '@nestjs/common';
+import type { ClientIdentity, SectionCategory, SectionContent } from './client.js';
+
+export interface FileRow {
+  organisationId: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** categories the SQL rule lets the caller read (all of them for its own file) */
+  readable: DataCategory[];
+}
+
+export interface IdentityRow extends ClientIdentity {
+  organisationId: string;
+  personId: string;
+}
+
+export interface SectionRow {
+  organisationId: string;
+  category: SectionCategory;
+  content: SectionContent;
+}
+
+/** The filter every read of client data carries in SQL, on top of row-level security. */
+const FILE_VISIBLE = `casework_can_read_any(f.organisation_id, f.person_id)`;
+
+/**
+ * Client files. Every query here names the access rule in its WHERE clause (the SQL functions of the
+ * sharing migration), and runs as `casework_app` under row-level security that applies the same rule,
+ * so a query that forgot the predicate would still see only what the rule allows.
+ */
+@Injectable()
+export class ClientRepository {
+  /** The person's id for an INSZ, registering the person if new; the same answer whoever else knows them. */
+  async personFor(tx: Tx, insz: string): Promise<string> {
+    const [row] = await tx.query(`SELECT casework_register_person($1) AS id`, [insz]);
+    return row.id;
+  }
+
+  /** Creates the caller's own file with its OWNER involvement; undefined when it already has one. */
+  async insertOwnFile(tx: Tx, ctx: RequestContext, personId: string): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO client_file (organisation_id, person_id, created_by) VALUES ($1, $2, $3)
+       ON CONFLICT ON CONSTRAINT client_file_organisation_person_key DO NOTHING RETURNING id`,
+      [ctx.organisationId, personId, ctx.userId],
+    );
+    if (rows.length === 0) return false;
+    await tx.query(
+      `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
+       VALUES ($1, $2, 'OWNER', $3, app_today(), 'REGISTRATION', $1, $4)`,
+      [ctx.organisationId, personId, ownPurposeOf(ctx.organisationKind), ctx.userId],
+    );
+    return true;
+  }
+
+  async insertIdentity(tx: Tx, ctx: RequestContext, personId: string, identity: ClientIdentity): Promise<void> {
+    await tx.query(
+      `INSERT INTO client_identity (organisation_id, person_id, insz, first_name, last_name, birth_date) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [ctx.organisationId, personId, identity.insz, identity.firstName, identity.lastName, identity.birthDate],
+    );
+  }
+
+  async updateIdentity(tx: Tx, ctx: RequestContext, personId: string, changes: Partial<ClientIdentity>): Promise<void> {
+    await tx.query(
+      `UPDATE client_identity SET first_name = COALESCE($3, first_name), last_name = COALESCE($4, last_name),
+              birth_date = COALESCE($5::date, birth_date)
+        WHERE organisation_id = $1 AND person_id = $2`,
+      [ctx.organisationId, personId, changes.firstName ?? null, changes.lastName ?? null, changes.birthDate ?? null],
+    );
+  }
+
+  async putSection(tx: Tx, ctx: RequestContext, personId: string, category: SectionCategory, content: SectionContent): Promise<void> {
+    await tx.query(
+      `INSERT INTO client_section (organisation_id, person_id, category, content, updated_by) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (organisation_id, person_id, category) DO UPDATE SET content = EXCLUDED.content, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [ctx.organisationId, personId, category, JSON.stringify(content), ctx.userId],
+    );
+  }
+
+  async deleteSection(tx: Tx, ctx: RequestContext, personId: string, category: SectionCategory): Promise<void> {
+    await tx.query(`DELETE FROM client_section WHERE organisation_id = $1 AND person_id = $2 AND category = $3`, [ctx.organisationId, personId, category]);
+  }
+
+  /** Version-guarded bump of the caller's own file; false when someone else changed it first. */
+  async bumpVersion(tx: Tx, ctx: RequestContext, personId: string, version: number): Promise<{ version: number; updatedAt: Date } | undefined> {
+    const [row] = await tx.query(
+      `UPDATE client_file SET version = version + 1, updated_at = now()
+        WHERE organisation_id = $1 AND person_id = $2 AND version = $3 RETURNING version, updated_at`,
+      [ctx.organisationId, personId, version],
+    );
+    return row && { version: row.version, updatedAt: row.updated_at };
+  }
+
+  /** The files on a person the caller may see something of, with the categories it may read in each. */
+  async visibleFiles(tx: Tx, personId: string, lockOwn?: RequestContext): Promise<FileRow[]> {
+    const rows = await tx.query(
+      `SELECT f.organisation_id, f.version, f.created_at, f.updated_at, casework_readable_categories(f.organisation_id, f.person_id) AS readable
+         FROM client_file f WHERE f.person_id = $1 AND ${FILE_VISIBLE}
+        ORDER BY f.organisation_id`,
+      [personId],
+    );
+    if (lockOwn) {
+      await tx.query(`SELECT 1 FROM client_file WHERE organisation_id = $1 AND person_id = $2 FOR UPDATE`, [lockOwn.organisationId, personId]);
+    }
+    return rows.map((r) => ({ organisationId: r.organisation_id, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, readable: r.readable }));
+  }
+
+  async readableIdentities(tx: Tx, personIds: string[]): Promise<IdentityRow[]> {
+    const rows = await tx.query(
+      `SELECT ci.organisation_id, ci.person_id, ci.insz, ci.first_name, ci.last_name, ci.birth_date::text
+         FROM client_identity ci
+        WHERE ci.person_id = ANY ($1) AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')
+        ORDER BY ci.person_id, ci.organisation_id`,
+      [personIds],
+    );
+    return rows.map((r) => ({
+      organisationId: r.organisation_id,
+      personId: r.person_id,
+      insz: r.insz,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      birthDate: r.birth_date,
+    }));
+  }
+
+  async readableSections(tx: Tx, personId: string): Promise<SectionRow[]> {
+    const rows = await tx.query(
+      `SELECT s.organisation_id, s.category, s.content FROM client_section s
+        WHERE s.person_id = $1 AND casework_can_read(s.organisation_id, s.person_id, s.category)
+        ORDER BY s.organisation_id, s.category`,
+      [personId],
+    );
+    return rows.map((r) => ({ organisationId: r.organisation_id, category: r.category, content: r.content }));
+  }
+
+  /**
+   * One page of the persons the caller may see, in person-id order (keyset). Two index walks merged:
+   * the caller's own files, and the persons its organisation is actively involved with for the
+   * request's purpose whose partner files the rule opens. `search` is an INSZ or the start of
+   * "last name first name" (case and accents ignored) and only matches identities the caller may read.
+   */
+  async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; namePrefix?: string }): Promise<string[]> {
+    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, ctx.purpose ?? null];
+    let own: string;
+    let shared: string;
+    const involved = `i.organisation_id = $1 AND i.purpose = $4 AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > $2`;
+    if (query.insz !== undefined || query.namePrefix !== undefined) {
+      params.push(query.insz ?? query.namePrefix);
+      const match = query.insz !== undefined ? `ci.insz = $5` : `ci.search_name >= casework_fold($5) AND ci.search_name < casework_fold($5) || chr(1114111)`;
+      own = `SELECT ci.person_id FROM client_identity ci WHERE ci.organisation_id = $1 AND ${match} AND ci.person_id > $2`;
+      shared = `SELECT i.person_id FROM involvement i
+                 WHERE ${involved} AND EXISTS (
+                   SELECT 1 FROM client_identity ci WHERE ci.person_id = i.person_id AND ci.organisation_id <> $1 AND ${match}
+                      AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'))`;
+    } else {
+      own = `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $1 AND f.person_id > $2`;
+      shared = `SELECT i.person_id FROM involvement i
+                 WHERE ${involved} AND EXISTS (
+                   SELECT 1 FROM client_file f WHERE f.person_id = i.person_id AND f.organisation_id <> $1 AND ${FILE_VISIBLE})`;
+    }
+    const rows = await tx.query(
+      `SELECT DISTINCT person_id FROM (
+         (${own} AND casework_is_caseworker() ORDER BY 1 LIMIT $3)
+         UNION ALL
+         (SELECT DISTINCT person_id FROM (${shared}) s ORDER BY 1 LIMIT $3)
+       ) hits ORDER BY person_id LIMIT $3`,
+      params,
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  async ownFileIds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Set<string>> {
+    const rows = await tx.query(`SELECT person_id FROM client_file WHERE organisation_id = $1 AND person_id = ANY ($2)`, [ctx.organisationId, personIds]);
+    return new Set(rows.map((r) => r.person_id));
+  }
+
+  /** Whether the caller's organisation keeps a file on the person (no role needed: consents, involvements). */
+  async ownsFile(tx: Tx, personId: string): Promise<boolean> {
+    const [row] = await tx.query(`SELECT casework_owns_file($1) AS owns`, [personId]);
+    return row.owns;
+  }
+}

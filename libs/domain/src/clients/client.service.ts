@@ -1,0 +1,187 @@
+import { DATA_CATEGORIES, RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { subject } from '@casl/ability';
+import { Injectable, Logger } from '@nestjs/common';
+import { loadShareFacts, mayReadSection } from '../sharing/share-facts.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch } from '../shared/errors.js';
+import { normaliseInsz, parseInsz } from '../shared/insz.js';
+import {
+  CATEGORY_KEY,
+  SECTION_CATEGORIES,
+  type ClientChanges,
+  type ClientPage,
+  type ClientQuery,
+  type ClientView,
+  type FileSections,
+  type NewClient,
+  type OwnFile,
+  type SectionCategory,
+  type SharedFile,
+} from './client.js';
+import { ClientRepository, type FileRow, type IdentityRow, type SectionRow } from './client.repository.js';
+
+@Injectable()
+export class ClientService {
+  private readonly logger = new Logger('ClientService');
+
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly transaction: RequestTransaction,
+  ) {}
+
+  /**
+   * Registers a client in the caller's organisation. Answers the same way whether or not another
+   * organisation already knows the person: the person's id, and the caller's own new file.
+   */
+  register(ctx: RequestContext, input: NewClient): Promise<{ id: string; ownFile: OwnFile }> {
+    if (!ctx.ability.can('create', 'ClientFile')) throw new Forbidden('forbidden');
+    const insz = normaliseInsz(input.insz);
+    assertBirthDateMatches(insz, input.birthDate);
+    return this.transaction.run(ctx, async (tx) => {
+      const personId = await this.clients.personFor(tx, insz);
+      if (!(await this.clients.insertOwnFile(tx, ctx, personId))) throw new Conflict('client-already-registered', 'insz');
+      await this.clients.insertIdentity(tx, ctx, personId, { ...input, insz });
+      for (const category of SECTION_CATEGORIES) {
+        const content = input[CATEGORY_KEY[category] as keyof NewClient];
+        if (content && typeof content === 'object') await this.clients.putSection(tx, ctx, personId, category, content);
+      }
+      const view = await this.read(tx, ctx, personId);
+      return { id: personId, ownFile: view!.ownFile! };
+    });
+  }
+
+  /** The caller's own file on the person, and what the sharing rule opens of other organisations' files. */
+  get(ctx: RequestContext, personId: string): Promise<ClientView> {
+    return this.transaction.run(ctx, async (tx) => {
+      const view = await this.read(tx, ctx, personId);
+      if (!view) throw new NotFound('client');
+      return view;
+    });
+  }
+
+  update(ctx: RequestContext, personId: string, changes: ClientChanges, expectedVersion?: number): Promise<ClientView> {
+    return this.transaction.run(ctx, async (tx) => {
+      const files = await this.clients.visibleFiles(tx, personId, ctx);
+      const own = files.find((f) => f.organisationId === ctx.organisationId);
+      if (!own) throw new NotFound('client');
+      if (!ctx.ability.can('update', subject('ClientFile', { organisationId: own.organisationId }))) throw new Forbidden('forbidden');
+      if (expectedVersion !== undefined && expectedVersion !== own.version) throw new VersionMismatch(own.version);
+      if (changes.birthDate !== undefined) {
+        const [identity] = (await this.clients.readableIdentities(tx, [personId])).filter((i) => i.organisationId === ctx.organisationId);
+        assertBirthDateMatches(identity.insz, changes.birthDate);
+      }
+      if (!(await this.clients.bumpVersion(tx, ctx, personId, own.version))) throw new VersionMismatch(own.version);
+      await this.clients.updateIdentity(tx, ctx, personId, changes);
+      for (const category of SECTION_CATEGORIES) {
+        const content = changes[CATEGORY_KEY[category] as keyof ClientChanges];
+        if (content === null) await this.clients.deleteSection(tx, ctx, personId, category);
+        else if (content && typeof content === 'object') await this.clients.putSection(tx, ctx, personId, category, content);
+      }
+      return (await this.read(tx, ctx, personId))!;
+    });
+  }
+
+  /** A page of the persons the caller may see. Filtered in SQL; nothing is loaded to be dropped. */
+  list(ctx: RequestContext, query: ClientQuery): Promise<ClientPage> {
+    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const search = query.search?.trim();
+    const insz = search && /^[\d.\-\s]+$/.test(search) ? normaliseInsz(search) : undefined;
+    const namePrefix = search && insz === undefined ? search : undefined;
+    return this.transaction.run(ctx, async (tx) => {
+      const ids = await this.clients.page(tx, ctx, { afterId, limit: query.limit + 1, insz, namePrefix });
+      const pageIds = ids.slice(0, query.limit);
+      if (pageIds.length === 0) return { items: [], nextCursor: null };
+      const identities = await this.clients.readableIdentities(tx, pageIds);
+      const own = await this.clients.ownFileIds(tx, ctx, pageIds);
+      const items = pageIds.map((id) => {
+        const candidates = identities.filter((i) => i.personId === id);
+        const name = candidates.find((i) => i.organisationId === ctx.organisationId) ?? candidates[0];
+        return {
+          id,
+          ownFile: own.has(id),
+          name: name ? { firstName: name.firstName, lastName: name.lastName, birthDate: name.birthDate, sourceOrganisationId: name.organisationId } : null,
+        };
+      });
+      return { items, nextCursor: ids.length > query.limit ? encodeCursor(pageIds[pageIds.length - 1]) : null };
+    });
+  }
+
+  /**
+   * Reads what the caller may see of a person. SQL (the rule's predicate, and row-level security)
+   * decides which rows are loaded; the per-record CASL rules must agree for every category shown. A
+   * disagreement is a defect: the section is withheld and the disagreement logged (ids only).
+   */
+  private async read(tx: Tx, ctx: RequestContext, personId: string): Promise<ClientView | undefined> {
+    const files = await this.clients.visibleFiles(tx, personId);
+    if (files.length === 0) return undefined;
+    const identities = await this.clients.readableIdentities(tx, [personId]);
+    const sections = await this.clients.readableSections(tx, personId);
+    const partners = files.filter((f) => f.organisationId !== ctx.organisationId).map((f) => f.organisationId);
+    const facts = await loadShareFacts(tx, ctx, personId, partners);
+
+    let ownFile: OwnFile | null = null;
+    const shared: SharedFile[] = [];
+    for (const file of files) {
+      if (file.organisationId === ctx.organisationId) {
+        if (!ctx.ability.can('read', subject('ClientFile', { organisationId: file.organisationId }))) continue;
+        ownFile = {
+          organisationId: file.organisationId,
+          version: file.version,
+          createdAt: file.createdAt,
+          updatedAt: file.updatedAt,
+          ...sectionsOf(file.organisationId, identities, sections, DATA_CATEGORIES),
+        };
+        continue;
+      }
+      const fileFacts = facts.get(file.organisationId)!;
+      const allowed = DATA_CATEGORIES.filter((category) => {
+        const sql = file.readable.includes(category);
+        const casl = mayReadSection(ctx, fileFacts, category);
+        if (sql !== casl) {
+          this.logger.error({ msg: 'sharing rule disagreement', requestId: ctx.requestId, owner: file.organisationId, category, sql, casl });
+        }
+        return sql && casl;
+      });
+      if (allowed.length === 0) continue;
+      shared.push({
+        organisationId: file.organisationId,
+        ...sectionsOf(file.organisationId, identities, sections, allowed),
+        withheld: DATA_CATEGORIES.filter((category) => !allowed.includes(category)),
+      });
+    }
+    if (!ownFile && shared.length === 0) return undefined;
+    return { id: personId, purpose: ctx.purpose ?? null, ownFile, shared };
+  }
+}
+
+function sectionsOf(owner: string, identities: IdentityRow[], sections: SectionRow[], categories: readonly DataCategory[]): FileSections {
+  const result: FileSections = {};
+  const identity = identities.find((i) => i.organisationId === owner);
+  if (identity && categories.includes('IDENTITY')) {
+    result.identity = { insz: identity.insz, firstName: identity.firstName, lastName: identity.lastName, birthDate: identity.birthDate };
+  }
+  for (const section of sections) {
+    if (section.organisationId === owner && categories.includes(section.category)) result[CATEGORY_KEY[section.category as SectionCategory]] = section.content;
+  }
+  return result;
+}
+
+/** The INSZ encodes the birth date (unless it is unknown); a different one is a typing error to catch now. */
+function assertBirthDateMatches(insz: string, birthDate: string): void {
+  const facts = parseInsz(insz);
+  if (typeof facts === 'object' && facts.birthDate && facts.birthDate !== birthDate) {
+    throw new InvalidInput([{ field: 'birthDate', code: 'birth-date-mismatch', params: { expected: facts.birthDate } }]);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Cursors are opaque to clients: the last person id of the previous page, base64url-encoded. */
+export function encodeCursor(personId: string): string {
+  return Buffer.from(personId, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!UUID.test(id)) throw new InvalidInput([{ field: 'cursor', code: 'invalid-cursor' }]);
+  return id;
+}

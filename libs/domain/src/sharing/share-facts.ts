@@ -1,0 +1,73 @@
+import { OPEN_END, type ClientSectionSubject, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { subject } from '@casl/ability';
+
+export type ShareFacts = Omit<ClientSectionSubject, 'category'>;
+
+const day = (value: string | null) => value ?? OPEN_END;
+
+/**
+ * Gathers, for one person and some owning organisations, the facts the per-record sharing rule
+ * (CASL, `shareRules` in libs/auth) decides on: the caller's involvements with the person, the
+ * agreement flows out of each owner to the caller's organisation, and the person's consents each
+ * owner recorded that name the caller's organisation. It joins; it does not decide.
+ */
+export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: string, owners: string[]): Promise<Map<string, ShareFacts>> {
+  const facts = new Map<string, ShareFacts>(
+    owners.map((owner) => [owner, { organisationId: owner, personId, involvements: [], agreementFlows: [], consents: [] }]),
+  );
+  if (owners.length === 0) return facts;
+  const involvements = await tx.query(
+    `SELECT organisation_id, purpose, valid_from::text, valid_until::text, ended_at IS NOT NULL AS ended
+       FROM involvement WHERE person_id = $1 AND organisation_id = $2`,
+    [personId, ctx.organisationId],
+  );
+  const flows = await tx.query(
+    `SELECT f.from_organisation_id, f.to_organisation_id, f.categories, a.purposes, a.activated_at IS NOT NULL AS activated,
+            a.terminated_at IS NOT NULL AS terminated, a.valid_from::text, a.valid_until::text
+       FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
+      WHERE f.from_organisation_id = ANY ($1) AND f.to_organisation_id = $2`,
+    [owners, ctx.organisationId],
+  );
+  const consents = await tx.query(
+    `SELECT organisation_id, recipient_organisation_ids, purposes, categories, legal_basis, valid_from::text, valid_until::text, revoked
+       FROM casework_consents_naming_me($1, $2)`,
+    [personId, owners],
+  );
+  for (const entry of facts.values()) {
+    entry.involvements = involvements.map((i) => ({
+      organisationId: i.organisation_id,
+      purpose: i.purpose,
+      validFrom: i.valid_from,
+      validUntil: day(i.valid_until),
+      ended: i.ended,
+    }));
+  }
+  for (const f of flows) {
+    facts.get(f.from_organisation_id)?.agreementFlows.push({
+      toOrganisationId: f.to_organisation_id,
+      categories: f.categories,
+      purposes: f.purposes,
+      activated: f.activated,
+      terminated: f.terminated,
+      validFrom: f.valid_from,
+      validUntil: f.valid_until,
+    });
+  }
+  for (const c of consents) {
+    facts.get(c.organisation_id)?.consents.push({
+      recipientOrganisationIds: c.recipient_organisation_ids,
+      purposes: c.purposes,
+      categories: c.categories,
+      legalBasis: c.legal_basis,
+      validFrom: c.valid_from,
+      validUntil: day(c.valid_until),
+      revoked: c.revoked,
+    });
+  }
+  return facts;
+}
+
+/** The per-record decision: may the caller read this category of this owner's file? */
+export function mayReadSection(ctx: RequestContext, facts: ShareFacts, category: DataCategory): boolean {
+  return ctx.ability.can('read', subject('ClientSection', { ...facts, category }));
+}

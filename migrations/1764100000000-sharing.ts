@@ -1,0 +1,363 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+const CATEGORIES = `'IDENTITY','CONTACT','EMPLOYMENT','TRAJECTORY','OBSTACLES','WELFARE'`;
+const PURPOSES = `'ACTIVATION','MEDIATION','TWE','ADVICE'`;
+const CASEWORK_ROLES = `'SOCIAL_WORKER','TRAJECTORY_GUIDE','MEDIATOR','TEAM_LEAD'`;
+
+/**
+ * Consent-based sharing: persons, each organisation's own client file (by data category), the
+ * involvement register, agreements between organisations and consents/notices, plus THE access rule
+ * (`casework_access_ground`) and row-level security on every table that holds client data.
+ *
+ * Request work runs as `casework_app` with `app.organisation_id`, `app.user_id` and `app.purpose`
+ * set transaction-locally. The rule functions are SECURITY DEFINER so they can consult consents and
+ * involvements the caller may not list, and return only a yes/no (or the ids of the ground).
+ */
+export class Sharing1764100000000 implements MigrationInterface {
+  name = 'Sharing1764100000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Context of the current request, read the one safe way (unset and empty both mean "none").
+    await q.query(`
+      CREATE FUNCTION app_current_organisation() RETURNS uuid LANGUAGE sql STABLE
+        AS $$ SELECT nullif(current_setting('app.organisation_id', true), '')::uuid $$`);
+    await q.query(`
+      CREATE FUNCTION app_current_user() RETURNS uuid LANGUAGE sql STABLE
+        AS $$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $$`);
+    await q.query(`
+      CREATE FUNCTION app_current_purpose() RETURNS text LANGUAGE sql STABLE
+        AS $$ SELECT nullif(current_setting('app.purpose', true), '') $$`);
+    // Validity dates are Belgian calendar days, whatever the server's time zone.
+    await q.query(`
+      CREATE FUNCTION app_today() RETURNS date LANGUAGE sql STABLE
+        AS $$ SELECT (now() AT TIME ZONE 'Europe/Brussels')::date $$`);
+    // Case- and accent-insensitive form of a name for prefix search (immutable, so it can be stored).
+    await q.query(`
+      CREATE FUNCTION casework_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT lower(translate(value, 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿ',
+                                              'AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyy')) $$`);
+
+    await q.query(`
+      CREATE TABLE person (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        insz char(11) NOT NULL CONSTRAINT person_insz_key UNIQUE CHECK (insz ~ '^[0-9]{11}$' AND (
+          97 - (substr(insz, 1, 9)::bigint % 97) = substr(insz, 10, 2)::int OR
+          97 - (('2' || substr(insz, 1, 9))::bigint % 97) = substr(insz, 10, 2)::int)),
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+
+    await q.query(`
+      CREATE TABLE client_file (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisation(id),
+        person_id uuid NOT NULL REFERENCES person(id),
+        created_by uuid REFERENCES app_user(id),
+        version integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT client_file_organisation_person_key UNIQUE (organisation_id, person_id)
+      )`);
+    await q.query(`CREATE INDEX client_file_person_idx ON client_file (person_id, organisation_id)`);
+
+    // IDENTITY, typed because it is searched; the other categories are validated documents.
+    await q.query(`
+      CREATE TABLE client_identity (
+        organisation_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        insz char(11) NOT NULL,
+        first_name text NOT NULL CHECK (char_length(btrim(first_name)) BETWEEN 1 AND 100),
+        last_name text NOT NULL CHECK (char_length(btrim(last_name)) BETWEEN 1 AND 100),
+        birth_date date NOT NULL,
+        search_name text COLLATE "C" GENERATED ALWAYS AS (casework_fold(last_name || ' ' || first_name)) STORED,
+        PRIMARY KEY (organisation_id, person_id),
+        FOREIGN KEY (organisation_id, person_id) REFERENCES client_file (organisation_id, person_id) ON DELETE CASCADE
+      )`);
+    await q.query(`CREATE INDEX client_identity_search_idx ON client_identity (organisation_id, search_name, person_id)`);
+    await q.query(`CREATE INDEX client_identity_insz_idx ON client_identity (insz)`);
+    await q.query(`CREATE INDEX client_identity_person_idx ON client_identity (person_id)`);
+
+    await q.query(`
+      CREATE TABLE client_section (
+        organisation_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        category text NOT NULL CHECK (category IN (${CATEGORIES}) AND category <> 'IDENTITY'),
+        content jsonb NOT NULL CHECK (jsonb_typeof(content) = 'object'),
+        updated_by uuid REFERENCES app_user(id),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (organisation_id, person_id, category),
+        FOREIGN KEY (organisation_id, person_id) REFERENCES client_file (organisation_id, person_id) ON DELETE CASCADE
+      )`);
+    await q.query(`CREATE INDEX client_section_person_idx ON client_section (person_id)`);
+
+    await q.query(`
+      CREATE TABLE involvement (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisation(id),
+        person_id uuid NOT NULL REFERENCES person(id),
+        capacity text NOT NULL CHECK (capacity IN ('OWNER','DIRECTOR','EXECUTOR','ADVISOR')),
+        purpose text NOT NULL CHECK (purpose IN (${PURPOSES})),
+        valid_from date NOT NULL,
+        valid_until date CHECK (valid_until >= valid_from),
+        source text NOT NULL CHECK (source IN ('REGISTRATION','MANUAL','HANDOVER','TRAJECTORY')),
+        recorded_by_organisation_id uuid NOT NULL REFERENCES organisation(id),
+        recorded_by uuid REFERENCES app_user(id),
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        ended_at timestamptz,
+        ended_by uuid REFERENCES app_user(id),
+        end_reason text CHECK (char_length(end_reason) <= 500),
+        CHECK ((capacity = 'OWNER') = (source = 'REGISTRATION'))
+      )`);
+    // The list query walks this index in person order for the caller's organisation and purpose.
+    await q.query(`CREATE INDEX involvement_active_idx ON involvement (organisation_id, purpose, person_id) WHERE ended_at IS NULL`);
+    await q.query(`CREATE INDEX involvement_person_idx ON involvement (person_id)`);
+    await q.query(`
+      CREATE UNIQUE INDEX involvement_active_key ON involvement (organisation_id, person_id, capacity, purpose) WHERE ended_at IS NULL`);
+
+    await q.query(`
+      CREATE TABLE agreement (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        purposes text[] NOT NULL CHECK (cardinality(purposes) > 0 AND purposes <@ ARRAY[${PURPOSES}]),
+        valid_from date NOT NULL,
+        valid_until date NOT NULL CHECK (valid_until >= valid_from),
+        document_reference text NOT NULL CHECK (char_length(btrim(document_reference)) BETWEEN 1 AND 500),
+        created_by uuid REFERENCES app_user(id),
+        created_by_organisation_id uuid REFERENCES organisation(id),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        activated_at timestamptz,
+        terminated_at timestamptz,
+        terminated_by uuid REFERENCES app_user(id),
+        terminated_by_organisation_id uuid REFERENCES organisation(id),
+        termination_reason text CHECK (char_length(termination_reason) <= 1000),
+        version integer NOT NULL DEFAULT 1,
+        CHECK ((terminated_at IS NULL) = (termination_reason IS NULL))
+      )`);
+    await q.query(`
+      CREATE TABLE agreement_party (
+        agreement_id uuid NOT NULL REFERENCES agreement(id),
+        organisation_id uuid NOT NULL REFERENCES organisation(id),
+        confirmed_at timestamptz,
+        confirmed_by uuid REFERENCES app_user(id),
+        PRIMARY KEY (agreement_id, organisation_id)
+      )`);
+    await q.query(`CREATE INDEX agreement_party_organisation_idx ON agreement_party (organisation_id)`);
+    await q.query(`
+      CREATE TABLE agreement_flow (
+        agreement_id uuid NOT NULL,
+        from_organisation_id uuid NOT NULL,
+        to_organisation_id uuid NOT NULL,
+        categories text[] NOT NULL CHECK (cardinality(categories) > 0 AND categories <@ ARRAY[${CATEGORIES}]),
+        PRIMARY KEY (agreement_id, from_organisation_id, to_organisation_id),
+        CHECK (from_organisation_id <> to_organisation_id),
+        FOREIGN KEY (agreement_id, from_organisation_id) REFERENCES agreement_party (agreement_id, organisation_id),
+        FOREIGN KEY (agreement_id, to_organisation_id) REFERENCES agreement_party (agreement_id, organisation_id)
+      )`);
+    await q.query(`CREATE INDEX agreement_flow_direction_idx ON agreement_flow (from_organisation_id, to_organisation_id)`);
+
+    await q.query(`
+      CREATE TABLE consent (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        recipient_organisation_ids uuid[] NOT NULL CHECK (cardinality(recipient_organisation_ids) > 0),
+        purposes text[] NOT NULL CHECK (cardinality(purposes) > 0 AND purposes <@ ARRAY[${PURPOSES}]),
+        categories text[] NOT NULL CHECK (cardinality(categories) > 0 AND categories <@ ARRAY[${CATEGORIES}]),
+        legal_basis text NOT NULL CHECK (legal_basis IN ('CONSENT','PUBLIC_TASK_NOTICE')),
+        method text NOT NULL CHECK (method IN ('SIGNED_FORM','VERBAL','DIGITAL')),
+        valid_from date NOT NULL,
+        valid_until date CHECK (valid_until >= valid_from),
+        evidence_reference text CHECK (char_length(evidence_reference) <= 500),
+        recorded_by uuid NOT NULL REFERENCES app_user(id),
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz,
+        revoked_by uuid REFERENCES app_user(id),
+        revocation_reason text CHECK (char_length(revocation_reason) BETWEEN 1 AND 1000),
+        -- Welfare and health details are shared only with the client's explicit consent.
+        CONSTRAINT consent_welfare_needs_consent CHECK (legal_basis = 'CONSENT' OR NOT ('WELFARE' = ANY (categories))),
+        CHECK ((revoked_at IS NULL) = (revocation_reason IS NULL)),
+        FOREIGN KEY (organisation_id, person_id) REFERENCES client_file (organisation_id, person_id)
+      )`);
+    await q.query(`CREATE INDEX consent_person_idx ON consent (person_id, organisation_id)`);
+    // Recorded consents are immutable: a change is a new record; only a one-time revocation is allowed.
+    await q.query(`
+      CREATE FUNCTION consent_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'consents are never deleted; revoke them' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL
+           OR (to_jsonb(NEW) - ARRAY['revoked_at','revoked_by','revocation_reason'])
+              IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['revoked_at','revoked_by','revocation_reason']) THEN
+          RAISE EXCEPTION 'a recorded consent cannot be changed, only revoked once' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER consent_immutable BEFORE UPDATE OR DELETE ON consent FOR EACH ROW EXECUTE FUNCTION consent_immutable()`);
+
+    // ---- The access rule, once, in SQL ----------------------------------------------------------
+    await q.query(`
+      CREATE FUNCTION casework_is_caseworker() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = app_current_user() AND r.role IN (${CASEWORK_ROLES}))
+      $$`);
+    /*
+     * Why the current user of the current organisation may read category p_category of p_owner's
+     * file on p_person for the current purpose, when it is another organisation's file: the ids of
+     * the involvement, agreement and consent that together allow it (no row: not allowed).
+     */
+    await q.query(`
+      CREATE FUNCTION casework_access_ground(p_owner uuid, p_person uuid, p_category text)
+        RETURNS TABLE (involvement_id uuid, agreement_id uuid, consent_id uuid)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT i.id, a.id, c.id
+          FROM involvement i
+          JOIN agreement_flow f ON f.from_organisation_id = p_owner AND f.to_organisation_id = i.organisation_id
+                               AND p_category = ANY (f.categories)
+          JOIN agreement a ON a.id = f.agreement_id AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL
+                          AND a.valid_from <= app_today() AND app_today() <= a.valid_until AND i.purpose = ANY (a.purposes)
+          JOIN consent c ON c.person_id = p_person AND c.organisation_id = p_owner AND c.revoked_at IS NULL
+                        AND i.organisation_id = ANY (c.recipient_organisation_ids) AND i.purpose = ANY (c.purposes)
+                        AND p_category = ANY (c.categories) AND (p_category <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+                        AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until)
+         WHERE i.organisation_id = app_current_organisation() AND i.organisation_id <> p_owner
+           AND i.person_id = p_person AND i.purpose = app_current_purpose() AND i.ended_at IS NULL
+           AND i.valid_from <= app_today() AND (i.valid_until IS NULL OR app_today() <= i.valid_until)
+           AND casework_is_caseworker()
+           AND EXISTS (SELECT 1 FROM user_certification uc
+                        WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
+                          AND (uc.kind = 'PARTNER_PORTAL_EXTENDED' OR (uc.kind = 'PARTNER_PORTAL_BASIC' AND i.purpose <> 'TWE')))
+         ORDER BY i.id, a.id, c.id
+         LIMIT 1
+      $$`);
+    // Whether the caller's organisation keeps a file on the person (its own record; no role needed).
+    await q.query(`
+      CREATE FUNCTION casework_owns_file(p_person uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM client_file f WHERE f.person_id = p_person AND f.organisation_id = app_current_organisation())
+      $$`);
+    await q.query(`
+      CREATE FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT CASE WHEN p_owner = app_current_organisation() THEN casework_is_caseworker()
+                    ELSE EXISTS (SELECT 1 FROM casework_access_ground(p_owner, p_person, p_category)) END
+      $$`);
+    await q.query(`
+      CREATE FUNCTION casework_readable_categories(p_owner uuid, p_person uuid) RETURNS text[]
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT coalesce(array_agg(k ORDER BY ord), '{}')
+          FROM unnest(ARRAY[${CATEGORIES}]) WITH ORDINALITY AS c(k, ord)
+         WHERE casework_can_read(p_owner, p_person, k)
+      $$`);
+    await q.query(`
+      CREATE FUNCTION casework_can_read_any(p_owner uuid, p_person uuid) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT CASE WHEN p_owner = app_current_organisation() THEN casework_is_caseworker()
+                    ELSE EXISTS (SELECT 1 FROM unnest(ARRAY[${CATEGORIES}]) AS c(k)
+                                  WHERE EXISTS (SELECT 1 FROM casework_access_ground(p_owner, p_person, k))) END
+      $$`);
+
+    /*
+     * The one way to learn a person's id from an INSZ: registers the person if new and answers the
+     * same id either way, so registering a person another organisation knows reveals nothing.
+     */
+    await q.query(`
+      CREATE FUNCTION casework_register_person(p_insz text) RETURNS uuid
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      DECLARE found uuid;
+      BEGIN
+        IF NOT casework_is_caseworker() OR app_current_organisation() IS NULL THEN
+          RAISE EXCEPTION 'only case workers register clients' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        INSERT INTO person (insz) VALUES (p_insz) ON CONFLICT (insz) DO NOTHING RETURNING id INTO found;
+        IF found IS NULL THEN SELECT id INTO found FROM person WHERE insz = p_insz; END IF;
+        RETURN found;
+      END $$`);
+
+    /*
+     * Consents of a person that name the current organisation as recipient, recorded by the given
+     * owners: the facts the per-record (CASL) check needs, without evidence or free text.
+     */
+    await q.query(`
+      CREATE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
+        RETURNS TABLE (id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[],
+                       legal_basis text, valid_from date, valid_until date, revoked boolean)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT c.id, c.organisation_id, c.recipient_organisation_ids, c.purposes, c.categories, c.legal_basis, c.valid_from, c.valid_until, c.revoked_at IS NOT NULL
+          FROM consent c
+         WHERE c.person_id = p_person AND c.organisation_id = ANY (p_owners)
+           AND app_current_organisation() = ANY (c.recipient_organisation_ids)
+      $$`);
+
+    for (const fn of [
+      'casework_is_caseworker()',
+      'casework_owns_file(uuid)',
+      'casework_access_ground(uuid, uuid, text)',
+      'casework_can_read(uuid, uuid, text)',
+      'casework_readable_categories(uuid, uuid)',
+      'casework_can_read_any(uuid, uuid)',
+      'casework_register_person(text)',
+      'casework_consents_naming_me(uuid, uuid[])',
+    ]) {
+      await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+      await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO casework_app`);
+    }
+
+    // ---- Row-level security: the database enforces the rule even where a query forgets it ------
+    const own = `organisation_id = app_current_organisation()`;
+    const ownCasework = `${own} AND casework_is_caseworker()`;
+    await q.query(`ALTER TABLE person ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY person_own_clients ON person FOR SELECT TO casework_app USING (casework_owns_file(id))`);
+
+    await q.query(`ALTER TABLE client_file ENABLE ROW LEVEL SECURITY`);
+    await q.query(`CREATE POLICY client_file_read ON client_file FOR SELECT TO casework_app USING (casework_can_read_any(organisation_id, person_id))`);
+    await q.query(`CREATE POLICY client_file_insert ON client_file FOR INSERT TO casework_app WITH CHECK (${ownCasework})`);
+    await q.query(`CREATE POLICY client_file_update ON client_file FOR UPDATE TO casework_app USING (${ownCasework}) WITH CHECK (${ownCasework})`);
+
+    await q.query(`ALTER TABLE client_identity ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY client_identity_read ON client_identity FOR SELECT TO casework_app
+        USING (casework_can_read(organisation_id, person_id, 'IDENTITY'))`);
+    await q.query(`CREATE POLICY client_identity_insert ON client_identity FOR INSERT TO casework_app WITH CHECK (${ownCasework})`);
+    await q.query(`CREATE POLICY client_identity_update ON client_identity FOR UPDATE TO casework_app USING (${ownCasework}) WITH CHECK (${ownCasework})`);
+
+    await q.query(`ALTER TABLE client_section ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY client_section_read ON client_section FOR SELECT TO casework_app
+        USING (casework_can_read(organisation_id, person_id, category))`);
+    await q.query(`CREATE POLICY client_section_insert ON client_section FOR INSERT TO casework_app WITH CHECK (${ownCasework})`);
+    await q.query(`CREATE POLICY client_section_update ON client_section FOR UPDATE TO casework_app USING (${ownCasework}) WITH CHECK (${ownCasework})`);
+    await q.query(`CREATE POLICY client_section_delete ON client_section FOR DELETE TO casework_app USING (${ownCasework})`);
+
+    // Involvements: seen by the organisation involved and by the organisation that recorded it.
+    const involved = `(organisation_id = app_current_organisation() OR recorded_by_organisation_id = app_current_organisation())`;
+    await q.query(`ALTER TABLE involvement ENABLE ROW LEVEL SECURITY`);
+    await q.query(`CREATE POLICY involvement_read ON involvement FOR SELECT TO casework_app USING ${involved}`);
+    await q.query(`
+      CREATE POLICY involvement_insert ON involvement FOR INSERT TO casework_app
+        WITH CHECK (recorded_by_organisation_id = app_current_organisation())`);
+    await q.query(`CREATE POLICY involvement_update ON involvement FOR UPDATE TO casework_app USING ${involved} WITH CHECK ${involved}`);
+
+    // Consents: only the organisation that recorded them (recipients learn yes/no through the rule).
+    await q.query(`ALTER TABLE consent ENABLE ROW LEVEL SECURITY`);
+    await q.query(`CREATE POLICY consent_read ON consent FOR SELECT TO casework_app USING (${own})`);
+    await q.query(`CREATE POLICY consent_insert ON consent FOR INSERT TO casework_app WITH CHECK (${ownCasework})`);
+    await q.query(`CREATE POLICY consent_revoke ON consent FOR UPDATE TO casework_app USING (${ownCasework}) WITH CHECK (${ownCasework})`);
+
+    await q.query(`GRANT SELECT ON person TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON client_file, client_identity TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON client_section TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT ON involvement, consent TO casework_app`);
+    await q.query(`GRANT UPDATE (ended_at, ended_by, end_reason) ON involvement TO casework_app`);
+    await q.query(`GRANT UPDATE (revoked_at, revoked_by, revocation_reason) ON consent TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON agreement, agreement_party TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT ON agreement_flow TO casework_app`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE consent, agreement_flow, agreement_party, agreement, involvement, client_section, client_identity, client_file, person`);
+    await q.query(`DROP FUNCTION casework_consents_naming_me(uuid, uuid[]), casework_register_person(text), casework_can_read_any(uuid, uuid),
+                   casework_readable_categories(uuid, uuid), casework_can_read(uuid, uuid, text), casework_access_ground(uuid, uuid, text),
+                   casework_owns_file(uuid), casework_is_caseworker(), consent_immutable(), casework_fold(text), app_today(), app_current_purpose(),
+                   app_current_user(), app_current_organisation()`);
+  }
+}
