@@ -6,7 +6,7 @@ import { buildMatrix, oracle, writeMatrix, type Matrix, type MatrixScenario, typ
 import { createTestDatabase } from '../support/test-app.js';
 
 /**
- * The sharing rule is written twice: in SQL (casework_access_ground, behind row-level security and
+ * The sharing rule is written twice: in SQL (casework_access_grounds, behind row-level security and
  * every client query) and in CASL (per record and category). These tests hold the two to the same
  * answers on a generated matrix, and show that raw SQL through a request's transaction sees only the
  * rows the rule allows, although the test connects as a superuser.

@@ -101,7 +101,7 @@ export const AGREEMENT_EXISTENCE_FIELDS = ['id', 'partyOrganisationIds', 'status
 /**
  * The one place that says who may do what. Pure: no Nest, no database; the same rules are used per
  * record (`ability.can`) and pushed down into SQL for lists (`accessibleWhere`). The sharing rule for
- * client data is also written in SQL (`casework_access_ground`, used by row-level security and the
+ * client data is also written in SQL (`casework_access_grounds`, used by row-level security and the
  * list queries); a contract test holds the two to the same answers.
  */
 export function defineAbilityFor(identity: Identity): AppAbility {

@@ -135,35 +135,25 @@ export class ClientRepository {
   }
 
   /**
-   * One page of the persons the caller may see, in person-id order (keyset). Two index walks merged:
-   * the caller's own files, and the persons its organisation is actively involved with for the
-   * request's purpose whose partner files the rule opens. `search` is an INSZ or the start of
-   * "last name first name" (case and accents ignored) and only matches identities the caller may read.
+   * One page of the persons the caller may see, in person-id order (keyset). Two walks merged: the
+   * caller's own files (an index range), and the persons its organisation is actively involved with
+   * for the request's purpose whose partner files the rule opens (`casework_partner_persons`). A
+   * search is an INSZ or the start of "last name first name" (case and accents ignored) and only
+   * matches identities the caller may read.
    */
   async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; namePrefix?: string }): Promise<string[]> {
-    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, ctx.purpose ?? null];
-    let own: string;
-    let shared: string;
-    const involved = `i.organisation_id = $1 AND i.purpose = $4 AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > $2`;
-    if (query.insz !== undefined || query.namePrefix !== undefined) {
-      params.push(query.insz ?? query.namePrefix);
-      const match = query.insz !== undefined ? `ci.insz = $5` : `ci.search_name >= casework_fold($5) AND ci.search_name < casework_fold($5) || chr(1114111)`;
-      own = `SELECT ci.person_id FROM client_identity ci WHERE ci.organisation_id = $1 AND ${match} AND ci.person_id > $2`;
-      shared = `SELECT i.person_id FROM involvement i
-                 WHERE ${involved} AND EXISTS (
-                   SELECT 1 FROM client_identity ci WHERE ci.person_id = i.person_id AND ci.organisation_id <> $1 AND ${match}
-                      AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'))`;
-    } else {
-      own = `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $1 AND f.person_id > $2`;
-      shared = `SELECT i.person_id FROM involvement i
-                 WHERE ${involved} AND EXISTS (
-                   SELECT 1 FROM client_file f WHERE f.person_id = i.person_id AND f.organisation_id <> $1 AND ${FILE_VISIBLE})`;
-    }
+    const searching = query.insz !== undefined || query.namePrefix !== undefined;
+    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.namePrefix ?? null];
+    const own = searching
+      ? `SELECT ci.person_id FROM client_identity ci
+          WHERE ci.organisation_id = $1 AND ci.person_id > $2
+            AND (ci.insz = $4 OR (ci.search_name >= casework_fold($5) AND ci.search_name < casework_fold($5) || chr(1114111)))`
+      : `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $1 AND f.person_id > $2`;
     const rows = await tx.query(
       `SELECT DISTINCT person_id FROM (
          (${own} AND casework_is_caseworker() ORDER BY 1 LIMIT $3)
          UNION ALL
-         (SELECT DISTINCT person_id FROM (${shared}) s ORDER BY 1 LIMIT $3)
+         (SELECT p.person_id FROM casework_partner_persons($2::uuid, $3::int, $4::text, $5::text) AS p(person_id))
        ) hits ORDER BY person_id LIMIT $3`,
       params,
     );
