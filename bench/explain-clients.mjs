@@ -156,6 +156,33 @@ try {
     console.log(`\n### ${label}: ${found} rows; median ${times[15].toFixed(2)} ms, p95 ${times[28].toFixed(2)} ms (transaction included)\n`);
     console.log(plan.map((row) => row['QUERY PLAN']).join('\n'));
   }
+
+  // The plans inside the functions (the caseload walk and one rule lookup), through auto_explain.
+  const nested = [];
+  await ds.transaction(async (tx) => {
+    const client = tx.queryRunner.databaseConnection;
+    const onNotice = (message) => nested.push(message.message);
+    client.on('notice', onNotice);
+    try {
+      await tx.query(`LOAD 'auto_explain'`);
+      for (const setting of ['auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on', 'auto_explain.log_buffers = on',
+        'auto_explain.log_nested_statements = on', 'auto_explain.log_timing = on', 'client_min_messages = log']) {
+        await tx.query(`SET LOCAL ${setting}`);
+      }
+      await tx.query(`SET LOCAL ROLE casework_app`);
+      await tx.query(`SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true), set_config('app.purpose', 'MEDIATION', true)`, [
+        mediator.id,
+        mediator.organisation_id,
+      ]);
+      await repository.page({ query: async (sql, params) => (await tx.queryRunner.query(sql, params, true)).records }, ctx, { limit: 26 });
+    } finally {
+      client.off('notice', onNotice);
+    }
+  });
+  const walk = nested.find((text) => text.includes('FROM involvement i') && text.includes('ORDER BY i.person_id'));
+  const grounds = nested.find((text) => text.includes('agreement_flow'));
+  console.log(`\n### inside casework_partner_persons: the caseload walk (first page)\n\n${walk ?? '(not captured)'}`);
+  console.log(`\n### inside casework_access_grounds: one rule lookup\n\n${grounds ?? '(not captured)'}`);
 } finally {
   if (ds.isInitialized) await ds.destroy();
   if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`);

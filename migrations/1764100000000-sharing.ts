@@ -283,18 +283,30 @@ export class Sharing1764100000000 implements MigrationInterface {
         prefix text := casework_fold(p_name);
       BEGIN
         IF app_current_purpose() IS NULL OR p_limit < 1 THEN RETURN; END IF;
+        IF p_insz IS NOT NULL THEN
+          -- An INSZ names at most a few files: start from them, not from the caseload.
+          RETURN QUERY
+            SELECT DISTINCT ci.person_id FROM client_identity ci
+             WHERE ci.insz = p_insz::char(11) AND ci.organisation_id <> app_current_organisation() AND ci.person_id > p_after
+               AND EXISTS (SELECT 1 FROM involvement i
+                            WHERE i.person_id = ci.person_id AND i.organisation_id = app_current_organisation()
+                              AND i.purpose = app_current_purpose() AND i.ended_at IS NULL AND i.capacity <> 'OWNER')
+               AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')
+             ORDER BY 1 LIMIT p_limit;
+          RETURN;
+        END IF;
         FOR candidate IN
           SELECT DISTINCT i.person_id FROM involvement i
            WHERE i.organisation_id = app_current_organisation() AND i.purpose = app_current_purpose()
              AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > p_after
            ORDER BY i.person_id
         LOOP
-          IF p_insz IS NULL AND p_name IS NULL THEN
+          IF p_name IS NULL THEN
             visible := casework_partner_file_visible(candidate);
           ELSE
             visible := EXISTS (SELECT 1 FROM client_identity ci
                                 WHERE ci.person_id = candidate AND ci.organisation_id <> app_current_organisation()
-                                  AND (ci.insz = p_insz::char(11) OR (ci.search_name >= prefix AND ci.search_name < prefix || chr(1114111)))
+                                  AND ci.search_name >= prefix AND ci.search_name < prefix || chr(1114111)
                                   AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'));
           END IF;
           IF visible THEN

@@ -1,6 +1,6 @@
 import { subject } from '@casl/ability';
 import type { Identity } from '../context/request-context.js';
-import { defineAbilityFor } from './ability.js';
+import { defineAbilityFor, type ClientSectionSubject } from './ability.js';
 
 const ranst = 'org-ranst';
 const schelle = 'org-schelle';
@@ -53,7 +53,7 @@ describe('abilities', () => {
     }
   });
 
-  it('a platform admin manages everything, but only when in the PLATFORM organisation', () => {
+  it('a platform admin manages organisations, accounts and agreements, but only when in the PLATFORM organisation', () => {
     const admin = defineAbilityFor(who(['PLATFORM_ADMIN'], 'PLATFORM', 'org-platform'));
     expect(admin.can('create', 'Organisation')).toBe(true);
     expect(admin.can('update', user('x', schelle))).toBe(true);
@@ -62,5 +62,67 @@ describe('abilities', () => {
     const misplaced = defineAbilityFor(who(['PLATFORM_ADMIN'], 'OCMW'));
     expect(misplaced.can('create', 'Organisation')).toBe(false);
     expect(misplaced.can('read', user('x', schelle))).toBe(false);
+  });
+
+  describe('client data', () => {
+    const vdab = 'org-vdab';
+    const today = '2026-11-23';
+    const mediator = (extra: Partial<Identity> = {}) =>
+      defineAbilityFor({
+        ...who(['MEDIATOR'], 'VDAB', vdab),
+        purpose: 'MEDIATION',
+        today,
+        certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: '2026-01-01', expiresOn: '2027-01-01' }],
+        ...extra,
+      });
+    const current = { validFrom: '2026-01-01', validUntil: '9999-12-31' };
+    const facts = (category: ClientSectionSubject['category'], change: Partial<ClientSectionSubject> = {}) =>
+      subject('ClientSection', {
+        organisationId: ranst,
+        personId: 'p1',
+        category,
+        involvements: [{ organisationId: vdab, purpose: 'MEDIATION', ended: false, ...current }],
+        agreementFlows: [
+          { toOrganisationId: vdab, categories: ['IDENTITY', 'WELFARE'], purposes: ['MEDIATION'], activated: true, terminated: false, ...current },
+        ],
+        consents: [
+          {
+            recipientOrganisationIds: [vdab],
+            purposes: ['MEDIATION'],
+            categories: ['IDENTITY', 'WELFARE'],
+            legalBasis: 'PUBLIC_TASK_NOTICE',
+            revoked: false,
+            ...current,
+          },
+        ],
+        ...change,
+      } as ClientSectionSubject);
+
+    it('opens a partner category only when involvement, agreement flow and consent all name it', () => {
+      expect(mediator().can('read', facts('IDENTITY'))).toBe(true);
+      expect(mediator().can('read', facts('CONTACT'))).toBe(false); // in neither flow nor consent
+      expect(mediator().can('read', facts('IDENTITY', { involvements: [] }))).toBe(false);
+      expect(mediator().can('read', facts('IDENTITY', { agreementFlows: [] }))).toBe(false);
+      expect(mediator().can('read', facts('IDENTITY', { consents: [] }))).toBe(false);
+    });
+
+    it('keeps WELFARE closed under a notice, and everything closed without purpose or current certification', () => {
+      expect(mediator().can('read', facts('WELFARE'))).toBe(false);
+      expect(mediator({ purpose: undefined }).can('read', facts('IDENTITY'))).toBe(false);
+      expect(mediator({ purpose: 'TWE' }).can('read', facts('IDENTITY'))).toBe(false);
+      expect(mediator({ certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: '2024-01-01', expiresOn: '2026-11-22' }] }).can('read', facts('IDENTITY'))).toBe(false);
+    });
+
+    it('gives case workers their own files, and never privacy officers, admins or platform admins', () => {
+      const own = subject('ClientSection', { organisationId: vdab, category: 'WELFARE' } as ClientSectionSubject);
+      expect(mediator({ certifications: [], purpose: undefined }).can('read', own)).toBe(true);
+      for (const roles of [['PRIVACY_OFFICER'], ['ORG_ADMIN']] as const) {
+        expect(defineAbilityFor(who([...roles], 'VDAB', vdab)).can('read', own)).toBe(false);
+        expect(defineAbilityFor(who([...roles], 'VDAB', vdab)).can('read', 'ClientFile')).toBe(false);
+      }
+      const platform = defineAbilityFor(who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform'));
+      expect(platform.can('read', 'ClientFile')).toBe(false);
+      expect(platform.can('read', facts('IDENTITY'))).toBe(false);
+    });
   });
 });
