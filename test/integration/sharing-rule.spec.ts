@@ -38,7 +38,10 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
       const ctx = { ...identity, requestId: 'contract', sessionId: 'contract', ability: defineAbilityFor(identity) } as RequestContext;
       return work(tx, ctx);
     });
-  const rows = (tx: EntityManager) => ({ query: async (sql: string, params?: unknown[]) => (await tx.queryRunner!.query(sql, params, true)).records });
+  const rows = (tx: EntityManager) => ({
+    query: async (sql: string, params?: unknown[]) => (await tx.queryRunner!.query(sql, params, true)).records,
+    audit: () => undefined, // loading facts reads no client data
+  });
 
   beforeAll(async () => {
     const db = await createTestDatabase();

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AuthConfig } from '@app/auth';
 import { DEMO_PASSWORD } from '@app/domain';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -52,9 +55,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** One audit signing key per test process; checkpoints go to a temporary file per app. */
+export const TEST_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
 export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'test-secret-'.padEnd(48, 'x'), LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    JWT_SECRET: 'test-secret-'.padEnd(48, 'x'),
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    AUDIT_SIGNING_KEY: TEST_AUDIT_KEY,
+    AUDIT_CHECKPOINT_FILE: join(mkdtempSync(join(tmpdir(), 'casework-audit-')), 'checkpoints.jsonl'),
+    AUDIT_CHECKPOINT_POLL_SECONDS: '0',
+  });
   config.auth = { ...config.auth, ...auth };
   const dataSource = createDataSource(database.url, 4);
   await dataSource.initialize();

@@ -1,3 +1,4 @@
+import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { DomainModule } from '@app/domain';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -26,6 +27,7 @@ export class AppModule {
           dataSourceFactory: async () => dataSource,
         }),
         AuthModule.forRoot(config.auth),
+        AuditModule.forRoot(config.audit),
         DomainModule,
       ],
       controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController],

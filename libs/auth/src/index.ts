@@ -1,3 +1,4 @@
+export * from './audit-record.js';
 export * from './auth.config.js';
 export * from './auth.module.js';
 export * from './authentication/auth.service.js';

@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config.js';
 
 const SECRET = 's'.repeat(40);
+const AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('configuration', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'casework-config-'));
@@ -16,6 +18,8 @@ describe('configuration', () => {
     expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(cwd, '.data/jwt-secret'), 'utf8').trim()).toBe(config.auth.jwtSecret);
     expect(loadConfig({}, cwd).auth.jwtSecret).toBe(config.auth.jwtSecret);
+    expect(config.audit.signingKeyPem).toMatch(/BEGIN PRIVATE KEY/);
+    expect(loadConfig({}, cwd).audit.signingKeyPem).toBe(config.audit.signingKeyPem);
   });
 
   it('in production refuses to start without DATABASE_URL and JWT_SECRET, listing both', () => {
@@ -26,14 +30,14 @@ describe('configuration', () => {
       const problems = (error as ConfigError).problems.join('\n');
       expect(problems).toMatch(/DATABASE_URL is required/);
       expect(problems).toMatch(/JWT_SECRET is required/);
+      expect(problems).toMatch(/AUDIT_SIGNING_KEY is required/);
     }
   });
 
   it('in production refuses the demo seed', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, SEED_DEMO: 'true' }, cwd)).toThrow(
-      /SEED_DEMO must not be enabled/,
-    );
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET }, cwd);
+    const required = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, AUDIT_SIGNING_KEY: AUDIT_KEY };
+    expect(() => loadConfig({ ...required, SEED_DEMO: 'true' }, cwd)).toThrow(/SEED_DEMO must not be enabled/);
+    const config = loadConfig(required, cwd);
     expect(config.seedDemo).toBe(false);
     expect(config.host).toBe('0.0.0.0');
   });

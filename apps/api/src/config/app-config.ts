@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { AuditConfig } from '@app/audit';
 import type { AuthConfig } from '@app/auth';
 
 export interface AppConfig {
@@ -15,6 +16,7 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   logLevel: string;
   auth: AuthConfig;
+  audit: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     else jwtSecret = developmentSecret(resolve(cwd, '.data/jwt-secret'));
   }
 
+  let signingKeyPem = env.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n');
+  if (signingKeyPem !== undefined && !signingKeyPem.includes('PRIVATE KEY')) problems.push('AUDIT_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
+  if (!signingKeyPem) {
+    if (production) problems.push('AUDIT_SIGNING_KEY is required when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)');
+    else signingKeyPem = developmentSigningKey(resolve(cwd, '.data/audit-signing-key.pem'));
+  }
+
   const seedDemo = bool('SEED_DEMO', !production);
   if (production && seedDemo) problems.push('SEED_DEMO must not be enabled when NODE_ENV=production: demo accounts share a public password');
 
@@ -100,9 +109,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 10, 100_000),
       blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
     },
+    audit: {
+      signingKeyPem: signingKeyPem ?? '',
+      checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),
+      checkpointMaxAgeSeconds: int('AUDIT_CHECKPOINT_SECONDS', 300, 30, 300),
+      checkpointMaxEvents: int('AUDIT_CHECKPOINT_EVENTS', 10_000, 1, 10_000),
+      checkpointPollSeconds: int('AUDIT_CHECKPOINT_POLL_SECONDS', 15, 0, 60),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Development only: an Ed25519 key kept in the git-ignored data folder, so checkpoints stay verifiable across restarts. */
+function developmentSigningKey(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, pem, { mode: 0o600 });
+  return pem;
 }
 
 /** Development only: a random secret kept in the git-ignored data folder, so tokens survive a restart. */

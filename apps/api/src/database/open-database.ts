@@ -29,6 +29,8 @@ export async function openMigratedDatabase(config: AppConfig, poolSize?: number)
     dataSource = createDataSource(config.databaseUrl ?? embedded!.url, poolSize);
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);
+    // Monthly audit partitions for this month and the next three, in case the service ran for months.
+    await dataSource.query(`SELECT audit_ensure_partitions(3)`);
     return { dataSource, applied, embedded: embedded !== undefined, close };
   } catch (error) {
     await close();

@@ -1,15 +1,24 @@
+import { RequestTransaction, actorOf, type RequestContext, type RoutePolicy } from '@app/auth';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { sendProblem, toProblem } from './problem.js';
+import { sendProblem, toProblem, type Problem } from './problem.js';
 
-/** Every error the API returns is an RFC 9457 problem document; server faults are logged without client data. */
+type AppRequest = Request & { id?: unknown; user?: RequestContext; policy?: RoutePolicy };
+
+/**
+ * Every error the API returns is an RFC 9457 problem document; server faults are logged without client
+ * data. A denied attempt by a signed-in caller (403, or a client the caller may not see) is recorded in
+ * the audit trail before the answer goes out.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  constructor(private readonly transaction: RequestTransaction) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: unknown }>();
+    const request = http.getRequest<AppRequest>();
     const response = http.getResponse<Response>();
     const problem = toProblem(exception);
     if (problem.status >= 500) {
@@ -18,6 +27,38 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ requestId: request.id, errorName: e?.name, errorCode: e?.code }, e?.stack?.split('\n').slice(1, 6).join('\n'));
     }
     if (response.headersSent) return;
-    sendProblem(request, response, problem);
+    if (!isDenial(request, problem)) {
+      sendProblem(request, response, problem);
+      return;
+    }
+    this.recordDenial(request, problem)
+      .catch((error) => this.logger.error({ requestId: request.id, errorName: (error as Error)?.name }, 'could not audit a denied attempt'))
+      .finally(() => {
+        if (!response.headersSent) sendProblem(request, response, problem);
+      });
   }
+
+  private recordDenial(request: AppRequest, problem: Problem): Promise<void> {
+    const ctx = request.user!;
+    const id = typeof request.params?.id === 'string' ? request.params.id : undefined;
+    const aboutClient = (request.route?.path as string | undefined)?.startsWith('/clients/:id') ?? false;
+    return this.transaction.record(actorOf(ctx), [
+      {
+        action: 'access.denied',
+        decision: 'DENY',
+        resourceType: request.policy?.subject ?? 'ClientFile',
+        resourceId: id,
+        subjectPersonId: aboutClient && id && UUID.test(id) ? id : undefined,
+        categories: [],
+      },
+    ]);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Policy said no, or a client is not visible to the caller (which is how the rule says no). */
+function isDenial(request: AppRequest, problem: Problem): boolean {
+  if (!request.user) return false;
+  return problem.status === 403 || (problem.status === 404 && problem.code === 'client-not-found');
 }

@@ -9,7 +9,16 @@ import { TokenService, type TokenPair } from './token.service.js';
 
 export interface SignedInUser {
   userId: string;
+  organisationId: string;
   tokenVersion: number;
+  /** where the sign-in came from, for its audit event */
+  origin: SignInOrigin;
+}
+
+export interface SignInOrigin {
+  clientAddress: string;
+  userAgent?: string;
+  requestId?: string;
 }
 
 export class InvalidCredentials extends UnauthorizedException {
@@ -38,22 +47,35 @@ export class AuthService {
    * Checks email and password, counting failures for brute-force protection. Unknown email, wrong
    * password and a deactivated account all answer the same 401, in about the same time.
    */
-  async verifyCredentials(email: string, password: string, clientAddress: string): Promise<SignedInUser> {
-    await this.throttle.assertAllowed(email, clientAddress);
+  async verifyCredentials(email: string, password: string, origin: SignInOrigin): Promise<SignedInUser> {
+    try {
+      await this.throttle.assertAllowed(email, origin.clientAddress);
+    } catch (error) {
+      await this.transaction.record(origin, [{ action: 'auth.sign-in-blocked', decision: 'DENY', resourceType: 'Session' }]);
+      throw error;
+    }
     const credentials = await this.transaction.runAnonymous((tx) => this.identities.findCredentials(tx, email));
     const passwordOk = await this.hasher.verify(credentials?.passwordHash, password);
     if (!credentials || !passwordOk || !credentials.canSignIn) {
-      await this.throttle.recordFailure(email, clientAddress);
+      await this.throttle.recordFailure(email, origin.clientAddress);
+      // Attributed to the account when the email exists (its organisation's chain); never the email itself.
+      const actor = credentials ? { ...origin, userId: credentials.userId, organisationId: credentials.organisationId } : origin;
+      await this.transaction.record(actor, [{ action: 'auth.sign-in-failed', decision: 'DENY', resourceType: 'Session' }]);
       throw new InvalidCredentials();
     }
     await this.throttle.recordSuccess(email);
-    return { userId: credentials.userId, tokenVersion: credentials.tokenVersion };
+    return { userId: credentials.userId, organisationId: credentials.organisationId, tokenVersion: credentials.tokenVersion, origin };
   }
 
   async signIn(user: SignedInUser): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
-    const sessionId = await this.transaction.runAnonymous((tx) =>
-      this.identities.createSession(tx, user.userId, this.config.sessionTtlSeconds, refresh.hash),
+    const sessionId = await this.transaction.runAnonymous(
+      async (tx) => {
+        const id = await this.identities.createSession(tx, user.userId, this.config.sessionTtlSeconds, refresh.hash);
+        tx.audit({ action: 'auth.sign-in', decision: 'ALLOW', resourceType: 'Session', resourceId: id });
+        return id;
+      },
+      { ...user.origin, userId: user.userId, organisationId: user.organisationId },
     );
     return this.tokens.issue(user.userId, sessionId, user.tokenVersion, refresh.token);
   }

@@ -6,6 +6,7 @@ import type { Tx } from '../database/request-transaction.js';
 
 export interface Credentials {
   userId: string;
+  organisationId: string;
   passwordHash: string;
   tokenVersion: number;
   /** user and organisation both active */
@@ -19,13 +20,15 @@ export class IdentityRepository {
 
   async findCredentials(tx: Tx, email: string): Promise<Credentials | undefined> {
     const rows = await tx.query(
-      `SELECT u.id, u.password_hash, u.token_version, (u.active AND o.active) AS can_sign_in
+      `SELECT u.id, u.organisation_id, u.password_hash, u.token_version, (u.active AND o.active) AS can_sign_in
          FROM app_user u JOIN organisation o ON o.id = u.organisation_id
         WHERE lower(u.email) = lower($1)`,
       [email.trim()],
     );
     const row = rows[0];
-    return row && { userId: row.id, passwordHash: row.password_hash, tokenVersion: row.token_version, canSignIn: row.can_sign_in };
+    return (
+      row && { userId: row.id, organisationId: row.organisation_id, passwordHash: row.password_hash, tokenVersion: row.token_version, canSignIn: row.can_sign_in }
+    );
   }
 
   /**

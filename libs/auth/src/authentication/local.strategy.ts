@@ -11,7 +11,11 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
-  validate(request: Request, email: string, password: string): Promise<SignedInUser> {
-    return this.auth.verifyCredentials(email, password, request.ip ?? 'unknown');
+  validate(request: Request & { id?: unknown }, email: string, password: string): Promise<SignedInUser> {
+    return this.auth.verifyCredentials(email, password, {
+      clientAddress: request.ip ?? 'unknown',
+      userAgent: request.get('user-agent'),
+      requestId: request.id === undefined ? undefined : String(request.id),
+    });
   }
 }

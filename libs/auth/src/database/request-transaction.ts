@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AUDIT_SINK, type AuditActor, type AuditRecord, type AuditSink } from '../audit-record.js';
 import type { RequestContext } from '../context/request-context.js';
 
 /** The non-owner role request work runs as, so row-level security applies (owners and superusers bypass it). */
@@ -12,12 +13,21 @@ export const APP_DB_ROLE = 'casework_app';
  */
 export interface Tx {
   query<Row = any>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Records an audit event; it is written in this transaction, after the work and before commit. */
+  audit(record: AuditRecord): void;
 }
 
-function rowsOnly(manager: EntityManager): Tx {
-  const runner = manager.queryRunner;
-  if (!runner) throw new Error('RequestTransaction: the transaction has no query runner');
-  return { query: async (sql, params) => (await runner.query(sql, params, true)).records };
+/** The audit actor a request context stands for. */
+export function actorOf(ctx: RequestContext): AuditActor {
+  return {
+    userId: ctx.userId,
+    organisationId: ctx.organisationId,
+    roles: ctx.roles,
+    purpose: ctx.purpose,
+    requestId: ctx.requestId,
+    clientAddress: ctx.clientAddress,
+    userAgent: ctx.userAgent,
+  };
 }
 
 /**
@@ -28,7 +38,10 @@ function rowsOnly(manager: EntityManager): Tx {
  */
 @Injectable()
 export class RequestTransaction {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(AUDIT_SINK) private readonly sink?: AuditSink,
+  ) {}
 
   run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
@@ -38,15 +51,40 @@ export class RequestTransaction {
                 set_config('app.request_id', $3, true), set_config('app.purpose', $4, true)`,
         [ctx.userId, ctx.organisationId, ctx.requestId, ctx.purpose ?? ''],
       );
-      return work(rowsOnly(manager));
+      return this.audited(manager, actorOf(ctx), work);
     });
   }
 
-  /** Work done on behalf of no signed-in user (sign-in, token refresh), still as the restricted role. */
-  runAnonymous<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Work done on behalf of no signed-in user (sign-in, token refresh), still as the restricted role.
+   * Audit records name their actor through `actor`.
+   */
+  runAnonymous<T>(work: (tx: Tx) => Promise<T>, actor: AuditActor = {}): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL ROLE ${APP_DB_ROLE}`);
-      return work(rowsOnly(manager));
+      return this.audited(manager, actor, work);
     });
+  }
+
+  /** A transaction that only records audit events (a denied attempt, which changes nothing else). */
+  record(actor: AuditActor, records: AuditRecord[]): Promise<void> {
+    return this.runAnonymous(async (tx) => records.forEach((r) => tx.audit(r)), actor);
+  }
+
+  /**
+   * Runs the work, then writes the audit records it collected in the same transaction. If they
+   * cannot be written the transaction fails: no result leaves without its audit trail (fail closed).
+   */
+  private async audited<T>(manager: EntityManager, actor: AuditActor, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('RequestTransaction: the transaction has no query runner');
+    const query = async (sql: string, params?: unknown[]) => (await runner.query(sql, params, true)).records;
+    const records: AuditRecord[] = [];
+    const result = await work({ query, audit: (record) => records.push(record) });
+    if (records.length > 0) {
+      if (!this.sink) throw new Error('RequestTransaction: audit records but no audit sink is registered');
+      await this.sink.write(query, actor, records);
+    }
+    return result;
   }
 }

@@ -20,8 +20,10 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     await super.canActivate(execution);
-    const ctx = execution.switchToHttp().getRequest<{ user: RequestContext }>().user;
+    const request = execution.switchToHttp().getRequest<{ user: RequestContext; policy?: RoutePolicy }>();
+    const ctx = request.user;
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, targets);
+    request.policy = policy; // for the audit event of a denial
     if (!policy || !ctx.ability.can(policy.action, policy.subject)) {
       throw new ForbiddenException({ code: 'forbidden' });
     }

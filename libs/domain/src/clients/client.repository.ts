@@ -3,12 +3,20 @@ import { Injectable } from '@nestjs/common';
 import type { ClientIdentity, SectionCategory, SectionContent } from './client.js';
 
 export interface FileRow {
+  id: string;
   organisationId: string;
   version: number;
   createdAt: Date;
   updatedAt: Date;
-  /** categories the SQL rule lets the caller read (all of them for its own file) */
-  readable: DataCategory[];
+  /** per category another organisation's file opens to the caller, the ids that allow it (empty for the caller's own file) */
+  grounds: ShareGround[];
+}
+
+export interface ShareGround {
+  category: DataCategory;
+  involvementId: string;
+  agreementId: string;
+  consentId: string;
 }
 
 export interface IdentityRow extends ClientIdentity {
@@ -95,7 +103,10 @@ export class ClientRepository {
   /** The files on a person the caller may see something of, with the categories it may read in each. */
   async visibleFiles(tx: Tx, personId: string, lockOwn?: RequestContext): Promise<FileRow[]> {
     const rows = await tx.query(
-      `SELECT f.organisation_id, f.version, f.created_at, f.updated_at, casework_readable_categories(f.organisation_id, f.person_id) AS readable
+      `SELECT f.id, f.organisation_id, f.version, f.created_at, f.updated_at,
+              (SELECT coalesce(json_agg(json_build_object('category', g.category, 'involvementId', g.involvement_id,
+                                                          'agreementId', g.agreement_id, 'consentId', g.consent_id)), '[]')
+                 FROM casework_access_grounds(f.organisation_id, f.person_id) g) AS grounds
          FROM client_file f WHERE f.person_id = $1 AND ${FILE_VISIBLE}
         ORDER BY f.organisation_id`,
       [personId],
@@ -103,7 +114,14 @@ export class ClientRepository {
     if (lockOwn) {
       await tx.query(`SELECT 1 FROM client_file WHERE organisation_id = $1 AND person_id = $2 FOR UPDATE`, [lockOwn.organisationId, personId]);
     }
-    return rows.map((r) => ({ organisationId: r.organisation_id, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, readable: r.readable }));
+    return rows.map((r) => ({
+      id: r.id,
+      organisationId: r.organisation_id,
+      version: r.version,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      grounds: r.grounds,
+    }));
   }
 
   async readableIdentities(tx: Tx, personIds: string[]): Promise<IdentityRow[]> {
@@ -158,6 +176,26 @@ export class ClientRepository {
       params,
     );
     return rows.map((r) => r.person_id);
+  }
+
+  /** For persons seen through partner files: each visible partner file's grounds (to audit what a list exposed). */
+  async partnerGrounds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Array<ShareGround & { personId: string; organisationId: string }>> {
+    if (personIds.length === 0) return [];
+    const rows = await tx.query(
+      `SELECT f.person_id, f.organisation_id, g.category, g.involvement_id, g.agreement_id, g.consent_id
+         FROM client_file f CROSS JOIN LATERAL casework_access_grounds(f.organisation_id, f.person_id) g
+        WHERE f.person_id = ANY ($1) AND f.organisation_id <> $2
+        ORDER BY f.person_id, f.organisation_id, g.category`,
+      [personIds, ctx.organisationId],
+    );
+    return rows.map((r) => ({
+      personId: r.person_id,
+      organisationId: r.organisation_id,
+      category: r.category,
+      involvementId: r.involvement_id,
+      agreementId: r.agreement_id,
+      consentId: r.consent_id,
+    }));
   }
 
   async ownFileIds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Set<string>> {

@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES, RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/auth';
 import { subject } from '@casl/ability';
 import { Injectable, Logger } from '@nestjs/common';
 import { loadShareFacts, mayReadSection } from '../sharing/share-facts.js';
@@ -17,7 +17,7 @@ import {
   type SectionCategory,
   type SharedFile,
 } from './client.js';
-import { ClientRepository, type FileRow, type IdentityRow, type SectionRow } from './client.repository.js';
+import { ClientRepository, type IdentityRow, type SectionRow, type ShareGround } from './client.repository.js';
 
 @Injectable()
 export class ClientService {
@@ -40,11 +40,16 @@ export class ClientService {
       const personId = await this.clients.personFor(tx, insz);
       if (!(await this.clients.insertOwnFile(tx, ctx, personId))) throw new Conflict('client-already-registered', 'insz');
       await this.clients.insertIdentity(tx, ctx, personId, { ...input, insz });
+      const written: DataCategory[] = ['IDENTITY'];
       for (const category of SECTION_CATEGORIES) {
         const content = input[CATEGORY_KEY[category] as keyof NewClient];
-        if (content && typeof content === 'object') await this.clients.putSection(tx, ctx, personId, category, content);
+        if (content && typeof content === 'object') {
+          await this.clients.putSection(tx, ctx, personId, category, content);
+          written.push(category);
+        }
       }
-      const view = await this.read(tx, ctx, personId);
+      tx.audit({ action: 'client.register', decision: 'ALLOW', resourceType: 'ClientFile', subjectPersonId: personId, categories: written, ground: OWNER });
+      const view = await this.read(tx, ctx, personId, false);
       return { id: personId, ownFile: view!.ownFile! };
     });
   }
@@ -71,12 +76,15 @@ export class ClientService {
       }
       if (!(await this.clients.bumpVersion(tx, ctx, personId, own.version))) throw new VersionMismatch(own.version);
       await this.clients.updateIdentity(tx, ctx, personId, changes);
+      const changed: DataCategory[] = changes.firstName || changes.lastName || changes.birthDate ? ['IDENTITY'] : [];
       for (const category of SECTION_CATEGORIES) {
         const content = changes[CATEGORY_KEY[category] as keyof ClientChanges];
         if (content === null) await this.clients.deleteSection(tx, ctx, personId, category);
         else if (content && typeof content === 'object') await this.clients.putSection(tx, ctx, personId, category, content);
+        if (content !== undefined) changed.push(category);
       }
-      return (await this.read(tx, ctx, personId))!;
+      tx.audit({ action: 'client.update', decision: 'ALLOW', resourceType: 'ClientFile', resourceId: own.id, subjectPersonId: personId, categories: changed, ground: OWNER });
+      return (await this.read(tx, ctx, personId, false))!;
     });
   }
 
@@ -92,9 +100,16 @@ export class ClientService {
       if (pageIds.length === 0) return { items: [], nextCursor: null };
       const identities = await this.clients.readableIdentities(tx, pageIds);
       const own = await this.clients.ownFileIds(tx, ctx, pageIds);
+      const partnerGrounds = await this.clients.partnerGrounds(tx, ctx, pageIds.filter((id) => !own.has(id)));
       const items = pageIds.map((id) => {
         const candidates = identities.filter((i) => i.personId === id);
         const name = candidates.find((i) => i.organisationId === ctx.organisationId) ?? candidates[0];
+        // Every person a list exposes is an access, with the ground that opened it.
+        const shared = partnerGrounds.filter((g) => g.personId === id);
+        const ground = own.has(id)
+          ? OWNER
+          : sharedGround(shared.find((g) => g.organisationId === name?.organisationId && g.category === 'IDENTITY') ?? shared[0]);
+        tx.audit({ action: 'client.list', decision: 'ALLOW', resourceType: 'ClientFile', subjectPersonId: id, categories: name ? ['IDENTITY'] : [], ground });
         return {
           id,
           ownFile: own.has(id),
@@ -110,7 +125,7 @@ export class ClientService {
    * decides which rows are loaded; the per-record CASL rules must agree for every category shown. A
    * disagreement is a defect: the section is withheld and the disagreement logged (ids only).
    */
-  private async read(tx: Tx, ctx: RequestContext, personId: string): Promise<ClientView | undefined> {
+  private async read(tx: Tx, ctx: RequestContext, personId: string, audit = true): Promise<ClientView | undefined> {
     const files = await this.clients.visibleFiles(tx, personId);
     if (files.length === 0) return undefined;
     const identities = await this.clients.readableIdentities(tx, [personId]);
@@ -123,18 +138,16 @@ export class ClientService {
     for (const file of files) {
       if (file.organisationId === ctx.organisationId) {
         if (!ctx.ability.can('read', subject('ClientFile', { organisationId: file.organisationId }))) continue;
-        ownFile = {
-          organisationId: file.organisationId,
-          version: file.version,
-          createdAt: file.createdAt,
-          updatedAt: file.updatedAt,
-          ...sectionsOf(file.organisationId, identities, sections, DATA_CATEGORIES),
-        };
+        const content = sectionsOf(file.organisationId, identities, sections, DATA_CATEGORIES);
+        ownFile = { organisationId: file.organisationId, version: file.version, createdAt: file.createdAt, updatedAt: file.updatedAt, ...content };
+        if (audit) {
+          tx.audit({ action: 'client.read', decision: 'ALLOW', resourceType: 'ClientFile', resourceId: file.id, subjectPersonId: personId, categories: touched(content), ground: OWNER });
+        }
         continue;
       }
       const fileFacts = facts.get(file.organisationId)!;
       const allowed = DATA_CATEGORIES.filter((category) => {
-        const sql = file.readable.includes(category);
+        const sql = file.grounds.some((g) => g.category === category);
         const casl = mayReadSection(ctx, fileFacts, category);
         if (sql !== casl) {
           this.logger.error({ msg: 'sharing rule disagreement', requestId: ctx.requestId, owner: file.organisationId, category, sql, casl });
@@ -142,15 +155,48 @@ export class ClientService {
         return sql && casl;
       });
       if (allowed.length === 0) continue;
-      shared.push({
-        organisationId: file.organisationId,
-        ...sectionsOf(file.organisationId, identities, sections, allowed),
-        withheld: DATA_CATEGORIES.filter((category) => !allowed.includes(category)),
-      });
+      const content = sectionsOf(file.organisationId, identities, sections, allowed);
+      shared.push({ organisationId: file.organisationId, ...content, withheld: DATA_CATEGORIES.filter((category) => !allowed.includes(category)) });
+      if (audit) {
+        // One event per ground: categories opened by different consents or agreements are told apart.
+        const byGround = new Map<string, DataCategory[]>();
+        for (const g of file.grounds.filter((g) => allowed.includes(g.category) && touched(content).includes(g.category))) {
+          const key = `${g.involvementId}/${g.agreementId}/${g.consentId}`;
+          byGround.set(key, [...(byGround.get(key) ?? []), g.category]);
+        }
+        if (byGround.size === 0) byGround.set(groundKey(file.grounds.find((g) => allowed.includes(g.category))!), []);
+        for (const [key, categories] of byGround) {
+          const [involvementId, agreementId, consentId] = key.split('/');
+          tx.audit({
+            action: 'client.read',
+            decision: 'ALLOW',
+            resourceType: 'ClientFile',
+            resourceId: file.id,
+            subjectPersonId: personId,
+            categories,
+            ground: { kind: 'SHARED', involvementId, agreementId, consentId },
+          });
+        }
+      }
     }
     if (!ownFile && shared.length === 0) return undefined;
     return { id: personId, purpose: ctx.purpose ?? null, ownFile, shared };
   }
+}
+
+const OWNER: AuditGround = { kind: 'OWNER' };
+
+function groundKey(g: ShareGround): string {
+  return `${g.involvementId}/${g.agreementId}/${g.consentId}`;
+}
+
+function sharedGround(g: ShareGround | undefined): AuditGround {
+  return g ? { kind: 'SHARED', involvementId: g.involvementId, agreementId: g.agreementId, consentId: g.consentId } : { kind: 'SHARED' };
+}
+
+/** The categories whose content a view actually returned. */
+function touched(content: FileSections): DataCategory[] {
+  return DATA_CATEGORIES.filter((category) => content[CATEGORY_KEY[category]] !== undefined);
 }
 
 function sectionsOf(owner: string, identities: IdentityRow[], sections: SectionRow[], categories: readonly DataCategory[]): FileSections {

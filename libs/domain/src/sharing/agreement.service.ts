@@ -65,6 +65,7 @@ export class AgreementService {
         [input.purposes, input.validFrom, input.validUntil, input.documentReference.trim(), ctx.userId, ctx.organisationId],
       );
       await tx.query(`INSERT INTO agreement_party (agreement_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [row.id, input.partyOrganisationIds]);
+      tx.audit({ action: 'agreement.create', decision: 'ALLOW', resourceType: 'Agreement', resourceId: row.id });
       for (const flow of input.flows) {
         await tx.query(`INSERT INTO agreement_flow (agreement_id, from_organisation_id, to_organisation_id, categories) VALUES ($1, $2, $3, $4)`, [
           row.id,
@@ -111,6 +112,7 @@ export class AgreementService {
         ctx.organisationId,
         ctx.userId,
       ]);
+      tx.audit({ action: 'agreement.confirm', decision: 'ALLOW', resourceType: 'Agreement', resourceId: id });
       await tx.query(
         `UPDATE agreement SET activated_at = now(), version = version + 1
           WHERE id = $1 AND activated_at IS NULL AND NOT EXISTS (SELECT 1 FROM agreement_party WHERE agreement_id = $1 AND confirmed_at IS NULL)`,
@@ -132,6 +134,7 @@ export class AgreementService {
           WHERE id = $1`,
         [id, ctx.userId, ctx.organisationId, reason.trim()],
       );
+      tx.audit({ action: 'agreement.terminate', decision: 'ALLOW', resourceType: 'Agreement', resourceId: id });
       return (await this.find(tx, id))!;
     });
   }

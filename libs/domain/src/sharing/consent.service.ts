@@ -79,6 +79,15 @@ export class ConsentService {
           ctx.userId,
         ],
       );
+      tx.audit({
+        action: 'consent.record',
+        decision: 'ALLOW',
+        resourceType: 'Consent',
+        resourceId: row.id,
+        subjectPersonId: personId,
+        categories: input.categories,
+        ground: { kind: 'OWNER' },
+      });
       return (await this.find(tx, row.id))!;
     });
   }
@@ -91,6 +100,7 @@ export class ConsentService {
         `SELECT ${COLUMNS} FROM consent c WHERE c.person_id = $1 AND c.organisation_id = $2 ORDER BY c.recorded_at DESC, c.id`,
         [personId, ctx.organisationId],
       );
+      tx.audit({ action: 'consent.list', decision: 'ALLOW', resourceType: 'Consent', subjectPersonId: personId, ground: { kind: 'OWNER' } });
       return rows.map(toConsent);
     });
   }
@@ -102,6 +112,7 @@ export class ConsentService {
       if (!ctx.ability.can('update', subject('Consent', current))) throw new Forbidden('forbidden');
       if (current.revokedAt) throw new Conflict('consent-already-revoked');
       await tx.query(`UPDATE consent SET revoked_at = now(), revoked_by = $2, revocation_reason = $3 WHERE id = $1`, [id, ctx.userId, reason]);
+      tx.audit({ action: 'consent.revoke', decision: 'ALLOW', resourceType: 'Consent', resourceId: id, subjectPersonId: current.personId, categories: current.categories });
       return (await this.find(tx, id))!;
     });
   }

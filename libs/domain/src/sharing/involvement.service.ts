@@ -57,6 +57,7 @@ export class InvolvementService {
            VALUES ($1, $2, $3, $4, app_today(), $5, 'MANUAL', $6, $7) RETURNING id`,
           [input.organisationId, personId, input.capacity, input.purpose, input.validUntil ?? null, ctx.organisationId, ctx.userId],
         );
+        tx.audit({ action: 'involvement.add', decision: 'ALLOW', resourceType: 'Involvement', resourceId: row.id, subjectPersonId: personId, ground: { kind: 'OWNER' } });
         return (await this.find(tx, row.id))!;
       } catch (error) {
         if (isUniqueViolation(error, 'involvement_active_key')) throw new Conflict('involvement-exists', 'organisationId');
@@ -79,6 +80,7 @@ export class InvolvementService {
       );
       const visible = rows.map(toInvolvement).filter((i) => ctx.ability.can('read', subject('Involvement', i)));
       if (visible.length === 0) throw new NotFound('client');
+      tx.audit({ action: 'involvement.list', decision: 'ALLOW', resourceType: 'Involvement', subjectPersonId: personId });
       return visible;
     });
   }
@@ -91,6 +93,7 @@ export class InvolvementService {
       if (current.capacity === 'OWNER') throw new Conflict('owner-involvement-cannot-end');
       if (current.endedAt) throw new Conflict('involvement-already-ended');
       await tx.query(`UPDATE involvement SET ended_at = now(), ended_by = $2, end_reason = $3 WHERE id = $1`, [id, ctx.userId, reason ?? null]);
+      tx.audit({ action: 'involvement.end', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: current.personId });
       return (await this.find(tx, id))!;
     });
   }

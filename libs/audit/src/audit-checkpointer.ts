@@ -1,0 +1,86 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { sign } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import canonicalize from 'canonicalize';
+import { DataSource } from 'typeorm';
+import { AUDIT_CONFIG, signingKeys, type AuditConfig, type SigningKeys } from './audit.config.js';
+
+export interface Checkpoint {
+  chain: string;
+  seq: number;
+  headHash: string;
+  time: string;
+  keyId: string;
+  signature: string;
+}
+
+/** The exact bytes a checkpoint signature covers: RFC 8785 JSON of {chain, seq, headHash, time}. */
+export function checkpointPayload(c: Pick<Checkpoint, 'chain' | 'seq' | 'headHash' | 'time'>): Buffer {
+  return Buffer.from(canonicalize({ chain: c.chain, seq: c.seq, headHash: c.headHash, time: c.time })!, 'utf8');
+}
+
+/**
+ * Signs the head of every chain that has new events, at least every 5 minutes or every 10,000 events
+ * (configurable), stores the signature and appends it to a file outside the database. Truncating a
+ * chain's tail, or rewriting it wholesale, is then caught against the last signed head.
+ */
+@Injectable()
+export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditCheckpointer');
+  readonly keys: SigningKeys;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+  ) {
+    this.keys = signingKeys(config.signingKeyPem);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.checkpointPollSeconds <= 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.checkpointDue()
+        .catch((error) => this.logger.error(`checkpointing failed: ${(error as Error).message}`))
+        .finally(() => (this.running = undefined));
+    }, this.config.checkpointPollSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Checkpoints every chain that is due; with `force`, every chain with events since its last checkpoint. */
+  async checkpointDue(force = false): Promise<Checkpoint[]> {
+    const due = await this.dataSource.query(
+      `SELECT c.chain_id, c.seq, c.head_hash
+         FROM audit_chain c
+         LEFT JOIN LATERAL (SELECT k.seq, k.signed_at FROM audit_checkpoint k WHERE k.chain_id = c.chain_id ORDER BY k.seq DESC LIMIT 1) last ON true
+        WHERE c.seq > coalesce(last.seq, 0)
+          AND ($1 OR c.seq - coalesce(last.seq, 0) >= $2 OR last.signed_at IS NULL
+               OR last.signed_at <= now() - make_interval(secs => $3))`,
+      [force, this.config.checkpointMaxEvents, this.config.checkpointMaxAgeSeconds - this.config.checkpointPollSeconds],
+    );
+    const made: Checkpoint[] = [];
+    for (const row of due) {
+      const unsigned = { chain: row.chain_id as string, seq: Number(row.seq), headHash: (row.head_hash as Buffer).toString('hex'), time: new Date().toISOString() };
+      const signature = sign(null, checkpointPayload(unsigned), this.keys.privateKey);
+      const checkpoint: Checkpoint = { ...unsigned, keyId: this.keys.keyId, signature: signature.toString('base64') };
+      await mkdir(dirname(this.config.checkpointFile), { recursive: true });
+      // The file first: a checkpoint in the database but not outside it would protect less.
+      await appendFile(this.config.checkpointFile, JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
+      await this.dataSource.query(
+        `INSERT INTO audit_checkpoint (chain_id, seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (chain_id, seq) DO NOTHING`,
+        [checkpoint.chain, checkpoint.seq, row.head_hash, checkpoint.time, checkpoint.keyId, signature],
+      );
+      made.push(checkpoint);
+    }
+    return made;
+  }
+}

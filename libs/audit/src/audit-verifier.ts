@@ -1,0 +1,84 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { DataSource } from 'typeorm';
+import { checkpointPayload } from './audit-checkpointer.js';
+
+export interface BrokenLink {
+  seq: number;
+  reason: 'hash' | 'link' | 'sequence' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-signature';
+}
+
+export interface ChainReport {
+  chain: string;
+  events: number;
+  ok: boolean;
+  firstBroken?: BrokenLink;
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  chains: ChainReport[];
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+/**
+ * Recomputes every chain in the database (SHA-256 over the canonical text, one scan per chain) and
+ * checks it against the signed checkpoints. Detects an edited, deleted, inserted or reordered event
+ * (the first one is named), and a truncated tail (shorter than its last signed head). Runs as the
+ * owner, outside row-level security: it returns hashes and positions, never event content.
+ */
+export async function verifyAuditChains(
+  dataSource: DataSource,
+  publicKeyPem: string,
+  options: { chains?: string[]; concurrency?: number } = {},
+): Promise<VerificationReport> {
+  const publicKey = createPublicKey(publicKeyPem);
+  const started = performance.now();
+  const chains: string[] =
+    options.chains ??
+    (
+      await dataSource.query(
+        `SELECT chain_id FROM audit_chain UNION SELECT chain_id FROM audit_checkpoint
+         UNION SELECT DISTINCT chain_id FROM audit_event ORDER BY 1`,
+      )
+    ).map((r: { chain_id: string }) => r.chain_id);
+  const reports: ChainReport[] = new Array(chains.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < chains.length) {
+      const index = next++;
+      reports[index] = await verifyChain(dataSource, publicKey, chains[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const events = reports.reduce((sum, r) => sum + r.events, 0);
+  return { ok: reports.every((r) => r.ok), chains: reports, events, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
+}
+
+async function verifyChain(dataSource: DataSource, publicKey: KeyObject, chain: string): Promise<ChainReport> {
+  const [result] = await dataSource.query(`SELECT events, last_seq, broken_seq, broken_reason FROM audit_verify_chain($1)`, [chain]);
+  const events = Number(result.events);
+  const lastSeq = result.last_seq === null ? 0 : Number(result.last_seq);
+  let firstBroken: BrokenLink | undefined = result.broken_seq === null ? undefined : { seq: Number(result.broken_seq), reason: result.broken_reason };
+
+  const checkpoints: Array<{ seq: string; head_hash: Buffer; signed_at: Date; signature: Buffer; event_hash: Buffer | null }> = await dataSource.query(
+    `SELECT k.seq, k.head_hash, k.signed_at, k.signature,
+            (SELECT e.hash FROM audit_event e WHERE e.chain_id = k.chain_id AND e.seq = k.seq ORDER BY e.occurred_at LIMIT 1) AS event_hash
+       FROM audit_checkpoint k WHERE k.chain_id = $1 ORDER BY k.seq`,
+    [chain],
+  );
+  const note = (broken: BrokenLink) => {
+    if (!firstBroken || broken.seq < firstBroken.seq) firstBroken = broken;
+  };
+  for (const k of checkpoints) {
+    const seq = Number(k.seq);
+    const payload = checkpointPayload({ chain, seq, headHash: k.head_hash.toString('hex'), time: k.signed_at.toISOString() });
+    if (!verify(null, payload, publicKey, k.signature)) note({ seq, reason: 'checkpoint-signature' });
+    else if (seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
+    else if (!k.event_hash || !k.event_hash.equals(k.head_hash)) note({ seq, reason: 'checkpoint-mismatch' });
+  }
+  return { chain, events, ok: firstBroken === undefined, ...(firstBroken ? { firstBroken } : {}) };
+}

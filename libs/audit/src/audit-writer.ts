@@ -1,0 +1,91 @@
+import type { AuditActor, AuditRecord, AuditSink } from '@app/auth';
+import { Injectable } from '@nestjs/common';
+import { SYSTEM_CHAIN, chainHash, type CanonicalEvent } from './canonical.js';
+
+const MAX_USER_AGENT = 400;
+
+/**
+ * Appends audit records to the actor organisation's hash chain inside the caller's transaction: it
+ * locks the chain head (until commit), computes each event's hash from the previous one, and inserts
+ * them in one statement. A database trigger refuses any event that does not extend its chain exactly.
+ */
+@Injectable()
+export class AuditWriter implements AuditSink {
+  async write(query: (sql: string, params?: unknown[]) => Promise<any[]>, actor: AuditActor, records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const chain = actor.organisationId ?? SYSTEM_CHAIN;
+    const [head] = await query(`SELECT seq, head_hash FROM audit_lock_head($1)`, [chain]);
+    let seq = Number(head.seq);
+    let prev: Buffer = head.head_hash;
+    const occurredAt = new Date().toISOString();
+    const rows: Array<{ event: CanonicalEvent; prev: Buffer; hash: Buffer }> = [];
+    for (const record of records) {
+      seq += 1;
+      const event: CanonicalEvent = {
+        chain,
+        seq,
+        occurredAt,
+        actorUserId: actor.userId ?? null,
+        actorOrganisationId: actor.organisationId ?? null,
+        actorRoles: [...(actor.roles ?? [])],
+        action: record.action,
+        resourceType: record.resourceType ?? null,
+        resourceId: record.resourceId ?? null,
+        subjectPersonId: record.subjectPersonId ?? null,
+        categories: [...(record.categories ?? [])],
+        purpose: actor.purpose ?? null,
+        decision: record.decision,
+        groundKind: record.ground?.kind ?? null,
+        groundInvolvementId: record.ground?.involvementId ?? null,
+        groundAgreementId: record.ground?.agreementId ?? null,
+        groundConsentId: record.ground?.consentId ?? null,
+        groundBreakGlassId: record.ground?.breakGlassId ?? null,
+        requestId: actor.requestId || null,
+        clientAddress: actor.clientAddress ?? null,
+        userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
+      };
+      const hash = chainHash(prev, event);
+      rows.push({ event, prev, hash });
+      prev = hash;
+    }
+    const column = <K extends keyof CanonicalEvent>(key: K) => rows.map((r) => r.event[key]);
+    // Arrays of arrays cannot travel as one parameter; roles and categories go as JSON text.
+    await query(
+      `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type,
+                                resource_id, subject_person_id, categories, purpose, decision, ground_kind, ground_involvement_id,
+                                ground_agreement_id, ground_consent_id, ground_break_glass_id, request_id, client_address, user_agent,
+                                prev_hash, hash)
+       SELECT $1, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject,
+              ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, $6, $7, $8, prev, hash
+         FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
+                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[])
+              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash)
+        ORDER BY seq`,
+      [
+        chain,
+        occurredAt,
+        actor.userId ?? null,
+        actor.organisationId ?? null,
+        actor.purpose ?? null,
+        actor.requestId || null,
+        actor.clientAddress ?? null,
+        rows[0].event.userAgent,
+        column('seq'),
+        column('actorRoles').map((roles) => JSON.stringify(roles)),
+        column('action'),
+        column('resourceType'),
+        column('resourceId'),
+        column('subjectPersonId'),
+        column('categories').map((categories) => JSON.stringify(categories)),
+        column('decision'),
+        column('groundKind'),
+        column('groundInvolvementId'),
+        column('groundAgreementId'),
+        column('groundConsentId'),
+        column('groundBreakGlassId'),
+        rows.map((r) => r.prev),
+        rows.map((r) => r.hash),
+      ],
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import { AUDIT_SINK } from '@app/auth';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AuditCheckpointer } from './audit-checkpointer.js';
+import { AuditWriter } from './audit-writer.js';
+import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
+
+/** The audit trail: the writer every request transaction flushes into, and the checkpointer. */
+@Global()
+@Module({})
+export class AuditModule {
+  static forRoot(config: AuditConfig): DynamicModule {
+    return {
+      module: AuditModule,
+      providers: [{ provide: AUDIT_CONFIG, useValue: config }, AuditWriter, { provide: AUDIT_SINK, useExisting: AuditWriter }, AuditCheckpointer],
+      exports: [AUDIT_SINK, AUDIT_CONFIG, AuditCheckpointer],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './audit-checkpointer.js';
+export * from './audit-verifier.js';
+export * from './audit-writer.js';
+export * from './audit.config.js';
+export * from './audit.module.js';
+export * from './canonical.js';

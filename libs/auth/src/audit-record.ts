@@ -1,0 +1,44 @@
+/**
+ * What the audit trail records about one access or change. Domain code describes events with these
+ * records inside its request transaction (`tx.audit(...)`); the audit library writes them, chained and
+ * hashed, in the same transaction just before it commits. No names, INSZ or free text of client data:
+ * the subject is the person's id.
+ */
+export type AuditDecision = 'ALLOW' | 'DENY';
+
+export interface AuditGround {
+  kind: 'OWNER' | 'SHARED' | 'BREAK_GLASS';
+  involvementId?: string;
+  agreementId?: string;
+  consentId?: string;
+  breakGlassId?: string;
+}
+
+export interface AuditRecord {
+  /** dotted verb, e.g. `client.read`, `consent.revoke`, `auth.sign-in`, `access.denied` */
+  action: string;
+  decision: AuditDecision;
+  resourceType?: string;
+  resourceId?: string;
+  subjectPersonId?: string;
+  categories?: readonly string[];
+  ground?: AuditGround;
+}
+
+/** Who acted and from where, for events written outside an authenticated request (sign-in). */
+export interface AuditActor {
+  userId?: string;
+  organisationId?: string;
+  roles?: readonly string[];
+  purpose?: string;
+  requestId?: string;
+  clientAddress?: string;
+  userAgent?: string;
+}
+
+/** Writes audit records in the given transaction; implemented by libs/audit. */
+export interface AuditSink {
+  write(query: (sql: string, params?: unknown[]) => Promise<any[]>, actor: AuditActor, records: readonly AuditRecord[]): Promise<void>;
+}
+
+export const AUDIT_SINK = Symbol('AUDIT_SINK');

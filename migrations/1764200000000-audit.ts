@@ -1,0 +1,204 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Every field of an event, in the order RFC 8785 puts them (keys sorted by UTF-16 code units). */
+const CANONICAL = `
+  '{"action":' || to_json(e.action)::text
+  || ',"actorOrganisationId":' || coalesce(to_json(e.actor_organisation_id)::text, 'null')
+  || ',"actorRoles":' || array_to_json(e.actor_roles)::text
+  || ',"actorUserId":' || coalesce(to_json(e.actor_user_id)::text, 'null')
+  || ',"categories":' || array_to_json(e.categories)::text
+  || ',"chain":' || to_json(e.chain_id)::text
+  || ',"clientAddress":' || coalesce(to_json(e.client_address)::text, 'null')
+  || ',"decision":' || to_json(e.decision)::text
+  || ',"groundAgreementId":' || coalesce(to_json(e.ground_agreement_id)::text, 'null')
+  || ',"groundBreakGlassId":' || coalesce(to_json(e.ground_break_glass_id)::text, 'null')
+  || ',"groundConsentId":' || coalesce(to_json(e.ground_consent_id)::text, 'null')
+  || ',"groundInvolvementId":' || coalesce(to_json(e.ground_involvement_id)::text, 'null')
+  || ',"groundKind":' || coalesce(to_json(e.ground_kind)::text, 'null')
+  || ',"occurredAt":' || to_json(to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
+  || ',"purpose":' || coalesce(to_json(e.purpose)::text, 'null')
+  || ',"requestId":' || coalesce(to_json(e.request_id)::text, 'null')
+  || ',"resourceId":' || coalesce(to_json(e.resource_id)::text, 'null')
+  || ',"resourceType":' || coalesce(to_json(e.resource_type)::text, 'null')
+  || ',"seq":' || e.seq::text
+  || ',"subjectPersonId":' || coalesce(to_json(e.subject_person_id)::text, 'null')
+  || ',"userAgent":' || coalesce(to_json(e.user_agent)::text, 'null')
+  || '}'`;
+
+/**
+ * The audit trail: one hash chain per organisation (the nil uuid for events of no organisation, such
+ * as a failed sign-in with an unknown email), gapless `seq`, `hash = SHA-256(prev_hash || RFC 8785
+ * canonical JSON of the event)`. The service computes hashes with the `canonicalize` library; the
+ * database re-derives the same canonical text (audit_canonical) only to verify chains fast, and a test
+ * holds the two to byte equality. Monthly partitions; the app role may only INSERT and SELECT.
+ */
+export class Audit1764200000000 implements MigrationInterface {
+  name = 'Audit1764200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE audit_chain (
+        chain_id uuid PRIMARY KEY,
+        seq bigint NOT NULL DEFAULT 0,
+        head_hash bytea NOT NULL DEFAULT '\\x0000000000000000000000000000000000000000000000000000000000000000',
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`
+      CREATE TABLE audit_event (
+        chain_id uuid NOT NULL,
+        seq bigint NOT NULL CHECK (seq > 0),
+        occurred_at timestamptz NOT NULL,
+        actor_user_id uuid,
+        actor_organisation_id uuid,
+        actor_roles text[] NOT NULL DEFAULT '{}',
+        action text NOT NULL CHECK (char_length(action) BETWEEN 3 AND 60),
+        resource_type text,
+        resource_id text,
+        subject_person_id uuid,
+        categories text[] NOT NULL DEFAULT '{}',
+        purpose text,
+        decision text NOT NULL CHECK (decision IN ('ALLOW','DENY')),
+        ground_kind text CHECK (ground_kind IN ('OWNER','SHARED','BREAK_GLASS')),
+        ground_involvement_id uuid,
+        ground_agreement_id uuid,
+        ground_consent_id uuid,
+        ground_break_glass_id uuid,
+        request_id text,
+        client_address text,
+        user_agent text CHECK (char_length(user_agent) <= 400),
+        prev_hash bytea NOT NULL CHECK (octet_length(prev_hash) = 32),
+        hash bytea NOT NULL CHECK (octet_length(hash) = 32),
+        PRIMARY KEY (chain_id, seq, occurred_at)
+      ) PARTITION BY RANGE (occurred_at)`);
+    await q.query(`CREATE TABLE audit_event_default PARTITION OF audit_event DEFAULT`);
+    // Monthly partitions: created ahead by audit_ensure_partitions (run at every start-up).
+    await q.query(`
+      CREATE FUNCTION audit_ensure_partitions(p_months_ahead int) RETURNS int LANGUAGE plpgsql AS $$
+      DECLARE
+        month date := date_trunc('month', now() - interval '1 month');
+        created int := 0;
+        name text;
+      BEGIN
+        FOR i IN 0..p_months_ahead + 1 LOOP
+          name := 'audit_event_' || to_char(month, 'YYYY_MM');
+          IF to_regclass(name) IS NULL THEN
+            EXECUTE format('CREATE TABLE %I PARTITION OF audit_event FOR VALUES FROM (%L) TO (%L)', name, month, month + interval '1 month');
+            created := created + 1;
+          END IF;
+          month := month + interval '1 month';
+        END LOOP;
+        RETURN created;
+      END $$`);
+    await q.query(`SELECT audit_ensure_partitions(3)`);
+    await q.query(`CREATE INDEX audit_event_subject_idx ON audit_event (subject_person_id, occurred_at)`);
+    await q.query(`CREATE INDEX audit_event_actor_idx ON audit_event (actor_user_id, occurred_at)`);
+    await q.query(`CREATE INDEX audit_event_organisation_idx ON audit_event (actor_organisation_id, occurred_at)`);
+
+    await q.query(`
+      CREATE TABLE audit_checkpoint (
+        chain_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        head_hash bytea NOT NULL CHECK (octet_length(head_hash) = 32),
+        signed_at timestamptz NOT NULL,
+        key_id text NOT NULL,
+        signature bytea NOT NULL,
+        PRIMARY KEY (chain_id, seq)
+      )`);
+
+    // Append-only, for everyone who does not switch the triggers off (the tamper tests do, and are caught).
+    await q.query(`
+      CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the audit trail is append-only: % on % is refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+      END $$`);
+    for (const table of ['audit_event', 'audit_checkpoint']) {
+      await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_append_only()`);
+      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()`);
+    }
+
+    /*
+     * Locks the chain head until the transaction ends and returns it: the writer computes the next
+     * hashes from it. Events of one chain are therefore written one transaction at a time; the writer
+     * does this last, just before commit, to hold the lock briefly.
+     */
+    await q.query(`
+      CREATE FUNCTION audit_lock_head(p_chain uuid) RETURNS TABLE (seq bigint, head_hash bytea)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      BEGIN
+        INSERT INTO audit_chain (chain_id) VALUES (p_chain) ON CONFLICT DO NOTHING;
+        RETURN QUERY SELECT c.seq, c.head_hash FROM audit_chain c WHERE c.chain_id = p_chain FOR UPDATE;
+      END $$`);
+    // Every inserted event must continue its chain exactly; the head follows it.
+    await q.query(`
+      CREATE FUNCTION audit_event_extends_chain() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      DECLARE head audit_chain;
+      BEGIN
+        SELECT * INTO head FROM audit_chain WHERE chain_id = NEW.chain_id FOR UPDATE;
+        IF head IS NULL OR NEW.seq <> head.seq + 1 OR NEW.prev_hash <> head.head_hash THEN
+          RAISE EXCEPTION 'audit event does not extend its chain' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        UPDATE audit_chain SET seq = NEW.seq, head_hash = NEW.hash, updated_at = now() WHERE chain_id = NEW.chain_id;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER audit_event_extends_chain BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_extends_chain()`);
+
+    await q.query(`CREATE FUNCTION audit_canonical(e audit_event) RETURNS text LANGUAGE sql STABLE AS $$ SELECT ${CANONICAL} $$`);
+
+    /*
+     * Recomputes one chain and returns its first broken link, if any: a hash that does not match the
+     * event, a prev_hash that does not match the previous event, or a gap or repeat in seq. Set-based
+     * (one scan, SHA-256 in the server), so it runs at hundreds of thousands of events per second.
+     */
+    await q.query(`
+      CREATE FUNCTION audit_verify_chain(p_chain uuid)
+        RETURNS TABLE (events bigint, last_seq bigint, last_hash bytea, broken_seq bigint, broken_reason text)
+        LANGUAGE sql STABLE AS $$
+        WITH checked AS (
+          SELECT e.seq, e.hash,
+                 CASE WHEN sha256(e.prev_hash || convert_to(audit_canonical(e), 'UTF8')) <> e.hash THEN 'hash'
+                      WHEN e.prev_hash <> coalesce(lag(e.hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) THEN 'link'
+                      WHEN e.seq <> coalesce(lag(e.seq) OVER w, 0) + 1 THEN 'sequence'
+                 END AS problem
+            FROM audit_event e WHERE e.chain_id = p_chain
+          WINDOW w AS (ORDER BY e.seq, e.occurred_at)
+        )
+        SELECT (SELECT count(*) FROM checked),
+               (SELECT max(seq) FROM checked),
+               (SELECT hash FROM checked ORDER BY seq DESC LIMIT 1),
+               b.seq, b.problem
+          FROM (SELECT 1) one
+          LEFT JOIN LATERAL (SELECT seq, problem FROM checked WHERE problem IS NOT NULL ORDER BY seq LIMIT 1) b ON true
+      $$`);
+
+    // Who may read which events: privacy officers their organisation's users' events and every event
+    // about persons their organisation keeps a file on; case workers the events about their own clients
+    // (for the who-saw-my-data report).
+    await q.query(`
+      CREATE FUNCTION casework_has_role(p_role text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = app_current_user() AND r.role = p_role)
+      $$`);
+    await q.query(`ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app USING (
+        (casework_has_role('PRIVACY_OFFICER') AND (actor_organisation_id = app_current_organisation() OR casework_owns_file(subject_person_id)))
+        OR (casework_is_caseworker() AND casework_owns_file(subject_person_id)))`);
+    await q.query(`CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app WITH CHECK (true)`);
+
+    for (const fn of ['audit_lock_head(uuid)', 'casework_has_role(text)']) {
+      await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+      await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO casework_app`);
+    }
+    await q.query(`REVOKE ALL ON FUNCTION audit_ensure_partitions(int) FROM PUBLIC`);
+    // Insert and read; never UPDATE, DELETE or TRUNCATE.
+    await q.query(`GRANT SELECT, INSERT ON audit_event TO casework_app`);
+    await q.query(`GRANT SELECT ON audit_checkpoint TO casework_app`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION audit_verify_chain(uuid), audit_canonical(audit_event)`);
+    await q.query(`DROP TABLE audit_checkpoint, audit_event, audit_chain`);
+    await q.query(`DROP FUNCTION audit_event_extends_chain(), audit_lock_head(uuid), audit_append_only(), audit_ensure_partitions(int), casework_has_role(text)`);
+  }
+}
