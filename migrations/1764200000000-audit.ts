@@ -147,7 +147,8 @@ export class Audit1764200000000 implements MigrationInterface {
 
     /*
      * Recomputes one chain and returns its first broken link, if any: a hash that does not match the
-     * event, a prev_hash that does not match the previous event, or a gap or repeat in seq. Set-based
+     * event, a gap or repeat in seq (reported at the first missing seq), or a prev_hash that does not
+     * match the previous event. Set-based
      * (one scan, SHA-256 in the server), so it runs at hundreds of thousands of events per second.
      */
     await q.query(`
@@ -155,10 +156,10 @@ export class Audit1764200000000 implements MigrationInterface {
         RETURNS TABLE (events bigint, last_seq bigint, last_hash bytea, broken_seq bigint, broken_reason text)
         LANGUAGE sql STABLE AS $$
         WITH checked AS (
-          SELECT e.seq, e.hash,
+          SELECT e.seq, e.hash, coalesce(lag(e.seq) OVER w, 0) + 1 AS expected_seq,
                  CASE WHEN sha256(e.prev_hash || convert_to(audit_canonical(e), 'UTF8')) <> e.hash THEN 'hash'
-                      WHEN e.prev_hash <> coalesce(lag(e.hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) THEN 'link'
                       WHEN e.seq <> coalesce(lag(e.seq) OVER w, 0) + 1 THEN 'sequence'
+                      WHEN e.prev_hash <> coalesce(lag(e.hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) THEN 'link'
                  END AS problem
             FROM audit_event e WHERE e.chain_id = p_chain
           WINDOW w AS (ORDER BY e.seq, e.occurred_at)
@@ -168,7 +169,10 @@ export class Audit1764200000000 implements MigrationInterface {
                (SELECT hash FROM checked ORDER BY seq DESC LIMIT 1),
                b.seq, b.problem
           FROM (SELECT 1) one
-          LEFT JOIN LATERAL (SELECT seq, problem FROM checked WHERE problem IS NOT NULL ORDER BY seq LIMIT 1) b ON true
+          LEFT JOIN LATERAL (
+            -- a gap is reported at the first missing seq, anything else at the row itself
+            SELECT CASE WHEN problem = 'sequence' THEN least(seq, expected_seq) ELSE seq END AS seq, problem
+              FROM checked WHERE problem IS NOT NULL ORDER BY seq LIMIT 1) b ON true
       $$`);
 
     // Who may read which events: privacy officers their organisation's users' events and every event

@@ -5,6 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
@@ -30,7 +31,7 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

@@ -1,6 +1,10 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { DataSource } from 'typeorm';
+
+/** A DataSource (pooled, chains verified in parallel) or one connection's EntityManager (in order). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
 import { checkpointPayload } from './audit-checkpointer.js';
 
 export interface BrokenLink {
@@ -30,7 +34,7 @@ export interface VerificationReport {
  * owner, outside row-level security: it returns hashes and positions, never event content.
  */
 export async function verifyAuditChains(
-  dataSource: DataSource,
+  dataSource: Queryable,
   publicKeyPem: string,
   options: { chains?: string[]; concurrency?: number } = {},
 ): Promise<VerificationReport> {
@@ -52,13 +56,13 @@ export async function verifyAuditChains(
       reports[index] = await verifyChain(dataSource, publicKey, chains[index]);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
   const seconds = (performance.now() - started) / 1000;
   const events = reports.reduce((sum, r) => sum + r.events, 0);
   return { ok: reports.every((r) => r.ok), chains: reports, events, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
 }
 
-async function verifyChain(dataSource: DataSource, publicKey: KeyObject, chain: string): Promise<ChainReport> {
+async function verifyChain(dataSource: Queryable, publicKey: KeyObject, chain: string): Promise<ChainReport> {
   const [result] = await dataSource.query(`SELECT events, last_seq, broken_seq, broken_reason FROM audit_verify_chain($1)`, [chain]);
   const events = Number(result.events);
   const lastSeq = result.last_seq === null ? 0 : Number(result.last_seq);

@@ -66,6 +66,10 @@ export interface ConsentSubject {
 export interface AgreementSubject {
   partyOrganisationIds: string[];
 }
+/** One organisation's audit chain. */
+export interface AuditChainSubject {
+  chain: string;
+}
 
 export type SubjectName =
   | 'Organisation'
@@ -78,6 +82,9 @@ export type SubjectName =
   | 'Involvement'
   | 'Consent'
   | 'Agreement'
+  | 'AuditEvent'
+  | 'AuditChain'
+  | 'AccessReport'
   | 'all';
 type Subjects =
   | SubjectName
@@ -88,7 +95,8 @@ type Subjects =
   | (ClientSectionSubject & { __caslSubjectType__: 'ClientSection' })
   | (InvolvementSubject & { __caslSubjectType__: 'Involvement' })
   | (ConsentSubject & { __caslSubjectType__: 'Consent' })
-  | (AgreementSubject & { __caslSubjectType__: 'Agreement' });
+  | (AgreementSubject & { __caslSubjectType__: 'Agreement' })
+  | (AuditChainSubject & { __caslSubjectType__: 'AuditChain' });
 
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
@@ -140,8 +148,12 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can(['read', 'update'], 'Involvement', { organisationId: me });
     shareRules(identity, can);
   }
+  if (caseworker) can('read', 'AccessReport'); // who saw my client's data, to hand to the client
   if (roles.has('PRIVACY_OFFICER')) {
-    // The legal grounds, never the case content.
+    // Who accessed what, when, why and on which ground; the legal grounds; never the case content.
+    can('read', 'AuditEvent');
+    can('read', 'AuditChain', { chain: me });
+    can('read', 'AccessReport');
     can('read', 'Consent', { organisationId: me });
     can('read', 'Involvement', { recordedByOrganisationId: me });
     can('read', 'Involvement', { organisationId: me });
@@ -150,6 +162,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   if (roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM') {
     // Everything about organisations, accounts and agreements; no client data.
     can('manage', ['Organisation', 'User', 'RoleGrant', 'Agreement']);
+    can('read', 'AuditChain'); // verification of every chain: hashes and positions, no event content
   }
   // Nobody but a platform admin hands out platform administration.
   if (!(roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM')) {

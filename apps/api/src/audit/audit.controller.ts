@@ -1,0 +1,97 @@
+import { AuditCheckpointer, AuditQueryService, accessReportCsv, verifyAuditChains, type AuditEventView, type VerificationReport } from '@app/audit';
+import { Ctx, Policy, Public, type RequestContext } from '@app/auth';
+import { NotFound } from '@app/domain';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { ApiProblems } from '../http/openapi.js';
+import { UuidParam } from '../http/params.js';
+import {
+  AccessReportLineDto,
+  AccessReportQueryDto,
+  AuditEventPageDto,
+  AuditEventQueryDto,
+  CheckpointDto,
+  PublicKeyDto,
+  VerificationReportDto,
+} from './dto/audit.dto.js';
+
+@ApiTags('Audit')
+@Controller()
+export class AuditController {
+  constructor(
+    private readonly queries: AuditQueryService,
+    private readonly checkpointer: AuditCheckpointer,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('audit/events')
+  @Policy('read', 'AuditEvent')
+  @ApiOperation({ summary: "Privacy officers: events of your organisation's users and every event about your organisation's clients (newest first)" })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiProblems(400, 401, 403)
+  events(@Ctx() ctx: RequestContext, @Query() query: AuditEventQueryDto): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+    return this.queries.events(ctx, {
+      ...query,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      limit: query.limit ?? 50,
+    });
+  }
+
+  @Get('clients/:id/access-report')
+  @Policy('read', 'AccessReport')
+  @ApiOperation({ summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers)" })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: [AccessReportLineDto] })
+  @ApiProblems(400, 401, 403, 404)
+  async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    const lines = await this.queries.accessReport(ctx, id);
+    if (!lines) throw new NotFound('client');
+    if (query.format !== 'csv') return lines;
+    response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
+    return accessReportCsv(lines);
+  }
+
+  @Get('audit/verify')
+  @Policy('read', 'AuditChain')
+  @ApiOperation({ summary: "Recompute the audit chains (platform admins: all; privacy officers: your organisation's) against the signed checkpoints" })
+  @ApiOkResponse({ type: VerificationReportDto })
+  @ApiProblems(401, 403)
+  verify(@Ctx() ctx: RequestContext): Promise<VerificationReport> {
+    const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
+    return verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains: [ctx.organisationId] });
+  }
+
+  @Get('audit/checkpoints')
+  @Policy('read', 'AuditChain')
+  @ApiOperation({ summary: 'Signed checkpoints (platform admins: all chains; privacy officers: your organisation’s), newest first' })
+  @ApiOkResponse({ type: [CheckpointDto] })
+  @ApiProblems(401, 403)
+  async checkpoints(@Ctx() ctx: RequestContext): Promise<CheckpointDto[]> {
+    const all = ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
+    const rows = await this.dataSource.query(
+      `SELECT chain_id, seq, head_hash, signed_at, key_id, signature FROM audit_checkpoint
+        WHERE $1 OR chain_id = $2 ORDER BY signed_at DESC, chain_id, seq DESC LIMIT 500`,
+      [all, ctx.organisationId],
+    );
+    return rows.map((r: Record<string, any>) => ({
+      chain: r.chain_id,
+      seq: Number(r.seq),
+      headHash: r.head_hash.toString('hex'),
+      time: r.signed_at.toISOString(),
+      keyId: r.key_id,
+      signature: r.signature.toString('base64'),
+    }));
+  }
+
+  @Public()
+  @Get('audit/public-key')
+  @ApiOperation({ summary: 'The Ed25519 public key that verifies checkpoint signatures' })
+  @ApiOkResponse({ type: PublicKeyDto })
+  publicKey(): PublicKeyDto {
+    return { algorithm: 'Ed25519', keyId: this.checkpointer.keys.keyId, publicKeyPem: this.checkpointer.keys.publicKeyPem };
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditEventQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Person the events are about' }) @IsOptional() @IsUUID() subjectId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'User who acted' }) @IsOptional() @IsUUID() actorId?: string;
+  @ApiPropertyOptional({ example: 'client.read' }) @IsOptional() @IsString() @MaxLength(60) action?: string;
+  @ApiPropertyOptional({ enum: ['ALLOW', 'DENY'] }) @IsOptional() @IsIn(['ALLOW', 'DENY']) decision?: 'ALLOW' | 'DENY';
+  @ApiPropertyOptional({ example: 'MEDIATION' }) @IsOptional() @IsString() @MaxLength(20) purpose?: string;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+export class AccessReportQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}
+
+export class AuditGroundDto {
+  @ApiProperty({ enum: ['OWNER', 'SHARED', 'BREAK_GLASS'] }) kind: string;
+  @ApiPropertyOptional({ format: 'uuid' }) involvementId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) agreementId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) consentId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) breakGlassId?: string;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ format: 'uuid', description: 'The chain: the acting organisation' }) chain: string;
+  @ApiProperty() seq: number;
+  @ApiProperty() occurredAt: Date;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorUserId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorOrganisationId: string | null;
+  @ApiProperty({ type: [String] }) actorRoles: string[];
+  @ApiProperty({ example: 'client.read' }) action: string;
+  @ApiProperty({ nullable: true, type: String }) resourceType: string | null;
+  @ApiProperty({ nullable: true, type: String }) resourceId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) subjectPersonId: string | null;
+  @ApiProperty({ type: [String] }) categories: string[];
+  @ApiProperty({ nullable: true, type: String }) purpose: string | null;
+  @ApiProperty({ enum: ['ALLOW', 'DENY'] }) decision: string;
+  @ApiProperty({ type: AuditGroundDto, nullable: true }) ground: AuditGroundDto | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ nullable: true, type: String }) clientAddress: string | null;
+}
+
+export class AuditEventPageDto {
+  @ApiProperty({ type: [AuditEventDto] }) items: AuditEventDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class AccessReportLineDto {
+  @ApiProperty() date: Date;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) organisationId: string | null;
+  @ApiProperty({ nullable: true, type: String }) organisationName: string | null;
+  @ApiProperty({ nullable: true, type: String }) purpose: string | null;
+  @ApiProperty({ type: [String] }) categories: string[];
+  @ApiProperty({ example: 'client.read' }) action: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Only in a privacy officer’s report' }) employeeId?: string | null;
+}
+
+class BrokenLinkDto {
+  @ApiProperty() seq: number;
+  @ApiProperty({ enum: ['hash', 'link', 'sequence', 'truncated', 'checkpoint-mismatch', 'checkpoint-signature'] }) reason: string;
+}
+
+class ChainReportDto {
+  @ApiProperty({ format: 'uuid' }) chain: string;
+  @ApiProperty() events: number;
+  @ApiProperty() ok: boolean;
+  @ApiPropertyOptional({ type: BrokenLinkDto }) firstBroken?: BrokenLinkDto;
+}
+
+export class VerificationReportDto {
+  @ApiProperty() ok: boolean;
+  @ApiProperty({ type: [ChainReportDto] }) chains: ChainReportDto[];
+  @ApiProperty() events: number;
+  @ApiProperty() seconds: number;
+  @ApiProperty() eventsPerSecond: number;
+}
+
+export class PublicKeyDto {
+  @ApiProperty({ example: 'Ed25519' }) algorithm: string;
+  @ApiProperty() keyId: string;
+  @ApiProperty() publicKeyPem: string;
+}
+
+export class CheckpointDto {
+  @ApiProperty({ format: 'uuid' }) chain: string;
+  @ApiProperty() seq: number;
+  @ApiProperty({ description: 'hex' }) headHash: string;
+  @ApiProperty() time: string;
+  @ApiProperty() keyId: string;
+  @ApiProperty({ description: 'base64 Ed25519 signature over RFC 8785 JSON of {chain, seq, headHash, time}' }) signature: string;
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { signingKeys, verifyAuditChains } from '@app/audit';
+import { loadConfig } from '../config/app-config.js';
+import { openMigratedDatabase } from '../database/open-database.js';
+
+/**
+ * `npm run audit:verify`: recomputes every audit chain of DATABASE_URL (or the embedded database)
+ * against its signed checkpoints. Prints one line per broken chain and a summary; exits 1 if any is broken.
+ */
+try {
+  const config = loadConfig(process.env);
+  const database = await openMigratedDatabase(config, 2);
+  try {
+    const report = await verifyAuditChains(database.dataSource, signingKeys(config.audit.signingKeyPem).publicKeyPem, { concurrency: 2 });
+    for (const chain of report.chains.filter((c) => !c.ok)) {
+      console.log(`BROKEN chain ${chain.chain}: first broken at seq ${chain.firstBroken!.seq} (${chain.firstBroken!.reason})`);
+    }
+    console.log(
+      `${report.ok ? 'OK' : 'BROKEN'}: ${report.chains.length} chains, ${report.events} events verified in ${report.seconds.toFixed(2)} s ` +
+        `(${report.eventsPerSecond.toLocaleString('en')} events/s)`,
+    );
+    if (!report.ok) process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 2;
+}

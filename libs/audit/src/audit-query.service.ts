@@ -1,0 +1,180 @@
+import { RequestTransaction, type RequestContext } from '@app/auth';
+import { InvalidInput } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+
+export interface AuditEventView {
+  chain: string;
+  seq: number;
+  occurredAt: Date;
+  actorUserId: string | null;
+  actorOrganisationId: string | null;
+  actorRoles: string[];
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  subjectPersonId: string | null;
+  categories: string[];
+  purpose: string | null;
+  decision: 'ALLOW' | 'DENY';
+  ground: { kind: string; involvementId?: string; agreementId?: string; consentId?: string; breakGlassId?: string } | null;
+  requestId: string | null;
+  clientAddress: string | null;
+}
+
+export interface AuditEventFilter {
+  subjectId?: string;
+  actorId?: string;
+  action?: string;
+  decision?: 'ALLOW' | 'DENY';
+  purpose?: string;
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit: number;
+}
+
+export interface AccessReportLine {
+  date: Date;
+  organisationId: string | null;
+  organisationName: string | null;
+  purpose: string | null;
+  categories: string[];
+  action: string;
+  /** only in a privacy officer's report */
+  employeeId?: string | null;
+}
+
+const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_organisation_id, e.actor_roles, e.action, e.resource_type,
+  e.resource_id, e.subject_person_id, e.categories, e.purpose, e.decision, e.ground_kind, e.ground_involvement_id, e.ground_agreement_id,
+  e.ground_consent_id, e.ground_break_glass_id, e.request_id, e.client_address`;
+
+/**
+ * The privacy officer's console and the who-saw-my-data report. Reads run as the caller under
+ * row-level security (privacy officers: their organisation's users' events and every event about
+ * their organisation's clients; case workers: events about their own clients), with the same
+ * predicate in each query, and are audited themselves.
+ */
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly transaction: RequestTransaction) {}
+
+  events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    return this.transaction.run(ctx, async (tx) => {
+      const rows = await tx.query(
+        `SELECT ${COLUMNS} FROM audit_event e
+          WHERE (e.actor_organisation_id = $1 OR casework_owns_file(e.subject_person_id))
+            AND ($2::uuid IS NULL OR e.subject_person_id = $2) AND ($3::uuid IS NULL OR e.actor_user_id = $3)
+            AND ($4::text IS NULL OR e.action = $4) AND ($5::text IS NULL OR e.decision = $5) AND ($6::text IS NULL OR e.purpose = $6)
+            AND ($7::timestamptz IS NULL OR e.occurred_at >= $7) AND ($8::timestamptz IS NULL OR e.occurred_at < $8)
+            AND ($9::timestamptz IS NULL OR (e.occurred_at, e.chain_id, e.seq) < ($9, $10::uuid, $11::bigint))
+          ORDER BY e.occurred_at DESC, e.chain_id DESC, e.seq DESC
+          LIMIT $12`,
+        [
+          ctx.organisationId,
+          filter.subjectId ?? null,
+          filter.actorId ?? null,
+          filter.action ?? null,
+          filter.decision ?? null,
+          filter.purpose ?? null,
+          filter.from ?? null,
+          filter.to ?? null,
+          after?.[0] ?? null,
+          after?.[1] ?? null,
+          after?.[2] ?? null,
+          filter.limit + 1,
+        ],
+      );
+      tx.audit({ action: 'audit.query', decision: 'ALLOW', resourceType: 'AuditEvent', subjectPersonId: filter.subjectId });
+      const items = rows.slice(0, filter.limit).map(toView);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > filter.limit ? encodeCursor([last.occurredAt.toISOString(), last.chain, last.seq]) : null };
+    });
+  }
+
+  /**
+   * Who saw a person's data: every access by every organisation, oldest first; the employee only when
+   * a privacy officer asks. Undefined when the caller's organisation keeps no file on the person.
+   */
+  accessReport(ctx: RequestContext, personId: string): Promise<AccessReportLine[] | undefined> {
+    const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
+    return this.transaction.run(ctx, async (tx) => {
+      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) AS owns`, [personId]);
+      if (!owns) return undefined;
+      const rows = await tx.query(
+        `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
+           FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
+          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND e.action LIKE 'client.%'
+          ORDER BY e.occurred_at, e.chain_id, e.seq`,
+        [personId],
+      );
+      tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
+      return rows.map((r) => ({
+        date: r.occurred_at,
+        organisationId: r.actor_organisation_id,
+        organisationName: r.organisation_name,
+        purpose: r.purpose,
+        categories: r.categories,
+        action: r.action,
+        ...(withEmployees ? { employeeId: r.actor_user_id } : {}),
+      }));
+    });
+  }
+}
+
+function toView(r: Record<string, any>): AuditEventView {
+  return {
+    chain: r.chain_id,
+    seq: Number(r.seq),
+    occurredAt: r.occurred_at,
+    actorUserId: r.actor_user_id,
+    actorOrganisationId: r.actor_organisation_id,
+    actorRoles: r.actor_roles,
+    action: r.action,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    subjectPersonId: r.subject_person_id,
+    categories: r.categories,
+    purpose: r.purpose,
+    decision: r.decision,
+    ground: r.ground_kind
+      ? {
+          kind: r.ground_kind,
+          ...(r.ground_involvement_id ? { involvementId: r.ground_involvement_id } : {}),
+          ...(r.ground_agreement_id ? { agreementId: r.ground_agreement_id } : {}),
+          ...(r.ground_consent_id ? { consentId: r.ground_consent_id } : {}),
+          ...(r.ground_break_glass_id ? { breakGlassId: r.ground_break_glass_id } : {}),
+        }
+      : null,
+    requestId: r.request_id,
+    clientAddress: r.client_address,
+  };
+}
+
+function encodeCursor(key: [string, string, number]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string, number] {
+  try {
+    const [time, chain, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isNaN(Date.parse(time)) || !/^[0-9a-f-]{36}$/.test(chain) || !Number.isInteger(seq)) throw new Error();
+    return [time, chain, seq];
+  } catch {
+    throw new InvalidInput([{ field: 'cursor', code: 'invalid-cursor' }]);
+  }
+}
+
+/** RFC 4180 CSV of the report, for the client. */
+export function accessReportCsv(lines: AccessReportLine[]): string {
+  const cell = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : value instanceof Date ? value.toISOString() : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const withEmployees = lines.some((l) => 'employeeId' in l);
+  const header = ['date', 'organisation', 'purpose', 'categories', 'action', ...(withEmployees ? ['employee'] : [])];
+  const body = lines.map((l) =>
+    [l.date, l.organisationName ?? l.organisationId, l.purpose, l.categories, l.action, ...(withEmployees ? [l.employeeId] : [])].map(cell).join(','),
+  );
+  return [header.join(','), ...body].join('\r\n') + '\r\n';
+}
