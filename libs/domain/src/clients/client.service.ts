@@ -167,6 +167,7 @@ export class ClientService {
         if (byGround.size === 0) byGround.set(groundKey(file.grounds.find((g) => allowed.includes(g.category))!), []);
         for (const [key, categories] of byGround) {
           const [involvementId, agreementId, consentId] = key.split('/');
+          categories.sort((a, b) => DATA_CATEGORIES.indexOf(a) - DATA_CATEGORIES.indexOf(b));
           tx.audit({
             action: 'client.read',
             decision: 'ALLOW',

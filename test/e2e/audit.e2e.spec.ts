@@ -1,0 +1,202 @@
+import { inszFor } from '@app/domain';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** The audit trail through the API: same-transaction, fail-closed, complete, and readable by the right people. */
+describe('audit trail', () => {
+  let t: TestApp;
+  const token: Record<string, string> = {};
+  let ranst: string;
+  let vdab: string;
+  let peeters: string;
+
+  const as = (who: string, purpose?: string) => ({
+    get: (url: string) => {
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      return purpose ? r.set('X-Purpose', purpose) : r;
+    },
+    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+    patch: (url: string, body: object) => t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+  });
+  const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [who, email] of Object.entries({
+      ranst: 'social.worker@ocmw-ranst.demo',
+      ranstPrivacy: 'privacy@ocmw-ranst.demo',
+      mediator: 'mediator@vdab-antwerpen.demo',
+      vdabPrivacy: 'privacy@vdab-antwerpen.demo',
+      platform: 'admin@platform.demo',
+    })) {
+      token[who] = (await t.signIn(email)).accessToken;
+    }
+    ranst = await t.organisationId('OCMW Ranst');
+    vdab = await t.organisationId('VDAB Antwerpen');
+    peeters = await person('Peeters');
+  });
+  afterAll(() => t.close());
+
+  it('fails closed: when the audit write fails the request fails, returns no client data and changes nothing', async () => {
+    await t.dataSource.query(`CREATE FUNCTION test_break_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    await t.dataSource.query(`CREATE TRIGGER test_break_audit BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION test_break_audit()`);
+    try {
+      const read = await as('mediator', 'MEDIATION').get(`/clients/${peeters}`);
+      expect(read.status).toBe(500);
+      expect(JSON.stringify(read.body)).not.toMatch(/Peeters|Lena|Dorpsstraat/);
+      const list = await as('mediator', 'MEDIATION').get('/clients');
+      expect(list.status).toBe(500);
+      expect(JSON.stringify(list.body)).not.toMatch(/Peeters/);
+
+      const [before] = await t.dataSource.query(`SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
+                                                   FROM client_file f WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      const change = await as('ranst').patch(`/clients/${peeters}`, { contact: { notes: 'should not be saved' } });
+      expect(change.status).toBe(500);
+      const [after] = await t.dataSource.query(`SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
+                                                  FROM client_file f WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      expect(after).toEqual(before);
+
+      const insz = inszFor('1996-06-07', 612);
+      const register = await as('ranst').post('/clients', { insz, firstName: 'No', lastName: 'Trace', birthDate: '1996-06-07' });
+      expect(register.status).toBe(500);
+      expect(await t.dataSource.query(`SELECT 1 FROM client_identity WHERE last_name = 'Trace'`)).toEqual([]);
+      expect(await t.dataSource.query(`SELECT 1 FROM person WHERE insz = $1`, [insz])).toEqual([]);
+    } finally {
+      await t.dataSource.query(`DROP TRIGGER test_break_audit ON audit_event; DROP FUNCTION test_break_audit()`);
+    }
+    expect((await as('mediator', 'MEDIATION').get(`/clients/${peeters}`)).status).toBe(200);
+  });
+
+  it('records exactly one event per access, per kind, over a generated run of reads, lists, changes and denials', async () => {
+    const [{ start }] = await t.dataSource.query(`SELECT clock_timestamp() AS start`);
+    const ids: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file ORDER BY person_id`)).map((r: { person_id: string }) => r.person_id);
+    const ranstIds: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file WHERE organisation_id = $1`, [ranst])).map((r: { person_id: string }) => r.person_id);
+    const expected: Record<string, number> = {};
+    const add = (action: string, n = 1) => (expected[action] = (expected[action] ?? 0) + n);
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    for (let i = 0; i < 120; i++) {
+      const op = random(5);
+      if (op === 0 || op === 1) {
+        const who = op === 0 ? 'mediator' : 'ranst';
+        const response = await as(who, 'MEDIATION').get(`/clients/${ids[random(ids.length)]}`);
+        if (response.status === 200) add('client.read', (response.body.ownFile ? 1 : 0) + response.body.shared.length);
+        else if (response.status === 404) add('access.denied');
+        else throw new Error(`unexpected ${response.status}`);
+      } else if (op === 2) {
+        const response = await as(random(2) ? 'mediator' : 'ranst', 'MEDIATION').get(`/clients?limit=${1 + random(8)}`);
+        expect(response.status).toBe(200);
+        add('client.list', response.body.items.length);
+      } else if (op === 3) {
+        const response = await as('ranst').patch(`/clients/${ranstIds[random(ranstIds.length)]}`, { obstacles: { notes: `run ${i}` } });
+        expect(response.status).toBe(200);
+        add('client.update');
+      } else {
+        const response = await as('ranstPrivacy').get(`/clients/${ids[random(ids.length)]}`);
+        expect(response.status).toBe(403);
+        add('access.denied');
+      }
+    }
+    const rows = await t.dataSource.query(
+      `SELECT action, count(*)::int AS n FROM audit_event WHERE occurred_at >= $1 AND actor_organisation_id = ANY ($2) GROUP BY action ORDER BY action`,
+      [start, [ranst, vdab]],
+    );
+    expect(Object.fromEntries(rows.map((r: { action: string; n: number }) => [r.action, r.n]))).toEqual(expected);
+    expect(Object.keys(expected).sort()).toEqual(['access.denied', 'client.list', 'client.read', 'client.update']);
+  });
+
+  it('records the ground of a shared read: the consent, agreement and involvement ids', async () => {
+    const response = await as('mediator', 'MEDIATION').get(`/clients/${peeters}`);
+    expect(response.status).toBe(200);
+    const [event] = await t.dataSource.query(
+      `SELECT * FROM audit_event WHERE request_id = $1 AND action = 'client.read'`,
+      [response.headers['x-request-id']],
+    );
+    const [consent] = await t.dataSource.query(`SELECT id FROM consent WHERE person_id = $1 AND revoked_at IS NULL`, [peeters]);
+    expect(event).toMatchObject({
+      chain_id: vdab,
+      actor_organisation_id: vdab,
+      subject_person_id: peeters,
+      purpose: 'MEDIATION',
+      decision: 'ALLOW',
+      ground_kind: 'SHARED',
+      ground_consent_id: consent.id,
+      actor_roles: ['MEDIATOR'],
+    });
+    expect(event.categories).toEqual(['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'OBSTACLES']);
+    expect(event.ground_agreement_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(event.ground_involvement_id).toMatch(/^[0-9a-f-]{36}$/);
+    // no names, INSZ or free text in audit rows
+    expect(JSON.stringify(event)).not.toMatch(/Peeters|Lena|Dorpsstraat|\d{11}/);
+  });
+
+  it('lets the privacy officer see the audit of a client without reading the client', async () => {
+    expect((await as('ranstPrivacy').get(`/clients/${peeters}`)).status).toBe(403);
+    const events = await as('ranstPrivacy').get(`/audit/events?subjectId=${peeters}&limit=100`);
+    expect(events.status).toBe(200);
+    const actors = new Set(events.body.items.map((e: { actorOrganisationId: string }) => e.actorOrganisationId));
+    expect(actors).toEqual(new Set([ranst, vdab]));
+    expect(events.body.items.some((e: { action: string; decision: string }) => e.action === 'access.denied' && e.decision === 'DENY')).toBe(true);
+    expect(JSON.stringify(events.body)).not.toMatch(/Peeters|Lena/);
+    // keyset pages walk the same events without repeats
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ chain: string; seq: number }>; nextCursor: string | null } } = await as('ranstPrivacy').get(
+        `/audit/events?subjectId=${peeters}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      pages.push(...page.body.items.map((e) => `${e.chain}/${e.seq}`));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(pages).size).toBe(pages.length);
+    expect(pages.length).toBeGreaterThanOrEqual(events.body.items.length);
+    // the privacy officer's own queries are audited too
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'audit.query' AND actor_organisation_id = $1`, [ranst]);
+    expect(n).toBeGreaterThan(1);
+    // a mediator has no console
+    expect((await as('mediator').get('/audit/events')).status).toBe(403);
+  });
+
+  it('produces the who-saw-my-data report across organisations, with employees only for the privacy officer', async () => {
+    const report = await as('ranst').get(`/clients/${peeters}/access-report`);
+    expect(report.status).toBe(200);
+    const organisations = new Set(report.body.map((line: { organisationName: string }) => line.organisationName));
+    expect(organisations).toEqual(new Set(['OCMW Ranst', 'VDAB Antwerpen']));
+    expect(report.body[0]).not.toHaveProperty('employeeId');
+    expect(report.body.find((l: { organisationName: string }) => l.organisationName === 'VDAB Antwerpen')).toMatchObject({ purpose: 'MEDIATION', action: expect.stringMatching(/^client\./) });
+    const forPrivacy = await as('ranstPrivacy').get(`/clients/${peeters}/access-report`);
+    expect(forPrivacy.body[0]).toHaveProperty('employeeId');
+    const csv = await as('ranst').get(`/clients/${peeters}/access-report?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('date,organisation,purpose,categories,action');
+    expect(csv.text).toContain('VDAB Antwerpen');
+    // VDAB keeps no file on this person: no report for them
+    expect((await as('vdabPrivacy').get(`/clients/${peeters}/access-report`)).status).toBe(404);
+  });
+
+  it('records sign-ins, failed ones included, without the email', async () => {
+    await t.http.post('/auth/login').send({ email: 'mediator@vdab-antwerpen.demo', password: 'wrong-password-123' }).expect(401);
+    await t.http.post('/auth/login').send({ email: 'nobody@nowhere.demo', password: 'wrong-password-123' }).expect(401);
+    const rows = await t.dataSource.query(
+      `SELECT action, decision, chain_id, actor_user_id IS NOT NULL AS known FROM audit_event WHERE action LIKE 'auth.%' ORDER BY occurred_at DESC, seq DESC LIMIT 3`,
+    );
+    expect(rows[0]).toMatchObject({ action: 'auth.sign-in-failed', decision: 'DENY', chain_id: '00000000-0000-0000-0000-000000000000', known: false });
+    expect(rows[1]).toMatchObject({ action: 'auth.sign-in-failed', decision: 'DENY', chain_id: vdab, known: true });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'auth.sign-in' AND decision = 'ALLOW'`);
+    expect(n).toBeGreaterThanOrEqual(5);
+    const [{ leaks }] = await t.dataSource.query(`SELECT count(*)::int AS leaks FROM audit_event e WHERE audit_canonical(e) LIKE '%@%.demo%'`);
+    expect(leaks).toBe(0);
+  });
+
+  it('verifies the chains: platform admins all, privacy officers their own, others not at all', async () => {
+    const all = await as('platform').get('/audit/verify');
+    expect(all.status).toBe(200);
+    expect(all.body.ok).toBe(true);
+    expect(all.body.chains.map((c: { chain: string }) => c.chain)).toEqual(expect.arrayContaining([ranst, vdab]));
+    const own = await as('ranstPrivacy').get('/audit/verify');
+    expect(own.body.chains.map((c: { chain: string }) => c.chain)).toEqual([ranst]);
+    expect((await as('mediator').get('/audit/verify')).status).toBe(403);
+    const key = await t.http.get('/audit/public-key');
+    expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
+  });
+});
