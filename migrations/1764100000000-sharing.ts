@@ -193,6 +193,34 @@ export class Sharing1764100000000 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER consent_immutable BEFORE UPDATE OR DELETE ON consent FOR EACH ROW EXECUTE FUNCTION consent_immutable()`);
 
+    // Break-the-glass: emergency access of one user to categories of another organisation's file on a
+    // person, for a time box, with a justification; only where an active agreement links the two.
+    await q.query(`
+      CREATE TABLE break_glass (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        person_id uuid NOT NULL REFERENCES person(id),
+        owner_organisation_id uuid NOT NULL REFERENCES organisation(id),
+        organisation_id uuid NOT NULL REFERENCES organisation(id),
+        user_id uuid NOT NULL REFERENCES app_user(id),
+        categories text[] NOT NULL CHECK (cardinality(categories) > 0 AND categories <@ ARRAY[${CATEGORIES}]),
+        justification text NOT NULL CHECK (char_length(btrim(justification)) BETWEEN 20 AND 2000),
+        granted_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        CHECK (expires_at > granted_at AND expires_at <= granted_at + interval '4 hours'),
+        CHECK (owner_organisation_id <> organisation_id)
+      )`);
+    await q.query(`CREATE INDEX break_glass_person_idx ON break_glass (person_id, organisation_id, expires_at)`);
+    // Whether an active agreement (any purpose, any flow) has both organisations as parties.
+    await q.query(`
+      CREATE FUNCTION casework_agreement_links(p_a uuid, p_b uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (SELECT 1 FROM agreement a
+                         JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = p_a
+                         JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = p_b
+                        WHERE a.activated_at IS NOT NULL AND a.terminated_at IS NULL
+                          AND a.valid_from <= app_today() AND app_today() <= a.valid_until)
+      $$`);
+
     // ---- The access rule, once, in SQL ----------------------------------------------------------
     await q.query(`
       CREATE FUNCTION casework_is_caseworker() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
@@ -202,14 +230,16 @@ export class Sharing1764100000000 implements MigrationInterface {
     /*
      * THE RULE. Per category of p_owner's file on p_person that the current user of the current
      * organisation may read for the current purpose, when it is another organisation's file: the ids
-     * of the involvement, agreement and consent that together allow it (one ground per category; no
-     * row: nothing is shared). One join, so a caller asking about any category pays for one lookup.
+     * of the involvement, agreement and consent that together allow it, or of the break-the-glass
+     * grant (one ground per category; no row: nothing is shared). One join, so a caller asking about
+     * any category pays for one lookup.
      */
     await q.query(`
       CREATE FUNCTION casework_access_grounds(p_owner uuid, p_person uuid)
-        RETURNS TABLE (category text, involvement_id uuid, agreement_id uuid, consent_id uuid)
+        RETURNS TABLE (category text, involvement_id uuid, agreement_id uuid, consent_id uuid, break_glass_id uuid)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public ROWS 6 AS $$
-        SELECT DISTINCT ON (k.category) k.category, i.id, a.id, c.id
+        SELECT DISTINCT ON (g.category) g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id FROM (
+        SELECT k.category, i.id AS involvement_id, a.id AS agreement_id, c.id AS consent_id, NULL::uuid AS break_glass_id
           FROM involvement i
           JOIN agreement_flow f ON f.from_organisation_id = p_owner AND f.to_organisation_id = i.organisation_id
           JOIN agreement a ON a.id = f.agreement_id AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL
@@ -226,7 +256,17 @@ export class Sharing1764100000000 implements MigrationInterface {
            AND EXISTS (SELECT 1 FROM user_certification uc
                         WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
                           AND (uc.kind = 'PARTNER_PORTAL_EXTENDED' OR (uc.kind = 'PARTNER_PORTAL_BASIC' AND i.purpose <> 'TWE')))
-         ORDER BY k.category, i.id, a.id, c.id
+        UNION ALL
+        -- break-the-glass: the requesting user only, within its time box, while an agreement links the two
+        SELECT k.category, NULL, NULL, NULL, b.id
+          FROM break_glass b CROSS JOIN LATERAL unnest(b.categories) AS k(category)
+         WHERE b.person_id = p_person AND b.owner_organisation_id = p_owner
+           AND b.organisation_id = app_current_organisation() AND b.user_id = app_current_user()
+           AND b.granted_at <= now() AND now() < b.expires_at
+           AND casework_is_caseworker() AND casework_agreement_links(p_owner, b.organisation_id)
+        ) g
+         -- the regular ground first: break-the-glass counts only where nothing else allows the access
+         ORDER BY g.category, g.break_glass_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
       $$`);
     // Whether the caller's organisation keeps a file on the person (its own record; no role needed).
     await q.query(`
@@ -320,6 +360,17 @@ export class Sharing1764100000000 implements MigrationInterface {
         END LOOP;
       END $$`);
 
+    // The organisations whose file on the person a break-the-glass request may open: those an active
+    // agreement links with the caller's organisation (and only those: others stay unseen).
+    await q.query(`
+      CREATE FUNCTION casework_break_glass_owners(p_person uuid) RETURNS SETOF uuid
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT f.organisation_id FROM client_file f
+         WHERE f.person_id = p_person AND f.organisation_id <> app_current_organisation()
+           AND casework_agreement_links(f.organisation_id, app_current_organisation())
+         ORDER BY f.organisation_id
+      $$`);
+
     /*
      * The one way to learn a person's id from an INSZ: registers the person if new and answers the
      * same id either way, so registering a person another organisation knows reveals nothing.
@@ -355,6 +406,8 @@ export class Sharing1764100000000 implements MigrationInterface {
     for (const fn of [
       'casework_is_caseworker()',
       'casework_owns_file(uuid)',
+      'casework_agreement_links(uuid, uuid)',
+      'casework_break_glass_owners(uuid)',
       'casework_access_grounds(uuid, uuid)',
       'casework_partner_file_visible(uuid)',
       'casework_partner_persons(uuid, integer, text, text)',
@@ -410,6 +463,15 @@ export class Sharing1764100000000 implements MigrationInterface {
     await q.query(`CREATE POLICY consent_insert ON consent FOR INSERT TO casework_app WITH CHECK (${ownCasework})`);
     await q.query(`CREATE POLICY consent_revoke ON consent FOR UPDATE TO casework_app USING (${ownCasework}) WITH CHECK (${ownCasework})`);
 
+    // Break-the-glass grants: seen by the requesting organisation and by the organisation whose file it opens.
+    await q.query(`ALTER TABLE break_glass ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY break_glass_read ON break_glass FOR SELECT TO casework_app
+        USING (organisation_id = app_current_organisation() OR owner_organisation_id = app_current_organisation())`);
+    await q.query(`
+      CREATE POLICY break_glass_insert ON break_glass FOR INSERT TO casework_app
+        WITH CHECK (organisation_id = app_current_organisation() AND user_id = app_current_user() AND casework_is_caseworker())`);
+    await q.query(`GRANT SELECT, INSERT ON break_glass TO casework_app`);
     await q.query(`GRANT SELECT ON person TO casework_app`);
     await q.query(`GRANT SELECT, INSERT, UPDATE ON client_file, client_identity TO casework_app`);
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON client_section TO casework_app`);
@@ -421,10 +483,10 @@ export class Sharing1764100000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE consent, agreement_flow, agreement_party, agreement, involvement, client_section, client_identity, client_file, person`);
+    await q.query(`DROP TABLE break_glass, consent, agreement_flow, agreement_party, agreement, involvement, client_section, client_identity, client_file, person`);
     await q.query(`DROP FUNCTION casework_consents_naming_me(uuid, uuid[]), casework_register_person(text), casework_can_read_any(uuid, uuid),
                    casework_readable_categories(uuid, uuid), casework_can_read(uuid, uuid, text), casework_partner_persons(uuid, integer, text, text), casework_partner_file_visible(uuid), casework_access_grounds(uuid, uuid),
-                   casework_owns_file(uuid), casework_is_caseworker(), consent_immutable(), casework_fold(text), app_today(), app_current_purpose(),
+                   casework_owns_file(uuid), casework_break_glass_owners(uuid), casework_agreement_links(uuid, uuid), casework_is_caseworker(), consent_immutable(), casework_fold(text), app_today(), app_current_purpose(),
                    app_current_user(), app_current_organisation()`);
   }
 }

@@ -210,6 +210,47 @@ export class Audit1764200000000 implements MigrationInterface {
         OR (casework_is_caseworker() AND casework_owns_file(subject_person_id)))`);
     await q.query(`CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app WITH CHECK (true)`);
 
+    // Anomaly flags for privacy officers: break-the-glass use, many persons in an hour, bursts of
+    // denials, access outside working hours. Each has a review workflow (itself audited).
+    await q.query(`
+      CREATE TABLE audit_flag (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisation(id),
+        kind text NOT NULL CHECK (kind IN ('BREAK_GLASS','MANY_PERSONS','DENIAL_BURST','OFF_HOURS')),
+        actor_user_id uuid,
+        actor_organisation_id uuid,
+        subject_person_id uuid,
+        event_chain uuid,
+        event_seq bigint,
+        window_start timestamptz,
+        details jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        status text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN','ACKNOWLEDGED','ESCALATED')),
+        reviewed_by uuid REFERENCES app_user(id),
+        reviewed_at timestamptz,
+        review_comment text CHECK (char_length(review_comment) <= 2000),
+        CHECK ((status = 'OPEN') = (reviewed_at IS NULL))
+      )`);
+    await q.query(`CREATE INDEX audit_flag_queue_idx ON audit_flag (organisation_id, status, created_at DESC)`);
+    // One detector flag per user, kind and window: the detector may look at the same hour twice.
+    await q.query(`CREATE UNIQUE INDEX audit_flag_window_key ON audit_flag (actor_user_id, kind, window_start) WHERE window_start IS NOT NULL`);
+    await q.query(`
+      CREATE TABLE audit_detector_state (
+        name text PRIMARY KEY,
+        checked_until timestamptz NOT NULL
+      )`);
+    await q.query(`ALTER TABLE audit_flag ENABLE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
+        USING (organisation_id = app_current_organisation() AND casework_has_role('PRIVACY_OFFICER'))`);
+    await q.query(`
+      CREATE POLICY audit_flag_review ON audit_flag FOR UPDATE TO casework_app
+        USING (organisation_id = app_current_organisation() AND casework_has_role('PRIVACY_OFFICER'))
+        WITH CHECK (organisation_id = app_current_organisation())`);
+    await q.query(`CREATE POLICY audit_flag_raise ON audit_flag FOR INSERT TO casework_app WITH CHECK (true)`);
+    await q.query(`GRANT SELECT, INSERT ON audit_flag TO casework_app`);
+    await q.query(`GRANT UPDATE (status, reviewed_by, reviewed_at, review_comment) ON audit_flag TO casework_app`);
+
     for (const fn of ['audit_lock_head(uuid)', 'casework_has_role(text)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO casework_app`);
@@ -222,7 +263,7 @@ export class Audit1764200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION audit_verify_chains(uuid[]), audit_canonical(audit_event)`);
-    await q.query(`DROP TABLE audit_checkpoint, audit_event, audit_chain`);
+    await q.query(`DROP TABLE audit_detector_state, audit_flag, audit_checkpoint, audit_event, audit_chain`);
     await q.query(`DROP FUNCTION audit_event_extends_chain(), audit_lock_head(uuid), audit_append_only(), audit_ensure_partitions(int), casework_has_role(text)`);
   }
 }

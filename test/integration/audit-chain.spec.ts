@@ -50,6 +50,9 @@ describe('audit hash chains', () => {
       checkpointMaxAgeSeconds: 300,
       checkpointMaxEvents: 100,
       checkpointPollSeconds: 0,
+      flagPersonsPerHour: 50,
+      flagDenialsPerTenMinutes: 10,
+      workingHours: [7, 19],
     };
     checkpointer = new AuditCheckpointer(ds, config);
     // Written as the application writes: as casework_app, in transactions of 1 to 7 events.

@@ -1,10 +1,11 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { sign } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
+import { AuditFlagDetector } from './audit-flags.js';
 import { AUDIT_CONFIG, signingKeys, type AuditConfig, type SigningKeys } from './audit.config.js';
 
 export interface Checkpoint {
@@ -36,6 +37,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Optional() private readonly detector?: AuditFlagDetector,
   ) {
     this.keys = signingKeys(config.signingKeyPem);
   }
@@ -44,7 +46,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     if (this.config.checkpointPollSeconds <= 0) return;
     this.timer = setInterval(() => {
       this.running ??= this.checkpointDue()
-        .catch((error) => this.logger.error(`checkpointing failed: ${(error as Error).message}`))
+        .then(() => this.detector?.detect())
+        .catch((error) => this.logger.error(`checkpointing or anomaly detection failed: ${(error as Error).message}`))
         .finally(() => (this.running = undefined));
     }, this.config.checkpointPollSeconds * 1000);
     this.timer.unref();

@@ -87,5 +87,22 @@ export class AuditWriter implements AuditSink {
         rows.map((r) => r.hash),
       ],
     );
+    const flagged = records.map((record, i) => ({ record, event: rows[i].event })).filter((x) => x.record.flag);
+    for (const { record, event } of flagged) {
+      await query(
+        `INSERT INTO audit_flag (organisation_id, kind, actor_user_id, actor_organisation_id, subject_person_id, event_chain, event_seq, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          record.flag!.organisationId,
+          record.flag!.kind,
+          event.actorUserId,
+          event.actorOrganisationId,
+          event.subjectPersonId,
+          event.chain,
+          event.seq,
+          JSON.stringify({ action: event.action, categories: event.categories, breakGlassId: event.groundBreakGlassId }),
+        ],
+      );
+    }
   }
 }

@@ -9,8 +9,14 @@ export interface AuditConfig {
   checkpointMaxAgeSeconds: number;
   /** ... or after this many new events, whichever comes first */
   checkpointMaxEvents: number;
-  /** how often the checkpointer looks */
+  /** how often the checkpointer (and the anomaly detector) looks */
   checkpointPollSeconds: number;
+  /** flag a user who reads more than this many distinct persons in a clock hour */
+  flagPersonsPerHour: number;
+  /** flag a user with at least this many denied attempts in a 10-minute slot */
+  flagDenialsPerTenMinutes: number;
+  /** working hours [from, to) in Europe/Brussels, Monday to Friday; client data read outside them is flagged */
+  workingHours: [number, number];
 }
 
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');

@@ -1,6 +1,7 @@
 import { AUDIT_SINK } from '@app/auth';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuditCheckpointer } from './audit-checkpointer.js';
+import { AuditFlagDetector, AuditFlagService } from './audit-flags.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditWriter } from './audit-writer.js';
 import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
@@ -12,8 +13,8 @@ export class AuditModule {
   static forRoot(config: AuditConfig): DynamicModule {
     return {
       module: AuditModule,
-      providers: [{ provide: AUDIT_CONFIG, useValue: config }, AuditWriter, { provide: AUDIT_SINK, useExisting: AuditWriter }, AuditCheckpointer, AuditQueryService],
-      exports: [AUDIT_SINK, AUDIT_CONFIG, AuditCheckpointer, AuditQueryService],
+      providers: [{ provide: AUDIT_CONFIG, useValue: config }, AuditWriter, { provide: AUDIT_SINK, useExisting: AuditWriter }, AuditCheckpointer, AuditQueryService, AuditFlagService, AuditFlagDetector],
+      exports: [AUDIT_SINK, AUDIT_CONFIG, AuditCheckpointer, AuditQueryService, AuditFlagService, AuditFlagDetector],
     };
   }
 }

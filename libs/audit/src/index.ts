@@ -1,4 +1,5 @@
 export * from './audit-checkpointer.js';
+export * from './audit-flags.js';
 export * from './audit-query.service.js';
 export * from './audit-verifier.js';
 export * from './audit-writer.js';

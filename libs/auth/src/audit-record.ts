@@ -23,6 +23,8 @@ export interface AuditRecord {
   subjectPersonId?: string;
   categories?: readonly string[];
   ground?: AuditGround;
+  /** raise a flag in this organisation's privacy officer queue, tied to this event */
+  flag?: { organisationId: string; kind: 'BREAK_GLASS' };
 }
 
 /** Who acted and from where, for events written outside an authenticated request (sign-in). */

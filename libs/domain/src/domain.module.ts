@@ -4,6 +4,7 @@ import { ClientService } from './clients/client.service.js';
 import { OrganisationRepository } from './organisations/organisation.repository.js';
 import { OrganisationService } from './organisations/organisation.service.js';
 import { AgreementService } from './sharing/agreement.service.js';
+import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
 import { UserRepository } from './users/user.repository.js';
@@ -20,7 +21,8 @@ import { UserService } from './users/user.service.js';
     InvolvementService,
     ConsentService,
     AgreementService,
+    BreakGlassService,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService],
 })
 export class DomainModule {}

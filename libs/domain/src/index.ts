@@ -9,6 +9,7 @@ export * from './users/user.service.js';
 export * from './clients/client.js';
 export * from './clients/client.service.js';
 export * from './sharing/agreement.service.js';
+export * from './sharing/break-glass.service.js';
 export * from './sharing/consent.service.js';
 export * from './sharing/involvement.service.js';
 export * from './sharing/share-facts.js';

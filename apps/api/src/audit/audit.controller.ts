@@ -1,7 +1,16 @@
-import { AuditCheckpointer, AuditQueryService, accessReportCsv, verifyAuditChains, type AuditEventView, type VerificationReport } from '@app/audit';
+import {
+  AuditCheckpointer,
+  AuditFlagService,
+  AuditQueryService,
+  accessReportCsv,
+  verifyAuditChains,
+  type AuditEventView,
+  type AuditFlag,
+  type VerificationReport,
+} from '@app/audit';
 import { Ctx, Policy, Public, type RequestContext } from '@app/auth';
 import { NotFound } from '@app/domain';
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -13,7 +22,10 @@ import {
   AccessReportQueryDto,
   AuditEventPageDto,
   AuditEventQueryDto,
+  AuditFlagDto,
   CheckpointDto,
+  FlagQueryDto,
+  FlagReviewDto,
   PublicKeyDto,
   VerificationReportDto,
 } from './dto/audit.dto.js';
@@ -24,6 +36,7 @@ export class AuditController {
   constructor(
     private readonly queries: AuditQueryService,
     private readonly checkpointer: AuditCheckpointer,
+    private readonly flags: AuditFlagService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -93,5 +106,24 @@ export class AuditController {
   @ApiOkResponse({ type: PublicKeyDto })
   publicKey(): PublicKeyDto {
     return { algorithm: 'Ed25519', keyId: this.checkpointer.keys.keyId, publicKeyPem: this.checkpointer.keys.publicKeyPem };
+  }
+
+  @Get('audit/flags')
+  @Policy('read', 'AuditFlag')
+  @ApiOperation({ summary: "Privacy officers: your organisation's review queue (break-the-glass, many persons in an hour, denial bursts, off-hours access)" })
+  @ApiOkResponse({ type: [AuditFlagDto] })
+  @ApiProblems(400, 401, 403)
+  listFlags(@Ctx() ctx: RequestContext, @Query() query: FlagQueryDto): Promise<AuditFlag[]> {
+    return this.flags.list(ctx, query.status);
+  }
+
+  @Post('audit/flags/:id/review')
+  @HttpCode(200)
+  @Policy('update', 'AuditFlag')
+  @ApiOperation({ summary: 'Review an open flag: ACKNOWLEDGED or ESCALATED, with a comment (audited)' })
+  @ApiOkResponse({ type: AuditFlagDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  reviewFlag(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: FlagReviewDto): Promise<AuditFlag> {
+    return this.flags.review(ctx, id, body.status, body.comment);
   }
 }

@@ -1,12 +1,22 @@
 import { Ctx, PURPOSE_HEADER, PURPOSES, Policy, type RequestContext } from '@app/auth';
-import { ClientService, ConsentService, InvolvementService, type ClientPage, type ClientView, type Consent, type Involvement } from '@app/domain';
+import {
+  BreakGlassService,
+  ClientService,
+  ConsentService,
+  InvolvementService,
+  type BreakGlassGrant,
+  type ClientPage,
+  type ClientView,
+  type Consent,
+  type Involvement,
+} from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { etagFor, versionFromIfMatch } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
+import { BreakGlassDto, BreakGlassGrantDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
 import { ClientPageDto, ClientQueryDto, ClientViewDto, CreateClientDto, RegisteredClientDto, UpdateClientDto } from './dto/client.dto.js';
 
 const DEFAULT_PAGE_SIZE = 25;
@@ -27,6 +37,7 @@ export class ClientsController {
     private readonly clients: ClientService,
     private readonly involvements: InvolvementService,
     private readonly consents: ConsentService,
+    private readonly breakGlass: BreakGlassService,
   ) {}
 
   @Post()
@@ -115,5 +126,15 @@ export class ClientsController {
   listConsents(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Consent[]> {
     return this.consents.list(ctx, id);
   }
-}
 
+  @Post(':id/break-glass')
+  @Policy('create', 'BreakGlass')
+  @ApiOperation({
+    summary: 'Emergency access (social workers and mediators): open categories of partner files for a time box, with a justification; flagged for review',
+  })
+  @ApiCreatedResponse({ type: [BreakGlassGrantDto] })
+  @ApiProblems(400, 401, 403, 413)
+  requestBreakGlass(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: BreakGlassDto): Promise<BreakGlassGrant[]> {
+    return this.breakGlass.request(ctx, id, body);
+  }
+}

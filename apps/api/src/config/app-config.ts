@@ -115,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       checkpointMaxAgeSeconds: int('AUDIT_CHECKPOINT_SECONDS', 300, 30, 300),
       checkpointMaxEvents: int('AUDIT_CHECKPOINT_EVENTS', 10_000, 1, 10_000),
       checkpointPollSeconds: int('AUDIT_CHECKPOINT_POLL_SECONDS', 15, 0, 60),
+      flagPersonsPerHour: int('AUDIT_FLAG_PERSONS_PER_HOUR', 50, 1, 100_000),
+      flagDenialsPerTenMinutes: int('AUDIT_FLAG_DENIALS_PER_10_MINUTES', 10, 1, 100_000),
+      workingHours: [int('AUDIT_WORKING_HOURS_FROM', 7, 0, 23), int('AUDIT_WORKING_HOURS_TO', 19, 1, 24)],
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

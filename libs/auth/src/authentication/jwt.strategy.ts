@@ -36,7 +36,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const identity = valid ? await this.identities.loadActiveIdentity(claims.sub, claims.sid, claims.ver) : undefined;
     if (!identity) throw new UnauthorizedException({ code: 'invalid-token' });
     const purpose = purposeFrom(request.get(PURPOSE_HEADER));
-    const full = { ...identity, purpose, today: belgianToday() };
+    const now = new Date();
+    const full = { ...identity, purpose, today: belgianToday(now), now: now.toISOString() };
     return {
       ...full,
       requestId: String(request.id ?? ''),

@@ -26,10 +26,12 @@ export interface RequestContext {
   readonly purpose?: Purpose;
   /** The Belgian calendar day the request's rules are evaluated on (`YYYY-MM-DD`). */
   readonly today?: string;
+  /** The moment the request's rules are evaluated at (ISO 8601 UTC), for time boxes. */
+  readonly now?: string;
   readonly ability: AppAbility;
   readonly clientAddress?: string;
   readonly userAgent?: string;
 }
 
 /** The parts of an identity that abilities are computed from. */
-export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles' | 'certifications' | 'purpose' | 'today'>;
+export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles' | 'certifications' | 'purpose' | 'today' | 'now'>;

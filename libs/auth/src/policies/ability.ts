@@ -51,6 +51,10 @@ export interface ClientSectionSubject {
     validUntil: string;
     revoked: boolean;
   }>;
+  /** the caller's break-the-glass grants on this file; times are ISO 8601 UTC */
+  breakGlass: Array<{ organisationId: string; userId: string; categories: DataCategory[]; grantedAt: string; expiresAt: string }>;
+  /** agreements that have both the owner and the caller's organisation as parties */
+  agreementLinks: Array<{ activated: boolean; terminated: boolean; validFrom: string; validUntil: string }>;
 }
 /** A client file as a whole (registering, changing): the owning organisation. */
 export interface ClientFileSubject {
@@ -85,6 +89,8 @@ export type SubjectName =
   | 'AuditEvent'
   | 'AuditChain'
   | 'AccessReport'
+  | 'BreakGlass'
+  | 'AuditFlag'
   | 'all';
 type Subjects =
   | SubjectName
@@ -149,9 +155,11 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     shareRules(identity, can);
   }
   if (caseworker) can('read', 'AccessReport'); // who saw my client's data, to hand to the client
+  if (roles.has('SOCIAL_WORKER') || roles.has('MEDIATOR')) can('create', 'BreakGlass');
   if (roles.has('PRIVACY_OFFICER')) {
     // Who accessed what, when, why and on which ground; the legal grounds; never the case content.
     can('read', 'AuditEvent');
+    can(['read', 'update'], 'AuditFlag');
     can('read', 'AuditChain', { chain: me });
     can('read', 'AccessReport');
     can('read', 'Consent', { organisationId: me });
@@ -179,14 +187,25 @@ export function defineAbilityFor(identity: Identity): AppAbility {
  * One rule per category, because a condition cannot compare two fields of the subject.
  */
 function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']): void {
-  const { purpose, today } = identity;
+  const { purpose, today, now } = identity;
+  const me = identity.organisationId;
+  if (today && now) {
+    // Break-the-glass: the requesting user, inside the time box, while an agreement links the two.
+    for (const category of DATA_CATEGORIES) {
+      can('read', 'ClientSection', {
+        category,
+        organisationId: { $ne: me },
+        breakGlass: { $elemMatch: { organisationId: me, userId: identity.userId, categories: category, grantedAt: { $lte: now }, expiresAt: { $gt: now } } },
+        agreementLinks: { $elemMatch: { activated: true, terminated: false, validFrom: { $lte: today }, validUntil: { $gte: today } } },
+      });
+    }
+  }
   if (!purpose || !today) return;
   const allowed = certificationsAllowing(purpose);
   const certified = (identity.certifications ?? []).some(
     (c) => allowed.includes(c.kind as (typeof allowed)[number]) && c.obtainedOn <= today && today <= c.expiresOn,
   );
   if (!certified) return;
-  const me = identity.organisationId;
   const current = { validFrom: { $lte: today }, validUntil: { $gte: today } };
   for (const category of DATA_CATEGORIES) {
     can('read', 'ClientSection', {

@@ -109,7 +109,16 @@ export class ClientService {
         const ground = own.has(id)
           ? OWNER
           : sharedGround(shared.find((g) => g.organisationId === name?.organisationId && g.category === 'IDENTITY') ?? shared[0]);
-        tx.audit({ action: 'client.list', decision: 'ALLOW', resourceType: 'ClientFile', subjectPersonId: id, categories: name ? ['IDENTITY'] : [], ground });
+        const flagged = ground.kind === 'BREAK_GLASS' ? shared.find((g) => g.breakGlassId === ground.breakGlassId) : undefined;
+        tx.audit({
+          action: 'client.list',
+          decision: 'ALLOW',
+          resourceType: 'ClientFile',
+          subjectPersonId: id,
+          categories: name ? ['IDENTITY'] : [],
+          ground,
+          ...(flagged ? { flag: { organisationId: flagged.organisationId, kind: 'BREAK_GLASS' as const } } : {}),
+        });
         return {
           id,
           ownFile: own.has(id),
@@ -159,14 +168,14 @@ export class ClientService {
       shared.push({ organisationId: file.organisationId, ...content, withheld: DATA_CATEGORIES.filter((category) => !allowed.includes(category)) });
       if (audit) {
         // One event per ground: categories opened by different consents or agreements are told apart.
-        const byGround = new Map<string, DataCategory[]>();
-        for (const g of file.grounds.filter((g) => allowed.includes(g.category) && touched(content).includes(g.category))) {
-          const key = `${g.involvementId}/${g.agreementId}/${g.consentId}`;
-          byGround.set(key, [...(byGround.get(key) ?? []), g.category]);
+        const byGround = new Map<string, { ground: ShareGround; categories: DataCategory[] }>();
+        const shown = file.grounds.filter((g) => allowed.includes(g.category) && touched(content).includes(g.category));
+        for (const g of shown.length > 0 ? shown : [file.grounds.find((g) => allowed.includes(g.category))!]) {
+          const entry = byGround.get(groundKey(g)) ?? { ground: g, categories: [] };
+          if (shown.includes(g)) entry.categories.push(g.category);
+          byGround.set(groundKey(g), entry);
         }
-        if (byGround.size === 0) byGround.set(groundKey(file.grounds.find((g) => allowed.includes(g.category))!), []);
-        for (const [key, categories] of byGround) {
-          const [involvementId, agreementId, consentId] = key.split('/');
+        for (const { ground, categories } of byGround.values()) {
           categories.sort((a, b) => DATA_CATEGORIES.indexOf(a) - DATA_CATEGORIES.indexOf(b));
           tx.audit({
             action: 'client.read',
@@ -175,7 +184,9 @@ export class ClientService {
             resourceId: file.id,
             subjectPersonId: personId,
             categories,
-            ground: { kind: 'SHARED', involvementId, agreementId, consentId },
+            ground: sharedGround(ground),
+            // every access under break-the-glass lands in the owning organisation's review queue
+            ...(ground.breakGlassId ? { flag: { organisationId: file.organisationId, kind: 'BREAK_GLASS' as const } } : {}),
           });
         }
       }
@@ -188,11 +199,13 @@ export class ClientService {
 const OWNER: AuditGround = { kind: 'OWNER' };
 
 function groundKey(g: ShareGround): string {
-  return `${g.involvementId}/${g.agreementId}/${g.consentId}`;
+  return `${g.involvementId}/${g.agreementId}/${g.consentId}/${g.breakGlassId}`;
 }
 
 function sharedGround(g: ShareGround | undefined): AuditGround {
-  return g ? { kind: 'SHARED', involvementId: g.involvementId, agreementId: g.agreementId, consentId: g.consentId } : { kind: 'SHARED' };
+  if (!g) return { kind: 'SHARED' };
+  if (g.breakGlassId) return { kind: 'BREAK_GLASS', breakGlassId: g.breakGlassId };
+  return { kind: 'SHARED', involvementId: g.involvementId ?? undefined, agreementId: g.agreementId ?? undefined, consentId: g.consentId ?? undefined };
 }
 
 /** The categories whose content a view actually returned. */

@@ -8,12 +8,16 @@ const day = (value: string | null) => value ?? OPEN_END;
 /**
  * Gathers, for one person and some owning organisations, the facts the per-record sharing rule
  * (CASL, `shareRules` in libs/auth) decides on: the caller's involvements with the person, the
- * agreement flows out of each owner to the caller's organisation, and the person's consents each
- * owner recorded that name the caller's organisation. It joins; it does not decide.
+ * agreement flows out of each owner to the caller's organisation, the person's consents each owner
+ * recorded that name the caller's organisation, the caller's break-the-glass grants, and the
+ * agreements linking each owner with the caller's organisation. It joins; it does not decide.
  */
 export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: string, owners: string[]): Promise<Map<string, ShareFacts>> {
   const facts = new Map<string, ShareFacts>(
-    owners.map((owner) => [owner, { organisationId: owner, personId, involvements: [], agreementFlows: [], consents: [] }]),
+    owners.map((owner) => [
+      owner,
+      { organisationId: owner, personId, involvements: [], agreementFlows: [], consents: [], breakGlass: [], agreementLinks: [] },
+    ]),
   );
   if (owners.length === 0) return facts;
   const involvements = await tx.query(
@@ -33,6 +37,31 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
        FROM casework_consents_naming_me($1, $2)`,
     [personId, owners],
   );
+  const grants = await tx.query(
+    `SELECT owner_organisation_id, organisation_id, user_id, categories, granted_at, expires_at
+       FROM break_glass WHERE person_id = $1 AND owner_organisation_id = ANY ($2) AND organisation_id = $3 AND user_id = $4`,
+    [personId, owners, ctx.organisationId, ctx.userId],
+  );
+  const links = await tx.query(
+    `SELECT pa.organisation_id AS owner, a.activated_at IS NOT NULL AS activated, a.terminated_at IS NOT NULL AS terminated,
+            a.valid_from::text, a.valid_until::text
+       FROM agreement a
+       JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = ANY ($1)
+       JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $2`,
+    [owners, ctx.organisationId],
+  );
+  for (const g of grants) {
+    facts.get(g.owner_organisation_id)?.breakGlass.push({
+      organisationId: g.organisation_id,
+      userId: g.user_id,
+      categories: g.categories,
+      grantedAt: g.granted_at.toISOString(),
+      expiresAt: g.expires_at.toISOString(),
+    });
+  }
+  for (const l of links) {
+    facts.get(l.owner)?.agreementLinks.push({ activated: l.activated, terminated: l.terminated, validFrom: l.valid_from, validUntil: l.valid_until });
+  }
   for (const entry of facts.values()) {
     entry.involvements = involvements.map((i) => ({
       organisationId: i.organisation_id,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class AuditEventQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Person the events are about' }) @IsOptional() @IsUUID() subjectId?: string;
@@ -93,4 +93,29 @@ export class CheckpointDto {
   @ApiProperty() time: string;
   @ApiProperty() keyId: string;
   @ApiProperty({ description: 'base64 Ed25519 signature over RFC 8785 JSON of {chain, seq, headHash, time}' }) signature: string;
+}
+
+export class FlagQueryDto {
+  @ApiPropertyOptional({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) @IsOptional() @IsIn(['OPEN', 'ACKNOWLEDGED', 'ESCALATED']) status?: 'OPEN' | 'ACKNOWLEDGED' | 'ESCALATED';
+}
+
+export class FlagReviewDto {
+  @ApiProperty({ enum: ['ACKNOWLEDGED', 'ESCALATED'] }) @IsIn(['ACKNOWLEDGED', 'ESCALATED']) status: 'ACKNOWLEDGED' | 'ESCALATED';
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) comment: string;
+}
+
+export class AuditFlagDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['BREAK_GLASS', 'MANY_PERSONS', 'DENIAL_BURST', 'OFF_HOURS'] }) kind: string;
+  @ApiProperty({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) status: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorUserId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorOrganisationId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) subjectPersonId: string | null;
+  @ApiProperty({ nullable: true, type: Object, description: '{chain, seq} of the audit event' }) event: { chain: string; seq: number } | null;
+  @ApiProperty({ nullable: true, type: Date }) windowStart: Date | null;
+  @ApiProperty({ type: Object }) details: Record<string, unknown>;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) reviewedBy: string | null;
+  @ApiProperty({ nullable: true, type: Date }) reviewedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String }) reviewComment: string | null;
 }

@@ -8,10 +8,13 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
@@ -182,4 +185,34 @@ export class ConsentDto {
   @ApiProperty({ nullable: true, type: Date }) revokedAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) revocationReason: string | null;
   @ApiProperty() active: boolean;
+}
+
+export class BreakGlassDto {
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(DATA_CATEGORIES, { each: true })
+  categories: Array<(typeof DATA_CATEGORIES)[number]>;
+
+  @ApiProperty({ minLength: 20, maxLength: 2000, example: 'Client in acute crisis at our desk; need contact details of the OCMW worker now' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(2000)
+  justification: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 240, default: 60, description: 'Time box in minutes' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  minutes?: number;
+}
+
+export class BreakGlassGrantDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The organisation whose file it opens' }) ownerOrganisationId: string;
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
+  @ApiProperty() grantedAt: Date;
+  @ApiProperty() expiresAt: Date;
 }

@@ -1,0 +1,143 @@
+import { RequestTransaction, type RequestContext } from '@app/auth';
+import { Conflict, NotFound } from '@app/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
+
+export const FLAG_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] as const;
+export type FlagStatus = (typeof FLAG_STATUSES)[number];
+
+export interface AuditFlag {
+  id: string;
+  kind: string;
+  status: FlagStatus;
+  actorUserId: string | null;
+  actorOrganisationId: string | null;
+  subjectPersonId: string | null;
+  event: { chain: string; seq: number } | null;
+  windowStart: Date | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  reviewComment: string | null;
+}
+
+const COLUMNS = `id, kind, status, actor_user_id, actor_organisation_id, subject_person_id, event_chain, event_seq, window_start, details,
+  created_at, reviewed_by, reviewed_at, review_comment`;
+
+/** The privacy officer's review queue: flags of their organisation, reviewed once with a comment. */
+@Injectable()
+export class AuditFlagService {
+  constructor(private readonly transaction: RequestTransaction) {}
+
+  list(ctx: RequestContext, status?: FlagStatus): Promise<AuditFlag[]> {
+    return this.transaction.run(ctx, async (tx) => {
+      const rows = await tx.query(
+        `SELECT ${COLUMNS} FROM audit_flag WHERE organisation_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC, id LIMIT 500`,
+        [ctx.organisationId, status ?? null],
+      );
+      tx.audit({ action: 'audit.flags', decision: 'ALLOW', resourceType: 'AuditFlag' });
+      return rows.map(toFlag);
+    });
+  }
+
+  review(ctx: RequestContext, id: string, status: Exclude<FlagStatus, 'OPEN'>, comment: string): Promise<AuditFlag> {
+    return this.transaction.run(ctx, async (tx) => {
+      const [current] = await tx.query(`SELECT status FROM audit_flag WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [id, ctx.organisationId]);
+      if (!current) throw new NotFound('flag');
+      if (current.status !== 'OPEN') throw new Conflict('flag-already-reviewed');
+      const [row] = await tx.query(
+        `UPDATE audit_flag SET status = $2, reviewed_by = $3, reviewed_at = now(), review_comment = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, status, ctx.userId, comment.trim()],
+      );
+      tx.audit({ action: 'audit.flag-review', decision: 'ALLOW', resourceType: 'AuditFlag', resourceId: id, subjectPersonId: row.subject_person_id ?? undefined });
+      return toFlag(row);
+    });
+  }
+}
+
+/**
+ * Looks through new audit events for patterns a privacy officer should see: a user reading more than
+ * N distinct persons in an hour, a burst of denied attempts, and client data read outside working
+ * hours (Europe/Brussels). Windows are fixed (clock hours, 10-minute slots, calendar days); a window
+ * is flagged once per user. Break-the-glass accesses are flagged as they happen, by the writer.
+ */
+@Injectable()
+export class AuditFlagDetector {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+  ) {}
+
+  async detect(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('casework:audit-flag-detector'))`);
+      const [state] = await tx.query(`SELECT checked_until FROM audit_detector_state WHERE name = 'anomalies'`);
+      const since = state ? state.checked_until : new Date(0);
+      const [{ until }] = await tx.query(`SELECT now() AS until`);
+      const windowed = (kind: string, sql: string, params: unknown[]) =>
+        tx.query(
+          `INSERT INTO audit_flag (organisation_id, kind, actor_user_id, actor_organisation_id, window_start, details)
+           SELECT actor_organisation_id, '${kind}', actor_user_id, actor_organisation_id, window_start, details FROM (${sql}) found
+            WHERE actor_organisation_id IS NOT NULL
+           ON CONFLICT (actor_user_id, kind, window_start) WHERE window_start IS NOT NULL DO NOTHING
+           RETURNING id`,
+          params,
+        );
+      // Events up to an hour before the last run are looked at again: a window may span two runs.
+      const recent = `occurred_at > $1::timestamptz - interval '1 hour' AND occurred_at <= $2 AND actor_user_id IS NOT NULL`;
+      const many = await windowed(
+        'MANY_PERSONS',
+        `SELECT actor_user_id, actor_organisation_id, date_trunc('hour', occurred_at) AS window_start,
+                jsonb_build_object('persons', count(DISTINCT subject_person_id), 'threshold', $3::int) AS details
+           FROM audit_event WHERE ${recent} AND action LIKE 'client.%' AND decision = 'ALLOW'
+          GROUP BY 1, 2, 3 HAVING count(DISTINCT subject_person_id) > $3`,
+        [since, until, this.config.flagPersonsPerHour],
+      );
+      const denials = await windowed(
+        'DENIAL_BURST',
+        `SELECT actor_user_id, actor_organisation_id, date_bin('10 minutes', occurred_at, TIMESTAMPTZ '2000-01-01') AS window_start,
+                jsonb_build_object('denials', count(*), 'threshold', $3::int) AS details
+           FROM audit_event WHERE ${recent} AND decision = 'DENY'
+          GROUP BY 1, 2, 3 HAVING count(*) >= $3`,
+        [since, until, this.config.flagDenialsPerTenMinutes],
+      );
+      const offHours = await windowed(
+        'OFF_HOURS',
+        `SELECT actor_user_id, actor_organisation_id, (date_trunc('day', occurred_at AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels') AS window_start,
+                jsonb_build_object('accesses', count(*), 'first', min(occurred_at)) AS details
+           FROM audit_event WHERE ${recent} AND action LIKE 'client.%'
+            AND (extract(isodow FROM occurred_at AT TIME ZONE 'Europe/Brussels') > 5
+                 OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') < $3
+                 OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') >= $4)
+          GROUP BY 1, 2, 3`,
+        [since, until, this.config.workingHours[0], this.config.workingHours[1]],
+      );
+      await tx.query(
+        `INSERT INTO audit_detector_state (name, checked_until) VALUES ('anomalies', $1) ON CONFLICT (name) DO UPDATE SET checked_until = EXCLUDED.checked_until`,
+        [until],
+      );
+      return many.length + denials.length + offHours.length;
+    });
+  }
+}
+
+function toFlag(r: Record<string, any>): AuditFlag {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    actorUserId: r.actor_user_id,
+    actorOrganisationId: r.actor_organisation_id,
+    subjectPersonId: r.subject_person_id,
+    event: r.event_chain ? { chain: r.event_chain, seq: Number(r.event_seq) } : null,
+    windowStart: r.window_start,
+    details: r.details,
+    createdAt: r.created_at,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at,
+    reviewComment: r.review_comment,
+  };
+}

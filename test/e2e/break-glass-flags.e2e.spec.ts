@@ -1,0 +1,118 @@
+import { AuditFlagDetector } from '@app/audit';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Emergency access and the privacy officer's review queue. */
+describe('break-the-glass and anomaly flags', () => {
+  let t: TestApp;
+  const token: Record<string, string> = {};
+  let ranst: string;
+  let vdab: string;
+
+  const as = (who: string, purpose?: string) => ({
+    get: (url: string) => {
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      return purpose ? r.set('X-Purpose', purpose) : r;
+    },
+    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+  });
+  const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+  const JUSTIFICATION = 'Client in acute crisis at our desk, OCMW unreachable; need contact details now';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [who, email] of Object.entries({
+      mediator: 'mediator@vdab-antwerpen.demo',
+      teamLead: 'team.lead@vdab-antwerpen.demo',
+      schelle: 'social.worker@ocmw-schelle.demo',
+      ranstPrivacy: 'privacy@ocmw-ranst.demo',
+      vdabPrivacy: 'privacy@vdab-antwerpen.demo',
+    })) {
+      token[who] = (await t.signIn(email)).accessToken;
+    }
+    ranst = await t.organisationId('OCMW Ranst');
+    vdab = await t.organisationId('VDAB Antwerpen');
+  });
+  afterAll(() => t.close());
+
+  it('is refused without an agreement between the organisations, and answers the same for an unknown person', async () => {
+    const claes = await person('Claes');
+    const noAgreement = await as('schelle').post(`/clients/${claes}/break-glass`, { categories: ['CONTACT'], justification: JUSTIFICATION });
+    expect(noAgreement.status).toBe(403);
+    expect(noAgreement.body.code).toBe('break-glass-no-agreement');
+    const unknown = await as('schelle').post(`/clients/00000000-0000-4000-8000-000000000001/break-glass`, { categories: ['CONTACT'], justification: JUSTIFICATION });
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.code).toBe('break-glass-no-agreement');
+    expect(await t.dataSource.query(`SELECT 1 FROM break_glass`)).toEqual([]);
+    // team leads are case workers but not among those who may break the glass
+    expect((await as('teamLead').post(`/clients/${claes}/break-glass`, { categories: ['CONTACT'], justification: JUSTIFICATION })).status).toBe(403);
+    const short = await as('mediator').post(`/clients/${claes}/break-glass`, { categories: ['CONTACT'], justification: 'urgent' });
+    expect(short.status).toBe(400);
+    expect(short.body.errors[0]).toMatchObject({ field: 'justification', code: 'minLength' });
+  });
+
+  it('opens the requested categories for the time box only, audited as BREAK_GLASS and flagged for the owner', async () => {
+    const claes = await person('Claes'); // a Ranst client with no consent or involvement for VDAB
+    expect((await as('mediator', 'MEDIATION').get(`/clients/${claes}`)).status).toBe(404);
+
+    const granted = await as('mediator').post(`/clients/${claes}/break-glass`, { categories: ['IDENTITY', 'CONTACT'], justification: JUSTIFICATION, minutes: 30 });
+    expect(granted.status).toBe(201);
+    expect(granted.body).toEqual([expect.objectContaining({ ownerOrganisationId: ranst, categories: ['IDENTITY', 'CONTACT'] })]);
+    const minutes = (Date.parse(granted.body[0].expiresAt) - Date.parse(granted.body[0].grantedAt)) / 60000;
+    expect(minutes).toBeCloseTo(30, 5);
+
+    const view = await as('mediator').get(`/clients/${claes}`);
+    expect(view.status).toBe(200);
+    expect(view.body.shared[0]).toMatchObject({ organisationId: ranst, identity: { lastName: 'Claes' } });
+    expect(view.body.shared[0].contact).toBeDefined();
+    expect(view.body.shared[0].withheld).toEqual(['EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE']);
+    // only the requesting user
+    expect((await as('teamLead', 'MEDIATION').get(`/clients/${claes}`)).status).toBe(404);
+
+    const [event] = await t.dataSource.query(`SELECT * FROM audit_event WHERE request_id = $1 AND action = 'client.read'`, [view.headers['x-request-id']]);
+    expect(event).toMatchObject({ ground_kind: 'BREAK_GLASS', ground_break_glass_id: granted.body[0].id, subject_person_id: claes });
+
+    const flags = await as('ranstPrivacy').get('/audit/flags?status=OPEN');
+    expect(flags.status).toBe(200);
+    const mine = flags.body.filter((f: { kind: string; subjectPersonId: string }) => f.kind === 'BREAK_GLASS' && f.subjectPersonId === claes);
+    expect(mine.length).toBe(2); // the request and the access
+    expect(mine.every((f: { actorOrganisationId: string }) => f.actorOrganisationId === vdab)).toBe(true);
+    // VDAB's privacy officer does not review Ranst's queue
+    expect((await as('vdabPrivacy').get('/audit/flags')).body.filter((f: { kind: string }) => f.kind === 'BREAK_GLASS')).toEqual([]);
+
+    // the time box ends: access ends
+    await t.dataSource.query(`UPDATE break_glass SET granted_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = $1`, [
+      granted.body[0].id,
+    ]);
+    expect((await as('mediator').get(`/clients/${claes}`)).status).toBe(404);
+  });
+
+  it('takes each flag through one review, with a comment, and audits the review', async () => {
+    const [flag] = (await as('ranstPrivacy').get('/audit/flags?status=OPEN')).body;
+    const reviewed = await as('ranstPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ESCALATED', comment: 'Asked VDAB for the crisis report' });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body).toMatchObject({ status: 'ESCALATED', reviewComment: 'Asked VDAB for the crisis report', reviewedAt: expect.any(String) });
+    expect((await as('ranstPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ACKNOWLEDGED', comment: 'again' })).status).toBe(409);
+    expect((await as('vdabPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ACKNOWLEDGED', comment: 'not mine' })).status).toBe(404);
+    expect((await as('mediator').get('/audit/flags')).status).toBe(403);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'audit.flag-review' AND resource_id = $1`, [flag.id]);
+    expect(n).toBe(1);
+  });
+
+  it('flags many persons in an hour, bursts of denials and access outside working hours, once per window', async () => {
+    // the mediator reads a page of clients (many persons), the privacy officer tries client files (denials)
+    expect((await as('mediator', 'MEDIATION').get('/clients?limit=20')).status).toBe(200);
+    const ids: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file LIMIT 4`)).map((r: { person_id: string }) => r.person_id);
+    for (const id of ids) expect((await as('ranstPrivacy').get(`/clients/${id}`)).status).toBe(403);
+
+    // thresholds low and working hours empty, so each pattern is certain to show in this short run
+    const detector = new AuditFlagDetector(t.dataSource, { ...t.config.audit, flagPersonsPerHour: 3, flagDenialsPerTenMinutes: 4, workingHours: [0, 0] });
+    const raised = await detector.detect();
+    expect(raised).toBeGreaterThanOrEqual(3);
+    expect(await detector.detect()).toBe(0); // the same windows are not flagged twice
+
+    const vdabFlags = (await as('vdabPrivacy').get('/audit/flags')).body.map((f: { kind: string }) => f.kind);
+    expect(vdabFlags).toEqual(expect.arrayContaining(['MANY_PERSONS', 'OFF_HOURS']));
+    const ranstFlags = (await as('ranstPrivacy').get('/audit/flags')).body;
+    expect(ranstFlags.find((f: { kind: string }) => f.kind === 'DENIAL_BURST')).toMatchObject({ details: { denials: expect.any(Number) } });
+  });
+});
