@@ -154,6 +154,15 @@ describe('audit trail', () => {
     expect(n).toBeGreaterThan(1);
     // a mediator has no console
     expect((await as('mediator').get('/audit/events')).status).toBe(403);
+    // the per-user activity report, for users of the privacy officer's own organisation only
+    const worker = await t.userId('social.worker@ocmw-ranst.demo');
+    const activity = await as('ranstPrivacy').get(`/audit/users/${worker}/activity`);
+    expect(activity.status).toBe(200);
+    expect(activity.body.events).toBeGreaterThan(0);
+    expect(activity.body.byAction.find((a: { action: string }) => a.action === 'client.update')).toMatchObject({ decision: 'ALLOW', events: expect.any(Number) });
+    expect(activity.body.byDay[0]).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
+    expect((await as('ranstPrivacy').get(`/audit/users/${mediatorId}/activity`)).status).toBe(404);
   });
 
   it('produces the who-saw-my-data report across organisations, with employees only for the privacy officer', async () => {

@@ -21,6 +21,18 @@ export interface AuditEventView {
   clientAddress: string | null;
 }
 
+export interface UserActivity {
+  userId: string;
+  from: Date;
+  to: Date;
+  events: number;
+  distinctPersons: number;
+  denied: number;
+  breakGlass: number;
+  byAction: Array<{ action: string; decision: string; events: number }>;
+  byDay: Array<{ day: string; events: number; persons: number }>;
+}
+
 export interface AuditEventFilter {
   subjectId?: string;
   actorId?: string;
@@ -89,6 +101,49 @@ export class AuditQueryService {
       const items = rows.slice(0, filter.limit).map(toView);
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > filter.limit ? encodeCursor([last.occurredAt.toISOString(), last.chain, last.seq]) : null };
+    });
+  }
+
+  /**
+   * What one user of the caller's organisation did in a period: events per action and decision, per
+   * day, and how many distinct persons they touched. Undefined when the user is not one of the
+   * caller's organisation's.
+   */
+  userActivity(ctx: RequestContext, userId: string, from: Date, to: Date): Promise<UserActivity | undefined> {
+    return this.transaction.run(ctx, async (tx) => {
+      const [member] = await tx.query(`SELECT 1 FROM app_user WHERE id = $1 AND organisation_id = $2`, [userId, ctx.organisationId]);
+      if (!member) return undefined;
+      const scope = `e.actor_user_id = $1 AND e.actor_organisation_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4`;
+      const params = [userId, ctx.organisationId, from, to];
+      const byAction = await tx.query(
+        `SELECT e.action, e.decision, count(*)::int AS events FROM audit_event e WHERE ${scope} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+        params,
+      );
+      const byDay = await tx.query(
+        `SELECT (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date::text AS day, count(*)::int AS events,
+                count(DISTINCT e.subject_person_id)::int AS persons
+           FROM audit_event e WHERE ${scope} GROUP BY 1 ORDER BY 1`,
+        params,
+      );
+      const [totals] = await tx.query(
+        `SELECT count(*)::int AS events, count(DISTINCT e.subject_person_id)::int AS persons,
+                count(*) FILTER (WHERE e.decision = 'DENY')::int AS denied,
+                count(*) FILTER (WHERE e.ground_kind = 'BREAK_GLASS')::int AS break_glass
+           FROM audit_event e WHERE ${scope}`,
+        params,
+      );
+      tx.audit({ action: 'audit.user-activity', decision: 'ALLOW', resourceType: 'User', resourceId: userId });
+      return {
+        userId,
+        from,
+        to,
+        events: totals.events,
+        distinctPersons: totals.persons,
+        denied: totals.denied,
+        breakGlass: totals.break_glass,
+        byAction,
+        byDay,
+      };
     });
   }
 

@@ -5,6 +5,16 @@ import { performance } from 'node:perf_hooks';
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
+
+interface Pool extends Queryable {
+  transaction<T>(work: (manager: Queryable) => Promise<T>): Promise<T>;
+  isInitialized: boolean;
+}
+
+/** A DataSource opens its own transactions; an EntityManager is already inside one. */
+function isPool(q: Queryable): q is Pool {
+  return typeof (q as Partial<Pool>).transaction === 'function' && 'isInitialized' in q;
+}
 import { checkpointPayload } from './audit-checkpointer.js';
 
 export interface BrokenLink {
@@ -61,8 +71,13 @@ export async function verifyAuditChains(
 
 async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: string[]): Promise<ChainReport[]> {
   if (chains.length === 0) return [];
-  const rows: Array<{ chain_id: string; events: string; last_seq: string | null; broken_seq: string | null; broken_reason: BrokenLink['reason'] | null }> =
-    await dataSource.query(`SELECT chain_id, events, last_seq, broken_seq, broken_reason FROM audit_verify_chains($1)`, [chains]);
+  type Row = { chain_id: string; events: string; last_seq: string | null; broken_seq: string | null; broken_reason: BrokenLink['reason'] | null };
+  // The window over the chains sorts them; with the default 4 MB of work_mem a million events spill to disk.
+  const run = async (q: Queryable): Promise<Row[]> => {
+    await q.query(`SET LOCAL work_mem = '256MB'`);
+    return q.query(`SELECT chain_id, events, last_seq, broken_seq, broken_reason FROM audit_verify_chains($1)`, [chains]);
+  };
+  const rows = isPool(dataSource) ? await dataSource.transaction(run) : await run(dataSource);
   const byChain = new Map(rows.map((r) => [r.chain_id, r]));
   const reports: ChainReport[] = [];
   for (const chain of chains) {

@@ -6,6 +6,7 @@ import {
   verifyAuditChains,
   type AuditEventView,
   type AuditFlag,
+  type UserActivity,
   type VerificationReport,
 } from '@app/audit';
 import { Ctx, Policy, Public, type RequestContext } from '@app/auth';
@@ -19,6 +20,7 @@ import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import {
   AccessReportLineDto,
+  ActivityQueryDto,
   AccessReportQueryDto,
   AuditEventPageDto,
   AuditEventQueryDto,
@@ -27,6 +29,7 @@ import {
   FlagQueryDto,
   FlagReviewDto,
   PublicKeyDto,
+  UserActivityDto,
   VerificationReportDto,
 } from './dto/audit.dto.js';
 
@@ -52,6 +55,19 @@ export class AuditController {
       to: query.to ? new Date(query.to) : undefined,
       limit: query.limit ?? 50,
     });
+  }
+
+  @Get('audit/users/:id/activity')
+  @Policy('read', 'AuditEvent')
+  @ApiOperation({ summary: "Privacy officers: one of your organisation's users' activity in a period (per action, per day, distinct persons)" })
+  @ApiOkResponse({ type: UserActivityDto })
+  @ApiProblems(400, 401, 403, 404)
+  async userActivity(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: ActivityQueryDto): Promise<UserActivity> {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+    const activity = await this.queries.userActivity(ctx, id, from, to);
+    if (!activity) throw new NotFound('user');
+    return activity;
   }
 
   @Get('clients/:id/access-report')

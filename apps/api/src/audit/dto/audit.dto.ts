@@ -119,3 +119,32 @@ export class AuditFlagDto {
   @ApiProperty({ nullable: true, type: Date }) reviewedAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) reviewComment: string | null;
 }
+
+export class ActivityQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Default: 30 days ago' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Default: now' }) @IsOptional() @IsISO8601() to?: string;
+}
+
+class ActionCountDto {
+  @ApiProperty() action: string;
+  @ApiProperty({ enum: ['ALLOW', 'DENY'] }) decision: string;
+  @ApiProperty() events: number;
+}
+
+class DayCountDto {
+  @ApiProperty({ example: '2026-11-23' }) day: string;
+  @ApiProperty() events: number;
+  @ApiProperty() persons: number;
+}
+
+export class UserActivityDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() from: Date;
+  @ApiProperty() to: Date;
+  @ApiProperty() events: number;
+  @ApiProperty() distinctPersons: number;
+  @ApiProperty() denied: number;
+  @ApiProperty() breakGlass: number;
+  @ApiProperty({ type: [ActionCountDto] }) byAction: ActionCountDto[];
+  @ApiProperty({ type: [DayCountDto] }) byDay: DayCountDto[];
+}
