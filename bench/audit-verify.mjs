@@ -4,15 +4,9 @@
 // runs the verification the API and `npm run audit:verify` run, and prints events per second.
 // Uses DATABASE_URL (a server you can create databases on) or a throwaway embedded PostgreSQL.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { createDataSource, runMigrations } from '../dist/apps/api/src/database/data-source.js';
-import { startEmbeddedPostgres } from '../dist/apps/api/src/database/embedded-postgres.js';
+import { openBenchDatabase } from './support/database.mjs';
 import { GENESIS_HASH, chainHash, signingKeys, verifyAuditChains } from '../dist/libs/audit/src/index.js';
-import { freePort, withDatabase } from '../test/setup/database-url.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,22 +15,8 @@ const arg = (name, fallback) => {
 const total = arg('events', 1_000_000);
 const chainCount = arg('chains', 300);
 
-let embedded;
-let dataDir;
-let adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  dataDir = mkdtempSync(join(tmpdir(), 'casework-bench-pg-'));
-  embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', persistent: false });
-  adminUrl = embedded.url;
-}
-const dbName = `casework_bench_audit_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
-const ds = createDataSource(withDatabase(adminUrl, dbName), 3);
+const { ds, close } = await openBenchDatabase('casework_bench_audit', 3);
 try {
-  await ds.initialize();
-  await runMigrations(ds);
   const chains = Array.from({ length: chainCount }, () => randomUUID());
   const perChain = Math.ceil(total / chainCount);
   const persons = Array.from({ length: 5000 }, () => randomUUID());
@@ -118,10 +98,5 @@ try {
     );
   }
 } finally {
-  if (ds.isInitialized) await ds.destroy();
-  if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`);
-  else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -3,16 +3,10 @@
 // Uses DATABASE_URL (a server you can create databases on) or starts a throwaway embedded PostgreSQL.
 // The list SQL is not copied here: ClientRepository.page() from the build is called with a runner
 // that prefixes EXPLAIN, so the plan shown is the plan of the query the API runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { createDataSource, runMigrations } from '../dist/apps/api/src/database/data-source.js';
-import { startEmbeddedPostgres } from '../dist/apps/api/src/database/embedded-postgres.js';
+import { openBenchDatabase } from './support/database.mjs';
 import { ClientRepository } from '../dist/libs/domain/src/clients/client.repository.js';
 import { defineAbilityFor } from '../dist/libs/auth/src/index.js';
-import { freePort, withDatabase } from '../test/setup/database-url.mjs';
 
 const args = process.argv.slice(2);
 const persons = Number(args[args.indexOf('--persons') + 1] || 1_000_000);
@@ -22,22 +16,8 @@ const step = (label) => {
   return () => console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
 };
 
-let embedded;
-let dataDir;
-let adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  dataDir = mkdtempSync(join(tmpdir(), 'casework-bench-pg-'));
-  embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', persistent: false });
-  adminUrl = embedded.url;
-}
-const dbName = `casework_bench_explain_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
-const ds = createDataSource(withDatabase(adminUrl, dbName), 2);
+const { ds, close } = await openBenchDatabase('casework_bench_explain', 2);
 try {
-  await ds.initialize();
-  await runMigrations(ds);
   const q = (sql, params) => ds.query(sql, params);
 
   let done = step('organisations and users');
@@ -111,7 +91,8 @@ try {
   };
   const ctx = { ...identity, requestId: 'bench', sessionId: 'bench', ability: defineAbilityFor(identity) };
   const repository = new ClientRepository();
-  const [mid] = await q(`SELECT person_id FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR' ORDER BY person_id OFFSET 5000 LIMIT 1`, [
+  const [mid] = await q(`SELECT person_id FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR' ORDER BY person_id
+           OFFSET (SELECT count(*) / 2 FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR') LIMIT 1`, [
     mediator.organisation_id,
   ]);
 
@@ -184,10 +165,5 @@ try {
   console.log(`\n### inside casework_partner_persons: the caseload walk (first page)\n\n${walk ?? '(not captured)'}`);
   console.log(`\n### inside casework_access_grounds: one rule lookup\n\n${grounds ?? '(not captured)'}`);
 } finally {
-  if (ds.isInitialized) await ds.destroy();
-  if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`);
-  else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -1,4 +1,6 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, registerDecorator, type ValidationOptions } from 'class-validator';
 
 function simple(name: string, test: (value: unknown) => boolean) {
   return (options?: ValidationOptions) => (target: object, propertyName: string) =>
@@ -14,3 +16,14 @@ export const IsCalendarDate = simple('isISO8601', (v) => {
   const date = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(v);
 });
+
+/** A non-empty list of distinct values from a fixed vocabulary (purposes, data categories), documented as such. */
+export function EnumList(values: readonly string[], description?: string) {
+  return applyDecorators(
+    ApiProperty({ enum: values, isArray: true, ...(description ? { description } : {}) }),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayUnique(),
+    IsIn(values, { each: true }),
+  );
+}

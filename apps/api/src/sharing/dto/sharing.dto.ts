@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate } from '../../http/validators.js';
+import { EnumList, IsCalendarDate } from '../../http/validators.js';
 
 const PARTNER_CAPACITIES = ['DIRECTOR', 'EXECUTOR', 'ADVISOR'] as const;
 
@@ -52,11 +52,7 @@ export class InvolvementDto {
 export class AgreementFlowDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() fromOrganisationId: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() toOrganisationId: string;
-  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true, description: 'Categories the receiving party may be shown, with the client’s consent' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(DATA_CATEGORIES, { each: true })
+  @EnumList(DATA_CATEGORIES, 'Categories the receiving party may be shown, with the client’s consent')
   categories: Array<(typeof DATA_CATEGORIES)[number]>;
 }
 
@@ -69,11 +65,7 @@ export class CreateAgreementDto {
   @IsUUID('all', { each: true })
   partyOrganisationIds: string[];
 
-  @ApiProperty({ enum: PURPOSES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
+  @EnumList(PURPOSES)
   purposes: Array<(typeof PURPOSES)[number]>;
 
   @ApiProperty({ type: [AgreementFlowDto], description: 'Which categories may flow in which direction' })
@@ -132,18 +124,10 @@ export class CreateConsentDto {
   @IsUUID('all', { each: true })
   recipientOrganisationIds: string[];
 
-  @ApiProperty({ enum: PURPOSES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(PURPOSES, { each: true })
+  @EnumList(PURPOSES)
   purposes: Array<(typeof PURPOSES)[number]>;
 
-  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true, description: 'WELFARE only with legalBasis CONSENT' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(DATA_CATEGORIES, { each: true })
+  @EnumList(DATA_CATEGORIES, 'WELFARE only with legalBasis CONSENT')
   categories: Array<(typeof DATA_CATEGORIES)[number]>;
 
   @ApiProperty({ enum: LEGAL_BASES, description: 'CONSENT, or PUBLIC_TASK_NOTICE when the client was informed' })
@@ -188,11 +172,7 @@ export class ConsentDto {
 }
 
 export class BreakGlassDto {
-  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(DATA_CATEGORIES, { each: true })
+  @EnumList(DATA_CATEGORIES)
   categories: Array<(typeof DATA_CATEGORIES)[number]>;
 
   @ApiProperty({ minLength: 20, maxLength: 2000, example: 'Client in acute crisis at our desk; need contact details of the OCMW worker now' })
