@@ -90,4 +90,20 @@ describe('database', () => {
     await expect(seedDemoPartnership(ds, { production: true })).rejects.toThrow(/production/);
     expect(DEMO_PASSWORD).toBe('Demo-Partner-2026');
   });
+
+  it('completes a database seeded before clients existed, once', async () => {
+    const sharing = async () =>
+      (await ds.query(`SELECT (SELECT count(*) FROM client_file)::int AS files, (SELECT count(*) FROM agreement)::int AS agreements`))[0];
+    const full = await sharing();
+    expect(full.files).toBe(20);
+    // the state an earlier version left behind: organisations and staff, nothing else
+    await ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL session_replication_role = replica`);
+      await tx.query(`TRUNCATE consent, involvement, client_section, client_identity, client_file, person, agreement_flow, agreement_party, agreement CASCADE`);
+    });
+    expect(await sharing()).toEqual({ files: 0, agreements: 0 });
+    await expect(seedDemoPartnership(ds, { production: false })).resolves.toBe('seeded');
+    expect(await sharing()).toEqual(full);
+    await expect(seedDemoPartnership(ds, { production: false })).resolves.toBe('already-seeded');
+  });
 });

@@ -49,6 +49,12 @@ const TO_VDAB: DataCategory[] = ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'TRAJECTOR
 const TO_OCMW: DataCategory[] = ['IDENTITY', 'EMPLOYMENT', 'TRAJECTORY'];
 const NOTICE_CATEGORIES: DataCategory[] = ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES'];
 
+/** Whether the demo clients are there (the first one's INSZ is known). */
+export async function demoSharingSeeded(tx: EntityManager): Promise<boolean> {
+  const first = DEMO_CLIENTS[0];
+  return (await tx.query(`SELECT 1 FROM person WHERE insz = $1`, [inszFor(first.birthDate, first.serial)])).length > 0;
+}
+
 /**
  * Agreements, clients, consents and involvements of the demo partnership, written as the owner inside
  * the seed transaction:

@@ -1,7 +1,7 @@
 import { PasswordHasher, type OrganisationKind, type Role } from '@app/auth';
 import type { DataSource } from 'typeorm';
 import { kboFromBase } from '../shared/kbo.js';
-import { seedDemoSharing } from './demo-clients.js';
+import { demoSharingSeeded, seedDemoSharing } from './demo-clients.js';
 
 /** The password of every demo account. For local use only: the seed refuses to run in production. */
 export const DEMO_PASSWORD = 'Demo-Partner-2026';
@@ -85,7 +85,8 @@ export function demoUsers(): Array<DemoUser & { organisation: string }> {
 }
 
 /**
- * Seeds the demo partnership once (organisations, staff, agreements, clients, consents, involvements): a second run finds the platform organisation and does nothing.
+ * Seeds the demo partnership once (organisations, staff, agreements, clients, consents, involvements): a
+ * second run finds it and does nothing; a database seeded by an earlier version gets what it lacks.
  * One transaction under an advisory lock, so two processes starting together cannot half-seed.
  */
 export async function seedDemoPartnership(dataSource: DataSource, options: { production: boolean }): Promise<'seeded' | 'already-seeded'> {
@@ -95,7 +96,18 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('casework:demo-seed'))`);
     const platformKbo = kboFromBase(DEMO_ORGANISATIONS[0].kboBase);
     const existing = await tx.query(`SELECT 1 FROM organisation WHERE kbo_number = $1`, [platformKbo]);
-    if (existing.length > 0) return 'already-seeded';
+    if (existing.length > 0) {
+      // A database seeded before clients existed gets the sharing part of the demo once.
+      if (await demoSharingSeeded(tx)) return 'already-seeded';
+      const ids = new Map<string, string>();
+      for (const org of DEMO_ORGANISATIONS) {
+        const [row] = await tx.query(`SELECT id FROM organisation WHERE kbo_number = $1`, [kboFromBase(org.kboBase)]);
+        if (row) ids.set(org.slug, row.id);
+      }
+      const users = await tx.query(`SELECT id, email FROM app_user WHERE email = ANY ($1)`, [demoUsers().map((u) => u.email)]);
+      await seedDemoSharing(tx, ids, new Map(users.map((u: { id: string; email: string }) => [u.email, u.id])));
+      return 'seeded';
+    }
 
     const ids = new Map<string, string>();
     for (const org of DEMO_ORGANISATIONS) {
