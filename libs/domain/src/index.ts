@@ -14,3 +14,6 @@ export * from './sharing/consent.service.js';
 export * from './sharing/involvement.service.js';
 export * from './sharing/share-facts.js';
 export * from './shared/insz.js';
+export * from './referrals/referral-state.js';
+export * from './referrals/working-days.js';
+export * from './trajectories/trajectory-status.js';
