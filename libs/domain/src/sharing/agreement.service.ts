@@ -82,15 +82,11 @@ export class AgreementService {
   list(ctx: RequestContext): Promise<Array<Agreement | AgreementExistence>> {
     return this.transaction.run(ctx, async (tx) => {
       const all = ctx.ability.can('manage', 'Agreement');
-      const rows = await tx.query(
-        `SELECT a.id FROM agreement a
-          WHERE $2 OR EXISTS (SELECT 1 FROM agreement_party p WHERE p.agreement_id = a.id AND p.organisation_id = $1)
-          ORDER BY a.valid_from DESC, a.id`,
-        [ctx.organisationId, all],
-      );
-      const agreements: Array<Agreement | undefined> = [];
-      for (const row of rows) agreements.push(await this.find(tx, row.id));
-      return agreements.filter((a): a is Agreement => a !== undefined && this.readable(ctx, a)).map((a) => this.shape(ctx, a));
+      const agreements = await this.load(tx, `$2 OR EXISTS (SELECT 1 FROM agreement_party p WHERE p.agreement_id = a.id AND p.organisation_id = $1)`, [
+        ctx.organisationId,
+        all,
+      ]);
+      return agreements.filter((a) => this.readable(ctx, a)).map((a) => this.shape(ctx, a));
     });
   }
 
@@ -156,7 +152,13 @@ export class AgreementService {
   }
 
   private async find(tx: Tx, id: string, lock = false): Promise<Agreement | undefined> {
-    const [row] = await tx.query(
+    if (lock) await tx.query(`SELECT 1 FROM agreement WHERE id = $1 FOR UPDATE`, [id]);
+    return (await this.load(tx, `a.id = $1`, [id]))[0];
+  }
+
+  /** Agreements with their parties and flows, in one statement. */
+  private async load(tx: Tx, where: string, params: unknown[]): Promise<Agreement[]> {
+    const rows = await tx.query(
       `SELECT a.id, a.purposes, a.valid_from::text, a.valid_until::text, a.document_reference, a.created_by_organisation_id, a.created_at,
               a.activated_at, a.terminated_at, a.terminated_by_organisation_id, a.termination_reason,
               (SELECT json_agg(json_build_object('organisationId', p.organisation_id, 'confirmedAt', p.confirmed_at) ORDER BY p.organisation_id)
@@ -164,32 +166,36 @@ export class AgreementService {
               (SELECT coalesce(json_agg(json_build_object('fromOrganisationId', f.from_organisation_id, 'toOrganisationId', f.to_organisation_id,
                                                           'categories', f.categories) ORDER BY f.from_organisation_id, f.to_organisation_id), '[]')
                  FROM agreement_flow f WHERE f.agreement_id = a.id) AS flows
-         FROM agreement a WHERE a.id = $1${lock ? ' FOR UPDATE' : ''}`,
-      [id],
+         FROM agreement a WHERE ${where}
+        ORDER BY a.valid_from DESC, a.id`,
+      params,
     );
-    if (!row) return undefined;
-    const parties: AgreementParty[] = (row.parties ?? []).map((p: { organisationId: string; confirmedAt: string | null }) => ({
-      organisationId: p.organisationId,
-      confirmedAt: p.confirmedAt ? new Date(p.confirmedAt) : null,
-    }));
-    return {
-      id: row.id,
-      status: statusOf(row),
-      partyOrganisationIds: parties.map((p) => p.organisationId),
-      parties,
-      purposes: row.purposes,
-      flows: row.flows,
-      validFrom: row.valid_from,
-      validUntil: row.valid_until,
-      documentReference: row.document_reference,
-      createdByOrganisationId: row.created_by_organisation_id,
-      createdAt: row.created_at,
-      activatedAt: row.activated_at,
-      terminatedAt: row.terminated_at,
-      terminatedByOrganisationId: row.terminated_by_organisation_id,
-      terminationReason: row.termination_reason,
-    };
+    return rows.map(toAgreement);
   }
+}
+
+function toAgreement(row: Record<string, any>): Agreement {
+  const parties: AgreementParty[] = (row.parties ?? []).map((p: { organisationId: string; confirmedAt: string | null }) => ({
+    organisationId: p.organisationId,
+    confirmedAt: p.confirmedAt ? new Date(p.confirmedAt) : null,
+  }));
+  return {
+    id: row.id,
+    status: statusOf(row as Parameters<typeof statusOf>[0]),
+    partyOrganisationIds: parties.map((p) => p.organisationId),
+    parties,
+    purposes: row.purposes,
+    flows: row.flows,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    documentReference: row.document_reference,
+    createdByOrganisationId: row.created_by_organisation_id,
+    createdAt: row.created_at,
+    activatedAt: row.activated_at,
+    terminatedAt: row.terminated_at,
+    terminatedByOrganisationId: row.terminated_by_organisation_id,
+    terminationReason: row.termination_reason,
+  };
 }
 
 function statusOf(row: { terminated_at: Date | null; activated_at: Date | null; valid_from: string; valid_until: string }): AgreementStatus {
