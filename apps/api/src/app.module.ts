@@ -14,6 +14,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
+import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -31,7 +32,7 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

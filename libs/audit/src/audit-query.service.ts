@@ -159,7 +159,7 @@ export class AuditQueryService {
       const rows = await tx.query(
         `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
-          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND e.action LIKE 'client.%'
+          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND (e.action LIKE 'client.%' OR e.action LIKE 'trajectory.%')
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
         [personId],
       );

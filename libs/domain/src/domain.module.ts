@@ -7,6 +7,7 @@ import { AgreementService } from './sharing/agreement.service.js';
 import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
+import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
 
@@ -22,7 +23,8 @@ import { UserService } from './users/user.service.js';
     ConsentService,
     AgreementService,
     BreakGlassService,
+    TrajectoryService,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService],
 })
 export class DomainModule {}

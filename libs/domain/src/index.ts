@@ -17,3 +17,4 @@ export * from './shared/insz.js';
 export * from './referrals/referral-state.js';
 export * from './referrals/working-days.js';
 export * from './trajectories/trajectory-status.js';
+export * from './trajectories/trajectory.service.js';

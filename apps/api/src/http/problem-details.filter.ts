@@ -60,5 +60,5 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Policy said no, or a client is not visible to the caller (which is how the rule says no). */
 function isDenial(request: AppRequest, problem: Problem): boolean {
   if (!request.user) return false;
-  return problem.status === 403 || (problem.status === 404 && problem.code === 'client-not-found');
+  return problem.status === 403 || (problem.status === 404 && (problem.code === 'client-not-found' || problem.code === 'trajectory-not-found'));
 }

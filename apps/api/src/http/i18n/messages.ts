@@ -50,6 +50,12 @@ const en: Catalogue = {
   'break-glass-no-agreement': 'No partner organisation linked to yours by an active agreement keeps a file on this person: emergency access is not possible.',
   'flag-not-found': 'This flag does not exist or is not in your review queue.',
   'flag-already-reviewed': 'This flag has already been reviewed.',
+  'trajectory-not-found': 'This trajectory does not exist or is not visible to you for this purpose.',
+  'trajectory-exists': 'This person already has an open {type} trajectory. Continue that one instead.',
+  'illegal-transition': 'A trajectory cannot go from {from} to {to}. Possible from {from}: {allowed}.',
+  'stale-version': 'Someone else changed this first (it is now at version {current}). Reload it and apply your change again.',
+  'trajectory-closed': 'This trajectory is closed and can no longer change.',
+  'only-director-changes-trajectory': 'Only the organisation that directs this trajectory can change its status or type.',
   'field.whitelistValidation': 'is not a known field; remove it',
   'field.isDefined': 'is required',
   'field.isNotEmpty': 'must not be empty',
@@ -98,6 +104,11 @@ const en: Catalogue = {
   'field.max': 'must be at most {max}',
   'field.isInt': 'must be a whole number',
   'field.matches': 'does not have the expected format',
+  'field.outcome-required': 'is required when a trajectory is completed or stopped',
+  'field.type-unchanged': 'is already the trajectory type',
+  'field.trajectory-exists': 'this person already has an open {type} trajectory',
+  'field.illegal-transition': 'cannot follow {from}; possible: {allowed}',
+  'field.stale-version': 'is not the current version ({current}); reload and try again',
 };
 
 const nl: Catalogue = {
@@ -141,6 +152,12 @@ const nl: Catalogue = {
   'break-glass-no-agreement': 'Geen partnerorganisatie die met een actieve overeenkomst aan de jouwe verbonden is, heeft een dossier over deze persoon: noodtoegang is niet mogelijk.',
   'flag-not-found': 'Deze melding bestaat niet of staat niet in jouw reviewlijst.',
   'flag-already-reviewed': 'Deze melding is al beoordeeld.',
+  'trajectory-not-found': 'Dit traject bestaat niet of is voor dit doel niet zichtbaar voor jou.',
+  'trajectory-exists': 'Deze persoon heeft al een open {type}-traject. Ga daarmee verder.',
+  'illegal-transition': 'Een traject kan niet van {from} naar {to} gaan. Mogelijk vanuit {from}: {allowed}.',
+  'stale-version': 'Iemand anders heeft dit eerst gewijzigd (het is nu versie {current}). Laad het opnieuw en breng je wijziging opnieuw aan.',
+  'trajectory-closed': 'Dit traject is afgesloten en kan niet meer wijzigen.',
+  'only-director-changes-trajectory': 'Enkel de organisatie die dit traject regisseert, kan de status of het type wijzigen.',
   'field.whitelistValidation': 'is geen bekend veld; laat het weg',
   'field.isDefined': 'is verplicht',
   'field.isNotEmpty': 'mag niet leeg zijn',
@@ -189,6 +206,11 @@ const nl: Catalogue = {
   'field.max': 'mag hoogstens {max} zijn',
   'field.isInt': 'moet een geheel getal zijn',
   'field.matches': 'heeft niet het verwachte formaat',
+  'field.outcome-required': 'is verplicht wanneer een traject afgerond of stopgezet wordt',
+  'field.type-unchanged': 'is al het type van het traject',
+  'field.trajectory-exists': 'deze persoon heeft al een open {type}-traject',
+  'field.illegal-transition': 'kan niet volgen op {from}; mogelijk: {allowed}',
+  'field.stale-version': 'is niet de huidige versie ({current}); laad opnieuw en probeer nog eens',
 };
 
 export const CATALOGUES: Record<Locale, Catalogue> = { en, nl };

@@ -1,0 +1,63 @@
+import { TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { JobTargetDto } from '../../clients/dto/client.dto.js';
+
+export class CreateTrajectoryDto {
+  @ApiProperty({ format: 'uuid', description: 'The person; your organisation keeps their file and directs the trajectory' }) @IsUUID() clientId: string;
+  @ApiProperty({ enum: TRAJECTORY_TYPES }) @IsIn(TRAJECTORY_TYPES) type: (typeof TRAJECTORY_TYPES)[number];
+  @ApiPropertyOptional({ type: JobTargetDto }) @IsOptional() @ValidateNested() @Type(() => JobTargetDto) jobTarget?: JobTargetDto;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: TRAJECTORY_STATUSES }) @IsIn(TRAJECTORY_STATUSES) to: (typeof TRAJECTORY_STATUSES)[number];
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiPropertyOptional({ enum: TRAJECTORY_OUTCOMES, description: 'Required when completing or stopping' })
+  @IsOptional()
+  @IsIn(TRAJECTORY_OUTCOMES)
+  outcome?: (typeof TRAJECTORY_OUTCOMES)[number];
+  @ApiProperty({ description: 'The version you read; a stale one is a 409' }) @IsInt() @Min(1) version: number;
+}
+
+export class TypeChangeDto {
+  @ApiProperty({ enum: TRAJECTORY_TYPES }) @IsIn(TRAJECTORY_TYPES) type: (typeof TRAJECTORY_TYPES)[number];
+  @ApiProperty({ minLength: 3, maxLength: 2000, example: 'Screening showed Dutch at A1: integrated pathway fits better' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
+  @ApiProperty() @IsInt() @Min(1) version: number;
+}
+
+class ParticipantDto {
+  @ApiProperty({ format: 'uuid' }) organisationId: string;
+  @ApiProperty({ enum: ['DIRECTOR', 'EXECUTOR', 'ADVISOR'] }) capacity: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) responsibleUserId: string | null;
+}
+
+class HistoryEntryDto {
+  @ApiProperty() at: Date;
+  @ApiProperty({ enum: ['CREATED', 'STATUS', 'TYPE'] }) kind: string;
+  @ApiProperty({ nullable: true, type: String }) from: string | null;
+  @ApiProperty() to: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) byOrganisationId: string | null;
+}
+
+export class TrajectoryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty({ format: 'uuid' }) directorOrganisationId: string;
+  @ApiProperty({ enum: TRAJECTORY_TYPES }) type: string;
+  @ApiProperty({ enum: TRAJECTORY_STATUSES }) status: string;
+  @ApiProperty({ type: JobTargetDto, nullable: true }) jobTarget: JobTargetDto | null;
+  @ApiProperty({ enum: TRAJECTORY_OUTCOMES, nullable: true, type: String }) outcome: string | null;
+  @ApiProperty({ nullable: true, type: Date }) startedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) closedAt: Date | null;
+  @ApiProperty({ type: [ParticipantDto] }) participants: ParticipantDto[];
+  @ApiProperty({ type: [HistoryEntryDto] }) history: HistoryEntryDto[];
+  @ApiProperty({ description: 'Send it back as `version` with every change' }) version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}

@@ -1,0 +1,200 @@
+import { RequestTransaction, type RequestContext, type Tx } from '@app/auth';
+import { subject } from '@casl/ability';
+import { Injectable } from '@nestjs/common';
+import { ClientRepository } from '../clients/client.repository.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '../shared/errors.js';
+import { checkTrajectoryTransition, type TrajectoryStatus, type TrajectoryType } from './trajectory-status.js';
+
+export const TRAJECTORY_OUTCOMES = ['EMPLOYED', 'TRAINING', 'NOT_READY', 'MOVED', 'OTHER'] as const;
+export type TrajectoryOutcome = (typeof TRAJECTORY_OUTCOMES)[number];
+
+export interface Trajectory {
+  id: string;
+  personId: string;
+  directorOrganisationId: string;
+  type: TrajectoryType;
+  status: TrajectoryStatus;
+  jobTarget: { occupation: string; bottleneckOccupation?: boolean } | null;
+  outcome: TrajectoryOutcome | null;
+  startedAt: Date | null;
+  closedAt: Date | null;
+  participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null }>;
+  history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null }>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewTrajectory {
+  clientId: string;
+  type: TrajectoryType;
+  jobTarget?: { occupation: string; bottleneckOccupation?: boolean };
+}
+
+/** The stale-version answer for changes that carry `version` in the body. */
+export class StaleVersion extends Conflict {
+  constructor(current: number) {
+    super('stale-version', 'version', { current });
+  }
+}
+
+/**
+ * Trajectories, directed by the organisation whose file they belong to. Partners read them through
+ * the sharing rule (category TRAJECTORY); only the director changes status and type here. Every change
+ * is version-guarded, kept in the history with its reason, and audited.
+ */
+@Injectable()
+export class TrajectoryService {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly transaction: RequestTransaction,
+  ) {}
+
+  create(ctx: RequestContext, input: NewTrajectory): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      if (!(await this.clients.ownsFile(tx, input.clientId))) throw new NotFound('client');
+      if (!ctx.ability.can('update', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
+      try {
+        const [row] = await tx.query(
+          `INSERT INTO trajectory (person_id, director_organisation_id, type, job_target, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [input.clientId, ctx.organisationId, input.type, input.jobTarget ? JSON.stringify(input.jobTarget) : null, ctx.userId],
+        );
+        await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, 'DIRECTOR', $3)`, [
+          row.id,
+          ctx.organisationId,
+          ctx.userId,
+        ]);
+        await this.history(tx, ctx, row.id, 'CREATED', null, input.type, null);
+        tx.audit({ action: 'trajectory.create', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: row.id, subjectPersonId: input.clientId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+        return (await this.find(tx, row.id))!;
+      } catch (error) {
+        if (isUniqueViolation(error, 'trajectory_open_key')) throw new Conflict('trajectory-exists', 'type', { type: input.type });
+        throw error;
+      }
+    });
+  }
+
+  get(ctx: RequestContext, id: string): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      const trajectory = await this.find(tx, id);
+      if (!trajectory) throw new NotFound('trajectory');
+      tx.audit(this.readEvent(ctx, trajectory));
+      return trajectory;
+    });
+  }
+
+  /** The trajectories of a person the caller may see: its own, and partners' under the sharing rule. */
+  listForClient(ctx: RequestContext, personId: string): Promise<Trajectory[]> {
+    return this.transaction.run(ctx, async (tx) => {
+      const rows = await tx.query(
+        `SELECT t.id FROM trajectory t
+          WHERE t.person_id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')
+          ORDER BY t.created_at DESC, t.id`,
+        [personId],
+      );
+      const trajectories: Trajectory[] = [];
+      for (const row of rows) trajectories.push((await this.find(tx, row.id))!);
+      if (trajectories.length === 0 && !(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
+      for (const trajectory of trajectories) tx.audit(this.readEvent(ctx, trajectory));
+      return trajectories;
+    });
+  }
+
+  /** A status change; an illegal one is a 409 that names the allowed ones. Closing needs an outcome. */
+  transition(ctx: RequestContext, id: string, change: { to: TrajectoryStatus; reason?: string; version: number; outcome?: TrajectoryOutcome }): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.lockAsDirector(tx, ctx, id, change.version);
+      const check = checkTrajectoryTransition(current.status, change.to);
+      if (!check.ok) throw new Conflict('illegal-transition', 'to', { from: current.status, to: change.to, allowed: check.allowed.join(', ') || 'none' });
+      const closing = change.to === 'COMPLETED' || change.to === 'STOPPED';
+      if (closing && !change.outcome) throw new InvalidInput([{ field: 'outcome', code: 'outcome-required' }]);
+      await tx.query(
+        `UPDATE trajectory SET status = $2, outcome = CASE WHEN $3::boolean THEN $4 ELSE outcome END,
+                started_at = CASE WHEN $2 = 'ACTIVE' THEN coalesce(started_at, now()) ELSE started_at END,
+                closed_at = CASE WHEN $3::boolean THEN now() ELSE closed_at END, version = version + 1, updated_at = now()
+          WHERE id = $1`,
+        [id, change.to, closing, change.outcome ?? null],
+      );
+      await this.history(tx, ctx, id, 'STATUS', current.status, change.to, change.reason ?? null);
+      tx.audit({ action: 'trajectory.transition', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      return (await this.find(tx, id))!;
+    });
+  }
+
+  /** A change of type (e.g. a newcomer moving from quick mediation to an integrated pathway), with the reason kept. */
+  changeType(ctx: RequestContext, id: string, change: { type: TrajectoryType; reason: string; version: number }): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.lockAsDirector(tx, ctx, id, change.version);
+      if (current.status === 'COMPLETED' || current.status === 'STOPPED') throw new Conflict('trajectory-closed');
+      if (current.type === change.type) throw new InvalidInput([{ field: 'type', code: 'type-unchanged' }]);
+      try {
+        await tx.query(`UPDATE trajectory SET type = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, change.type]);
+      } catch (error) {
+        if (isUniqueViolation(error, 'trajectory_open_key')) throw new Conflict('trajectory-exists', 'type', { type: change.type });
+        throw error;
+      }
+      await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
+      tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      return (await this.find(tx, id))!;
+    });
+  }
+
+  private async lockAsDirector(tx: Tx, ctx: RequestContext, id: string, version: number): Promise<Trajectory> {
+    const current = await this.find(tx, id, true);
+    if (!current) throw new NotFound('trajectory');
+    if (current.directorOrganisationId !== ctx.organisationId) throw new Forbidden('only-director-changes-trajectory');
+    if (current.version !== version) throw new StaleVersion(current.version);
+    return current;
+  }
+
+  private readEvent(ctx: RequestContext, t: Trajectory) {
+    return {
+      action: 'trajectory.read',
+      decision: 'ALLOW' as const,
+      resourceType: 'Trajectory',
+      resourceId: t.id,
+      subjectPersonId: t.personId,
+      categories: ['TRAJECTORY'],
+      ground: t.directorOrganisationId === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const },
+    };
+  }
+
+  private async history(tx: Tx, ctx: RequestContext, id: string, kind: string, from: string | null, to: string, reason: string | null): Promise<void> {
+    await tx.query(
+      `INSERT INTO trajectory_history (trajectory_id, kind, from_value, to_value, reason, by_user, by_organisation) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, kind, from, to, reason, ctx.userId, ctx.organisationId],
+    );
+  }
+
+  private async find(tx: Tx, id: string, lock = false): Promise<Trajectory | undefined> {
+    if (lock) await tx.query(`SELECT 1 FROM trajectory WHERE id = $1 FOR UPDATE`, [id]);
+    const [row] = await tx.query(
+      `SELECT t.*,
+              (SELECT coalesce(json_agg(json_build_object('organisationId', p.organisation_id, 'capacity', p.capacity,
+                                                          'responsibleUserId', p.responsible_user_id) ORDER BY p.since), '[]')
+                 FROM trajectory_participant p WHERE p.trajectory_id = t.id) AS participants,
+              (SELECT coalesce(json_agg(json_build_object('at', h.at, 'kind', h.kind, 'from', h.from_value, 'to', h.to_value,
+                                                          'reason', h.reason, 'byOrganisationId', h.by_organisation) ORDER BY h.at, h.id), '[]')
+                 FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history
+         FROM trajectory t WHERE t.id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')`,
+      [id],
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      personId: row.person_id,
+      directorOrganisationId: row.director_organisation_id,
+      type: row.type,
+      status: row.status,
+      jobTarget: row.job_target,
+      outcome: row.outcome,
+      startedAt: row.started_at,
+      closedAt: row.closed_at,
+      participants: row.participants,
+      history: row.history.map((h: { at: string }) => ({ ...h, at: new Date(h.at) })),
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}

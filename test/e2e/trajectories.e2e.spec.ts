@@ -1,0 +1,138 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Trajectories through the API: directed by the file's owner, read by partners under the sharing rule. */
+describe('trajectories', () => {
+  let t: TestApp;
+  const token: Record<string, string> = {};
+  let ranst: string;
+  let peeters: string;
+
+  const as = (who: string, purpose?: string) => ({
+    get: (url: string) => {
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      return purpose ? r.set('X-Purpose', purpose) : r;
+    },
+    post: (url: string, body: object = {}) => {
+      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`);
+      return (purpose ? r.set('X-Purpose', purpose) : r).send(body);
+    },
+  });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [who, email] of Object.entries({
+      ranst: 'social.worker@ocmw-ranst.demo',
+      schelle: 'social.worker@ocmw-schelle.demo',
+      mediator: 'mediator@vdab-antwerpen.demo',
+    })) {
+      token[who] = (await t.signIn(email)).accessToken;
+    }
+    ranst = await t.organisationId('OCMW Ranst');
+    peeters = (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = 'Peeters'`))[0].person_id;
+  });
+  afterAll(() => t.close());
+
+  it('runs a trajectory through its status machine, version-guarded, with every refusal explained', async () => {
+    const created = await as('ranst').post('/trajectories', { clientId: peeters, type: 'ACTIVATION', jobTarget: { occupation: 'Magazijnmedewerker', bottleneckOccupation: true } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'PLANNED', version: 1, directorOrganisationId: ranst, participants: [{ organisationId: ranst, capacity: 'DIRECTOR' }] });
+    const id = created.body.id;
+
+    const twice = await as('ranst').post('/trajectories', { clientId: peeters, type: 'ACTIVATION' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('trajectory-exists');
+
+    const started = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'ACTIVE', reason: 'Intake done', version: 1 });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ status: 'ACTIVE', version: 2, startedAt: expect.any(String) });
+
+    const stale = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'ON_HOLD', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'stale-version', errors: [expect.objectContaining({ field: 'version' })] });
+
+    const illegal = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'PLANNED', version: 2 });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body.code).toBe('illegal-transition');
+    expect(illegal.body.title).toBe('A trajectory cannot go from ACTIVE to PLANNED. Possible from ACTIVE: ON_HOLD, COMPLETED, STOPPED.');
+
+    const noOutcome = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'COMPLETED', version: 2 });
+    expect(noOutcome.status).toBe(400);
+    expect(noOutcome.body.errors[0]).toMatchObject({ field: 'outcome', code: 'outcome-required' });
+
+    const paused = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'ON_HOLD', reason: 'Childcare first', version: 2 });
+    const resumed = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'ACTIVE', version: paused.body.version });
+    const done = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'COMPLETED', outcome: 'EMPLOYED', version: resumed.body.version });
+    expect(done.body).toMatchObject({ status: 'COMPLETED', outcome: 'EMPLOYED', closedAt: expect.any(String) });
+    const after = await as('ranst').post(`/trajectories/${id}/transitions`, { to: 'ACTIVE', version: done.body.version });
+    expect(after.status).toBe(409);
+    expect(after.body.title).toContain('Possible from COMPLETED: none');
+    expect(done.body.history.map((h: { kind: string; to: string }) => `${h.kind}:${h.to}`)).toEqual([
+      'CREATED:ACTIVATION',
+      'STATUS:ACTIVE',
+      'STATUS:ON_HOLD',
+      'STATUS:ACTIVE',
+      'STATUS:COMPLETED',
+    ]);
+    // a closed trajectory frees its type for a new one
+    expect((await as('ranst').post('/trajectories', { clientId: peeters, type: 'ACTIVATION' })).status).toBe(201);
+  });
+
+  it('keeps type changes in the history with their reason', async () => {
+    const created = await as('ranst').post('/trajectories', { clientId: peeters, type: 'QUICK_MEDIATION' });
+    const changed = await as('ranst').post(`/trajectories/${created.body.id}/type`, {
+      type: 'INTEGRATED_PATHWAY',
+      reason: 'Screening showed Dutch at A1: an integrated pathway fits better',
+      version: created.body.version,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.type).toBe('INTEGRATED_PATHWAY');
+    expect(changed.body.history.at(-1)).toMatchObject({ kind: 'TYPE', from: 'QUICK_MEDIATION', to: 'INTEGRATED_PATHWAY', reason: expect.stringContaining('A1') });
+    const same = await as('ranst').post(`/trajectories/${created.body.id}/type`, { type: 'INTEGRATED_PATHWAY', reason: 'again', version: changed.body.version });
+    expect(same.status).toBe(400);
+  });
+
+  it('lets a partner read it under the sharing rule, never change it, and stop reading when consent is revoked', async () => {
+    const { body: trajectory } = await as('ranst').post('/trajectories', { clientId: peeters, type: 'MEDIATION' });
+    const read = await as('mediator', 'MEDIATION').get(`/trajectories/${trajectory.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.directorOrganisationId).toBe(ranst);
+    const list = await as('mediator', 'MEDIATION').get(`/clients/${peeters}/trajectories`);
+    expect(list.body.map((x: { id: string }) => x.id)).toContain(trajectory.id);
+    const change = await as('mediator', 'MEDIATION').post(`/trajectories/${trajectory.id}/transitions`, { to: 'ACTIVE', version: trajectory.version });
+    expect(change.status).toBe(403);
+    expect(change.body.code).toBe('only-director-changes-trajectory');
+    // no purpose, or an organisation without a ground: as if it were not there
+    expect((await as('mediator').get(`/trajectories/${trajectory.id}`)).status).toBe(404);
+    expect((await as('schelle').get(`/trajectories/${trajectory.id}`)).status).toBe(404);
+    expect((await as('schelle').post(`/trajectories/${trajectory.id}/transitions`, { to: 'ACTIVE', version: 1 })).status).toBe(404);
+
+    const [event] = await t.dataSource.query(`SELECT * FROM audit_event WHERE request_id = $1 AND action = 'trajectory.read'`, [read.headers['x-request-id']]);
+    expect(event).toMatchObject({ subject_person_id: peeters, categories: ['TRAJECTORY'], ground_kind: 'SHARED' });
+
+    const consents = await as('ranst').get(`/clients/${peeters}/consents`);
+    const active = consents.body.find((c: { active: boolean }) => c.active);
+    expect((await as('ranst').post(`/consents/${active.id}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
+    expect((await as('mediator', 'MEDIATION').get(`/trajectories/${trajectory.id}`)).status).toBe(404);
+    expect((await as('ranst').get(`/trajectories/${trajectory.id}`)).status).toBe(200);
+  });
+
+  it('is covered by row-level security: a bare SELECT * as another organisation returns nothing', async () => {
+    const schelleWorker = await t.userId('social.worker@ocmw-schelle.demo');
+    const schelle = await t.organisationId('OCMW Schelle');
+    const [{ total }] = await t.dataSource.query(`SELECT count(*)::int AS total FROM trajectory`);
+    expect(total).toBeGreaterThan(0);
+    const seen = await t.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE casework_app`);
+      await tx.query(`SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true), set_config('app.purpose', 'MEDIATION', true)`, [
+        schelleWorker,
+        schelle,
+      ]);
+      return {
+        trajectories: (await tx.query(`SELECT * FROM trajectory`)).length,
+        participants: (await tx.query(`SELECT * FROM trajectory_participant`)).length,
+        history: (await tx.query(`SELECT * FROM trajectory_history`)).length,
+      };
+    });
+    expect(seen).toEqual({ trajectories: 0, participants: 0, history: 0 });
+  });
+});
