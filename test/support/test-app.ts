@@ -72,7 +72,7 @@ export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<Test
   config.auth = { ...config.auth, ...auth };
   const dataSource = createDataSource(database.url, 4);
   await dataSource.initialize();
-  const app = await createApp(config, dataSource, createLogger('silent'));
+  const app = await createApp(config, dataSource, createLogger(process.env.TEST_LOG ?? 'silent'));
   await app.init();
   const http = request(app.getHttpServer());
   const one = async (sql: string, param: string) => {

@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
+import { ReferralsController } from './referrals/referrals.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
 import { TrajectoriesController } from './trajectories/trajectories.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -32,7 +33,7 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

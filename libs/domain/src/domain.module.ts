@@ -7,6 +7,7 @@ import { AgreementService } from './sharing/agreement.service.js';
 import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
+import { ReferralService } from './referrals/referral.service.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
@@ -24,7 +25,8 @@ import { UserService } from './users/user.service.js';
     AgreementService,
     BreakGlassService,
     TrajectoryService,
+    ReferralService,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService],
 })
 export class DomainModule {}

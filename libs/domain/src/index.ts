@@ -18,3 +18,4 @@ export * from './referrals/referral-state.js';
 export * from './referrals/working-days.js';
 export * from './trajectories/trajectory-status.js';
 export * from './trajectories/trajectory.service.js';
+export * from './referrals/referral.service.js';

@@ -1,0 +1,82 @@
+import { DATA_CATEGORIES } from '@app/auth';
+import { DECLINE_REASON_CODES, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+import { IsCalendarDate } from '../../http/validators.js';
+
+export class CreateReferralDto {
+  @ApiProperty({ enum: REFERRAL_KINDS }) @IsIn(REFERRAL_KINDS) kind: (typeof REFERRAL_KINDS)[number];
+  @ApiProperty({ format: 'uuid' }) @IsUUID() clientId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() toOrganisationId: string;
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true, description: 'What the receiver may read; only what the client’s consent allows for it' })
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(DATA_CATEGORIES, { each: true })
+  categories: Array<(typeof DATA_CATEGORIES)[number]>;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'A note to the receiver' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
+  @ApiPropertyOptional({ type: [String], example: ['2026-12-01'], description: 'Proposed dates for a three-way intake' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsCalendarDate({ each: true })
+  proposedIntakeDates?: string[];
+  @ApiPropertyOptional({ example: '2027-03-01', description: 'NOT_YET_READY: until when guidance to work must wait' }) @IsOptional() @IsCalendarDate() reviewDate?: string;
+  @ApiPropertyOptional({ description: 'Send at once instead of keeping a draft' }) @IsOptional() @IsBoolean() send?: boolean;
+}
+
+export class ReferralVersionDto {
+  @ApiProperty({ description: 'The version you read; a stale one is a 409' }) @IsInt() @Min(1) version: number;
+}
+
+export class DeclineReferralDto extends ReferralVersionDto {
+  @ApiProperty({ enum: DECLINE_REASON_CODES }) @IsIn(DECLINE_REASON_CODES) reasonCode: (typeof DECLINE_REASON_CODES)[number];
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class RequestInfoDto extends ReferralVersionDto {
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) question: string;
+}
+
+export class AnswerDto extends ReferralVersionDto {
+  @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) answer: string;
+}
+
+export class QueueQueryDto {
+  @ApiProperty({ enum: ['inbox', 'outbox'] }) @IsIn(['inbox', 'outbox']) box: 'inbox' | 'outbox';
+  @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: (typeof REFERRAL_STATUSES)[number];
+  @ApiPropertyOptional({ type: Boolean }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assignee?: string;
+}
+
+export class ReferralDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REFERRAL_KINDS }) kind: string;
+  @ApiProperty({ format: 'uuid' }) clientId: string;
+  @ApiProperty({ format: 'uuid' }) fromOrganisationId: string;
+  @ApiProperty({ format: 'uuid' }) toOrganisationId: string;
+  @ApiProperty({ format: 'uuid' }) senderUserId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeUserId: string | null;
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ type: [String] }) proposedIntakeDates: string[];
+  @ApiProperty({ nullable: true, type: String }) reviewDate: string | null;
+  @ApiProperty({ enum: REFERRAL_STATUSES }) status: string;
+  @ApiProperty({ nullable: true, type: Date }) sentAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Answer due (working days, weekends excluded)' }) dueDate: string | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ nullable: true, type: String }) question: string | null;
+  @ApiProperty({ nullable: true, type: String }) answer: string | null;
+  @ApiProperty({ nullable: true, type: String }) declineReasonCode: string | null;
+  @ApiProperty({ nullable: true, type: String }) declineReason: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) trajectoryId: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class ReferralQueueDto {
+  @ApiProperty({ type: [ReferralDto] }) items: ReferralDto[];
+  @ApiProperty({ type: Object, example: { SENT: 3, INFO_REQUESTED: 1 }, description: 'Referrals per status in this box' }) counts: Record<string, number>;
+}
+

@@ -1,0 +1,101 @@
+import { Ctx, Policy, type RequestContext } from '@app/auth';
+import { ReferralService, type Referral } from '@app/domain';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi.js';
+import { UuidParam } from '../http/params.js';
+import { AnswerDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
+
+/** Warm handovers, not-yet-ready signals and advice requests between partners. */
+@ApiTags('Handovers')
+@Controller('handovers')
+export class ReferralsController {
+  constructor(private readonly referrals: ReferralService) {}
+
+  @Post()
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Write a referral about your client to a partner (a DRAFT, or SENT with send: true)' })
+  @ApiCreatedResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 413)
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateReferralDto): Promise<Referral> {
+    return this.referrals.create(ctx, body);
+  }
+
+  @Get()
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: "Your organisation's inbox or outbox, most urgent first, with counts per status" })
+  @ApiOkResponse({ type: ReferralQueueDto })
+  @ApiProblems(400, 401, 403)
+  queue(@Ctx() ctx: RequestContext, @Query() query: QueueQueryDto) {
+    return this.referrals.queue(ctx, query);
+  }
+
+  @Get(':id')
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'One referral (its sender and receiver only)' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404)
+  get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Referral> {
+    return this.referrals.get(ctx, id);
+  }
+
+  @Post(':id/send')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Send a draft (sender); the answer is due in 10 working days' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  send(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ReferralVersionDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'send', body);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Accept (receiver): a warm handover starts or joins the MEDIATION trajectory the sender directs' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  accept(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ReferralVersionDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'accept', body);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Decline with a reason code (receiver)' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  decline(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: DeclineReferralDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'decline', body);
+  }
+
+  @Post(':id/request-info')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Ask the sender a question (receiver)' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  requestInfo(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: RequestInfoDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'request-info', body);
+  }
+
+  @Post(':id/answer')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: "Answer the receiver's question (sender); the referral is SENT again" })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  answer(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AnswerDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'answer', body);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Withdraw (sender); lifts a NOT_YET_READY signal' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  withdraw(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ReferralVersionDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'withdraw', body);
+  }
+}

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
+import { Injectable } from '@nestjs/common';
+import { ClientRepository } from '../clients/client.repository.js';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../shared/errors.js';
+import { StaleVersion, assertReadyForMediation } from '../trajectories/trajectory.service.js';
+import { DECLINE_REASON_CODES, isPendingReferral, moveReferral, type ReferralAction, type ReferralKind, type ReferralStatus } from './referral-state.js';
+import { DEFAULT_RESPONSE_WORKING_DAYS, addWorkingDays, isOverdue } from './working-days.js';
+
+export interface Referral {
+  id: string;
+  kind: ReferralKind;
+  clientId: string;
+  fromOrganisationId: string;
+  toOrganisationId: string;
+  senderUserId: string;
+  assigneeUserId: string | null;
+  categories: DataCategory[];
+  note: string | null;
+  proposedIntakeDates: string[];
+  reviewDate: string | null;
+  status: ReferralStatus;
+  sentAt: Date | null;
+  dueDate: string | null;
+  overdue: boolean;
+  question: string | null;
+  answer: string | null;
+  declineReasonCode: string | null;
+  declineReason: string | null;
+  trajectoryId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewReferral {
+  kind: ReferralKind;
+  clientId: string;
+  toOrganisationId: string;
+  categories: DataCategory[];
+  note?: string;
+  proposedIntakeDates?: string[];
+  reviewDate?: string;
+  send?: boolean;
+}
+
+export interface QueueQuery {
+  box: 'inbox' | 'outbox';
+  status?: ReferralStatus;
+  overdue?: boolean;
+  assignee?: string;
+}
+
+/** The purpose each kind of referral shares data for. */
+const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
+
+const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, r.note,
+  r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text, r.question, r.answer,
+  r.decline_reason_code, r.decline_reason, r.trajectory_id, r.version, r.created_at, r.updated_at`;
+
+/**
+ * Referrals: the sender (the organisation keeping the client's file) writes and sends; the receiver
+ * accepts, declines or asks for information. Every change carries the version read (stale: 409) and
+ * follows the tested state machine (an illegal move: 409 naming the allowed ones). Accepting a warm
+ * handover re-checks consent and agreement at that moment, records the receiver's involvement and
+ * joins or starts the MEDIATION trajectory the sender directs, all in one transaction.
+ */
+@Injectable()
+export class ReferralService {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly transaction: RequestTransaction,
+  ) {}
+
+  create(ctx: RequestContext, input: NewReferral): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      if (!(await this.clients.ownsFile(tx, input.clientId))) throw new NotFound('client');
+      const problems = [];
+      if (input.toOrganisationId === ctx.organisationId) problems.push({ field: 'toOrganisationId', code: 'recipient-is-self' });
+      if (input.kind === 'NOT_YET_READY' && !input.reviewDate) problems.push({ field: 'reviewDate', code: 'isDefined' });
+      if (input.kind !== 'NOT_YET_READY' && input.categories.length === 0) problems.push({ field: 'categories', code: 'arrayMinSize', params: { min: 1 } });
+      const [org] = await tx.query(`SELECT 1 FROM organisation WHERE id = $1 AND active`, [input.toOrganisationId]);
+      if (!org) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
+      if (problems.length > 0) throw new InvalidInput(problems);
+      await this.assertShareable(tx, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
+      const [row] = await tx.query(
+        `INSERT INTO referral (kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, proposed_intake_dates, review_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          input.kind,
+          input.clientId,
+          ctx.organisationId,
+          input.toOrganisationId,
+          ctx.userId,
+          [...new Set(input.categories)],
+          input.note ?? null,
+          input.proposedIntakeDates ?? [],
+          input.reviewDate ?? null,
+        ],
+      );
+      tx.audit({ action: 'referral.create', decision: 'ALLOW', resourceType: 'Referral', resourceId: row.id, subjectPersonId: input.clientId, categories: input.categories });
+      if (input.send) await this.apply(tx, ctx, row.id, 'send', 1, 'sender');
+      return (await this.find(tx, row.id))!;
+    });
+  }
+
+  get(ctx: RequestContext, id: string): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const referral = await this.find(tx, id);
+      if (!referral) throw new NotFound('referral');
+      return referral;
+    });
+  }
+
+  /** The caller's organisation's inbox or outbox, most urgent first, with counts per status. */
+  queue(ctx: RequestContext, query: QueueQuery): Promise<{ items: Referral[]; counts: Record<string, number> }> {
+    return this.transaction.run(ctx, async (tx) => {
+      const side = query.box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
+      const rows = await tx.query(
+        `SELECT ${COLUMNS} FROM referral r
+          WHERE r.${side} = $1 AND ($2::text IS NULL OR r.status = $2) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
+            AND ($4::boolean IS NULL OR (r.status IN ('SENT','INFO_REQUESTED') AND r.due_date < $5::date) = $4)
+            AND ($6 = 'outbox' OR r.status <> 'DRAFT')
+          ORDER BY r.due_date NULLS LAST, r.created_at, r.id
+          LIMIT 200`,
+        [ctx.organisationId, query.status ?? null, query.assignee ?? null, query.overdue ?? null, belgianToday(), query.box],
+      );
+      const counts = await tx.query(
+        `SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`,
+        [ctx.organisationId, query.box],
+      );
+      return { items: rows.map(toReferral), counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
+    });
+  }
+
+  /** One move of the state machine, by the caller's side; the extra fields depend on the move. */
+  transition(
+    ctx: RequestContext,
+    id: string,
+    action: Exclude<ReferralAction, 'expire' | 'complete'>,
+    body: { version: number; reasonCode?: string; reason?: string; question?: string; answer?: string },
+  ): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.find(tx, id, true);
+      if (!current) throw new NotFound('referral');
+      const side = current.fromOrganisationId === ctx.organisationId ? 'sender' : 'receiver';
+      await this.apply(tx, ctx, id, action, body.version, side, body);
+      return (await this.find(tx, id))!;
+    });
+  }
+
+  private async apply(
+    tx: Tx,
+    ctx: RequestContext,
+    id: string,
+    action: ReferralAction,
+    version: number,
+    side: 'sender' | 'receiver',
+    body: { reasonCode?: string; reason?: string; question?: string; answer?: string } = {},
+  ): Promise<void> {
+    const current = (await this.find(tx, id, true))!;
+    if (current.version !== version) throw new StaleVersion(current.version);
+    const move = moveReferral(current.status, action, side);
+    if (!move.ok) {
+      if (move.reason === 'wrong-side') throw new Forbidden('referral-wrong-side', { action });
+      throw new Conflict('illegal-referral-move', undefined, { action, status: current.status, allowed: move.allowed.join(', ') || 'none' });
+    }
+    const set: string[] = [];
+    const params: unknown[] = [id, move.to];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    switch (action) {
+      case 'send': {
+        await this.assertShareable(tx, current.fromOrganisationId, current.toOrganisationId, current.clientId, PURPOSE_OF[current.kind], current.categories);
+        set.push(`sent_at = now()`, `due_date = ${param(addWorkingDays(belgianToday(), DEFAULT_RESPONSE_WORKING_DAYS))}::date`);
+        break;
+      }
+      case 'decline':
+        if (!body.reasonCode || !(DECLINE_REASON_CODES as readonly string[]).includes(body.reasonCode)) {
+          throw new InvalidInput([{ field: 'reasonCode', code: 'isIn', params: { allowed: DECLINE_REASON_CODES.join(', ') } }]);
+        }
+        set.push(`decline_reason_code = ${param(body.reasonCode)}`, `decline_reason = ${param(body.reason ?? null)}`);
+        break;
+      case 'request-info':
+        if (!body.question?.trim()) throw new InvalidInput([{ field: 'question', code: 'isNotEmpty' }]);
+        set.push(`question = ${param(body.question.trim())}`);
+        break;
+      case 'answer':
+        if (!body.answer?.trim()) throw new InvalidInput([{ field: 'answer', code: 'isNotEmpty' }]);
+        set.push(`answer = ${param(body.answer.trim())}`);
+        break;
+      case 'accept':
+        if (current.kind === 'WARM_HANDOVER') {
+          // Consent and agreement are checked again now: either may have changed since sending.
+          await this.assertShareable(tx, current.fromOrganisationId, current.toOrganisationId, current.clientId, 'MEDIATION', current.categories);
+        }
+        break;
+    }
+    const updated = await tx.query(
+      `UPDATE referral SET status = $2, ${[...set, 'version = version + 1', 'updated_at = now()'].join(', ')}
+        WHERE id = $1 AND version = ${param(version)} RETURNING id`,
+      params,
+    );
+    if (updated.length !== 1) throw new StaleVersion(current.version + 1);
+    tx.audit({ action: `referral.${action}`, decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, categories: current.categories });
+    if (action === 'accept' && current.kind === 'WARM_HANDOVER') await this.startMediation(tx, ctx, current);
+  }
+
+  /** The receiver's involvement, and the MEDIATION trajectory the sender directs (joined, or started). */
+  private async startMediation(tx: Tx, ctx: RequestContext, referral: Referral): Promise<void> {
+    await assertReadyForMediation(tx, referral.clientId);
+    // (An error would abort the transaction, so "already there" is asked, not caught.)
+    await tx.query(
+      `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
+       SELECT $1, $2, 'EXECUTOR', 'MEDIATION', app_today(), 'HANDOVER', $1, $3
+        WHERE NOT EXISTS (SELECT 1 FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = 'EXECUTOR'
+                             AND purpose = 'MEDIATION' AND ended_at IS NULL)`,
+      [ctx.organisationId, referral.clientId, ctx.userId],
+    );
+    // Read through the director's rights: the receiver may not see the trajectory itself.
+    const [existing] = await tx.query(`SELECT casework_open_mediation($1) AS id`, [referral.clientId]);
+    let trajectoryId: string = existing.id;
+    if (!trajectoryId) {
+      trajectoryId = randomUUID();
+      await tx.query(`INSERT INTO trajectory (id, person_id, director_organisation_id, type, created_by) VALUES ($1, $2, $3, 'MEDIATION', $4)`, [
+        trajectoryId,
+        referral.clientId,
+        referral.fromOrganisationId,
+        ctx.userId,
+      ]);
+      await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, 'DIRECTOR', $3)`, [
+        trajectoryId,
+        referral.fromOrganisationId,
+        referral.senderUserId,
+      ]);
+    }
+    await tx.query(
+      `INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id)
+       SELECT $1, $2, 'EXECUTOR', $3 WHERE NOT casework_participates($1)`,
+      [trajectoryId, ctx.organisationId, ctx.userId],
+    );
+    await tx.query(
+      `INSERT INTO trajectory_history (trajectory_id, kind, from_value, to_value, reason, by_user, by_organisation) VALUES ($1, 'CREATED', NULL, 'MEDIATION', $2, $3, $4)`,
+      [trajectoryId, 'Warm handover accepted', ctx.userId, ctx.organisationId],
+    );
+    await tx.query(`UPDATE referral SET trajectory_id = $2 WHERE id = $1`, [referral.id, trajectoryId]);
+  }
+
+  /** The sender may pass these categories to the receiver for this purpose now (agreement flow and consent). */
+  private async assertShareable(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<void> {
+    if (categories.length === 0) return;
+    const [row] = await tx.query(`SELECT casework_unshareable_categories($1, $2, $3, $4, $5) AS missing`, [from, to, personId, purpose, categories]);
+    if (row.missing.length > 0) {
+      throw new InvalidInput([{ field: 'categories', code: 'not-covered-by-consent', params: { categories: row.missing.join(', ') } }]);
+    }
+  }
+
+  private async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM referral r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0] && toReferral(rows[0]);
+  }
+}
+
+function toReferral(r: Record<string, any>): Referral {
+  return {
+    id: r.id,
+    kind: r.kind,
+    clientId: r.person_id,
+    fromOrganisationId: r.from_organisation_id,
+    toOrganisationId: r.to_organisation_id,
+    senderUserId: r.sender_user_id,
+    assigneeUserId: r.assignee_user_id,
+    categories: r.categories,
+    note: r.note,
+    proposedIntakeDates: r.proposed_intake_dates,
+    reviewDate: r.review_date,
+    status: r.status,
+    sentAt: r.sent_at,
+    dueDate: r.due_date,
+    overdue: isPendingReferral(r.status) && r.due_date !== null && isOverdue(r.due_date, belgianToday()),
+    question: r.question,
+    answer: r.answer,
+    declineReasonCode: r.decline_reason_code,
+    declineReason: r.decline_reason,
+    trajectoryId: r.trajectory_id,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,149 @@
+import { inszFor } from '@app/domain';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** The client journey of issue 4 over HTTP: OCMW Ranst hands a client over to VDAB Antwerpen. */
+describe('warm handover journey', () => {
+  let t: TestApp;
+  const token: Record<string, string> = {};
+  let ranst: string;
+  let vdab: string;
+  let serial = 700;
+
+  const as = (who: string, purpose?: string) => ({
+    get: (url: string) => {
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      return purpose ? r.set('X-Purpose', purpose) : r;
+    },
+    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+  });
+
+  /** A new leefloon client of OCMW Ranst with a notice for VDAB Antwerpen (MEDIATION). */
+  const newClient = async (lastName: string) => {
+    const birthDate = '1990-04-12';
+    const created = await as('ranst').post('/clients', {
+      insz: inszFor(birthDate, serial++),
+      firstName: 'Journey',
+      lastName,
+      birthDate,
+      contact: { phone: '+32 470 11 22 33', notes: 'Mornings' },
+      employment: { jobTarget: { occupation: 'Heftruckchauffeur', bottleneckOccupation: true }, notes: 'Has a forklift certificate' },
+      obstacles: { mobility: 'No car', notes: 'Bus only' },
+      welfare: { incomeSituation: 'LEEFLOON', welfareNotes: 'Debt mediation', notes: 'CANARY-JOURNEY-WELFARE' },
+    });
+    expect(created.status).toBe(201);
+    const consent = await as('ranst').post(`/clients/${created.body.id}/consents`, {
+      recipientOrganisationIds: [vdab],
+      purposes: ['MEDIATION'],
+      categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'OBSTACLES'],
+      legalBasis: 'PUBLIC_TASK_NOTICE',
+      method: 'VERBAL',
+      validFrom: '2026-01-01',
+    });
+    expect(consent.status).toBe(201);
+    return { id: created.body.id as string, consentId: consent.body.id as string };
+  };
+  const handover = (clientId: string, extra: object = {}) =>
+    as('ranst').post('/handovers', {
+      kind: 'WARM_HANDOVER',
+      clientId,
+      toOrganisationId: vdab,
+      categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'OBSTACLES'],
+      note: 'Motivated, ready for mediation; please plan an intake with me present',
+      proposedIntakeDates: ['2026-12-02', '2026-12-04'],
+      send: true,
+      ...extra,
+    });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [who, email] of Object.entries({ ranst: 'social.worker@ocmw-ranst.demo', mediator: 'mediator@vdab-antwerpen.demo' })) {
+      token[who] = (await t.signIn(email)).accessToken;
+    }
+    ranst = await t.organisationId('OCMW Ranst');
+    vdab = await t.organisationId('VDAB Antwerpen');
+  });
+  afterAll(() => t.close());
+
+  it('goes from registration to a MEDIATION trajectory directed by the OCMW, and stops at the consent', async () => {
+    const client = await newClient('Journeyman');
+
+    const welfare = await handover(client.id, { categories: ['IDENTITY', 'WELFARE'] });
+    expect(welfare.status).toBe(400);
+    expect(welfare.body.errors[0]).toMatchObject({ field: 'categories', code: 'not-covered-by-consent' });
+    expect(welfare.body.errors[0].message).toContain('WELFARE');
+
+    const sent = await handover(client.id);
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ status: 'SENT', version: 2, overdue: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const id = sent.body.id;
+
+    const inbox = await as('mediator').get('/handovers?box=inbox');
+    expect(inbox.body.items.map((r: { id: string }) => r.id)).toContain(id);
+    expect(inbox.body.counts.SENT).toBeGreaterThanOrEqual(1);
+    expect((await as('ranst').get('/handovers?box=outbox&status=SENT')).body.items.map((r: { id: string }) => r.id)).toContain(id);
+
+    const question = await as('mediator').post(`/handovers/${id}/request-info`, { version: 2, question: 'Is a driving licence in progress?' });
+    expect(question.body).toMatchObject({ status: 'INFO_REQUESTED', version: 3 });
+    const wrongSide = await as('mediator').post(`/handovers/${id}/answer`, { version: 3, answer: 'yes' });
+    expect(wrongSide.status).toBe(403);
+    const answered = await as('ranst').post(`/handovers/${id}/answer`, { version: 3, answer: 'Theory exam passed in October' });
+    expect(answered.body).toMatchObject({ status: 'SENT', version: 4, answer: 'Theory exam passed in October' });
+
+    const accepted = await as('mediator').post(`/handovers/${id}/accept`, { version: 4 });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'ACCEPTED', trajectoryId: expect.any(String) });
+    const again = await as('mediator').post(`/handovers/${id}/accept`, { version: 5 });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('illegal-referral-move');
+
+    const trajectory = await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`);
+    expect(trajectory.status).toBe(200);
+    expect(trajectory.body).toMatchObject({ type: 'MEDIATION', directorOrganisationId: ranst });
+    expect(trajectory.body.participants).toEqual(
+      expect.arrayContaining([expect.objectContaining({ organisationId: ranst, capacity: 'DIRECTOR' }), expect.objectContaining({ organisationId: vdab, capacity: 'EXECUTOR' })]),
+    );
+
+    const view = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.shared[0]).toMatchObject({ organisationId: ranst, identity: { lastName: 'Journeyman' } });
+    expect(view.body.shared[0].withheld).toEqual(['TRAJECTORY', 'WELFARE']);
+    expect(JSON.stringify(view.body)).not.toContain('CANARY-JOURNEY-WELFARE');
+
+    expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
+    expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
+    expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
+  });
+
+  it('refuses to start MEDIATION while a NOT_YET_READY signal stands, and allows it once lifted', async () => {
+    const client = await newClient('Notyet');
+    const signal = await as('ranst').post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: vdab, categories: [], reviewDate: '2027-06-30', send: true });
+    expect(signal.status).toBe(201);
+    const sent = await handover(client.id);
+    const blocked = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body).toMatchObject({ code: 'not-yet-ready', title: expect.stringContaining('2027-06-30') });
+    const direct = await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' });
+    expect(direct.status).toBe(409);
+    expect(direct.body.code).toBe('not-yet-ready');
+
+    expect((await as('ranst').post(`/handovers/${signal.body.id}/withdraw`, { version: signal.body.version })).status).toBe(200);
+    const accepted = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
+    expect(accepted.status).toBe(200);
+  });
+
+  it('gives 50 concurrent accepts of one handover exactly one winner, and no duplicate rows', async () => {
+    const client = await newClient('Concurrent');
+    const sent = await handover(client.id);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const [rows] = await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM involvement WHERE person_id = $1 AND organisation_id = $2 AND capacity = 'EXECUTOR' AND ended_at IS NULL) AS involvements,
+              (SELECT count(*)::int FROM trajectory WHERE person_id = $1 AND type = 'MEDIATION') AS trajectories,
+              (SELECT count(*)::int FROM trajectory_participant p JOIN trajectory t ON t.id = p.trajectory_id WHERE t.person_id = $1) AS participants`,
+      [client.id, vdab],
+    );
+    expect(rows).toEqual({ involvements: 1, trajectories: 1, participants: 2 });
+  }, 60_000);
+});
