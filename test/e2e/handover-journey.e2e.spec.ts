@@ -103,6 +103,32 @@ describe('warm handover journey', () => {
       expect.arrayContaining([expect.objectContaining({ organisationId: ranst, capacity: 'DIRECTOR' }), expect.objectContaining({ organisationId: vdab, capacity: 'EXECUTOR' })]),
     );
 
+    // a shared note by the mediator reaches the social worker; WELFARE and INTERNAL notes stay home
+    const trajectoryId = accepted.body.trajectoryId;
+    const shared = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, { category: 'EMPLOYMENT', visibility: 'SHARED', body: 'Intake planned on 2 December' });
+    expect(shared.status).toBe(201);
+    const internal = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'VDAB-only remark' });
+    expect(internal.status).toBe(201);
+    const welfareNote = await as('ranst').post(`/trajectories/${trajectoryId}/notes`, { category: 'WELFARE', visibility: 'SHARED', body: 'CANARY-WELFARE-NOTE' });
+    expect(welfareNote.status).toBe(201);
+    const workerNotes = (await as('ranst').get(`/trajectories/${trajectoryId}/notes`)).body.map((n: { body: string }) => n.body);
+    expect(workerNotes).toEqual(expect.arrayContaining(['Intake planned on 2 December', 'CANARY-WELFARE-NOTE']));
+    expect(workerNotes).not.toContain('VDAB-only remark');
+    expect((await as('ranst').get(`/clients/${client.id}/notes`)).body.map((n: { body: string }) => n.body)).toContain('Intake planned on 2 December');
+    const mediatorNotes = (await as('mediator', 'MEDIATION').get(`/trajectories/${trajectoryId}/notes`)).body.map((n: { body: string }) => n.body);
+    expect(mediatorNotes).toEqual(expect.arrayContaining(['Intake planned on 2 December', 'VDAB-only remark']));
+    expect(mediatorNotes).not.toContain('CANARY-WELFARE-NOTE');
+
+    // every notification of the journey arrives once, in the right user's list
+    const mine = async (who: string) =>
+      (await as(who).get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === id).map((n: { kind: string }) => n.kind).sort();
+    expect(await mine('mediator')).toEqual(['referral.answered', 'referral.received']);
+    expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
+    const [first] = (await as('mediator').get('/notifications')).body;
+    const read = await as('mediator').post(`/notifications/${first.id}/read`);
+    expect(read.body.readAt).toEqual(expect.any(String));
+    expect((await as('ranst').post(`/notifications/${first.id}/read`)).status).toBe(404);
+
     const view = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
     expect(view.status).toBe(200);
     expect(view.body.shared[0]).toMatchObject({ organisationId: ranst, identity: { lastName: 'Journeyman' } });

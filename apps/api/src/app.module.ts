@@ -12,6 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
+import { NotesController } from './notes/notes.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
@@ -33,7 +34,7 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }

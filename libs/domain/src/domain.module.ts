@@ -7,6 +7,8 @@ import { AgreementService } from './sharing/agreement.service.js';
 import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
+import { NoteService } from './notes/note.service.js';
+import { NotificationService } from './notifications/notification.service.js';
 import { ReferralService } from './referrals/referral.service.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
@@ -26,7 +28,9 @@ import { UserService } from './users/user.service.js';
     BreakGlassService,
     TrajectoryService,
     ReferralService,
+    NotificationService,
+    NoteService,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService],
 })
 export class DomainModule {}

@@ -19,3 +19,5 @@ export * from './referrals/working-days.js';
 export * from './trajectories/trajectory-status.js';
 export * from './trajectories/trajectory.service.js';
 export * from './referrals/referral.service.js';
+export * from './notes/note.service.js';
+export * from './notifications/notification.service.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
+import { NotificationService } from '../notifications/notification.service.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../shared/errors.js';
 import { StaleVersion, assertReadyForMediation } from '../trajectories/trajectory.service.js';
 import { DECLINE_REASON_CODES, isPendingReferral, moveReferral, type ReferralAction, type ReferralKind, type ReferralStatus } from './referral-state.js';
@@ -69,6 +70,7 @@ const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organis
 export class ReferralService {
   constructor(
     private readonly clients: ClientRepository,
+    private readonly notifications: NotificationService,
     private readonly transaction: RequestTransaction,
   ) {}
 
@@ -206,6 +208,19 @@ export class ReferralService {
     if (updated.length !== 1) throw new StaleVersion(current.version + 1);
     tx.audit({ action: `referral.${action}`, decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, categories: current.categories });
     if (action === 'accept' && current.kind === 'WARM_HANDOVER') await this.startMediation(tx, ctx, current);
+    await this.notify(tx, current, action);
+  }
+
+  /** Who hears of a move: the receiving side (its assignee, or its case workers' shared queue) or the sending user. */
+  private async notify(tx: Tx, referral: Referral, action: ReferralAction): Promise<void> {
+    const receiver = { userIds: referral.assigneeUserId ? [referral.assigneeUserId] : [], organisationId: referral.toOrganisationId };
+    const sender = { userIds: [referral.senderUserId] };
+    const about = { referralId: referral.id, clientId: referral.clientId };
+    const kind = { send: 'received', answer: 'answered', withdraw: 'withdrawn', accept: 'accepted', decline: 'declined', 'request-info': 'info-requested' }[
+      action as string
+    ];
+    if (!kind) return;
+    await this.notifications.notify(tx, ['send', 'answer', 'withdraw'].includes(action) ? receiver : sender, `referral.${kind}`, about);
   }
 
   /** The receiver's involvement, and the MEDIATION trajectory the sender directs (joined, or started). */

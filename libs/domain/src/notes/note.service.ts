@@ -1,0 +1,112 @@
+import { RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { Injectable } from '@nestjs/common';
+import { ClientRepository } from '../clients/client.repository.js';
+import { InvalidInput, NotFound } from '../shared/errors.js';
+
+export interface CaseNote {
+  id: string;
+  clientId: string;
+  organisationId: string;
+  trajectoryId: string | null;
+  authorUserId: string;
+  category: DataCategory;
+  visibility: 'INTERNAL' | 'SHARED';
+  body: string;
+  createdAt: Date;
+}
+
+export interface NewNote {
+  category: DataCategory;
+  visibility: 'INTERNAL' | 'SHARED';
+  body: string;
+  trajectoryId?: string;
+}
+
+/** Who may see a note: its organisation; and, when SHARED, the trajectory's participants that may read its category. */
+const VISIBLE = `(n.organisation_id = app_current_organisation()
+  OR (n.visibility = 'SHARED' AND casework_participates(n.trajectory_id) AND casework_can_read_category(n.person_id, n.category)))`;
+
+const COLUMNS = `n.id, n.person_id, n.organisation_id, n.trajectory_id, n.author_user_id, n.category, n.visibility, n.body, n.created_at`;
+
+/**
+ * Case notes on a person or on a trajectory. INTERNAL stays with the author's organisation; SHARED
+ * reaches the trajectory's participants, still subject to the category rule (a WELFARE note is never
+ * shared without consent for that category). Written by the organisation keeping the file, or by a
+ * participant on the trajectory.
+ */
+@Injectable()
+export class NoteService {
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly transaction: RequestTransaction,
+  ) {}
+
+  add(ctx: RequestContext, personId: string, input: NewNote): Promise<CaseNote> {
+    return this.transaction.run(ctx, async (tx) => {
+      if (input.trajectoryId) {
+        const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [input.trajectoryId]);
+        if (!row.participates || row.person !== personId) throw new NotFound('trajectory');
+      } else {
+        if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
+        if (input.visibility === 'SHARED') throw new InvalidInput([{ field: 'visibility', code: 'shared-needs-trajectory' }]);
+      }
+      const [row] = await tx.query(
+        `INSERT INTO case_note (person_id, organisation_id, trajectory_id, author_user_id, category, visibility, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [personId, ctx.organisationId, input.trajectoryId ?? null, ctx.userId, input.category, input.visibility, input.body.trim()],
+      );
+      tx.audit({ action: 'note.create', decision: 'ALLOW', resourceType: 'CaseNote', resourceId: row.id, subjectPersonId: personId, categories: [input.category] });
+      return (await this.read(tx, `n.id = $1`, [row.id]))[0];
+    });
+  }
+
+  /** A note on a trajectory the caller takes part in (the person is the trajectory's). */
+  async addToTrajectory(ctx: RequestContext, trajectoryId: string, input: NewNote): Promise<CaseNote> {
+    const personId = await this.transaction.run(ctx, async (tx) => {
+      const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [trajectoryId]);
+      if (!row.participates) throw new NotFound('trajectory');
+      return row.person as string;
+    });
+    return this.add(ctx, personId, { ...input, trajectoryId });
+  }
+
+  listForClient(ctx: RequestContext, personId: string): Promise<CaseNote[]> {
+    return this.transaction.run(ctx, async (tx) => {
+      const notes = await this.read(tx, `n.person_id = $1`, [personId]);
+      if (notes.length === 0 && !(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
+      this.audited(tx, personId, notes);
+      return notes;
+    });
+  }
+
+  listForTrajectory(ctx: RequestContext, trajectoryId: string): Promise<CaseNote[]> {
+    return this.transaction.run(ctx, async (tx) => {
+      const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [trajectoryId]);
+      if (!row.participates) throw new NotFound('trajectory');
+      const notes = await this.read(tx, `n.trajectory_id = $1`, [trajectoryId]);
+      this.audited(tx, row.person, notes);
+      return notes;
+    });
+  }
+
+  private audited(tx: Tx, personId: string, notes: CaseNote[]): void {
+    if (notes.length === 0) return;
+    const categories = [...new Set(notes.map((n) => n.category))];
+    tx.audit({ action: 'note.read', decision: 'ALLOW', resourceType: 'CaseNote', subjectPersonId: personId, categories });
+  }
+
+  private async read(tx: Tx, where: string, params: unknown[]): Promise<CaseNote[]> {
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM case_note n WHERE ${where} AND ${VISIBLE} ORDER BY n.created_at, n.id`, params);
+    return rows.map((r) => ({
+      id: r.id,
+      clientId: r.person_id,
+      organisationId: r.organisation_id,
+      trajectoryId: r.trajectory_id,
+      authorUserId: r.author_user_id,
+      category: r.category,
+      visibility: r.visibility,
+      body: r.body,
+      createdAt: r.created_at,
+    }));
+  }
+}
