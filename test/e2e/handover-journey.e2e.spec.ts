@@ -80,19 +80,30 @@ describe('warm handover journey', () => {
     const inbox = await as('mediator').get('/handovers?box=inbox');
     expect(inbox.body.items.map((r: { id: string }) => r.id)).toContain(id);
     expect(inbox.body.counts.SENT).toBeGreaterThanOrEqual(1);
+    // the seeded inbox is lived-in: every state but DRAFT (drafts stay with the sender), one overdue
+    expect(Object.keys(inbox.body.counts).sort()).toEqual(['ACCEPTED', 'COMPLETED', 'DECLINED', 'EXPIRED', 'INFO_REQUESTED', 'SENT', 'WITHDRAWN']);
+    expect((await as('mediator').get('/handovers?box=inbox&overdue=true')).body.items.length).toBeGreaterThanOrEqual(1);
     expect((await as('ranst').get('/handovers?box=outbox&status=SENT')).body.items.map((r: { id: string }) => r.id)).toContain(id);
 
-    const question = await as('mediator').post(`/handovers/${id}/request-info`, { version: 2, question: 'Is a driving licence in progress?' });
-    expect(question.body).toMatchObject({ status: 'INFO_REQUESTED', version: 3 });
-    const wrongSide = await as('mediator').post(`/handovers/${id}/answer`, { version: 3, answer: 'yes' });
-    expect(wrongSide.status).toBe(403);
-    const answered = await as('ranst').post(`/handovers/${id}/answer`, { version: 3, answer: 'Theory exam passed in October' });
-    expect(answered.body).toMatchObject({ status: 'SENT', version: 4, answer: 'Theory exam passed in October' });
+    const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
+    expect((await as('ranst').post(`/handovers/${id}/assign`, { version: 2, userId: mediatorId })).status).toBe(403);
+    const assigned = await as('mediator').post(`/handovers/${id}/assign`, { version: 2, userId: mediatorId });
+    expect(assigned.body).toMatchObject({ assigneeUserId: mediatorId, version: 3 });
+    const assignedToMe = (await as('mediator').get(`/handovers?box=inbox&assignee=${mediatorId}`)).body.items;
+    expect(assignedToMe.map((r: { id: string }) => r.id)).toContain(id);
+    expect(assignedToMe.every((r: { assigneeUserId: string }) => r.assigneeUserId === mediatorId)).toBe(true);
 
-    const accepted = await as('mediator').post(`/handovers/${id}/accept`, { version: 4 });
+    const question = await as('mediator').post(`/handovers/${id}/request-info`, { version: 3, question: 'Is a driving licence in progress?' });
+    expect(question.body).toMatchObject({ status: 'INFO_REQUESTED', version: 4 });
+    const wrongSide = await as('mediator').post(`/handovers/${id}/answer`, { version: 4, answer: 'yes' });
+    expect(wrongSide.status).toBe(403);
+    const answered = await as('ranst').post(`/handovers/${id}/answer`, { version: 4, answer: 'Theory exam passed in October' });
+    expect(answered.body).toMatchObject({ status: 'SENT', version: 5, answer: 'Theory exam passed in October' });
+
+    const accepted = await as('mediator').post(`/handovers/${id}/accept`, { version: 5 });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'ACCEPTED', trajectoryId: expect.any(String) });
-    const again = await as('mediator').post(`/handovers/${id}/accept`, { version: 5 });
+    const again = await as('mediator').post(`/handovers/${id}/accept`, { version: 6 });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('illegal-referral-move');
 
@@ -122,7 +133,7 @@ describe('warm handover journey', () => {
     // every notification of the journey arrives once, in the right user's list
     const mine = async (who: string) =>
       (await as(who).get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === id).map((n: { kind: string }) => n.kind).sort();
-    expect(await mine('mediator')).toEqual(['referral.answered', 'referral.received']);
+    expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned', 'referral.received']);
     expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
     const [first] = (await as('mediator').get('/notifications')).body;
     const read = await as('mediator').post(`/notifications/${first.id}/read`);

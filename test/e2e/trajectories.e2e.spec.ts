@@ -116,7 +116,7 @@ describe('trajectories', () => {
     expect((await as('ranst').get(`/trajectories/${trajectory.id}`)).status).toBe(200);
   });
 
-  it('is covered by row-level security: a bare SELECT * as another organisation returns nothing', async () => {
+  it('is covered by row-level security: a bare SELECT * as another organisation returns only its own', async () => {
     const schelleWorker = await t.userId('social.worker@ocmw-schelle.demo');
     const schelle = await t.organisationId('OCMW Schelle');
     const [{ total }] = await t.dataSource.query(`SELECT count(*)::int AS total FROM trajectory`);
@@ -133,6 +133,15 @@ describe('trajectories', () => {
         history: (await tx.query(`SELECT * FROM trajectory_history`)).length,
       };
     });
-    expect(seen).toEqual({ trajectories: 0, participants: 0, history: 0 });
+    // exactly Schelle's own (the demo seed has Schelle direct one), none of Ranst's
+    const [own] = await t.dataSource.query(
+      `SELECT count(*)::int AS trajectories,
+              (SELECT count(*)::int FROM trajectory_participant p JOIN trajectory t ON t.id = p.trajectory_id WHERE t.director_organisation_id = $1) AS participants,
+              (SELECT count(*)::int FROM trajectory_history h JOIN trajectory t ON t.id = h.trajectory_id WHERE t.director_organisation_id = $1) AS history
+         FROM trajectory WHERE director_organisation_id = $1`,
+      [schelle],
+    );
+    expect(seen).toEqual(own);
+    expect(total).toBeGreaterThan(own.trajectories);
   });
 });

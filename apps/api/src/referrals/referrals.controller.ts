@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { AnswerDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
+import { AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
 
 /** Warm handovers, not-yet-ready signals and advice requests between partners. */
 @ApiTags('Handovers')
@@ -97,5 +97,15 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   withdraw(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ReferralVersionDto): Promise<Referral> {
     return this.referrals.transition(ctx, id, 'withdraw', body);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Give the referral to one of your case workers (receiver); they are notified' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  assign(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AssignDto): Promise<Referral> {
+    return this.referrals.assign(ctx, id, body);
   }
 }

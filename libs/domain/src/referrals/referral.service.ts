@@ -135,6 +135,29 @@ export class ReferralService {
     });
   }
 
+  /** The receiving side hands the referral to one of its case workers (who is notified). */
+  assign(ctx: RequestContext, id: string, body: { version: number; userId: string }): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.find(tx, id, true);
+      if (!current) throw new NotFound('referral');
+      if (current.toOrganisationId !== ctx.organisationId) throw new Forbidden('referral-wrong-side', { action: 'assign' });
+      if (current.version !== body.version) throw new StaleVersion(current.version);
+      if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(current.status)) {
+        throw new Conflict('illegal-referral-move', undefined, { action: 'assign', status: current.status, allowed: 'none' });
+      }
+      const [member] = await tx.query(
+        `SELECT 1 FROM app_user u WHERE u.id = $1 AND u.organisation_id = $2 AND u.active
+            AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($3))`,
+        [body.userId, ctx.organisationId, ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD']],
+      );
+      if (!member) throw new InvalidInput([{ field: 'userId', code: 'not-a-case-worker-here' }]);
+      await tx.query(`UPDATE referral SET assignee_user_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, body.userId]);
+      tx.audit({ action: 'referral.assign', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId });
+      await this.notifications.notify(tx, { userIds: [body.userId] }, 'referral.assigned', { referralId: id, clientId: current.clientId });
+      return (await this.find(tx, id))!;
+    });
+  }
+
   /** One move of the state machine, by the caller's side; the extra fields depend on the move. */
   transition(
     ctx: RequestContext,

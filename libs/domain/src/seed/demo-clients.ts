@@ -67,6 +67,7 @@ export async function demoSharingSeeded(tx: EntityManager): Promise<boolean> {
 export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string>, userIds: Map<string, string>): Promise<void> {
   const vdab = ids.get('vdab-antwerpen')!;
   const ocmws = [...ids.keys()].filter((slug) => slug.startsWith('ocmw-'));
+  const persons = new Map<string, { id: string; org: string; worker: string }>();
   const agreement = async (parties: string[], flows: Array<[string, string, DataCategory[]]>, from: string, until: string, reference: string) => {
     const [row] = await tx.query(
       `INSERT INTO agreement (purposes, valid_from, valid_until, document_reference, created_by_organisation_id, activated_at)
@@ -102,6 +103,7 @@ export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string
     const worker = userIds.get(`social.worker@${client.ocmw}.demo`) ?? userIds.get(`admin@${client.ocmw}.demo`)!;
     const insz = inszFor(client.birthDate, client.serial);
     const [person] = await tx.query(`INSERT INTO person (insz) VALUES ($1) RETURNING id`, [insz]);
+    persons.set(client.lastName, { id: person.id, org, worker });
     await tx.query(`INSERT INTO client_file (organisation_id, person_id, created_by) VALUES ($1, $2, $3)`, [org, person.id, worker]);
     await tx.query(`INSERT INTO client_identity (organisation_id, person_id, insz, first_name, last_name, birth_date) VALUES ($1, $2, $3, $4, $5, $6)`, [
       org,
@@ -168,4 +170,84 @@ export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string
       );
     }
   }
+  await seedDemoReferrals(tx, vdab, persons, userIds);
+}
+
+/**
+ * Referrals in every state, so a newcomer's first sign-in shows a lived-in inbox: VDAB Antwerpen's
+ * mediators see new, overdue, questioned, accepted and declined handovers from the OCMWs.
+ */
+async function seedDemoReferrals(
+  tx: EntityManager,
+  vdab: string,
+  persons: Map<string, { id: string; org: string; worker: string }>,
+  userIds: Map<string, string>,
+): Promise<void> {
+  const mediator = userIds.get('mediator@vdab-antwerpen.demo') ?? null;
+  const shared: DataCategory[] = ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'OBSTACLES'];
+  const referral = async (
+    lastName: string,
+    kind: 'WARM_HANDOVER' | 'NOT_YET_READY' | 'ADVICE_REQUEST',
+    status: string,
+    sentDaysAgo: number | null,
+    extra: { question?: string; answer?: string; decline?: [string, string]; reviewDate?: string; trajectoryId?: string; categories?: DataCategory[] } = {},
+  ) => {
+    const p = persons.get(lastName)!;
+    await tx.query(
+      `INSERT INTO referral (kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, assignee_user_id, categories, note,
+                             proposed_intake_dates, review_date, status, sent_at, due_date, question, answer, decline_reason_code, decline_reason,
+                             trajectory_id, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+               CASE WHEN $12::int IS NULL THEN NULL ELSE now() - make_interval(days => $12::int) END,
+               CASE WHEN $12::int IS NULL THEN NULL ELSE current_date - $12::int + 14 END,
+               $13, $14, $15, $16, $17, 2)`,
+      [
+        kind,
+        p.id,
+        p.org,
+        vdab,
+        p.worker,
+        status === 'SENT' ? null : mediator,
+        extra.categories ?? (kind === 'NOT_YET_READY' ? [] : shared),
+        kind === 'NOT_YET_READY' ? 'Welfare first: housing and debts are being sorted out' : 'Motivated; please plan a three-way intake',
+        kind === 'WARM_HANDOVER' ? ['2026-12-02', '2026-12-04'] : [],
+        extra.reviewDate ?? null,
+        status,
+        sentDaysAgo,
+        extra.question ?? null,
+        extra.answer ?? null,
+        extra.decline?.[0] ?? null,
+        extra.decline?.[1] ?? null,
+        extra.trajectoryId ?? null,
+      ],
+    );
+  };
+  const trajectory = async (lastName: string, status: 'PLANNED' | 'ACTIVE') => {
+    const p = persons.get(lastName)!;
+    const [row] = await tx.query(
+      `INSERT INTO trajectory (person_id, director_organisation_id, type, status, started_at, created_by)
+       VALUES ($1, $2, 'MEDIATION', $3, CASE WHEN $3 = 'ACTIVE' THEN now() - interval '10 days' END, $4) RETURNING id`,
+      [p.id, p.org, status, p.worker],
+    );
+    await tx.query(
+      `INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, 'DIRECTOR', $3), ($1, $4, 'EXECUTOR', $5)`,
+      [row.id, p.org, p.worker, vdab, mediator],
+    );
+    await tx.query(`INSERT INTO trajectory_history (trajectory_id, kind, to_value, reason, by_organisation) VALUES ($1, 'CREATED', 'MEDIATION', 'Warm handover accepted', $2)`, [
+      row.id,
+      vdab,
+    ]);
+    return row.id as string;
+  };
+  await referral('Peeters', 'WARM_HANDOVER', 'SENT', 2);
+  await referral('Van Damme', 'WARM_HANDOVER', 'SENT', 20); // overdue
+  await referral('Diallo', 'WARM_HANDOVER', 'INFO_REQUESTED', 5, { question: 'Is there a driving licence in progress?' });
+  await referral('Kovalenko', 'WARM_HANDOVER', 'ACCEPTED', 12, { trajectoryId: await trajectory('Kovalenko', 'PLANNED') });
+  await referral('Wuyts', 'WARM_HANDOVER', 'COMPLETED', 30, { trajectoryId: await trajectory('Wuyts', 'ACTIVE') });
+  await referral('Goossens', 'WARM_HANDOVER', 'DECLINED', 9, { decline: ['INSUFFICIENT_INFORMATION', 'Work history missing; please complete and send again'] });
+  await referral('Rahimi', 'ADVICE_REQUEST', 'SENT', 1, { categories: ['IDENTITY', 'EMPLOYMENT'] });
+  await referral('Haddou', 'WARM_HANDOVER', 'WITHDRAWN', 15);
+  await referral('Mensah', 'WARM_HANDOVER', 'EXPIRED', 40);
+  await referral('Demir', 'WARM_HANDOVER', 'DRAFT', null);
+  await referral('Claes', 'NOT_YET_READY', 'SENT', 3, { reviewDate: '2027-03-31' });
 }

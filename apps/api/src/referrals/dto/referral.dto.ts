@@ -42,6 +42,10 @@ export class AnswerDto extends ReferralVersionDto {
   @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) answer: string;
 }
 
+export class AssignDto extends ReferralVersionDto {
+  @ApiProperty({ format: 'uuid', description: 'A case worker of the receiving organisation' }) @IsUUID() userId: string;
+}
+
 export class QueueQueryDto {
   @ApiProperty({ enum: ['inbox', 'outbox'] }) @IsIn(['inbox', 'outbox']) box: 'inbox' | 'outbox';
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: (typeof REFERRAL_STATUSES)[number];
