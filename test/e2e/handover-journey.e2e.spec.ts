@@ -183,4 +183,33 @@ describe('warm handover journey', () => {
     );
     expect(rows).toEqual({ involvements: 1, trajectories: 1, participants: 2 });
   }, 60_000);
+
+  it('answers a retried request with the same Idempotency-Key with the first answer, and a reused key with 422', async () => {
+    const client = await newClient('Retry');
+    const body = {
+      kind: 'WARM_HANDOVER',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: ['IDENTITY', 'EMPLOYMENT'],
+      send: true,
+    };
+    const post = (key: string, payload: object) => t.http.post('/handovers').set('Authorization', `Bearer ${token.ranst}`).set('Idempotency-Key', key).send(payload);
+    const first = await post('handover-retry-1', body);
+    const retry = await post('handover-retry-1', body);
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM referral WHERE person_id = $1`, [client.id]);
+    expect(n).toBe(1);
+    const reused = await post('handover-retry-1', { ...body, note: 'something else' });
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('idempotency-key-reused');
+    // keys are per user
+    const other = await t.http.post(`/handovers/${first.body.id}/accept`).set('Authorization', `Bearer ${token.mediator}`).set('Idempotency-Key', 'handover-retry-1').send({ version: first.body.version });
+    expect(other.status).toBe(200);
+    const again = await t.http.post(`/handovers/${first.body.id}/accept`).set('Authorization', `Bearer ${token.mediator}`).set('Idempotency-Key', 'handover-retry-1').send({ version: first.body.version });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(other.body);
+  });
 });

@@ -1,10 +1,18 @@
 import { Ctx, Policy, type RequestContext } from '@app/auth';
 import { ReferralService, type Referral } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
+
+/** A retried request with the same Idempotency-Key gets the first answer instead of a second change. */
+const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({ name: IDEMPOTENCY_HEADER, required: false, description: 'Same key and body: the first answer again; same key, other body: 422' }),
+  );
 
 /** Warm handovers, not-yet-ready signals and advice requests between partners. */
 @ApiTags('Handovers')
@@ -12,6 +20,7 @@ import { AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQuery
 export class ReferralsController {
   constructor(private readonly referrals: ReferralService) {}
 
+  @Idempotent()
   @Post()
   @Policy('update', 'ClientFile')
   @ApiOperation({ summary: 'Write a referral about your client to a partner (a DRAFT, or SENT with send: true)' })
@@ -39,6 +48,7 @@ export class ReferralsController {
     return this.referrals.get(ctx, id);
   }
 
+  @Idempotent()
   @Post(':id/send')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -49,6 +59,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'send', body);
   }
 
+  @Idempotent()
   @Post(':id/accept')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -59,6 +70,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'accept', body);
   }
 
+  @Idempotent()
   @Post(':id/decline')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -69,6 +81,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'decline', body);
   }
 
+  @Idempotent()
   @Post(':id/request-info')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -79,6 +92,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'request-info', body);
   }
 
+  @Idempotent()
   @Post(':id/answer')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -89,6 +103,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'answer', body);
   }
 
+  @Idempotent()
   @Post(':id/withdraw')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
@@ -99,6 +114,7 @@ export class ReferralsController {
     return this.referrals.transition(ctx, id, 'withdraw', body);
   }
 
+  @Idempotent()
   @Post(':id/assign')
   @HttpCode(200)
   @Policy('update', 'ClientFile')
