@@ -1,6 +1,7 @@
 import { RequestTransaction, type RequestContext } from '@app/auth';
 import { Conflict, NotFound } from '@app/domain';
 import { Inject, Injectable } from '@nestjs/common';
+import { DATA_ACCESS } from './data-access.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
@@ -92,7 +93,7 @@ export class AuditFlagDetector {
         'MANY_PERSONS',
         `SELECT actor_user_id, actor_organisation_id, date_trunc('hour', occurred_at) AS window_start,
                 jsonb_build_object('persons', count(DISTINCT subject_person_id), 'threshold', $3::int) AS details
-           FROM audit_event WHERE ${recent} AND (action LIKE 'client.%' OR action LIKE 'trajectory.%') AND decision = 'ALLOW'
+           FROM audit_event WHERE ${recent} AND action ~ '${DATA_ACCESS}' AND decision = 'ALLOW'
           GROUP BY 1, 2, 3 HAVING count(DISTINCT subject_person_id) > $3`,
         [since, until, this.config.flagPersonsPerHour],
       );
@@ -108,7 +109,7 @@ export class AuditFlagDetector {
         'OFF_HOURS',
         `SELECT actor_user_id, actor_organisation_id, (date_trunc('day', occurred_at AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels') AS window_start,
                 jsonb_build_object('accesses', count(*), 'first', min(occurred_at)) AS details
-           FROM audit_event WHERE ${recent} AND (action LIKE 'client.%' OR action LIKE 'trajectory.%')
+           FROM audit_event WHERE ${recent} AND action ~ '${DATA_ACCESS}'
             AND (extract(isodow FROM occurred_at AT TIME ZONE 'Europe/Brussels') > 5
                  OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') < $3
                  OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') >= $4)

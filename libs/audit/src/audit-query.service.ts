@@ -1,6 +1,7 @@
 import { RequestTransaction, type RequestContext } from '@app/auth';
 import { InvalidInput } from '@app/domain';
 import { Injectable } from '@nestjs/common';
+import { DATA_ACCESS } from './data-access.js';
 
 export interface AuditEventView {
   chain: string;
@@ -159,7 +160,7 @@ export class AuditQueryService {
       const rows = await tx.query(
         `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
-          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND (e.action LIKE 'client.%' OR e.action LIKE 'trajectory.%')
+          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
         [personId],
       );

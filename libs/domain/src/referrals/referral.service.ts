@@ -110,6 +110,7 @@ export class ReferralService {
     return this.transaction.run(ctx, async (tx) => {
       const referral = await this.find(tx, id);
       if (!referral) throw new NotFound('referral');
+      tx.audit(readEvent('referral.read', referral));
       return referral;
     });
   }
@@ -131,7 +132,9 @@ export class ReferralService {
         `SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`,
         [ctx.organisationId, query.box],
       );
-      return { items: rows.map(toReferral), counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
+      const items = rows.map(toReferral);
+      for (const referral of items) tx.audit(readEvent('referral.list', referral)); // each person a queue shows
+      return { items, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
     });
   }
 
@@ -296,9 +299,17 @@ export class ReferralService {
   }
 
   private async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
-    const rows = await tx.query(`SELECT ${COLUMNS} FROM referral r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await tx.query(
+      `SELECT ${COLUMNS} FROM referral r
+        WHERE r.id = $1 AND (r.from_organisation_id = app_current_organisation() OR r.to_organisation_id = app_current_organisation())${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] && toReferral(rows[0]);
   }
+}
+
+function readEvent(action: string, referral: Referral) {
+  return { action, decision: 'ALLOW' as const, resourceType: 'Referral', resourceId: referral.id, subjectPersonId: referral.clientId, categories: [] };
 }
 
 function toReferral(r: Record<string, any>): Referral {

@@ -1,0 +1,6 @@
+/**
+ * The audit actions that show client data to someone (a POSIX regular expression for SQL): what the
+ * who-saw-my-data report lists and the anomaly detector counts. Changes made by the file's own
+ * organisation are in it too: they show the data to whoever makes them.
+ */
+export const DATA_ACCESS = '^(client|trajectory)\\.|^(note|referral)\\.(read|list)$';
