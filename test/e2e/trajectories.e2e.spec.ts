@@ -144,4 +144,61 @@ describe('trajectories', () => {
     expect(seen).toEqual(own);
     expect(total).toBeGreaterThan(own.trajectories);
   });
+
+  it('carries obstacles, activities and the 6/12/18/24-month checkpoints, worked on by those who take part', async () => {
+    const { body: created } = await as('ranst').post('/trajectories', { clientId: peeters, type: 'TWE' });
+    const started = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'ACTIVE', version: created.version });
+    expect(started.body.checkpoints.map((c: { months: number }) => c.months)).toEqual([6, 12, 18, 24]);
+    expect(started.body.checkpoints.every((c: { working: null }) => c.working === null)).toBe(true);
+
+    const withObstacle = await as('ranst').post(`/trajectories/${created.id}/obstacles`, { kind: 'MOBILITY', actions: 'Looking into a bike lease' });
+    expect(withObstacle.status).toBe(201);
+    const obstacle = withObstacle.body.obstacles[0];
+    expect(obstacle).toMatchObject({ kind: 'MOBILITY', status: 'OPEN', organisationId: ranst, version: 1 });
+    const addressed = await as('ranst').post(`/trajectories/${created.id}/obstacles/${obstacle.id}`, { status: 'ADDRESSED', actions: 'Bike lease signed', version: 1 });
+    expect(addressed.body.obstacles[0]).toMatchObject({ status: 'ADDRESSED', actions: 'Bike lease signed', version: 2 });
+    expect((await as('ranst').post(`/trajectories/${created.id}/obstacles/${obstacle.id}`, { status: 'OPEN', version: 1 })).status).toBe(409);
+
+    const vdab = await t.organisationId('VDAB Antwerpen');
+    const planned = await as('ranst').post(`/trajectories/${created.id}/activities`, {
+      kind: 'TWE_PLACEMENT',
+      providerOrganisationId: vdab,
+      plannedFrom: '2027-01-11',
+      plannedUntil: '2027-06-30',
+    });
+    expect(planned.status).toBe(201);
+    const activity = planned.body.activities[0];
+    const done = await as('ranst').post(`/trajectories/${created.id}/activities/${activity.id}`, { actualFrom: '2027-01-11', result: 'Going well', version: 1 });
+    expect(done.body.activities[0]).toMatchObject({ actualFrom: '2027-01-11', result: 'Going well', version: 2 });
+    const backwards = await as('ranst').post(`/trajectories/${created.id}/activities/${activity.id}`, { actualUntil: '2026-01-01', version: 2 });
+    expect(backwards.status).toBe(400);
+
+    // someone who only reads the trajectory (VDAB, under a new notice after the earlier revocation) does not work on it
+    const notice = await as('ranst').post(`/clients/${peeters}/consents`, {
+      recipientOrganisationIds: [vdab],
+      purposes: ['MEDIATION'],
+      categories: ['IDENTITY', 'TRAJECTORY'],
+      legalBasis: 'PUBLIC_TASK_NOTICE',
+      method: 'VERBAL',
+      validFrom: '2026-01-01',
+    });
+    expect(notice.status).toBe(201);
+    expect((await as('mediator', 'MEDIATION').get(`/trajectories/${created.id}`)).status).toBe(200);
+    const outsider = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/obstacles`, { kind: 'LANGUAGE' });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.code).toBe('not-a-trajectory-participant');
+
+    // checkpoints are recorded once due, also after the trajectory closed
+    const early = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('checkpoint-not-due');
+    const closed = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'COMPLETED', outcome: 'EMPLOYED', version: done.body.version });
+    await t.dataSource.query(`UPDATE trajectory_checkpoint SET due_on = current_date - 1 WHERE trajectory_id = $1 AND months = 6`, [created.id]);
+    const recorded = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.checkpoints[0]).toMatchObject({ months: 6, working: true, recordedAt: expect.any(String) });
+    expect(closed.body.status).toBe('COMPLETED');
+    expect((await as('ranst').post(`/trajectories/${created.id}/obstacles`, { kind: 'OTHER' })).status).toBe(409);
+    expect((await as('ranst').post(`/trajectories/${created.id}/checkpoints/7`, { working: true })).status).toBe(404);
+  });
 });

@@ -1,10 +1,20 @@
 import { Ctx, PURPOSE_HEADER, PURPOSES, Policy, type RequestContext } from '@app/auth';
 import { TrajectoryService, type Trajectory } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { CreateTrajectoryDto, TrajectoryDto, TransitionDto, TypeChangeDto } from './dto/trajectory.dto.js';
+import {
+  AddActivityDto,
+  AddObstacleDto,
+  CheckpointDto,
+  CreateTrajectoryDto,
+  TrajectoryDto,
+  TransitionDto,
+  TypeChangeDto,
+  UpdateActivityDto,
+  UpdateObstacleDto,
+} from './dto/trajectory.dto.js';
 
 const PurposeHeader = () =>
   ApiHeader({ name: PURPOSE_HEADER, required: false, enum: PURPOSES, description: 'Why you read a partner’s trajectory (see /clients)' });
@@ -61,5 +71,53 @@ export class TrajectoriesController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   changeType(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: TypeChangeDto): Promise<Trajectory> {
     return this.trajectories.changeType(ctx, id, body);
+  }
+
+  @Post('trajectories/:id/obstacles')
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'Record an obstacle (mobility, language, childcare, other): director or participant' })
+  @ApiCreatedResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  addObstacle(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AddObstacleDto): Promise<Trajectory> {
+    return this.trajectories.addObstacle(ctx, id, body);
+  }
+
+  @Post('trajectories/:id/obstacles/:obstacleId')
+  @HttpCode(200)
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'Mark an obstacle OPEN or ADDRESSED, with the actions taken (version-guarded)' })
+  @ApiOkResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  updateObstacle(@Ctx() ctx: RequestContext, @UuidParam() id: string, @UuidParam('obstacleId') obstacleId: string, @Body() body: UpdateObstacleDto) {
+    return this.trajectories.updateObstacle(ctx, id, obstacleId, body);
+  }
+
+  @Post('trajectories/:id/activities')
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'Plan an activity (training, language course, job coaching, TWE placement, mobile training)' })
+  @ApiCreatedResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  addActivity(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AddActivityDto): Promise<Trajectory> {
+    return this.trajectories.addActivity(ctx, id, body);
+  }
+
+  @Post('trajectories/:id/activities/:activityId')
+  @HttpCode(200)
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'Record the actual dates and the result of an activity (version-guarded)' })
+  @ApiOkResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  updateActivity(@Ctx() ctx: RequestContext, @UuidParam() id: string, @UuidParam('activityId') activityId: string, @Body() body: UpdateActivityDto) {
+    return this.trajectories.updateActivity(ctx, id, activityId, body);
+  }
+
+  @Post('trajectories/:id/checkpoints/:months')
+  @HttpCode(200)
+  @Policy('read', 'ClientFile')
+  @ApiOperation({ summary: 'Record whether the person is in work at the 6, 12, 18 or 24-month checkpoint (once it is due)' })
+  @ApiOkResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  recordCheckpoint(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Param('months', ParseIntPipe) months: number, @Body() body: CheckpointDto) {
+    return this.trajectories.recordCheckpoint(ctx, id, months, body.working);
   }
 }

@@ -24,7 +24,7 @@ export class DomainError extends Error {
 
 /** Same answer whether the record does not exist or the caller may not see it. */
 export class NotFound extends DomainError {
-  constructor(resource: 'organisation' | 'user' | 'client' | 'involvement' | 'agreement' | 'consent' | 'flag' | 'trajectory' | 'referral' | 'notification') {
+  constructor(resource: 'organisation' | 'user' | 'client' | 'involvement' | 'agreement' | 'consent' | 'flag' | 'trajectory' | 'referral' | 'notification' | 'obstacle' | 'activity' | 'checkpoint') {
     super('not-found', `${resource}-not-found`);
   }
 }

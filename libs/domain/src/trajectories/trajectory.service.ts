@@ -1,4 +1,4 @@
-import { RequestTransaction, type RequestContext, type Tx } from '@app/auth';
+import { RequestTransaction, belgianToday, type RequestContext, type Tx } from '@app/auth';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
@@ -20,6 +20,20 @@ export interface Trajectory {
   closedAt: Date | null;
   participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null }>;
   history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null }>;
+  obstacles: Array<{ id: string; kind: string; status: string; actions: string | null; organisationId: string; version: number }>;
+  activities: Array<{
+    id: string;
+    kind: string;
+    organisationId: string;
+    providerOrganisationId: string | null;
+    plannedFrom: string;
+    plannedUntil: string | null;
+    actualFrom: string | null;
+    actualUntil: string | null;
+    result: string | null;
+    version: number;
+  }>;
+  checkpoints: Array<{ months: number; dueOn: string; working: boolean | null; recordedAt: string | null }>;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -117,6 +131,14 @@ export class TrajectoryService {
         [id, change.to, closing, change.outcome ?? null],
       );
       await this.history(tx, ctx, id, 'STATUS', current.status, change.to, change.reason ?? null);
+      if (change.to === 'ACTIVE' && !current.startedAt) {
+        // the follow-up indicators: in work 6, 12, 18 and 24 months after the start?
+        await tx.query(
+          `INSERT INTO trajectory_checkpoint (trajectory_id, months, due_on)
+           SELECT $1, m, (app_today() + make_interval(months => m))::date FROM unnest(ARRAY[6, 12, 18, 24]) AS m`,
+          [id],
+        );
+      }
       tx.audit({ action: 'trajectory.transition', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
       return (await this.find(tx, id))!;
     });
@@ -136,6 +158,103 @@ export class TrajectoryService {
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
       tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      return (await this.find(tx, id))!;
+    });
+  }
+
+  /** Obstacles, activities and checkpoints: the director or a participant works on them, under its own name. */
+  addObstacle(ctx: RequestContext, id: string, input: { kind: string; actions?: string }): Promise<Trajectory> {
+    return this.work(ctx, id, 'trajectory.obstacle', (tx, t) =>
+      tx.query(`INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions) VALUES ($1, $2, $3, $4)`, [
+        t.id,
+        ctx.organisationId,
+        input.kind,
+        input.actions ?? null,
+      ]),
+    );
+  }
+
+  updateObstacle(ctx: RequestContext, id: string, obstacleId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<Trajectory> {
+    return this.work(ctx, id, 'trajectory.obstacle', async (tx, t) => {
+      const obstacle = t.obstacles.find((o) => o.id === obstacleId);
+      if (!obstacle) throw new NotFound('obstacle');
+      if (obstacle.version !== change.version) throw new StaleVersion(obstacle.version);
+      await tx.query(
+        `UPDATE trajectory_obstacle SET status = $2, actions = coalesce($3, actions), version = version + 1, updated_at = now() WHERE id = $1 AND version = $4`,
+        [obstacleId, change.status, change.actions ?? null, change.version],
+      );
+    });
+  }
+
+  addActivity(
+    ctx: RequestContext,
+    id: string,
+    input: { kind: string; providerOrganisationId?: string; plannedFrom: string; plannedUntil?: string },
+  ): Promise<Trajectory> {
+    return this.work(ctx, id, 'trajectory.activity', async (tx, t) => {
+      if (input.plannedUntil && input.plannedUntil < input.plannedFrom) throw new InvalidInput([{ field: 'plannedUntil', code: 'until-before-from' }]);
+      if (input.providerOrganisationId) {
+        const [org] = await tx.query(`SELECT 1 FROM organisation WHERE id = $1 AND active`, [input.providerOrganisationId]);
+        if (!org) throw new InvalidInput([{ field: 'providerOrganisationId', code: 'organisation-not-found' }]);
+      }
+      await tx.query(
+        `INSERT INTO trajectory_activity (trajectory_id, organisation_id, kind, provider_organisation_id, planned_from, planned_until)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [t.id, ctx.organisationId, input.kind, input.providerOrganisationId ?? null, input.plannedFrom, input.plannedUntil ?? null],
+      );
+    });
+  }
+
+  updateActivity(
+    ctx: RequestContext,
+    id: string,
+    activityId: string,
+    change: { actualFrom?: string; actualUntil?: string; result?: string; version: number },
+  ): Promise<Trajectory> {
+    return this.work(ctx, id, 'trajectory.activity', async (tx, t) => {
+      const activity = t.activities.find((a) => a.id === activityId);
+      if (!activity) throw new NotFound('activity');
+      if (activity.version !== change.version) throw new StaleVersion(activity.version);
+      const from = change.actualFrom ?? activity.actualFrom;
+      if (change.actualUntil && (!from || change.actualUntil < from)) throw new InvalidInput([{ field: 'actualUntil', code: 'until-before-from' }]);
+      await tx.query(
+        `UPDATE trajectory_activity SET actual_from = coalesce($2, actual_from), actual_until = coalesce($3, actual_until),
+                result = coalesce($4, result), version = version + 1, updated_at = now()
+          WHERE id = $1 AND version = $5`,
+        [activityId, change.actualFrom ?? null, change.actualUntil ?? null, change.result ?? null, change.version],
+      );
+    });
+  }
+
+  /** In work or not at a follow-up checkpoint; recorded once it is due. */
+  recordCheckpoint(ctx: RequestContext, id: string, months: number, working: boolean): Promise<Trajectory> {
+    return this.work(ctx, id, 'trajectory.checkpoint', async (tx, t) => {
+      const checkpoint = t.checkpoints.find((c) => c.months === months);
+      if (!checkpoint) throw new NotFound('checkpoint');
+      if (checkpoint.dueOn > belgianToday()) throw new Conflict('checkpoint-not-due', undefined, { dueOn: checkpoint.dueOn });
+      await tx.query(
+        `UPDATE trajectory_checkpoint SET working = $3, recorded_at = now(), recorded_by_organisation_id = $4 WHERE trajectory_id = $1 AND months = $2`,
+        [t.id, months, working, ctx.organisationId],
+      );
+    }, true); // follow-up happens after the trajectory has closed
+  }
+
+  /** Work on a trajectory the caller can see and takes part in (director or participant), audited. */
+  private work(
+    ctx: RequestContext,
+    id: string,
+    action: string,
+    change: (tx: Tx, t: Trajectory) => Promise<unknown>,
+    allowClosed = false,
+  ): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.find(tx, id, true);
+      if (!current) throw new NotFound('trajectory');
+      const [{ works }] = await tx.query(`SELECT casework_works_on_trajectory($1) AS works`, [id]);
+      if (!works) throw new Forbidden('not-a-trajectory-participant');
+      if (!allowClosed && (current.status === 'COMPLETED' || current.status === 'STOPPED')) throw new Conflict('trajectory-closed');
+      await change(tx, current);
+      tx.audit({ action, decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'] });
       return (await this.find(tx, id))!;
     });
   }
@@ -176,7 +295,18 @@ export class TrajectoryService {
                  FROM trajectory_participant p WHERE p.trajectory_id = t.id) AS participants,
               (SELECT coalesce(json_agg(json_build_object('at', h.at, 'kind', h.kind, 'from', h.from_value, 'to', h.to_value,
                                                           'reason', h.reason, 'byOrganisationId', h.by_organisation) ORDER BY h.at, h.id), '[]')
-                 FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history
+                 FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history,
+              (SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind, 'status', o.status, 'actions', o.actions,
+                                                          'organisationId', o.organisation_id, 'version', o.version) ORDER BY o.created_at, o.id), '[]')
+                 FROM trajectory_obstacle o WHERE o.trajectory_id = t.id) AS obstacles,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'organisationId', a.organisation_id,
+                                                          'providerOrganisationId', a.provider_organisation_id, 'plannedFrom', a.planned_from,
+                                                          'plannedUntil', a.planned_until, 'actualFrom', a.actual_from, 'actualUntil', a.actual_until,
+                                                          'result', a.result, 'version', a.version) ORDER BY a.planned_from, a.id), '[]')
+                 FROM trajectory_activity a WHERE a.trajectory_id = t.id) AS activities,
+              (SELECT coalesce(json_agg(json_build_object('months', c.months, 'dueOn', c.due_on, 'working', c.working, 'recordedAt', c.recorded_at)
+                                        ORDER BY c.months), '[]')
+                 FROM trajectory_checkpoint c WHERE c.trajectory_id = t.id) AS checkpoints
          FROM trajectory t WHERE t.id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')`,
       [id],
     );
@@ -193,6 +323,9 @@ export class TrajectoryService {
       closedAt: row.closed_at,
       participants: row.participants,
       history: row.history.map((h: { at: string }) => ({ ...h, at: new Date(h.at) })),
+      obstacles: row.obstacles,
+      activities: row.activities,
+      checkpoints: row.checkpoints,
       version: row.version,
       createdAt: row.created_at,
       updatedAt: row.updated_at,

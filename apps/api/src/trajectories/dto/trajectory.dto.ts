@@ -1,7 +1,8 @@
 import { TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsCalendarDate } from '../../http/validators.js';
 import { JobTargetDto } from '../../clients/dto/client.dto.js';
 
 export class CreateTrajectoryDto {
@@ -57,7 +58,42 @@ export class TrajectoryDto {
   @ApiProperty({ nullable: true, type: Date }) closedAt: Date | null;
   @ApiProperty({ type: [ParticipantDto] }) participants: ParticipantDto[];
   @ApiProperty({ type: [HistoryEntryDto] }) history: HistoryEntryDto[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'id, kind, status, actions, organisationId, version' }) obstacles: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'id, kind, provider, planned and actual dates, result, version' }) activities: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'months (6, 12, 18, 24), dueOn, working, recordedAt' }) checkpoints: object[];
   @ApiProperty({ description: 'Send it back as `version` with every change' }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export const OBSTACLE_KINDS = ['MOBILITY', 'LANGUAGE', 'CHILDCARE', 'OTHER'] as const;
+export const ACTIVITY_KINDS = ['TRAINING', 'LANGUAGE_COURSE', 'JOB_COACHING', 'TWE_PLACEMENT', 'MOBILE_TRAINING'] as const;
+
+export class AddObstacleDto {
+  @ApiProperty({ enum: OBSTACLE_KINDS }) @IsIn(OBSTACLE_KINDS) kind: (typeof OBSTACLE_KINDS)[number];
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) actions?: string;
+}
+
+export class UpdateObstacleDto {
+  @ApiProperty({ enum: ['OPEN', 'ADDRESSED'] }) @IsIn(['OPEN', 'ADDRESSED']) status: 'OPEN' | 'ADDRESSED';
+  @ApiPropertyOptional({ maxLength: 4000, description: 'The actions taken' }) @IsOptional() @IsString() @MaxLength(4000) actions?: string;
+  @ApiProperty() @IsInt() @Min(1) version: number;
+}
+
+export class AddActivityDto {
+  @ApiProperty({ enum: ACTIVITY_KINDS }) @IsIn(ACTIVITY_KINDS) kind: (typeof ACTIVITY_KINDS)[number];
+  @ApiPropertyOptional({ format: 'uuid', description: 'The organisation that provides it' }) @IsOptional() @IsUUID() providerOrganisationId?: string;
+  @ApiProperty({ example: '2027-01-11' }) @IsCalendarDate() plannedFrom: string;
+  @ApiPropertyOptional({ example: '2027-03-26' }) @IsOptional() @IsCalendarDate() plannedUntil?: string;
+}
+
+export class UpdateActivityDto {
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualFrom?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualUntil?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) result?: string;
+  @ApiProperty() @IsInt() @Min(1) version: number;
+}
+
+export class CheckpointDto {
+  @ApiProperty({ description: 'In work at this checkpoint' }) @IsBoolean() working: boolean;
 }
