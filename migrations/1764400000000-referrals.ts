@@ -31,6 +31,7 @@ export class Referrals1764400000000 implements MigrationInterface {
         answer text CHECK (char_length(answer) <= 4000),
         decline_reason_code text,
         decline_reason text CHECK (char_length(decline_reason) <= 2000),
+        advice text CHECK (char_length(advice) <= 8000),
         trajectory_id uuid REFERENCES trajectory(id),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
@@ -52,7 +53,7 @@ export class Referrals1764400000000 implements MigrationInterface {
     await q.query(`CREATE POLICY referral_change ON referral FOR UPDATE TO casework_app USING ${party} WITH CHECK ${party}`);
     await q.query(`GRANT SELECT, INSERT ON referral TO casework_app`);
     await q.query(`
-      GRANT UPDATE (status, sent_at, due_date, question, answer, decline_reason_code, decline_reason, assignee_user_id, trajectory_id,
+      GRANT UPDATE (status, sent_at, due_date, question, answer, decline_reason_code, decline_reason, advice, assignee_user_id, trajectory_id,
                     updated_at, version) ON referral TO casework_app`);
 
     // Whether the current organisation accepted a warm handover of this person from the director.

@@ -146,6 +146,11 @@ describe('warm handover journey', () => {
     expect(view.body.shared[0].withheld).toEqual(['TRAJECTORY', 'WELFARE']);
     expect(JSON.stringify(view.body)).not.toContain('CANARY-JOURNEY-WELFARE');
 
+    // the handover is done once its trajectory starts
+    const { body: planned } = await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`);
+    expect((await as('ranst').post(`/trajectories/${planned.id}/transitions`, { to: 'ACTIVE', version: planned.version })).status).toBe(200);
+    expect((await as('ranst').get(`/handovers/${id}`)).body.status).toBe('COMPLETED');
+
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
     expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
@@ -211,5 +216,26 @@ describe('warm handover journey', () => {
     const again = await t.http.post(`/handovers/${first.body.id}/accept`).set('Authorization', `Bearer ${token.mediator}`).set('Idempotency-Key', 'handover-retry-1').send({ version: first.body.version });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(other.body);
+  });
+
+  it('answers an advice request with advice, which completes it and tells the sender', async () => {
+    const client = await newClient('Advice');
+    await as('ranst').post(`/clients/${client.id}/consents`, {
+      recipientOrganisationIds: [vdab],
+      purposes: ['ADVICE'],
+      categories: ['IDENTITY', 'EMPLOYMENT'],
+      legalBasis: 'PUBLIC_TASK_NOTICE',
+      method: 'VERBAL',
+      validFrom: '2026-01-01',
+    });
+    const asked = await as('ranst').post('/handovers', { kind: 'ADVICE_REQUEST', clientId: client.id, toOrganisationId: vdab, categories: ['IDENTITY', 'EMPLOYMENT'], send: true });
+    expect(asked.status).toBe(201);
+    expect((await as('mediator').post(`/handovers/${asked.body.id}/advise`, { version: asked.body.version, advice: 'too early' })).status).toBe(409);
+    const accepted = await as('mediator').post(`/handovers/${asked.body.id}/accept`, { version: asked.body.version });
+    expect(accepted.body).toMatchObject({ status: 'ACCEPTED', trajectoryId: null });
+    const advised = await as('mediator').post(`/handovers/${asked.body.id}/advise`, { version: accepted.body.version, advice: 'Integrated pathway: Dutch lessons alongside a work placement' });
+    expect(advised.body).toMatchObject({ status: 'COMPLETED', advice: expect.stringContaining('Integrated pathway') });
+    const notes = (await as('ranst').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === asked.body.id).map((n: { kind: string }) => n.kind);
+    expect(notes.sort()).toEqual(['referral.accepted', 'referral.advised']);
   });
 });

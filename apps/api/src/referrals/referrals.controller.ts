@@ -5,7 +5,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } f
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
+import { AdviseDto, AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
 
 /** A retried request with the same Idempotency-Key gets the first answer instead of a second change. */
 const Idempotent = () =>
@@ -123,5 +123,16 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   assign(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AssignDto): Promise<Referral> {
     return this.referrals.assign(ctx, id, body);
+  }
+
+  @Idempotent()
+  @Post(':id/advise')
+  @HttpCode(200)
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: 'Give the advice an accepted ADVICE_REQUEST asked for (receiver); this completes it' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  advise(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AdviseDto): Promise<Referral> {
+    return this.referrals.advise(ctx, id, body);
   }
 }

@@ -28,6 +28,7 @@ export interface Referral {
   answer: string | null;
   declineReasonCode: string | null;
   declineReason: string | null;
+  advice: string | null;
   trajectoryId: string | null;
   version: number;
   createdAt: Date;
@@ -57,7 +58,7 @@ const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', 
 
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, r.note,
   r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text, r.question, r.answer,
-  r.decline_reason_code, r.decline_reason, r.trajectory_id, r.version, r.created_at, r.updated_at`;
+  r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
 
 /**
  * Referrals: the sender (the organisation keeping the client's file) writes and sends; the receiver
@@ -135,6 +136,24 @@ export class ReferralService {
       const items = rows.map(toReferral);
       for (const referral of items) tx.audit(readEvent('referral.list', referral)); // each person a queue shows
       return { items, counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) };
+    });
+  }
+
+  /** The receiver's advice on an accepted advice request completes it; the sender is notified. */
+  advise(ctx: RequestContext, id: string, body: { version: number; advice: string }): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.find(tx, id, true);
+      if (!current) throw new NotFound('referral');
+      if (current.toOrganisationId !== ctx.organisationId) throw new Forbidden('referral-wrong-side', { action: 'advise' });
+      if (current.version !== body.version) throw new StaleVersion(current.version);
+      const move = moveReferral(current.status, 'complete', 'system');
+      if (current.kind !== 'ADVICE_REQUEST' || !move.ok) {
+        throw new Conflict('illegal-referral-move', undefined, { action: 'advise', status: current.status, allowed: current.kind === 'ADVICE_REQUEST' ? 'accept' : 'none' });
+      }
+      await tx.query(`UPDATE referral SET status = 'COMPLETED', advice = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, body.advice.trim()]);
+      tx.audit({ action: 'referral.advise', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, categories: current.categories });
+      await this.notifications.notify(tx, { userIds: [current.senderUserId] }, 'referral.advised', { referralId: id, clientId: current.clientId });
+      return (await this.find(tx, id))!;
     });
   }
 
@@ -333,6 +352,7 @@ function toReferral(r: Record<string, any>): Referral {
     answer: r.answer,
     declineReasonCode: r.decline_reason_code,
     declineReason: r.decline_reason,
+    advice: r.advice,
     trajectoryId: r.trajectory_id,
     version: r.version,
     createdAt: r.created_at,

@@ -132,6 +132,8 @@ export class TrajectoryService {
       );
       await this.history(tx, ctx, id, 'STATUS', current.status, change.to, change.reason ?? null);
       if (change.to === 'ACTIVE' && !current.startedAt) {
+        // the warm handover that led here is done once its trajectory starts
+        await tx.query(`UPDATE referral SET status = 'COMPLETED', version = version + 1, updated_at = now() WHERE trajectory_id = $1 AND status = 'ACCEPTED'`, [id]);
         // the follow-up indicators: in work 6, 12, 18 and 24 months after the start?
         await tx.query(
           `INSERT INTO trajectory_checkpoint (trajectory_id, months, due_on)

@@ -42,6 +42,14 @@ export class AnswerDto extends ReferralVersionDto {
   @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) answer: string;
 }
 
+export class AdviseDto extends ReferralVersionDto {
+  @ApiProperty({ minLength: 3, maxLength: 8000, example: 'Integrated pathway: Dutch lessons alongside a work placement' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(8000)
+  advice: string;
+}
+
 export class AssignDto extends ReferralVersionDto {
   @ApiProperty({ format: 'uuid', description: 'A case worker of the receiving organisation' }) @IsUUID() userId: string;
 }
@@ -73,6 +81,7 @@ export class ReferralDto {
   @ApiProperty({ nullable: true, type: String }) answer: string | null;
   @ApiProperty({ nullable: true, type: String }) declineReasonCode: string | null;
   @ApiProperty({ nullable: true, type: String }) declineReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) advice: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) trajectoryId: string | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
