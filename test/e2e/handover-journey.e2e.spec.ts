@@ -1,4 +1,4 @@
-import { inszFor } from '@app/domain';
+import { ReferralExpiry, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The client journey of issue 4 over HTTP: OCMW Ranst hands a client over to VDAB Antwerpen. */
@@ -237,5 +237,18 @@ describe('warm handover journey', () => {
     expect(advised.body).toMatchObject({ status: 'COMPLETED', advice: expect.stringContaining('Integrated pathway') });
     const notes = (await as('ranst').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === asked.body.id).map((n: { kind: string }) => n.kind);
     expect(notes.sort()).toEqual(['referral.accepted', 'referral.advised']);
+  });
+
+  it('expires referrals left unanswered past their due date, and tells the sender', async () => {
+    const [overdue] = await t.dataSource.query(`SELECT id, person_id FROM referral WHERE status = 'SENT' AND due_date < current_date ORDER BY due_date LIMIT 1`);
+    expect(overdue).toBeDefined(); // the demo seed keeps one waiting too long
+    const expired = await t.app.get(ReferralExpiry).expireOverdue();
+    expect(expired).toBeGreaterThanOrEqual(1);
+    expect(await t.app.get(ReferralExpiry).expireOverdue()).toBe(0);
+    expect((await as('ranst').get(`/handovers/${overdue.id}`)).body.status).toBe('EXPIRED');
+    const notified = (await as('ranst').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === overdue.id);
+    expect(notified.map((n: { kind: string }) => n.kind)).toEqual(['referral.expired']);
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.expire' AND resource_id = $1`, [overdue.id]);
+    expect(n).toBe(1);
   });
 });

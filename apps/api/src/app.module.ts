@@ -10,6 +10,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
+import { BackgroundJobs, JOBS_CONFIG } from './jobs/background-jobs.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
@@ -35,7 +36,11 @@ export class AppModule {
         DomainModule,
       ],
       controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: JOBS_CONFIG, useValue: { referralExpirySeconds: config.referralExpirySeconds } },
+        BackgroundJobs,
+      ],
     };
   }
 }

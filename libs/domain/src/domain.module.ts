@@ -9,6 +9,7 @@ import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
 import { NoteService } from './notes/note.service.js';
 import { NotificationService } from './notifications/notification.service.js';
+import { ReferralExpiry } from './referrals/referral-expiry.js';
 import { ReferralService } from './referrals/referral.service.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
@@ -30,7 +31,8 @@ import { UserService } from './users/user.service.js';
     ReferralService,
     NotificationService,
     NoteService,
+    ReferralExpiry,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, ReferralExpiry],
 })
 export class DomainModule {}

@@ -21,3 +21,4 @@ export * from './trajectories/trajectory.service.js';
 export * from './referrals/referral.service.js';
 export * from './notes/note.service.js';
 export * from './notifications/notification.service.js';
+export * from './referrals/referral-expiry.js';

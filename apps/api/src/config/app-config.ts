@@ -17,6 +17,8 @@ export interface AppConfig {
   logLevel: string;
   auth: AuthConfig;
   audit: AuditConfig;
+  /** seconds between runs of the referral expiry job (0: off) */
+  referralExpirySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 10, 100_000),
       blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
     },
+    referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
     audit: {
       signingKeyPem: signingKeyPem ?? '',
       checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),

@@ -1,0 +1,44 @@
+import { AUDIT_SINK, type AuditSink } from '@app/auth';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/**
+ * The system side of the referral machine: SENT referrals past their due date become EXPIRED. Each
+ * expiry is audited on the sending organisation's chain and notified to the sender, in the same
+ * transaction. Runs as the owner (no request user), from a background job or a test.
+ */
+@Injectable()
+export class ReferralExpiry {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(AUDIT_SINK) private readonly sink?: AuditSink,
+  ) {}
+
+  expireOverdue(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      // (TypeORM answers an UPDATE with [rows, count]: ask the runner for the rows themselves.)
+      const expired: Array<{ id: string; person_id: string; from_organisation_id: string; sender_user_id: string; categories: string[] }> = (
+        await tx.queryRunner!.query(
+          `UPDATE referral SET status = 'EXPIRED', version = version + 1, updated_at = now()
+            WHERE status = 'SENT' AND due_date < app_today()
+            RETURNING id, person_id, from_organisation_id, sender_user_id, categories`,
+          [],
+          true,
+        )
+      ).records;
+      for (const r of expired) {
+        await tx.query(`INSERT INTO notification (user_id, kind, referral_id, person_id) VALUES ($1, 'referral.expired', $2, $3)`, [
+          r.sender_user_id,
+          r.id,
+          r.person_id,
+        ]);
+        if (!this.sink) throw new Error('ReferralExpiry: no audit sink registered');
+        await this.sink.write((sql, params) => tx.query(sql, params), { organisationId: r.from_organisation_id }, [
+          { action: 'referral.expire', decision: 'ALLOW', resourceType: 'Referral', resourceId: r.id, subjectPersonId: r.person_id, categories: r.categories },
+        ]);
+      }
+      return expired.length;
+    });
+  }
+}
