@@ -55,6 +55,7 @@ export class NotesNotifications1764500000000 implements MigrationInterface {
         user_id uuid NOT NULL REFERENCES app_user(id),
         kind text NOT NULL,
         referral_id uuid REFERENCES referral(id),
+        agreement_id uuid REFERENCES agreement(id),
         person_id uuid,
         created_at timestamptz NOT NULL DEFAULT now(),
         read_at timestamptz,

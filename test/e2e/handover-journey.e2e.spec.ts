@@ -154,6 +154,8 @@ describe('warm handover journey', () => {
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
     expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
+    const told = (await as('mediator').get('/notifications')).body.filter((n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id);
+    expect(told).toHaveLength(1);
   });
 
   it('refuses to start MEDIATION while a NOT_YET_READY signal stands, and allows it once lifted', async () => {

@@ -261,6 +261,8 @@ describe('sharing client data between partners', () => {
     expect(again.status).toBe(201);
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(200);
     const terminated = await as('atbAdmin').post(`/agreements/${draft.body.id}/terminate`, { reason: 'Service discontinued' });
+    const told = (await as('ranst').get('/notifications')).body.filter((n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id);
+    expect(told).toHaveLength(1);
     expect(terminated.body.status).toBe('TERMINATED');
     expect(terminated.body.terminationReason).toBe('Service discontinued');
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(404);

@@ -36,6 +36,7 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'referral.received' }) kind: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) referralId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) agreementId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) clientId: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;

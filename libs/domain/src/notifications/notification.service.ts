@@ -6,6 +6,7 @@ export interface Notification {
   id: string;
   kind: string;
   referralId: string | null;
+  agreementId: string | null;
   clientId: string | null;
   createdAt: Date;
   readAt: Date | null;
@@ -27,22 +28,22 @@ export interface NotificationTarget {
 export class NotificationService {
   constructor(private readonly transaction: RequestTransaction) {}
 
-  async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string }): Promise<void> {
+  async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string; agreementId?: string }): Promise<void> {
     const users = target.userIds?.filter(Boolean) ?? [];
     await tx.query(
-      `INSERT INTO notification (user_id, kind, referral_id, person_id)
-       SELECT DISTINCT u.id, $3, $4::uuid, $5::uuid FROM app_user u
+      `INSERT INTO notification (user_id, kind, referral_id, person_id, agreement_id)
+       SELECT DISTINCT u.id, $3, $4::uuid, $5::uuid, $7::uuid FROM app_user u
         WHERE u.active AND (u.id = ANY ($1::uuid[])
               OR (cardinality($1::uuid[]) = 0 AND u.organisation_id = $2
                   AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($6))))`,
-      [users, target.organisationId ?? null, kind, about.referralId ?? null, about.clientId ?? null, [...CASEWORK_ROLES]],
+      [users, target.organisationId ?? null, kind, about.referralId ?? null, about.clientId ?? null, [...CASEWORK_ROLES], about.agreementId ?? null],
     );
   }
 
   list(ctx: RequestContext): Promise<Notification[]> {
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
-        `SELECT id, kind, referral_id, person_id, created_at, read_at FROM notification
+        `SELECT id, kind, referral_id, agreement_id, person_id, created_at, read_at FROM notification
           WHERE user_id = $1 ORDER BY read_at IS NOT NULL, created_at DESC, id LIMIT 200`,
         [ctx.userId],
       );
@@ -54,7 +55,7 @@ export class NotificationService {
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `UPDATE notification SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2
-         RETURNING id, kind, referral_id, person_id, created_at, read_at`,
+         RETURNING id, kind, referral_id, agreement_id, person_id, created_at, read_at`,
         [id, ctx.userId],
       );
       if (rows.length === 0) throw new NotFound('notification');
@@ -64,5 +65,13 @@ export class NotificationService {
 }
 
 function toNotification(r: Record<string, any>): Notification {
-  return { id: r.id, kind: r.kind, referralId: r.referral_id, clientId: r.person_id, createdAt: r.created_at, readAt: r.read_at };
+  return {
+    id: r.id,
+    kind: r.kind,
+    referralId: r.referral_id,
+    agreementId: r.agreement_id,
+    clientId: r.person_id,
+    createdAt: r.created_at,
+    readAt: r.read_at,
+  };
 }

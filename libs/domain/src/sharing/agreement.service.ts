@@ -1,6 +1,7 @@
 import { AGREEMENT_EXISTENCE_FIELDS, RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
+import { NotificationService } from '../notifications/notification.service.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '../shared/errors.js';
 
 export const AGREEMENT_STATUSES = ['PENDING', 'SCHEDULED', 'ACTIVE', 'EXPIRED', 'TERMINATED'] as const;
@@ -47,7 +48,10 @@ export type AgreementExistence = Pick<Agreement, 'id' | 'partyOrganisationIds' |
  */
 @Injectable()
 export class AgreementService {
-  constructor(private readonly transaction: RequestTransaction) {}
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly transaction: RequestTransaction,
+  ) {}
 
   create(ctx: RequestContext, input: NewAgreement): Promise<Agreement> {
     if (!ctx.ability.can('create', 'Agreement')) throw new Forbidden('forbidden');
@@ -131,6 +135,10 @@ export class AgreementService {
         [id, ctx.userId, ctx.organisationId, reason.trim()],
       );
       tx.audit({ action: 'agreement.terminate', decision: 'ALLOW', resourceType: 'Agreement', resourceId: id });
+      // sharing under it stops now: the other parties' case workers hear of it
+      for (const party of agreement.partyOrganisationIds.filter((org) => org !== ctx.organisationId)) {
+        await this.notifications.notify(tx, { organisationId: party }, 'agreement.ended', { agreementId: id });
+      }
       return (await this.find(tx, id))!;
     });
   }

@@ -10,6 +10,7 @@ import {
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
+import { NotificationService } from '../notifications/notification.service.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '../shared/errors.js';
 
 export interface NewConsent {
@@ -47,6 +48,7 @@ const COLUMNS = `c.id, c.person_id, c.organisation_id, c.recipient_organisation_
 export class ConsentService {
   constructor(
     private readonly clients: ClientRepository,
+    private readonly notifications: NotificationService,
     private readonly transaction: RequestTransaction,
   ) {}
 
@@ -113,6 +115,10 @@ export class ConsentService {
       if (current.revokedAt) throw new Conflict('consent-already-revoked');
       await tx.query(`UPDATE consent SET revoked_at = now(), revoked_by = $2, revocation_reason = $3 WHERE id = $1`, [id, ctx.userId, reason]);
       tx.audit({ action: 'consent.revoke', decision: 'ALLOW', resourceType: 'Consent', resourceId: id, subjectPersonId: current.personId, categories: current.categories });
+      // the organisations it named may lose their access: their case workers hear of it
+      for (const recipient of current.recipientOrganisationIds) {
+        await this.notifications.notify(tx, { organisationId: recipient }, 'consent.revoked', { clientId: current.personId });
+      }
       return (await this.find(tx, id))!;
     });
   }
