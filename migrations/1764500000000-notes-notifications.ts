@@ -4,7 +4,8 @@ const CATEGORIES = `'IDENTITY','CONTACT','EMPLOYMENT','TRAJECTORY','OBSTACLES','
 
 /**
  * Case notes (INTERNAL to the author's organisation, or SHARED with the trajectory's participants under
- * the category rule) and notifications (an outbox of rows written in the transaction of the change).
+ * the category rule), the transactional outbox of domain events, and the per-user notifications a
+ * worker makes of them.
  */
 export class NotesNotifications1764500000000 implements MigrationInterface {
   name = 'NotesNotifications1764500000000';
@@ -62,6 +63,24 @@ export class NotesNotifications1764500000000 implements MigrationInterface {
         UNIQUE (user_id, kind, referral_id, created_at)
       )`);
     await q.query(`CREATE INDEX notification_user_idx ON notification (user_id, read_at, created_at DESC)`);
+    // The transactional outbox: domain events written with the change, dispatched by a worker into
+    // per-user notifications (and, later, webhooks to partner systems).
+    await q.query(`
+      CREATE TABLE outbox_event (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL,
+        referral_id uuid,
+        agreement_id uuid,
+        person_id uuid,
+        target_user_ids uuid[] NOT NULL DEFAULT '{}',
+        target_organisation_id uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        dispatched_at timestamptz
+      )`);
+    await q.query(`CREATE INDEX outbox_event_pending_idx ON outbox_event (id) WHERE dispatched_at IS NULL`);
+    await q.query(`ALTER TABLE outbox_event ENABLE ROW LEVEL SECURITY`);
+    await q.query(`CREATE POLICY outbox_event_write ON outbox_event FOR INSERT TO casework_app WITH CHECK (true)`);
+    await q.query(`GRANT INSERT ON outbox_event TO casework_app`);
     await q.query(`ALTER TABLE notification ENABLE ROW LEVEL SECURITY`);
     await q.query(`CREATE POLICY notification_own ON notification FOR SELECT TO casework_app USING (user_id = app_current_user())`);
     await q.query(`CREATE POLICY notification_mark ON notification FOR UPDATE TO casework_app USING (user_id = app_current_user()) WITH CHECK (user_id = app_current_user())`);
@@ -71,7 +90,7 @@ export class NotesNotifications1764500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE notification, case_note`);
+    await q.query(`DROP TABLE outbox_event, notification, case_note`);
     await q.query(`DROP FUNCTION casework_can_read_category(uuid, text), casework_trajectory_person(uuid)`);
   }
 }

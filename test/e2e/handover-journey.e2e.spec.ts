@@ -1,4 +1,4 @@
-import { ReferralExpiry, inszFor } from '@app/domain';
+import { NotificationDispatcher, ReferralExpiry, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The client journey of issue 4 over HTTP: OCMW Ranst hands a client over to VDAB Antwerpen. */
@@ -41,6 +41,11 @@ describe('warm handover journey', () => {
     });
     expect(consent.status).toBe(201);
     return { id: created.body.id as string, consentId: consent.body.id as string };
+  };
+  /** The outbox is dispatched by a background job in the service; here the test runs it first. */
+  const notificationsOf = async (who: string) => {
+    await t.app.get(NotificationDispatcher).dispatch();
+    return as(who).get('/notifications');
   };
   const handover = (clientId: string, extra: object = {}) =>
     as('ranst').post('/handovers', {
@@ -132,10 +137,10 @@ describe('warm handover journey', () => {
 
     // every notification of the journey arrives once, in the right user's list
     const mine = async (who: string) =>
-      (await as(who).get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === id).map((n: { kind: string }) => n.kind).sort();
+      (await notificationsOf(who)).body.filter((n: { referralId: string }) => n.referralId === id).map((n: { kind: string }) => n.kind).sort();
     expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned', 'referral.received']);
     expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
-    const [first] = (await as('mediator').get('/notifications')).body;
+    const [first] = (await notificationsOf('mediator')).body;
     const read = await as('mediator').post(`/notifications/${first.id}/read`);
     expect(read.body.readAt).toEqual(expect.any(String));
     expect((await as('ranst').post(`/notifications/${first.id}/read`)).status).toBe(404);
@@ -154,7 +159,7 @@ describe('warm handover journey', () => {
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
     expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
-    const told = (await as('mediator').get('/notifications')).body.filter((n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id);
+    const told = (await notificationsOf('mediator')).body.filter((n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id);
     expect(told).toHaveLength(1);
   });
 
@@ -237,7 +242,7 @@ describe('warm handover journey', () => {
     expect(accepted.body).toMatchObject({ status: 'ACCEPTED', trajectoryId: null });
     const advised = await as('mediator').post(`/handovers/${asked.body.id}/advise`, { version: accepted.body.version, advice: 'Integrated pathway: Dutch lessons alongside a work placement' });
     expect(advised.body).toMatchObject({ status: 'COMPLETED', advice: expect.stringContaining('Integrated pathway') });
-    const notes = (await as('ranst').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === asked.body.id).map((n: { kind: string }) => n.kind);
+    const notes = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === asked.body.id).map((n: { kind: string }) => n.kind);
     expect(notes.sort()).toEqual(['referral.accepted', 'referral.advised']);
   });
 
@@ -248,7 +253,7 @@ describe('warm handover journey', () => {
     expect(expired).toBeGreaterThanOrEqual(1);
     expect(await t.app.get(ReferralExpiry).expireOverdue()).toBe(0);
     expect((await as('ranst').get(`/handovers/${overdue.id}`)).body.status).toBe('EXPIRED');
-    const notified = (await as('ranst').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === overdue.id);
+    const notified = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === overdue.id);
     expect(notified.map((n: { kind: string }) => n.kind)).toEqual(['referral.expired']);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.expire' AND resource_id = $1`, [overdue.id]);
     expect(n).toBe(1);

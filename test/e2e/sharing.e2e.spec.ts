@@ -1,5 +1,5 @@
 import { DATA_CATEGORIES } from '@app/auth';
-import { formatInsz, inszFor } from '@app/domain';
+import { NotificationDispatcher, formatInsz, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Consent-based sharing through the API, on the seeded demo partnership. */
@@ -20,6 +20,11 @@ describe('sharing client data between partners', () => {
     patch: (url: string, body: object) => t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).send(body),
   });
 
+  /** The outbox is dispatched by a background job in the service; here the test runs it first. */
+  const notificationsOf = async (who: string) => {
+    await t.app.get(NotificationDispatcher).dispatch();
+    return as(who).get('/notifications');
+  };
   beforeAll(async () => {
     t = await startTestApp();
     for (const [who, email] of Object.entries({
@@ -261,7 +266,7 @@ describe('sharing client data between partners', () => {
     expect(again.status).toBe(201);
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(200);
     const terminated = await as('atbAdmin').post(`/agreements/${draft.body.id}/terminate`, { reason: 'Service discontinued' });
-    const told = (await as('ranst').get('/notifications')).body.filter((n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id);
+    const told = (await notificationsOf('ranst')).body.filter((n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id);
     expect(told).toHaveLength(1);
     expect(terminated.body.status).toBe('TERMINATED');
     expect(terminated.body.terminationReason).toBe('Service discontinued');

@@ -69,6 +69,7 @@ export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<Test
     AUDIT_CHECKPOINT_FILE: join(mkdtempSync(join(tmpdir(), 'casework-audit-')), 'checkpoints.jsonl'),
     AUDIT_CHECKPOINT_POLL_SECONDS: '0',
     REFERRAL_EXPIRY_POLL_SECONDS: '0',
+    NOTIFICATION_DISPATCH_SECONDS: '0',
   });
   config.auth = { ...config.auth, ...auth };
   const dataSource = createDataSource(database.url, 4);

@@ -38,7 +38,10 @@ export class AppModule {
       controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: JOBS_CONFIG, useValue: { referralExpirySeconds: config.referralExpirySeconds } },
+        {
+          provide: JOBS_CONFIG,
+          useValue: { referralExpirySeconds: config.referralExpirySeconds, notificationDispatchSeconds: config.notificationDispatchSeconds },
+        },
         BackgroundJobs,
       ],
     };

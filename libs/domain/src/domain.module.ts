@@ -8,7 +8,7 @@ import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
 import { NoteService } from './notes/note.service.js';
-import { NotificationService } from './notifications/notification.service.js';
+import { NotificationDispatcher, NotificationService } from './notifications/notification.service.js';
 import { ReferralExpiry } from './referrals/referral-expiry.js';
 import { ReferralService } from './referrals/referral.service.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
@@ -32,7 +32,8 @@ import { UserService } from './users/user.service.js';
     NotificationService,
     NoteService,
     ReferralExpiry,
+    NotificationDispatcher,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, ReferralExpiry],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, ReferralExpiry, NotificationDispatcher],
 })
 export class DomainModule {}

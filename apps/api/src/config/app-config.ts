@@ -19,6 +19,8 @@ export interface AppConfig {
   audit: AuditConfig;
   /** seconds between runs of the referral expiry job (0: off) */
   referralExpirySeconds: number;
+  /** seconds between outbox dispatches into notifications (0: off) */
+  notificationDispatchSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
+    notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),
     audit: {
       signingKeyPem: signingKeyPem ?? '',
       checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),

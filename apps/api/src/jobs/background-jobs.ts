@@ -1,38 +1,50 @@
-import { ReferralExpiry } from '@app/domain';
+import { NotificationDispatcher, ReferralExpiry } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 export const JOBS_CONFIG = Symbol('JOBS_CONFIG');
 export interface JobsConfig {
   /** how often overdue referrals are expired; 0: never (tests call the job themselves) */
   referralExpirySeconds: number;
+  /** how often the outbox is dispatched into notifications; 0: never (tests dispatch themselves) */
+  notificationDispatchSeconds: number;
 }
 
 /** Periodic domain work of this process. (Audit checkpoints and anomaly flags run in libs/audit.) */
 @Injectable()
 export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BackgroundJobs');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly expiry: ReferralExpiry,
+    private readonly dispatcher: NotificationDispatcher,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.referralExpirySeconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.expiry
-        .expireOverdue()
-        .then((n) => n > 0 && this.logger.log(`expired ${n} overdue referral(s)`))
-        .catch((error) => this.logger.error(`referral expiry failed: ${(error as Error).message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.referralExpirySeconds * 1000);
-    this.timer.unref();
+    this.every('referral expiry', this.config.referralExpirySeconds, () => this.expiry.expireOverdue());
+    this.every('notification dispatch', this.config.notificationDispatchSeconds, () => this.dispatcher.dispatch());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.running.values());
+  }
+
+  /** Runs a job every `seconds`, never two runs of it at once; failures are logged, not thrown. */
+  private every(name: string, seconds: number, job: () => Promise<unknown>): void {
+    if (seconds <= 0) return;
+    const timer = setInterval(() => {
+      if (this.running.has(name)) return;
+      this.running.set(
+        name,
+        job()
+          .catch((error) => this.logger.error(`${name} failed: ${(error as Error).message}`))
+          .finally(() => this.running.delete(name)),
+      );
+    }, seconds * 1000);
+    timer.unref();
+    this.timers.push(timer);
   }
 }

@@ -1,5 +1,7 @@
 import { CASEWORK_ROLES, RequestTransaction, type RequestContext, type Tx } from '@app/auth';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { NotFound } from '../shared/errors.js';
 
 export interface Notification {
@@ -20,23 +22,19 @@ export interface NotificationTarget {
 }
 
 /**
- * Notifications are rows written in the transaction of the change they tell about (an outbox):
- * one per recipient user, never lost when the change commits and never sent when it does not.
- * Webhooks to partner systems will read the same rows later.
+ * Notifications: services write domain events to the outbox in the transaction of the change (never
+ * lost when it commits, never sent when it does not); NotificationDispatcher turns them into one
+ * notification per recipient user. Webhooks to partner systems will read the same outbox later.
  */
 @Injectable()
 export class NotificationService {
   constructor(private readonly transaction: RequestTransaction) {}
 
+  /** Writes a domain event to the outbox, in the transaction of the change it tells about. */
   async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string; agreementId?: string }): Promise<void> {
-    const users = target.userIds?.filter(Boolean) ?? [];
     await tx.query(
-      `INSERT INTO notification (user_id, kind, referral_id, person_id, agreement_id)
-       SELECT DISTINCT u.id, $3, $4::uuid, $5::uuid, $7::uuid FROM app_user u
-        WHERE u.active AND (u.id = ANY ($1::uuid[])
-              OR (cardinality($1::uuid[]) = 0 AND u.organisation_id = $2
-                  AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($6))))`,
-      [users, target.organisationId ?? null, kind, about.referralId ?? null, about.clientId ?? null, [...CASEWORK_ROLES], about.agreementId ?? null],
+      `INSERT INTO outbox_event (kind, referral_id, agreement_id, person_id, target_user_ids, target_organisation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [kind, about.referralId ?? null, about.agreementId ?? null, about.clientId ?? null, (target.userIds ?? []).filter(Boolean), target.organisationId ?? null],
     );
   }
 
@@ -74,4 +72,37 @@ function toNotification(r: Record<string, any>): Notification {
     createdAt: r.created_at,
     readAt: r.read_at,
   };
+}
+
+/**
+ * The outbox worker: takes pending events in order (several workers skip each other's locked rows)
+ * and writes a notification for each recipient: the named users, or else the case workers of the
+ * target organisation (its shared queue).
+ */
+@Injectable()
+export class NotificationDispatcher {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  dispatch(batch = 500): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const events: Array<{ id: string }> = await tx.query(
+        `SELECT id FROM outbox_event WHERE dispatched_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`,
+        [batch],
+      );
+      if (events.length === 0) return 0;
+      const ids = events.map((e) => e.id);
+      await tx.query(
+        `INSERT INTO notification (user_id, kind, referral_id, agreement_id, person_id, created_at)
+         SELECT DISTINCT u.id, e.kind, e.referral_id, e.agreement_id, e.person_id, e.created_at
+           FROM outbox_event e JOIN app_user u ON u.active AND (u.id = ANY (e.target_user_ids)
+                OR (cardinality(e.target_user_ids) = 0 AND u.organisation_id = e.target_organisation_id
+                    AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($2))))
+          WHERE e.id = ANY ($1::bigint[])
+         ON CONFLICT DO NOTHING`,
+        [ids, [...CASEWORK_ROLES]],
+      );
+      await tx.query(`UPDATE outbox_event SET dispatched_at = now() WHERE id = ANY ($1::bigint[])`, [ids]);
+      return events.length;
+    });
+  }
 }

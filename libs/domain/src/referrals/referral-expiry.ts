@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 /**
  * The system side of the referral machine: SENT referrals past their due date become EXPIRED. Each
  * expiry is audited on the sending organisation's chain and notified to the sender, in the same
- * transaction. Runs as the owner (no request user), from a background job or a test.
+ * transaction (the notification through the outbox). Runs as the owner, from a background job or a test.
  */
 @Injectable()
 export class ReferralExpiry {
@@ -28,10 +28,10 @@ export class ReferralExpiry {
         )
       ).records;
       for (const r of expired) {
-        await tx.query(`INSERT INTO notification (user_id, kind, referral_id, person_id) VALUES ($1, 'referral.expired', $2, $3)`, [
-          r.sender_user_id,
+        await tx.query(`INSERT INTO outbox_event (kind, referral_id, person_id, target_user_ids) VALUES ('referral.expired', $1, $2, $3)`, [
           r.id,
           r.person_id,
+          [r.sender_user_id],
         ]);
         if (!this.sink) throw new Error('ReferralExpiry: no audit sink registered');
         await this.sink.write((sql, params) => tx.query(sql, params), { organisationId: r.from_organisation_id }, [
