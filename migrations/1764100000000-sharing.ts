@@ -120,6 +120,7 @@ export class Sharing1764100000000 implements MigrationInterface {
         valid_from date NOT NULL,
         valid_until date NOT NULL CHECK (valid_until >= valid_from),
         document_reference text NOT NULL CHECK (char_length(btrim(document_reference)) BETWEEN 1 AND 500),
+        response_working_days integer NOT NULL DEFAULT 10 CHECK (response_working_days BETWEEN 1 AND 60),
         created_by uuid REFERENCES app_user(id),
         created_by_organisation_id uuid REFERENCES organisation(id),
         created_at timestamptz NOT NULL DEFAULT now(),

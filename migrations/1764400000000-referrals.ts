@@ -104,7 +104,17 @@ export class Referrals1764400000000 implements MigrationInterface {
         SET search_path = pg_catalog, public AS $$
         SELECT EXISTS (SELECT 1 FROM trajectory_participant WHERE trajectory_id = p_trajectory AND organisation_id = app_current_organisation())
       $$`);
+    // The service level of the active agreement linking sender and receiver (the strictest, if several).
+    await q.query(`
+      CREATE FUNCTION casework_response_working_days(p_from uuid, p_to uuid) RETURNS integer LANGUAGE sql STABLE SECURITY DEFINER
+        SET search_path = pg_catalog, public AS $$
+        SELECT min(a.response_working_days) FROM agreement a
+          JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = p_from
+          JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = p_to
+         WHERE a.activated_at IS NOT NULL AND a.terminated_at IS NULL AND a.valid_from <= app_today() AND app_today() <= a.valid_until
+      $$`);
     for (const fn of [
+      'casework_response_working_days(uuid, uuid)',
       'casework_participates(uuid)',
       'casework_accepted_handover(uuid, uuid)',
       'casework_may_join_trajectory(uuid)',
@@ -133,7 +143,7 @@ export class Referrals1764400000000 implements MigrationInterface {
     await q.query(`DROP POLICY trajectory_history_join ON trajectory_history`);
     await q.query(`DROP POLICY trajectory_participant_join ON trajectory_participant`);
     await q.query(`DROP POLICY trajectory_insert_on_handover ON trajectory`);
-    await q.query(`DROP FUNCTION casework_participates(uuid), casework_unshareable_categories(uuid, uuid, uuid, text, text[]), casework_open_mediation(uuid),
+    await q.query(`DROP FUNCTION casework_response_working_days(uuid, uuid), casework_participates(uuid), casework_unshareable_categories(uuid, uuid, uuid, text, text[]), casework_open_mediation(uuid),
                    casework_trajectory_director(uuid), casework_may_join_trajectory(uuid), casework_accepted_handover(uuid, uuid)`);
     await q.query(`DROP TABLE referral`);
   }

@@ -1,4 +1,5 @@
-import { NotificationDispatcher, ReferralExpiry, inszFor } from '@app/domain';
+import { belgianToday } from '@app/auth';
+import { NotificationDispatcher, ReferralExpiry, addWorkingDays, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The client journey of issue 4 over HTTP: OCMW Ranst hands a client over to VDAB Antwerpen. */
@@ -79,7 +80,8 @@ describe('warm handover journey', () => {
 
     const sent = await handover(client.id);
     expect(sent.status).toBe(201);
-    expect(sent.body).toMatchObject({ status: 'SENT', version: 2, overdue: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    // due after the agreement's service level: 10 working days, weekends excluded
+    expect(sent.body).toMatchObject({ status: 'SENT', version: 2, overdue: false, dueDate: addWorkingDays(belgianToday(), 10) });
     const id = sent.body.id;
 
     const inbox = await as('mediator').get('/handovers?box=inbox');

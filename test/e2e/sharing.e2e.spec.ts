@@ -236,9 +236,10 @@ describe('sharing client data between partners', () => {
       validFrom: '2026-01-01',
       validUntil: '2030-12-31',
       documentReference: 'TEST-AGREEMENT-1',
+      responseWorkingDays: 5,
     });
     expect(draft.status).toBe(201);
-    expect(draft.body.status).toBe('PENDING');
+    expect(draft.body).toMatchObject({ status: 'PENDING', responseWorkingDays: 5 });
     expect((await as('ranstAdmin').post(`/agreements/${draft.body.id}/confirm`)).body.status).toBe('PENDING');
     expect((await as('ranstAdmin').post(`/agreements/${draft.body.id}/confirm`)).status).toBe(409);
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(404);

@@ -221,7 +221,8 @@ export class ReferralService {
     switch (action) {
       case 'send': {
         await this.assertShareable(tx, current.fromOrganisationId, current.toOrganisationId, current.clientId, PURPOSE_OF[current.kind], current.categories);
-        set.push(`sent_at = now()`, `due_date = ${param(addWorkingDays(belgianToday(), DEFAULT_RESPONSE_WORKING_DAYS))}::date`);
+        const [level] = await tx.query(`SELECT casework_response_working_days($1, $2) AS days`, [current.fromOrganisationId, current.toOrganisationId]);
+        set.push(`sent_at = now()`, `due_date = ${param(addWorkingDays(belgianToday(), level.days ?? DEFAULT_RESPONSE_WORKING_DAYS))}::date`);
         break;
       }
       case 'decline':

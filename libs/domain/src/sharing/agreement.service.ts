@@ -20,6 +20,8 @@ export interface NewAgreement {
   validFrom: string;
   validUntil: string;
   documentReference: string;
+  /** service level: referrals under this agreement are answered within this many working days */
+  responseWorkingDays?: number;
 }
 
 export interface AgreementParty {
@@ -64,9 +66,9 @@ export class AgreementService {
       if (known.length !== new Set(input.partyOrganisationIds).size) problems.push({ field: 'partyOrganisationIds', code: 'organisation-not-found' });
       if (problems.length > 0) throw new InvalidInput(problems);
       const [row] = await tx.query(
-        `INSERT INTO agreement (purposes, valid_from, valid_until, document_reference, created_by, created_by_organisation_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [input.purposes, input.validFrom, input.validUntil, input.documentReference.trim(), ctx.userId, ctx.organisationId],
+        `INSERT INTO agreement (purposes, valid_from, valid_until, document_reference, response_working_days, created_by, created_by_organisation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [input.purposes, input.validFrom, input.validUntil, input.documentReference.trim(), input.responseWorkingDays ?? 10, ctx.userId, ctx.organisationId],
       );
       await tx.query(`INSERT INTO agreement_party (agreement_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [row.id, input.partyOrganisationIds]);
       tx.audit({ action: 'agreement.create', decision: 'ALLOW', resourceType: 'Agreement', resourceId: row.id });
@@ -167,7 +169,7 @@ export class AgreementService {
   /** Agreements with their parties and flows, in one statement. */
   private async load(tx: Tx, where: string, params: unknown[]): Promise<Agreement[]> {
     const rows = await tx.query(
-      `SELECT a.id, a.purposes, a.valid_from::text, a.valid_until::text, a.document_reference, a.created_by_organisation_id, a.created_at,
+      `SELECT a.id, a.purposes, a.valid_from::text, a.valid_until::text, a.document_reference, a.response_working_days, a.created_by_organisation_id, a.created_at,
               a.activated_at, a.terminated_at, a.terminated_by_organisation_id, a.termination_reason,
               (SELECT json_agg(json_build_object('organisationId', p.organisation_id, 'confirmedAt', p.confirmed_at) ORDER BY p.organisation_id)
                  FROM agreement_party p WHERE p.agreement_id = a.id) AS parties,
@@ -197,6 +199,7 @@ function toAgreement(row: Record<string, any>): Agreement {
     validFrom: row.valid_from,
     validUntil: row.valid_until,
     documentReference: row.document_reference,
+    responseWorkingDays: row.response_working_days,
     createdByOrganisationId: row.created_by_organisation_id,
     createdAt: row.created_at,
     activatedAt: row.activated_at,

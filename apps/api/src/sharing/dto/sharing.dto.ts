@@ -83,6 +83,13 @@ export class CreateAgreementDto {
   @MinLength(1)
   @MaxLength(500)
   documentReference: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 60, default: 10, description: 'Service level: referrals are answered within this many working days' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  responseWorkingDays?: number;
 }
 
 export class TerminateAgreementDto {
@@ -107,6 +114,7 @@ export class AgreementDto extends AgreementExistenceDto {
   @ApiProperty() validFrom: string;
   @ApiProperty() validUntil: string;
   @ApiProperty() documentReference: string;
+  @ApiProperty({ description: 'Service level in working days' }) responseWorkingDays: number;
   @ApiProperty({ nullable: true, type: String }) createdByOrganisationId: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) activatedAt: Date | null;
