@@ -188,11 +188,24 @@ describe('trajectories', () => {
     expect(outsider.status).toBe(403);
     expect(outsider.body.code).toBe('not-a-trajectory-participant');
 
+    // the director adds a partner as ADVISOR; its involvement is recorded with it, and it may then work on the trajectory
+    const atb = await t.organisationId('ATB Antwerpen');
+    const current = (await as('ranst').get(`/trajectories/${created.id}`)).body;
+    const joined = await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: atb, capacity: 'ADVISOR', version: current.version });
+    expect(joined.status).toBe(201);
+    expect(joined.body.participants).toEqual(expect.arrayContaining([expect.objectContaining({ organisationId: atb, capacity: 'ADVISOR' })]));
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = 'ADVISOR' AND purpose = 'TWE' AND ended_at IS NULL`,
+      [atb, peeters],
+    );
+    expect(n).toBe(1);
+    expect((await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: atb, capacity: 'ADVISOR', version: joined.body.version })).status).toBe(409);
+
     // checkpoints are recorded once due, also after the trajectory closed
     const early = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('checkpoint-not-due');
-    const closed = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'COMPLETED', outcome: 'EMPLOYED', version: done.body.version });
+    const closed = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'COMPLETED', outcome: 'EMPLOYED', version: joined.body.version });
     await t.dataSource.query(`UPDATE trajectory_checkpoint SET due_on = current_date - 1 WHERE trajectory_id = $1 AND months = 6`, [created.id]);
     const recorded = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
     expect(recorded.status).toBe(200);

@@ -6,6 +6,7 @@ import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import {
   AddActivityDto,
+  AddParticipantDto,
   AddObstacleDto,
   CheckpointDto,
   CreateTrajectoryDto,
@@ -119,5 +120,14 @@ export class TrajectoriesController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   recordCheckpoint(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Param('months', ParseIntPipe) months: number, @Body() body: CheckpointDto) {
     return this.trajectories.recordCheckpoint(ctx, id, months, body.working);
+  }
+
+  @Post('trajectories/:id/participants')
+  @Policy('update', 'ClientFile')
+  @ApiOperation({ summary: "Add a partner as EXECUTOR or ADVISOR (director); the partner's involvement is recorded with it" })
+  @ApiCreatedResponse({ type: TrajectoryDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  addParticipant(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AddParticipantDto): Promise<Trajectory> {
+    return this.trajectories.addParticipant(ctx, id, body);
   }
 }

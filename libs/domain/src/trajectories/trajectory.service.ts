@@ -6,6 +6,17 @@ import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '
 import { checkTrajectoryTransition, type TrajectoryStatus, type TrajectoryType } from './trajectory-status.js';
 
 export const TRAJECTORY_OUTCOMES = ['EMPLOYED', 'TRAINING', 'NOT_READY', 'MOVED', 'OTHER'] as const;
+
+/** The purpose a partner is involved for, by trajectory type (Integration Through Work types activate). */
+const PURPOSE_OF_TYPE: Record<TrajectoryType, 'ACTIVATION' | 'MEDIATION' | 'TWE'> = {
+  ACTIVATION: 'ACTIVATION',
+  MEDIATION: 'MEDIATION',
+  TWE: 'TWE',
+  QUICK_MEDIATION: 'MEDIATION',
+  INTEGRATED_PATHWAY: 'ACTIVATION',
+  COMBINED_PATHWAY: 'ACTIVATION',
+  LINEAR_PATHWAY: 'ACTIVATION',
+};
 export type TrajectoryOutcome = (typeof TRAJECTORY_OUTCOMES)[number];
 
 export interface Trajectory {
@@ -160,6 +171,31 @@ export class TrajectoryService {
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
       tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      return (await this.find(tx, id))!;
+    });
+  }
+
+  /**
+   * The director adds a partner to the trajectory (EXECUTOR or ADVISOR) with, if given, a responsible
+   * user of that partner; the partner's involvement for the trajectory's purpose is recorded with it.
+   */
+  addParticipant(ctx: RequestContext, id: string, input: { organisationId: string; capacity: 'EXECUTOR' | 'ADVISOR'; version: number }): Promise<Trajectory> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.lockAsDirector(tx, ctx, id, input.version);
+      if (current.status === 'COMPLETED' || current.status === 'STOPPED') throw new Conflict('trajectory-closed');
+      if (current.participants.some((p) => p.organisationId === input.organisationId)) throw new Conflict('already-participant', 'organisationId');
+      const [org] = await tx.query(`SELECT 1 FROM organisation WHERE id = $1 AND active`, [input.organisationId]);
+      if (!org) throw new InvalidInput([{ field: 'organisationId', code: 'organisation-not-found' }]);
+      const purpose = PURPOSE_OF_TYPE[current.type];
+      await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity) VALUES ($1, $2, $3)`, [id, input.organisationId, input.capacity]);
+      await tx.query(
+        `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
+         SELECT $1, $2, $3, $4, app_today(), 'TRAJECTORY', $5, $6
+          WHERE NOT EXISTS (SELECT 1 FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = $3 AND purpose = $4 AND ended_at IS NULL)`,
+        [input.organisationId, current.personId, input.capacity, purpose, ctx.organisationId, ctx.userId],
+      );
+      await tx.query(`UPDATE trajectory SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      tx.audit({ action: 'trajectory.participant', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'] });
       return (await this.find(tx, id))!;
     });
   }

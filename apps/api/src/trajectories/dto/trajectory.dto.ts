@@ -97,3 +97,9 @@ export class UpdateActivityDto {
 export class CheckpointDto {
   @ApiProperty({ description: 'In work at this checkpoint' }) @IsBoolean() working: boolean;
 }
+
+export class AddParticipantDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() organisationId: string;
+  @ApiProperty({ enum: ['EXECUTOR', 'ADVISOR'] }) @IsIn(['EXECUTOR', 'ADVISOR']) capacity: 'EXECUTOR' | 'ADVISOR';
+  @ApiProperty({ description: 'The trajectory version you read' }) @IsInt() @Min(1) version: number;
+}
