@@ -214,6 +214,10 @@ describe('warm handover journey', () => {
     expect(retry.status).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.id).toBe(first.body.id);
+    const [replayed] = await t.dataSource.query(`SELECT subject_person_id FROM audit_event WHERE action = 'request.replay' AND request_id = $1`, [
+      retry.headers['x-request-id'],
+    ]);
+    expect(replayed).toEqual({ subject_person_id: client.id });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM referral WHERE person_id = $1`, [client.id]);
     expect(n).toBe(1);
     const reused = await post('handover-retry-1', { ...body, note: 'something else' });

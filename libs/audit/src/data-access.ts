@@ -3,4 +3,4 @@
  * who-saw-my-data report lists and the anomaly detector counts. Changes made by the file's own
  * organisation are in it too: they show the data to whoever makes them.
  */
-export const DATA_ACCESS = '^(client|trajectory)\\.|^(note|referral)\\.(read|list)$';
+export const DATA_ACCESS = '^(client|trajectory)\\.|^(note|referral)\\.(read|list)$|^request\\.replay$';

@@ -31,7 +31,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256').update(`${request.method} ${request.originalUrl.split('?')[0]}\n${canonicalize(request.body ?? {})}`).digest();
     const stored = await this.transaction.run(ctx, async (tx) => {
       const [row] = await tx.query(`SELECT request_hash, response_status, response_body FROM idempotency_key WHERE user_id = $1 AND key = $2`, [ctx.userId, key]);
-      if (row) return row;
+      if (row) {
+        if (!Buffer.from(row.request_hash).equals(hash)) throw new UnprocessableEntityException({ code: 'idempotency-key-reused' });
+        if (row.response_status === null) throw new ConflictException({ code: 'idempotent-request-in-progress' });
+        // A replayed answer shows the data again: it is audited like the first one was.
+        tx.audit({
+          action: 'request.replay',
+          decision: 'ALLOW',
+          resourceType: 'IdempotencyKey',
+          resourceId: typeof row.response_body?.id === 'string' ? row.response_body.id : undefined,
+          subjectPersonId: typeof row.response_body?.clientId === 'string' ? row.response_body.clientId : undefined,
+        });
+        return row;
+      }
       try {
         await tx.query(`INSERT INTO idempotency_key (user_id, key, request_hash) VALUES ($1, $2, $3)`, [ctx.userId, key, hash]);
       } catch (error) {
@@ -41,8 +53,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return undefined;
     });
     if (stored) {
-      if (!Buffer.from(stored.request_hash).equals(hash)) throw new UnprocessableEntityException({ code: 'idempotency-key-reused' });
-      if (stored.response_status === null) throw new ConflictException({ code: 'idempotent-request-in-progress' });
       response.status(stored.response_status).setHeader('Idempotent-Replayed', 'true');
       return stored.response_body;
     }

@@ -1,4 +1,5 @@
 import { RequestTransaction, actorOf, type RequestContext, type RoutePolicy } from '@app/auth';
+import { NotFound } from '@app/domain';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { sendProblem, toProblem, type Problem } from './problem.js';
@@ -27,7 +28,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ requestId: request.id, errorName: e?.name, errorCode: e?.code }, e?.stack?.split('\n').slice(1, 6).join('\n'));
     }
     if (response.headersSent) return;
-    if (!isDenial(request, problem)) {
+    if (!isDenial(request, problem, exception)) {
       sendProblem(request, response, problem);
       return;
     }
@@ -57,8 +58,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Policy said no, or a client is not visible to the caller (which is how the rule says no). */
-function isDenial(request: AppRequest, problem: Problem): boolean {
+/** Policy said no, or client data is not visible to the caller (which is how the sharing rule says no). */
+function isDenial(request: AppRequest, problem: Problem, exception: unknown): boolean {
   if (!request.user) return false;
-  return problem.status === 403 || (problem.status === 404 && (problem.code === 'client-not-found' || problem.code === 'trajectory-not-found'));
+  return problem.status === 403 || (exception instanceof NotFound && exception.deniesClientData);
 }

@@ -41,33 +41,42 @@ export class NoteService {
     private readonly transaction: RequestTransaction,
   ) {}
 
+  /** A note on a person in the caller's own file, or on a trajectory of that person it takes part in. */
   add(ctx: RequestContext, personId: string, input: NewNote): Promise<CaseNote> {
     return this.transaction.run(ctx, async (tx) => {
       if (input.trajectoryId) {
-        const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [input.trajectoryId]);
-        if (!row.participates || row.person !== personId) throw new NotFound('trajectory');
+        if ((await this.trajectoryPerson(tx, input.trajectoryId)) !== personId) throw new NotFound('trajectory');
       } else {
         if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
         if (input.visibility === 'SHARED') throw new InvalidInput([{ field: 'visibility', code: 'shared-needs-trajectory' }]);
       }
-      const [row] = await tx.query(
-        `INSERT INTO case_note (person_id, organisation_id, trajectory_id, author_user_id, category, visibility, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [personId, ctx.organisationId, input.trajectoryId ?? null, ctx.userId, input.category, input.visibility, input.body.trim()],
-      );
-      tx.audit({ action: 'note.create', decision: 'ALLOW', resourceType: 'CaseNote', resourceId: row.id, subjectPersonId: personId, categories: [input.category] });
-      return (await this.read(tx, `n.id = $1`, [row.id]))[0];
+      return this.insert(tx, ctx, personId, input);
     });
   }
 
   /** A note on a trajectory the caller takes part in (the person is the trajectory's). */
-  async addToTrajectory(ctx: RequestContext, trajectoryId: string, input: NewNote): Promise<CaseNote> {
-    const personId = await this.transaction.run(ctx, async (tx) => {
-      const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [trajectoryId]);
-      if (!row.participates) throw new NotFound('trajectory');
-      return row.person as string;
+  addToTrajectory(ctx: RequestContext, trajectoryId: string, input: NewNote): Promise<CaseNote> {
+    return this.transaction.run(ctx, async (tx) => {
+      const personId = await this.trajectoryPerson(tx, trajectoryId);
+      if (!personId) throw new NotFound('trajectory');
+      return this.insert(tx, ctx, personId, { ...input, trajectoryId });
     });
-    return this.add(ctx, personId, { ...input, trajectoryId });
+  }
+
+  private async insert(tx: Tx, ctx: RequestContext, personId: string, input: NewNote): Promise<CaseNote> {
+    const [row] = await tx.query(
+      `INSERT INTO case_note (person_id, organisation_id, trajectory_id, author_user_id, category, visibility, body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [personId, ctx.organisationId, input.trajectoryId ?? null, ctx.userId, input.category, input.visibility, input.body.trim()],
+    );
+    tx.audit({ action: 'note.create', decision: 'ALLOW', resourceType: 'CaseNote', resourceId: row.id, subjectPersonId: personId, categories: [input.category] });
+    return (await this.read(tx, `n.id = $1`, [row.id]))[0];
+  }
+
+  /** The trajectory's person when the caller takes part in it; undefined otherwise. */
+  private async trajectoryPerson(tx: Tx, trajectoryId: string): Promise<string | undefined> {
+    const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [trajectoryId]);
+    return row.participates ? row.person : undefined;
   }
 
   listForClient(ctx: RequestContext, personId: string): Promise<CaseNote[]> {
@@ -81,10 +90,10 @@ export class NoteService {
 
   listForTrajectory(ctx: RequestContext, trajectoryId: string): Promise<CaseNote[]> {
     return this.transaction.run(ctx, async (tx) => {
-      const [row] = await tx.query(`SELECT casework_trajectory_person($1) AS person, casework_participates($1) AS participates`, [trajectoryId]);
-      if (!row.participates) throw new NotFound('trajectory');
+      const personId = await this.trajectoryPerson(tx, trajectoryId);
+      if (!personId) throw new NotFound('trajectory');
       const notes = await this.read(tx, `n.trajectory_id = $1`, [trajectoryId]);
-      this.audited(tx, row.person, notes);
+      this.audited(tx, personId, notes);
       return notes;
     });
   }

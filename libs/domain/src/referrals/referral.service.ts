@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
+import { CASEWORK_ROLES, RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NotificationService } from '../notifications/notification.service.js';
@@ -170,7 +170,7 @@ export class ReferralService {
       const [member] = await tx.query(
         `SELECT 1 FROM app_user u WHERE u.id = $1 AND u.organisation_id = $2 AND u.active
             AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($3))`,
-        [body.userId, ctx.organisationId, ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD']],
+        [body.userId, ctx.organisationId, [...CASEWORK_ROLES]],
       );
       if (!member) throw new InvalidInput([{ field: 'userId', code: 'not-a-case-worker-here' }]);
       await tx.query(`UPDATE referral SET assignee_user_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, body.userId]);

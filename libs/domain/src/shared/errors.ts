@@ -23,9 +23,32 @@ export class DomainError extends Error {
 }
 
 /** Same answer whether the record does not exist or the caller may not see it. */
+export type Resource =
+  | 'organisation'
+  | 'user'
+  | 'client'
+  | 'involvement'
+  | 'agreement'
+  | 'consent'
+  | 'flag'
+  | 'trajectory'
+  | 'referral'
+  | 'notification'
+  | 'obstacle'
+  | 'activity'
+  | 'checkpoint';
+
+/** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
+const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint'];
+
 export class NotFound extends DomainError {
-  constructor(resource: 'organisation' | 'user' | 'client' | 'involvement' | 'agreement' | 'consent' | 'flag' | 'trajectory' | 'referral' | 'notification' | 'obstacle' | 'activity' | 'checkpoint') {
+  constructor(readonly resource: Resource) {
     super('not-found', `${resource}-not-found`);
+  }
+
+  /** A denied attempt to reach client data (audited as one), rather than a plain miss. */
+  get deniesClientData(): boolean {
+    return CLIENT_DATA.includes(this.resource);
   }
 }
 
