@@ -155,12 +155,13 @@ export class AuditQueryService {
   accessReport(ctx: RequestContext, personId: string): Promise<AccessReportLine[] | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
     return this.transaction.run(ctx, async (tx) => {
+      // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
       const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) AS owns`, [personId]);
       if (!owns) return undefined;
       const rows = await tx.query(
         `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
-          WHERE e.subject_person_id = $1 AND casework_owns_file(e.subject_person_id) AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
+          WHERE e.subject_person_id = $1 AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
         [personId],
       );

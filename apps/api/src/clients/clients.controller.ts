@@ -17,9 +17,9 @@ import { etagFor, versionFromIfMatch } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { BreakGlassDto, BreakGlassGrantDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
+import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
 import { ClientPageDto, ClientQueryDto, ClientViewDto, CreateClientDto, RegisteredClientDto, UpdateClientDto } from './dto/client.dto.js';
 
-const DEFAULT_PAGE_SIZE = 25;
 
 /** Documents the purpose header on every route that may show another organisation's data. */
 const PurposeHeader = () =>

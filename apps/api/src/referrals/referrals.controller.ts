@@ -4,6 +4,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors, applyDec
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
+import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
 import { UuidParam } from '../http/params.js';
 import { AdviseDto, AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
 
@@ -36,7 +37,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralQueueDto })
   @ApiProblems(400, 401, 403)
   queue(@Ctx() ctx: RequestContext, @Query() query: QueueQueryDto) {
-    return this.referrals.queue(ctx, query);
+    return this.referrals.queue(ctx, { ...query, limit: query.limit ?? DEFAULT_PAGE_SIZE });
   }
 
   @Get(':id')

@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PAGE_SIZE } from '../../http/paging.js';
 import { IsCalendarDate } from '../../http/validators.js';
 
 const NOTES = { description: 'Free text for colleagues of the same organisation', maxLength: 4000 };
@@ -114,7 +115,6 @@ export class UpdateClientDto {
   @ApiPropertyOptional({ type: WelfareDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => WelfareDto) welfare?: WelfareDto | null;
 }
 
-export const MAX_PAGE_SIZE = 100;
 
 export class ClientQueryDto {
   @ApiPropertyOptional({ description: 'An INSZ, or the start of "last name first name" (case and accents ignored)', maxLength: 100 })
