@@ -58,7 +58,7 @@ export interface TestApp {
 /** One audit signing key per test process; checkpoints go to a temporary file per app. */
 export const TEST_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<TestApp> {
+export async function startTestApp(auth: Partial<AuthConfig> = {}, pool?: { size: number; connectionWaitMs: number; statementTimeoutMs: number }): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -70,9 +70,12 @@ export async function startTestApp(auth: Partial<AuthConfig> = {}): Promise<Test
     AUDIT_CHECKPOINT_POLL_SECONDS: '0',
     REFERRAL_EXPIRY_POLL_SECONDS: '0',
     NOTIFICATION_DISPATCH_SECONDS: '0',
+    // The suites send thousands of requests from one address as one user; the limits get their own test.
+    RATE_LIMIT_PER_USER_PER_MINUTE: '10000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
   });
   config.auth = { ...config.auth, ...auth };
-  const dataSource = createDataSource(database.url, 4);
+  const dataSource = createDataSource(database.url, pool?.size ?? 4, pool);
   await dataSource.initialize();
   const app = await createApp(config, dataSource, createLogger(process.env.TEST_LOG ?? 'silent'));
   await app.init();

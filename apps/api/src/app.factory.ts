@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { RateLimits } from '@app/auth';
 import { AppModule } from './app.module.js';
+import { addressRateLimit } from './http/rate-limit.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonBody } from './http/json-body.js';
 import { PinoNestLogger, requestLogging } from './http/logging.js';
@@ -23,6 +25,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   app.use(helmet());
+  app.use(addressRateLimit(app.get(RateLimits)));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false });
   app.use(jsonBody);
   app.useGlobalPipes(createValidationPipe());

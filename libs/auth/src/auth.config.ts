@@ -14,6 +14,8 @@ export interface AuthConfig {
   maxFailuresPerAddress: number;
   /** How long a block lasts, in seconds. */
   blockSeconds: number;
+  /** Requests per minute per signed-in user and per client address; CSV exports per user per hour. */
+  rateLimits: { perUserPerMinute: number; perAddressPerMinute: number; exportsPerUserPerHour: number };
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');

@@ -11,6 +11,7 @@ import { LoginThrottle } from './authentication/login-throttle.js';
 import { PasswordHasher } from './authentication/password-hasher.js';
 import { TokenService } from './authentication/token.service.js';
 import { RequestTransaction } from './database/request-transaction.js';
+import { RateLimits } from './throttling/rate-limits.js';
 import { AccessGuard } from './policies/access.guard.js';
 
 @Module({})
@@ -29,10 +30,11 @@ export class AuthModule {
         LocalStrategy,
         LoginThrottle,
         PasswordHasher,
+        RateLimits,
         RequestTransaction,
         TokenService,
       ],
-      exports: [AuthService, PasswordHasher, RequestTransaction],
+      exports: [AuthService, PasswordHasher, RateLimits, RequestTransaction],
     };
   }
 }

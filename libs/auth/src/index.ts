@@ -14,3 +14,4 @@ export * from './policies/ability.js';
 export * from './policies/access.guard.js';
 export * from './policies/accessible-where.js';
 export * from './policies/decorators.js';
+export * from './throttling/rate-limits.js';

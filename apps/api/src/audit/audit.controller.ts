@@ -9,7 +9,7 @@ import {
   type UserActivity,
   type VerificationReport,
 } from '@app/audit';
-import { Ctx, Policy, Public, type RequestContext } from '@app/auth';
+import { Ctx, Policy, Public, RateLimits, type RequestContext } from '@app/auth';
 import { NotFound } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -41,6 +41,7 @@ export class AuditController {
     private readonly checkpointer: AuditCheckpointer,
     private readonly flags: AuditFlagService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get('audit/events')
@@ -75,8 +76,9 @@ export class AuditController {
   @ApiOperation({ summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers)" })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: [AccessReportLineDto] })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 429)
   async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    if (query.format === 'csv') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
     const lines = await this.queries.accessReport(ctx, id);
     if (!lines) throw new NotFound('client');
     if (query.format !== 'csv') return lines;

@@ -11,6 +11,8 @@ export interface AppConfig {
   /** undefined: start the embedded PostgreSQL */
   databaseUrl?: string;
   embedded: { port: number; dataDir: string };
+  /** the request pool: size, how long a request waits for a connection, the longest statement */
+  database: { poolSize: number; connectionWaitMs: number; statementTimeoutMs: number };
   seedDemo: boolean;
   corsOrigins: string[];
   trustProxy: boolean | number | string;
@@ -99,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       port: int('EMBEDDED_PG_PORT', 54320, 1024, 65535),
       dataDir: resolve(cwd, env.EMBEDDED_PG_DATA_DIR || '.data/postgres'),
     },
+    database: {
+      poolSize: int('DB_POOL_SIZE', 10, 1, 200),
+      connectionWaitMs: int('DB_POOL_WAIT_MS', 2000, 100, 60_000),
+      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    },
     seedDemo,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     trustProxy,
@@ -112,6 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 3, 1000),
       maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 10, 100_000),
       blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
+      rateLimits: {
+        perUserPerMinute: int('RATE_LIMIT_PER_USER_PER_MINUTE', 600, 1, 10_000_000),
+        perAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 1200, 1, 10_000_000),
+        exportsPerUserPerHour: int('RATE_LIMIT_EXPORTS_PER_USER_PER_HOUR', 30, 1, 100_000),
+      },
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
     notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),

@@ -1,7 +1,15 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../../migrations/index.js';
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/** Bounds that keep a request from hanging on the database (OWASP API4; issue: resilience). */
+export interface PoolLimits {
+  /** how long a request waits for a free connection before it gets a 503 */
+  connectionWaitMs: number;
+  /** the longest any single statement may run before PostgreSQL cancels it */
+  statementTimeoutMs: number;
+}
+
+export function createDataSource(url: string, poolSize = 10, limits?: PoolLimits): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -13,7 +21,12 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     logging: false,
     // JIT compilation pays off for long analytical queries; for short request queries its start-up cost
     // (5-60 ms) dwarfs the query itself, so it is off for the service's connections.
-    extra: { max: poolSize, application_name: 'casework-api', options: '-c jit=off' },
+    extra: {
+      max: poolSize,
+      application_name: 'casework-api',
+      options: '-c jit=off',
+      ...(limits ? { connectionTimeoutMillis: limits.connectionWaitMs, statement_timeout: limits.statementTimeoutMs } : {}),
+    },
   });
 }
 

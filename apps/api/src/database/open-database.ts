@@ -17,7 +17,7 @@ export interface MigratedDatabase {
  * The configured database, migrated: DATABASE_URL when set, otherwise the embedded PostgreSQL.
  * On any failure whatever was started is stopped again before the error is rethrown.
  */
-export async function openMigratedDatabase(config: AppConfig, poolSize?: number): Promise<MigratedDatabase> {
+export async function openMigratedDatabase(config: AppConfig, poolSize = config.database.poolSize): Promise<MigratedDatabase> {
   let embedded: RunningDatabase | undefined;
   let dataSource: DataSource | undefined;
   const close = async () => {
@@ -26,9 +26,19 @@ export async function openMigratedDatabase(config: AppConfig, poolSize?: number)
   };
   try {
     if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.embedded);
-    dataSource = createDataSource(config.databaseUrl ?? embedded!.url, poolSize);
+    const url = config.databaseUrl ?? embedded!.url;
+    // Migrations get their own connection without the request statement timeout: a migration over
+    // millions of rows may rightly take minutes.
+    const migrator = createDataSource(url, 1);
+    await migrator.initialize();
+    let applied: string[];
+    try {
+      applied = await runMigrations(migrator);
+    } finally {
+      await migrator.destroy();
+    }
+    dataSource = createDataSource(url, poolSize, config.database);
     await dataSource.initialize();
-    const applied = await runMigrations(dataSource);
     // Monthly audit partitions for this month and the next three, in case the service ran for months.
     await dataSource.query(`SELECT audit_ensure_partitions(3)`);
     return { dataSource, applied, embedded: embedded !== undefined, close };

@@ -22,7 +22,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<AppRequest>();
     const response = http.getResponse<Response>();
     const problem = toProblem(exception);
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      this.logger.warn({ requestId: request.id, errorCode: (exception as { code?: string })?.code }, 'database unavailable; answered 503');
+    } else if (problem.status >= 500) {
       // Name, code and stack only: driver messages and details can quote column values.
       const e = exception as { name?: string; code?: string; stack?: string };
       this.logger.error({ requestId: request.id, errorName: e?.name, errorCode: e?.code }, e?.stack?.split('\n').slice(1, 6).join('\n'));

@@ -51,7 +51,31 @@ export function toProblem(error: unknown): Problem {
     }
     return problem;
   }
+  if (isDatabaseUnavailable(error)) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'service-unavailable', headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal-error' };
+}
+
+/** A restart of PostgreSQL takes a few seconds; clients retry after this. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (class 08),
+ * too many connections, the server shutting down or starting, and a statement cancelled by the
+ * statement timeout. Nothing was committed in any of these cases, so the client may simply retry.
+ */
+const UNAVAILABLE_STATES = /^(08...|53300|57P01|57P02|57P03|57014)$/;
+/** The pg driver's and pool's own words when the server went away or no connection was free in time. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|ECONNRESET|Client has encountered a connection error|not queryable|Connection ended|terminating connection/i;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && (UNAVAILABLE_STATES.test(e.code) || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET')) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
 }
 
 export function negotiateLocale(request: Request): Locale {

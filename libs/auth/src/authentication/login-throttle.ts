@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
+import { sharedLimiter } from '../throttling/rate-limits.js';
 
 /** 429 with the seconds to wait, which the problem filter turns into a `Retry-After` header. */
 export class TooManySignInAttempts extends HttpException {
@@ -12,22 +16,25 @@ export class TooManySignInAttempts extends HttpException {
 /**
  * Brute-force protection for sign-in, counting failures only: per account (consecutive failures,
  * reset by a success) and per client address (failures across all accounts in an hour).
- * rate-limiter-flexible is the well-kept library for exactly this; the in-memory store suits one
- * API process, a PostgreSQL or Redis store is a drop-in when we run several.
+ * rate-limiter-flexible is the well-kept library for exactly this; its PostgreSQL store keeps the
+ * counts in the database, so a block holds across every API process.
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly byAccount: RateLimiterMemory;
-  private readonly byAddress: RateLimiterMemory;
+  private readonly byAccount: RateLimiterPostgres;
+  private readonly byAddress: RateLimiterPostgres;
 
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
-    this.byAccount = new RateLimiterMemory({
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.byAccount = sharedLimiter(dataSource, {
       keyPrefix: 'login-account',
       points: config.maxFailuresPerAccount,
       duration: config.blockSeconds,
       blockDuration: config.blockSeconds,
     });
-    this.byAddress = new RateLimiterMemory({
+    this.byAddress = sharedLimiter(dataSource, {
       keyPrefix: 'login-address',
       points: config.maxFailuresPerAddress,
       duration: 3600,
@@ -67,7 +74,8 @@ export class LoginThrottle {
   }
 }
 
-const accountKey = (email: string) => email.trim().toLowerCase();
+/** The account's key in the shared counter table: a hash, so no staff e-mail address is stored there. */
+const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('base64url');
 
 function blockedFor(res: RateLimiterRes | null, points: number): number {
   if (!res || res.consumedPoints < points) return 0;

@@ -1,7 +1,8 @@
-import { ForbiddenException, HttpException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { RequestContext } from '../context/request-context.js';
+import { RateLimits } from '../throttling/rate-limits.js';
 import { IS_PUBLIC, POLICY, type RoutePolicy } from './decorators.js';
 
 /**
@@ -11,7 +12,10 @@ import { IS_PUBLIC, POLICY, type RoutePolicy } from './decorators.js';
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly rateLimits: RateLimits,
+  ) {
     super();
   }
 
@@ -22,6 +26,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     await super.canActivate(execution);
     const request = execution.switchToHttp().getRequest<{ user: RequestContext; policy?: RoutePolicy }>();
     const ctx = request.user;
+    await this.rateLimits.user(ctx.userId);
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, targets);
     request.policy = policy; // for the audit event of a denial
     if (!policy || !ctx.ability.can(policy.action, policy.subject)) {
@@ -31,8 +36,10 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T): T {
-    if (error instanceof HttpException) throw error;
-    if (error || !user) throw new UnauthorizedException({ code: 'invalid-token' });
+    // An error thrown while checking a valid token (the database is down, say) is not the caller's
+    // fault: it goes on to the problem filter (503) instead of becoming a 401 that signs them out.
+    if (error) throw error;
+    if (!user) throw new UnauthorizedException({ code: 'invalid-token' });
     return user;
   }
 }

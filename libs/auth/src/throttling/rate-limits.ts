@@ -1,0 +1,73 @@
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
+
+/** 429 with the seconds to wait; the problem filter turns it into a `Retry-After` header. */
+export class TooManyRequests extends HttpException {
+  constructor(readonly retryAfterSeconds: number, code = 'too-many-requests') {
+    super({ code, retryAfterSeconds }, HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
+/**
+ * A limiter whose counts live in PostgreSQL (table `rate_limit`), so every API process shares them: a
+ * client spreading requests over two instances gets the same limit. A key over its limit is also
+ * blocked in this process's memory until its window ends, so a flood costs no database round trips.
+ * If the database cannot be asked, an in-memory limiter with the same limits stands in (fail safe,
+ * per process) rather than letting every request through or refusing all of them.
+ */
+export function sharedLimiter(dataSource: DataSource, options: { keyPrefix: string; points: number; duration: number; blockDuration?: number }): RateLimiterPostgres {
+  const pool = (dataSource.driver as unknown as { master: unknown }).master;
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    clearExpiredByTimeout: true,
+    inMemoryBlockOnConsumed: options.points + 1,
+    inMemoryBlockDuration: options.blockDuration ?? options.duration,
+    insuranceLimiter: new RateLimiterMemory({ ...options }),
+    ...options,
+  });
+}
+
+/** Consumes one point; a refusal becomes a 429 with Retry-After, a store failure is rethrown. */
+export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string, code?: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (result) {
+    if (result instanceof RateLimiterRes) throw new TooManyRequests(Math.max(1, Math.ceil(result.msBeforeNext / 1000)), code);
+    throw result;
+  }
+}
+
+/**
+ * OWASP API4 (unrestricted resource consumption): requests per minute per client address (before
+ * authentication) and per signed-in user, and CSV exports per user per hour.
+ */
+@Injectable()
+export class RateLimits {
+  private readonly byAddress: RateLimiterPostgres;
+  private readonly byUser: RateLimiterPostgres;
+  private readonly exports: RateLimiterPostgres;
+
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(AUTH_CONFIG) config: AuthConfig) {
+    this.byAddress = sharedLimiter(dataSource, { keyPrefix: 'address', points: config.rateLimits.perAddressPerMinute, duration: 60 });
+    this.byUser = sharedLimiter(dataSource, { keyPrefix: 'user', points: config.rateLimits.perUserPerMinute, duration: 60 });
+    this.exports = sharedLimiter(dataSource, { keyPrefix: 'export', points: config.rateLimits.exportsPerUserPerHour, duration: 3600 });
+  }
+
+  address(address: string): Promise<void> {
+    return consumeOrRefuse(this.byAddress, address);
+  }
+
+  user(userId: string): Promise<void> {
+    return consumeOrRefuse(this.byUser, userId);
+  }
+
+  export(userId: string): Promise<void> {
+    return consumeOrRefuse(this.exports, userId, 'too-many-exports');
+  }
+}

@@ -1,0 +1,57 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** OWASP API4: per-user and per-address request limits, throttled exports, bounded database waits. */
+describe('resource limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ rateLimits: { perUserPerMinute: 15, perAddressPerMinute: 40, exportsPerUserPerHour: 2 } });
+  });
+  afterAll(() => t.close());
+
+  const limited = (response: { status: number; headers: Record<string, string>; body: any }, code: string) => {
+    expect(response.status).toBe(429);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.code).toBe(code);
+    const wait = Number(response.headers['retry-after']);
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(3600);
+  };
+
+  it('throttles CSV exports of the access report per user per hour', async () => {
+    const { accessToken } = await t.signIn('privacy@ocmw-ranst.demo');
+    const [{ person_id: client }] = await t.dataSource.query(
+      `SELECT f.person_id FROM client_file f JOIN organisation o ON o.id = f.organisation_id WHERE o.name = 'OCMW Ranst' ORDER BY f.person_id LIMIT 1`,
+    );
+    const get = () => t.http.get(`/clients/${client}/access-report?format=csv`).auth(accessToken, { type: 'bearer' });
+    expect((await get()).status).toBe(200);
+    expect((await get()).status).toBe(200);
+    limited(await get(), 'too-many-exports');
+    // The JSON view is not an export.
+    expect((await t.http.get(`/clients/${client}/access-report`).auth(accessToken, { type: 'bearer' })).status).toBe(200);
+  });
+  it('refuses a user over the per-minute limit with 429 and Retry-After, and not another user', async () => {
+    const { accessToken } = await t.signIn('mediator@vdab-antwerpen.demo');
+    const statuses: number[] = [];
+    let last: any;
+    for (let i = 0; i < 18; i++) {
+      last = await t.http.get('/me').auth(accessToken, { type: 'bearer' });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 15).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(15)).toEqual([429, 429, 429]);
+    limited(last, 'too-many-requests');
+    const other = await t.signIn('team.lead@vdab-antwerpen.demo');
+    expect((await t.http.get('/me').auth(other.accessToken, { type: 'bearer' })).status).toBe(200);
+    // The counter lives in the database, where every API process reads it.
+    const [row] = await t.dataSource.query(`SELECT points FROM rate_limit WHERE key = 'user:' || (SELECT id FROM app_user WHERE email = 'mediator@vdab-antwerpen.demo')`);
+    expect(row.points).toBeGreaterThanOrEqual(15);
+  });
+
+  it('refuses an address over its limit before authentication (kept in memory once over), but never the health probes', async () => {
+    let last: any;
+    for (let i = 0; i < 45 && last?.status !== 429; i++) last = await t.http.get('/no/such/route');
+    limited(last, 'too-many-requests');
+    expect((await t.http.get('/health/live')).status).toBe(200);
+  });
+
+});
