@@ -49,8 +49,10 @@ export function certificationsAllowing(purpose: Purpose): Array<'PARTNER_PORTAL_
 
 /** Today's date in Flanders (`YYYY-MM-DD`): validity dates of consents, agreements and involvements are Belgian calendar days. */
 export function belgianToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return BRUSSELS_DATE.format(now);
 }
+// Built once: constructing an Intl.DateTimeFormat costs ~0.3 ms, and every request asks for today.
+const BRUSSELS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** Stand-in for an open end date, so date comparisons need no special case for "no end". */
 export const OPEN_END = '9999-12-31';

@@ -45,9 +45,9 @@ export class RequestTransaction {
 
   run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL ROLE ${APP_DB_ROLE}`);
+      // set_config('role', ..., true) is SET LOCAL ROLE; one round trip sets the role and the context.
       await manager.query(
-        `SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true),
+        `SELECT set_config('role', '${APP_DB_ROLE}', true), set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true),
                 set_config('app.request_id', $3, true), set_config('app.purpose', $4, true)`,
         [ctx.userId, ctx.organisationId, ctx.requestId, ctx.purpose ?? ''],
       );
