@@ -251,16 +251,20 @@ async function scenarios(api, meta, pool, adminPool) {
 
   // S4: a new warm handover sent by an OCMW and accepted by its VDAB office, 20 at a time, for
   // persons not referred before (each OCMW sends to its own paired office).
-  const ocmws = Array.from({ length: Math.min(people.preset.ocmws, 26) }, (_, k) => k);
+  // Up to 26 OCMWs that still have persons never referred (earlier runs on a kept database used some).
+  const all = Array.from({ length: people.preset.ocmws }, (_, k) => k);
+  const pools = all.map((k) => people.handoverPool(k));
+  const taken = await adminPool.query(`SELECT person_id::text FROM referral WHERE person_id = ANY ($1::uuid[])`, [pools.flat()]);
+  const used = new Set(taken.rows.map((r) => r.person_id));
+  const candidates = all.map((k) => ({ k, fresh: pools[k].filter((id) => !used.has(id)) })).filter((c) => c.fresh.length >= 20).slice(0, 26);
+  const ocmws = candidates.map((c) => c.k);
+  const fresh = candidates.map((c) => c.fresh);
   const senders = await Promise.all(ocmws.map((k) => login(api.base, staffEmail(people.org('OCMW', k), 2))));
   const receivers = await Promise.all(
     Array.from({ length: OFFICES }, (_, f) => (f === people.office ? mediators[3] : login(api.base, staffEmail(people.org('OFFICE', f), 3)))),
   );
-  const queues = ocmws.map((k) => people.handoverPool(k));
-  const taken = await adminPool.query(`SELECT person_id::text FROM referral WHERE person_id = ANY ($1::uuid[])`, [queues.flat()]);
-  const used = new Set(taken.rows.map((r) => r.person_id));
-  const fresh = queues.map((q) => q.filter((id) => !used.has(id)));
   const available = fresh.reduce((sum, q) => sum + q.length, 0);
+  if (available < 200) throw new Error(`only ${available} persons left who were never referred; run with --fresh`);
   let handovers = 0;
   results.S4 = await load(api.base, {
     pid: api.pid,
