@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 describe('resource limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ rateLimits: { perUserPerMinute: 15, perAddressPerMinute: 40, exportsPerUserPerHour: 2 } });
+    t = await startTestApp({ rateLimits: { perUserPerMinute: 15, perAddressPerMinute: 70, exportsPerUserPerHour: 2 } });
   });
   afterAll(() => t.close());
 
@@ -29,6 +29,29 @@ describe('resource limits', () => {
     // The JSON view is not an export.
     expect((await t.http.get(`/clients/${client}/access-report`).auth(accessToken, { type: 'bearer' })).status).toBe(200);
   });
+  it('pages the referral queue: at most 100 a page, and the pages together are the whole box', async () => {
+    const { accessToken } = await t.signIn('trajectory.guide@ocmw-ranst.demo');
+    const get = (query: string) => t.http.get(`/handovers?${query}`).auth(accessToken, { type: 'bearer' });
+    const tooMany = await get('box=outbox&limit=101');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+    const whole = await get('box=outbox&limit=100');
+    expect(whole.status).toBe(200);
+    expect(whole.body.items.length).toBeGreaterThan(2);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await get(`box=outbox&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      expect(page.body.counts).toEqual(whole.body.counts);
+      paged.push(...page.body.items.map((r: { id: string }) => r.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(whole.body.items.map((r: { id: string }) => r.id));
+    expect((await get('box=outbox&cursor=not-a-cursor')).status).toBe(400);
+  });
+
   it('refuses a user over the per-minute limit with 429 and Retry-After, and not another user', async () => {
     const { accessToken } = await t.signIn('mediator@vdab-antwerpen.demo');
     const statuses: number[] = [];
@@ -49,9 +72,10 @@ describe('resource limits', () => {
 
   it('refuses an address over its limit before authentication (kept in memory once over), but never the health probes', async () => {
     let last: any;
-    for (let i = 0; i < 45 && last?.status !== 429; i++) last = await t.http.get('/no/such/route');
+    for (let i = 0; i < 75 && last?.status !== 429; i++) last = await t.http.get('/no/such/route');
     limited(last, 'too-many-requests');
     expect((await t.http.get('/health/live')).status).toBe(200);
   });
+
 
 });
