@@ -18,7 +18,7 @@ describe('database outage under load', () => {
   afterAll(async () => {
     await api?.stop();
     await cluster?.stop();
-  });
+  }, 60_000);
 
   it('loses no acknowledged write over 3 restarts and a connection kill, and recovers within 5 s', async () => {
     const token = await signIn(api.base, 'social.worker@ocmw-ranst.demo');

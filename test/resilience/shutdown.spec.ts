@@ -12,7 +12,7 @@ describe('graceful shutdown', () => {
   afterAll(async () => {
     await api?.stop();
     await cluster?.stop();
-  });
+  }, 60_000);
 
   it('drops no request in flight and exits cleanly within 10 s', async () => {
     const token = await signIn(api.base, 'mediator@vdab-antwerpen.demo');

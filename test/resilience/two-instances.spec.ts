@@ -19,7 +19,7 @@ describe('two API instances on one database', () => {
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await cluster?.stop();
-  });
+  }, 60_000);
 
   const call = (api: ApiProcess, path: string, token?: string, body?: unknown) =>
     fetch(`${api.base}${path}`, {

@@ -105,7 +105,10 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // The API drains for up to 8 s; past 15 s something is wrong, and the test must not hang on it.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }
