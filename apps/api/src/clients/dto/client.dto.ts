@@ -7,17 +7,14 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../http/paging.js';
+import { PageCursor, PageLimit } from '../../http/paging.js';
 import { IsCalendarDate } from '../../http/validators.js';
 
 const NOTES = { description: 'Free text for colleagues of the same organisation', maxLength: 4000 };
@@ -124,18 +121,10 @@ export class ClientQueryDto {
   @MaxLength(100)
   search?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 }
 
