@@ -202,20 +202,13 @@ function population(meta) {
 
 // ---------- scenarios ----------
 
-async function scenarios(api, meta, pool, adminPool) {
-  const people = population(meta);
-  const officeOrg = people.org('OFFICE', people.office);
-  const mediators = await Promise.all(Array.from({ length: Math.min(8, officeOrg.staff - 2) }, (_, i) => login(api.base, staffEmail(officeOrg, i + 2))));
-  const results = {};
-  const bearer = (token) => ({ authorization: `Bearer ${token}` });
+/** S1's load: 50 connections of mediators of every office, each reading its office's shared clients. */
+async function dossierReads(api, people) {
+  const readers = await Promise.all(
+    Array.from({ length: OFFICES }, async (_, f) => ({ token: await login(api.base, staffEmail(people.org('OFFICE', f), 4)), shared: people.sharedOf(f) })),
+  );
   let pick = 0;
-
-  // S1: mediators of every VDAB office read shared clients' dossiers (authentication, access rule,
-  // audit insert). Each office writes its own audit chain, as in production.
-  const readers = await Promise.all(Array.from({ length: OFFICES }, async (_, f) => ({ token: await login(api.base, staffEmail(people.org('OFFICE', f), 4)), shared: people.sharedOf(f) })));
-  const before = await auditCount(adminPool);
-  const s1Started = performance.now();
-  results.S1 = await load(api.base, {
+  return load(api.base, {
     pid: api.pid,
     connections: 50,
     requests: [
@@ -224,28 +217,41 @@ async function scenarios(api, meta, pool, adminPool) {
         setupRequest: (req) => {
           pick += 1;
           const reader = readers[pick % readers.length];
-          return { ...req, path: `/clients/${reader.shared[(pick * 7919) % reader.shared.length]}`, headers: { ...bearer(reader.token), 'x-purpose': 'MEDIATION' } };
+          return { ...req, path: `/clients/${reader.shared[(pick * 7919) % reader.shared.length]}`, headers: { authorization: `Bearer ${reader.token}`, 'x-purpose': 'MEDIATION' } };
         },
       },
     ],
   });
+}
+
+/** S2's load: a mediator's caseload, the first page and a page in the middle (keyset cursor). */
+async function caseloadPages(api, token) {
+  const headers = { authorization: `Bearer ${token}`, 'x-purpose': 'MEDIATION' };
+  const middle = Buffer.from('80000000-0000-4000-8000-000000000000').toString('base64url');
+  const S2first = await load(api.base, { pid: api.pid, connections: 10, requests: [{ method: 'GET', path: '/clients?limit=25', headers }] });
+  const S2later = await load(api.base, { pid: api.pid, connections: 10, requests: [{ method: 'GET', path: `/clients?limit=25&cursor=${middle}`, headers }] });
+  return { S2first, S2later };
+}
+
+async function scenarios(api, meta, adminPool) {
+  const people = population(meta);
+  const officeOrg = people.org('OFFICE', people.office);
+  const mediators = await Promise.all(Array.from({ length: Math.min(8, officeOrg.staff - 2) }, (_, i) => login(api.base, staffEmail(officeOrg, i + 2))));
+  const results = {};
+  const bearer = (token) => ({ authorization: `Bearer ${token}` });
+
+  // S1: mediators of every VDAB office read shared clients' dossiers (authentication, access rule,
+  // audit insert). Each office writes its own audit chain, as in production.
+  const before = await auditCount(adminPool);
+  const s1Started = performance.now();
+  results.S1 = await dossierReads(api, people);
   const s1Seconds = (performance.now() - s1Started) / 1000;
   results.S1.auditEventsPerSecond = round(((await auditCount(adminPool)) - before) / s1Seconds);
   log(line('S1 dossier read', results.S1));
 
   // S2: the caseload list, first page and a later page by cursor.
-  const later = Buffer.from('80000000-0000-4000-8000-000000000000').toString('base64url');
-  results.S2first = await load(api.base, {
-    pid: api.pid,
-    connections: 10,
-    requests: [{ method: 'GET', path: '/clients?limit=25', headers: { ...bearer(mediators[0]), 'x-purpose': 'MEDIATION' } }],
-  });
+  Object.assign(results, await caseloadPages(api, mediators[0]));
   log(line('S2 caseload, first page', results.S2first));
-  results.S2later = await load(api.base, {
-    pid: api.pid,
-    connections: 10,
-    requests: [{ method: 'GET', path: `/clients?limit=25&cursor=${later}`, headers: { ...bearer(mediators[1]), 'x-purpose': 'MEDIATION' } }],
-  });
   log(line('S2 caseload, later page', results.S2later));
 
   // S3: the referral inbox with its counts per status.
@@ -339,11 +345,9 @@ async function auditCount(adminPool) {
 
 /** S6: the service's own verification over every chain (what `npm run audit:verify` runs). */
 async function verification(url) {
-  const ds = { query: undefined };
   const client = new pg.Pool({ connectionString: url, max: 3 });
-  ds.query = async (sql, params) => (await client.query(sql, params)).rows;
   try {
-    const report = await verifyAuditChains(ds, signingKeys(benchSigningKeyPem()).publicKeyPem, { concurrency: 2 });
+    const report = await verifyAuditChains({ query: async (sql, params) => (await client.query(sql, params)).rows }, signingKeys(benchSigningKeyPem()).publicKeyPem, { concurrency: 2 });
     return { ok: report.ok, events: report.events, seconds: round(report.seconds, 2), eventsPerSecond: Math.round(report.eventsPerSecond) };
   } finally {
     await client.end();
@@ -613,16 +617,10 @@ async function ensureDatabase(cluster, wanted) {
   return { url, meta: await generate({ adminUrl: cluster.adminUrl, scale: wanted, seed }) };
 }
 
-async function adapterRun(url, meta, adapter, adminPool) {
+async function adapterRun(url, meta, adapter) {
   const api = await startApi({ url, adapter, name: `API (${adapter})` });
   try {
-    const people = population(meta);
-    const token = await login(api.base, staffEmail(people.org('OFFICE', people.office), 2));
-    let i = 0;
-    const S1 = await load(api.base, {
-      pid: api.pid, connections: 50,
-      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/clients/${people.shared[(++i * 7919) % people.shared.length]}`, headers: { authorization: `Bearer ${token}`, 'x-purpose': 'MEDIATION' } }) }],
-    });
+    const S1 = await dossierReads(api, population(meta));
     const S7 = await load(api.base, { pid: api.pid, connections: 50, requests: [{ method: 'GET', path: '/health/live' }] });
     log(line(`S1 on ${adapter}`, S1));
     log(line(`S7 on ${adapter}`, S7));
@@ -644,7 +642,7 @@ try {
     const api = await startApi({ url });
     const cpuBefore = existsSync('/proc/stat') ? cpuTimes() : undefined;
     try {
-      Object.assign(report, await scenarios(api, meta, null, adminPool));
+      Object.assign(report, await scenarios(api, meta, adminPool));
     } finally {
       await api.stop();
     }
@@ -663,10 +661,7 @@ try {
       const api2 = await startApi({ url: small.url });
       try {
         const people = population(small.meta);
-        const token = await login(api2.base, staffEmail(people.org('OFFICE', people.office), 2));
-        const later = Buffer.from('80000000-0000-4000-8000-000000000000').toString('base64url');
-        const first = await load(api2.base, { pid: api2.pid, connections: 10, requests: [{ method: 'GET', path: '/clients?limit=25', headers: { authorization: `Bearer ${token}`, 'x-purpose': 'MEDIATION' } }] });
-        const next = await load(api2.base, { pid: api2.pid, connections: 10, requests: [{ method: 'GET', path: `/clients?limit=25&cursor=${later}`, headers: { authorization: `Bearer ${token}`, 'x-purpose': 'MEDIATION' } }] });
+        const { S2first: first, S2later: next } = await caseloadPages(api2, await login(api2.base, staffEmail(people.org('OFFICE', people.office), 2)));
         const smallP95 = Math.max(first.p95, next.p95);
         const flandersP95 = Math.max(report.S2first.p95, report.S2later.p95);
         report.S2ratio = { small: smallP95, flanders: flandersP95, ratio: round(flandersP95 / smallP95, 2), smallFirst: first, smallLater: next };
@@ -677,7 +672,7 @@ try {
     }
     if (compareAdapters) {
       report.adapters = {};
-      for (const adapter of ['express', 'fastify']) report.adapters[adapter] = await adapterRun(url, meta, adapter, adminPool);
+      for (const adapter of ['express', 'fastify']) report.adapters[adapter] = await adapterRun(url, meta, adapter);
     }
     report.verdicts = verdicts(report);
     report.seconds = round((performance.now() - started) / 1000);

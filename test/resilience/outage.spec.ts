@@ -50,9 +50,6 @@ describe('database outage under load', () => {
     const recoveredAfter = async (ready: number) => {
       while (!answers.some((a) => a.at >= ready && a.status === 201)) {
         if (Date.now() - ready > 30_000) throw new Error(`no acknowledged write within 30 s of the database; the API said:\n${api.output().slice(-3000)}`);
-        if (process.env.DEBUG_RESILIENCE && (Date.now() - ready) % 1000 < 20) {
-          console.error(`waiting ${Date.now() - ready} ms: last answers ${JSON.stringify(answers.slice(-4).map((a) => [a.status, a.at - ready]))}`);
-        }
         await pause(20);
       }
       return answers.find((a) => a.at >= ready && a.status === 201)!.at - ready;
@@ -63,7 +60,6 @@ describe('database outage under load', () => {
         const restartStarted = Date.now();
         await cluster.pgCtl('restart', '-m', 'immediate');
         restarts.push(Date.now() - restartStarted);
-        if (process.env.DEBUG_RESILIENCE) console.error(`restart ${round} done; ${answers.length} answers so far`);
         recoveries.push(await recoveredAfter(Date.now()));
         await pause(1000);
       }
