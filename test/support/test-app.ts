@@ -20,12 +20,13 @@ export { DEMO_PASSWORD };
  * A private copy of the migrated, seeded template database, for one test file: tests in different
  * files never see each other's data.
  */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.CASEWORK_TEST_ADMIN_URL;
   const template = process.env.CASEWORK_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('The database test setup did not run (test/setup/global-setup.mjs)');
   const name = `casework_test_${process.env.CASEWORK_TEST_RUN}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  // `empty`: a database with nothing in it (not even migrations), for tests of the migrations themselves.
+  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${options.empty ? 'template0' : template}"`));
   return {
     url: withDatabase(adminUrl, name),
     drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../../migrations/index.js';
+import { applySqlDefinitions } from './sql-definitions.js';
 
 /** Bounds that keep a request from hanging on the database (OWASP API4; issue: resilience). */
 export interface PoolLimits {
@@ -32,12 +33,16 @@ export function createDataSource(url: string, poolSize = 10, limits?: PoolLimits
 
 export class MigrationFailed extends Error {}
 
-/** Applies pending migrations; a failure names the migration and stops start-up. */
+/**
+ * Applies pending migrations, then today's SQL functions and policies (see sql-definitions.ts); a
+ * failure names the migration or definition file and stops start-up.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const [{ version }] = await dataSource.query(`SELECT current_setting('server_version_num')::int AS version`);
   if (version < 150000) throw new MigrationFailed(`PostgreSQL 15 or newer is required (this server is ${version}).`);
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await applySqlDefinitions(dataSource);
     return applied.map((m) => m.name);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,363 @@
+-- THE SHARING RULE, in SQL: the one home of casework_access_grounds and of every function that asks it.
+-- The CASL side of the same rule is libs/auth/src/policies/ability.ts (shareRules); an integration test
+-- holds the two equal (test/integration/sharing-rule.spec.ts) and the HTTP matrix holds the routes to both.
+-- Definer rights (SECURITY DEFINER, fixed search_path) so the rule can consult consents and
+-- involvements the caller may not list; each function answers only yes/no or the ids of the ground.
+-- Current definitions, re-applied after the migrations at every start (apps/api/src/database/sql-definitions.ts):
+-- edit them here, never in a migration; a changed signature or return type needs a migration that drops the old one.
+
+CREATE OR REPLACE FUNCTION casework_accepted_handover(p_person uuid, p_director uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM referral r
+                        WHERE r.person_id = p_person AND r.from_organisation_id = p_director AND r.to_organisation_id = app_current_organisation()
+                          AND r.kind = 'WARM_HANDOVER' AND r.status IN ('ACCEPTED','COMPLETED'))
+      $function$;
+REVOKE ALL ON FUNCTION casework_accepted_handover(p_person uuid, p_director uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_accepted_handover(p_person uuid, p_director uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_access_grounds(p_owner uuid, p_person uuid)
+ RETURNS TABLE(category text, involvement_id uuid, agreement_id uuid, consent_id uuid, break_glass_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER ROWS 6
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT DISTINCT ON (g.category) g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id FROM (
+        SELECT k.category, i.id AS involvement_id, a.id AS agreement_id, c.id AS consent_id, NULL::uuid AS break_glass_id
+          FROM involvement i
+          JOIN agreement_flow f ON f.from_organisation_id = p_owner AND f.to_organisation_id = i.organisation_id
+          JOIN agreement a ON a.id = f.agreement_id AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL
+                          AND a.valid_from <= app_today() AND app_today() <= a.valid_until AND i.purpose = ANY (a.purposes)
+          JOIN consent c ON c.person_id = p_person AND c.organisation_id = p_owner AND c.revoked_at IS NULL
+                        AND i.organisation_id = ANY (c.recipient_organisation_ids) AND i.purpose = ANY (c.purposes)
+                        AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until)
+          CROSS JOIN LATERAL unnest(f.categories) AS k(category)
+         WHERE k.category = ANY (c.categories) AND (k.category <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+           AND i.organisation_id = app_current_organisation() AND i.organisation_id <> p_owner
+           AND i.person_id = p_person AND i.purpose = app_current_purpose() AND i.ended_at IS NULL
+           AND i.valid_from <= app_today() AND (i.valid_until IS NULL OR app_today() <= i.valid_until)
+           AND casework_is_caseworker()
+           AND EXISTS (SELECT 1 FROM user_certification uc
+                        WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
+                          AND (uc.kind = 'PARTNER_PORTAL_EXTENDED' OR (uc.kind = 'PARTNER_PORTAL_BASIC' AND i.purpose <> 'TWE')))
+        UNION ALL
+        -- break-the-glass: the requesting user only, within its time box, while an agreement links the two
+        SELECT k.category, NULL, NULL, NULL, b.id
+          FROM break_glass b CROSS JOIN LATERAL unnest(b.categories) AS k(category)
+         WHERE b.person_id = p_person AND b.owner_organisation_id = p_owner
+           AND b.organisation_id = app_current_organisation() AND b.user_id = app_current_user()
+           AND b.granted_at <= now() AND now() < b.expires_at
+           AND casework_is_caseworker() AND casework_agreement_links(p_owner, b.organisation_id)
+        ) g
+         -- the regular ground first: break-the-glass counts only where nothing else allows the access
+         ORDER BY g.category, g.break_glass_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
+      $function$;
+REVOKE ALL ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_agreement_links(p_a uuid, p_b uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM agreement a
+                         JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = p_a
+                         JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = p_b
+                        WHERE a.activated_at IS NOT NULL AND a.terminated_at IS NULL
+                          AND a.valid_from <= app_today() AND app_today() <= a.valid_until)
+      $function$;
+REVOKE ALL ON FUNCTION casework_agreement_links(p_a uuid, p_b uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_agreement_links(p_a uuid, p_b uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_break_glass_owners(p_person uuid)
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT f.organisation_id FROM client_file f
+         WHERE f.person_id = p_person AND f.organisation_id <> app_current_organisation()
+           AND casework_agreement_links(f.organisation_id, app_current_organisation())
+         ORDER BY f.organisation_id
+      $function$;
+REVOKE ALL ON FUNCTION casework_break_glass_owners(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_break_glass_owners(p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT CASE WHEN p_owner = app_current_organisation() THEN casework_is_caseworker()
+                    ELSE EXISTS (SELECT 1 FROM casework_access_grounds(p_owner, p_person) g WHERE g.category = p_category) END
+      $function$;
+REVOKE ALL ON FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_can_read_any(p_owner uuid, p_person uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT CASE WHEN p_owner = app_current_organisation() THEN casework_is_caseworker()
+                    ELSE EXISTS (SELECT 1 FROM casework_access_grounds(p_owner, p_person)) END
+      $function$;
+REVOKE ALL ON FUNCTION casework_can_read_any(p_owner uuid, p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_can_read_any(p_owner uuid, p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_can_read_category(p_person uuid, p_category text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM client_file f WHERE f.person_id = p_person AND casework_can_read(f.organisation_id, p_person, p_category))
+      $function$;
+REVOKE ALL ON FUNCTION casework_can_read_category(p_person uuid, p_category text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_can_read_category(p_person uuid, p_category text) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
+ RETURNS TABLE(id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[], legal_basis text, valid_from date, valid_until date, revoked boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT c.id, c.organisation_id, c.recipient_organisation_ids, c.purposes, c.categories, c.legal_basis, c.valid_from, c.valid_until, c.revoked_at IS NOT NULL
+          FROM consent c
+         WHERE c.person_id = p_person AND c.organisation_id = ANY (p_owners)
+           AND app_current_organisation() = ANY (c.recipient_organisation_ids)
+      $function$;
+REVOKE ALL ON FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[]) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_has_role(p_role text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = app_current_user() AND r.role = p_role)
+      $function$;
+REVOKE ALL ON FUNCTION casework_has_role(p_role text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_has_role(p_role text) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_is_caseworker()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = app_current_user() AND r.role IN ('SOCIAL_WORKER','TRAJECTORY_GUIDE','MEDIATOR','TEAM_LEAD'))
+      $function$;
+REVOKE ALL ON FUNCTION casework_is_caseworker() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_is_caseworker() TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_may_join_trajectory(p_trajectory uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM trajectory t
+                        WHERE t.id = p_trajectory AND t.type = 'MEDIATION' AND casework_accepted_handover(t.person_id, t.director_organisation_id))
+      $function$;
+REVOKE ALL ON FUNCTION casework_may_join_trajectory(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_may_join_trajectory(p_trajectory uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_open_mediation(p_person uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT id FROM trajectory WHERE person_id = p_person AND type = 'MEDIATION' AND status IN ('PLANNED','ACTIVE','ON_HOLD')
+      $function$;
+REVOKE ALL ON FUNCTION casework_open_mediation(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_open_mediation(p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_owns_file(p_person uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM client_file f WHERE f.person_id = p_person AND f.organisation_id = app_current_organisation())
+      $function$;
+REVOKE ALL ON FUNCTION casework_owns_file(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_owns_file(p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_participates(p_trajectory uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM trajectory_participant WHERE trajectory_id = p_trajectory AND organisation_id = app_current_organisation())
+      $function$;
+REVOKE ALL ON FUNCTION casework_participates(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_participates(p_trajectory uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_partner_file_visible(p_person uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 10000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM client_file f
+                        WHERE f.person_id = p_person AND f.organisation_id <> app_current_organisation()
+                          AND EXISTS (SELECT 1 FROM casework_access_grounds(f.organisation_id, p_person)))
+      $function$;
+REVOKE ALL ON FUNCTION casework_partner_file_visible(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_partner_file_visible(p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+ SET enable_bitmapscan TO 'off'
+AS $function$
+      DECLARE
+        candidate uuid;
+        found int := 0;
+        visible boolean;
+        prefix text := casework_fold(p_name);
+      BEGIN
+        IF app_current_purpose() IS NULL OR p_limit < 1 THEN RETURN; END IF;
+        IF p_insz IS NOT NULL THEN
+          -- An INSZ names at most a few files: start from them, not from the caseload.
+          RETURN QUERY
+            SELECT DISTINCT ci.person_id FROM client_identity ci
+             WHERE ci.insz = p_insz::char(11) AND ci.organisation_id <> app_current_organisation() AND ci.person_id > p_after
+               AND EXISTS (SELECT 1 FROM involvement i
+                            WHERE i.person_id = ci.person_id AND i.organisation_id = app_current_organisation()
+                              AND i.purpose = app_current_purpose() AND i.ended_at IS NULL AND i.capacity <> 'OWNER')
+               AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')
+             ORDER BY 1 LIMIT p_limit;
+          RETURN;
+        END IF;
+        FOR candidate IN
+          SELECT DISTINCT i.person_id FROM involvement i
+           WHERE i.organisation_id = app_current_organisation() AND i.purpose = app_current_purpose()
+             AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > p_after
+           ORDER BY i.person_id
+        LOOP
+          IF p_name IS NULL THEN
+            visible := casework_partner_file_visible(candidate);
+          ELSE
+            visible := EXISTS (SELECT 1 FROM client_identity ci
+                                WHERE ci.person_id = candidate AND ci.organisation_id <> app_current_organisation()
+                                  AND ci.search_name >= prefix AND ci.search_name < prefix || chr(1114111)
+                                  AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'));
+          END IF;
+          IF visible THEN
+            RETURN NEXT candidate;
+            found := found + 1;
+            EXIT WHEN found >= p_limit;
+          END IF;
+        END LOOP;
+      END $function$;
+REVOKE ALL ON FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_readable_categories(p_owner uuid, p_person uuid)
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT CASE WHEN p_owner = app_current_organisation()
+                    THEN CASE WHEN casework_is_caseworker() THEN ARRAY['IDENTITY','CONTACT','EMPLOYMENT','TRAJECTORY','OBSTACLES','WELFARE'] ELSE '{}' END
+                    ELSE (SELECT coalesce(array_agg(g.category ORDER BY array_position(ARRAY['IDENTITY','CONTACT','EMPLOYMENT','TRAJECTORY','OBSTACLES','WELFARE'], g.category)), '{}')
+                            FROM casework_access_grounds(p_owner, p_person) g) END
+      $function$;
+REVOKE ALL ON FUNCTION casework_readable_categories(p_owner uuid, p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_readable_categories(p_owner uuid, p_person uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_register_person(p_insz text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+      DECLARE found uuid;
+      BEGIN
+        IF NOT casework_is_caseworker() OR app_current_organisation() IS NULL THEN
+          RAISE EXCEPTION 'only case workers register clients' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        INSERT INTO person (insz) VALUES (p_insz) ON CONFLICT (insz) DO NOTHING RETURNING id INTO found;
+        IF found IS NULL THEN SELECT id INTO found FROM person WHERE insz = p_insz; END IF;
+        RETURN found;
+      END $function$;
+REVOKE ALL ON FUNCTION casework_register_person(p_insz text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_register_person(p_insz text) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_response_working_days(p_from uuid, p_to uuid)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT min(a.response_working_days) FROM agreement a
+          JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = p_from
+          JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = p_to
+         WHERE a.activated_at IS NOT NULL AND a.terminated_at IS NULL AND a.valid_from <= app_today() AND app_today() <= a.valid_until
+      $function$;
+REVOKE ALL ON FUNCTION casework_response_working_days(p_from uuid, p_to uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_response_working_days(p_from uuid, p_to uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_trajectory_director(p_trajectory uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$ SELECT director_organisation_id FROM trajectory WHERE id = p_trajectory $function$;
+REVOKE ALL ON FUNCTION casework_trajectory_director(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_trajectory_director(p_trajectory uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_trajectory_person(p_trajectory uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$ SELECT person_id FROM trajectory WHERE id = p_trajectory $function$;
+REVOKE ALL ON FUNCTION casework_trajectory_person(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_trajectory_person(p_trajectory uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[])
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT coalesce(array_agg(k ORDER BY k), '{}') FROM unnest(p_categories) k
+         WHERE NOT EXISTS (SELECT 1 FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
+                            WHERE f.from_organisation_id = p_from AND f.to_organisation_id = p_to AND k = ANY (f.categories)
+                              AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL AND p_purpose = ANY (a.purposes)
+                              AND a.valid_from <= app_today() AND app_today() <= a.valid_until)
+            OR NOT EXISTS (SELECT 1 FROM consent c
+                            WHERE c.person_id = p_person AND c.organisation_id = p_from AND c.revoked_at IS NULL
+                              AND p_to = ANY (c.recipient_organisation_ids) AND p_purpose = ANY (c.purposes) AND k = ANY (c.categories)
+                              AND (k <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+                              AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until))
+      $function$;
+REVOKE ALL ON FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) TO casework_app;
+
+CREATE OR REPLACE FUNCTION casework_works_on_trajectory(p_trajectory uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT casework_is_caseworker() AND (casework_participates(p_trajectory)
+               OR EXISTS (SELECT 1 FROM trajectory WHERE id = p_trajectory AND director_organisation_id = app_current_organisation()))
+      $function$;
+REVOKE ALL ON FUNCTION casework_works_on_trajectory(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_works_on_trajectory(p_trajectory uuid) TO casework_app;

@@ -1,0 +1,177 @@
+-- Row-level security: every policy of the schema, here and nowhere else. The step that applies this
+-- file first drops every policy, so a policy removed here is gone from every database. Tables are put
+-- under RLS (ALTER TABLE ... ENABLE ROW LEVEL SECURITY) by their migration.
+-- Applied after every function file (apps/api/src/database/sql-definitions.ts).
+
+-- audit_event
+CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app
+  WITH CHECK (true);
+CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
+  USING (((casework_has_role('PRIVACY_OFFICER'::text) AND ((actor_organisation_id = app_current_organisation()) OR casework_owns_file(subject_person_id))) OR (casework_is_caseworker() AND casework_owns_file(subject_person_id))));
+
+-- audit_flag
+CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)));
+CREATE POLICY audit_flag_raise ON audit_flag FOR INSERT TO casework_app
+  WITH CHECK (true);
+CREATE POLICY audit_flag_review ON audit_flag FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)))
+  WITH CHECK ((organisation_id = app_current_organisation()));
+
+-- break_glass
+CREATE POLICY break_glass_insert ON break_glass FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND (user_id = app_current_user()) AND casework_is_caseworker()));
+CREATE POLICY break_glass_read ON break_glass FOR SELECT TO casework_app
+  USING (((organisation_id = app_current_organisation()) OR (owner_organisation_id = app_current_organisation())));
+
+-- case_note
+CREATE POLICY case_note_read ON case_note FOR SELECT TO casework_app
+  USING ((casework_is_caseworker() AND ((organisation_id = app_current_organisation()) OR ((visibility = 'SHARED'::text) AND casework_participates(trajectory_id) AND casework_can_read_category(person_id, category)))));
+CREATE POLICY case_note_write ON case_note FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND (author_user_id = app_current_user()) AND casework_is_caseworker()));
+
+-- client_file
+CREATE POLICY client_file_insert ON client_file FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY client_file_read ON client_file FOR SELECT TO casework_app
+  USING (casework_can_read_any(organisation_id, person_id));
+CREATE POLICY client_file_update ON client_file FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_is_caseworker()))
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+
+-- client_identity
+CREATE POLICY client_identity_insert ON client_identity FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY client_identity_read ON client_identity FOR SELECT TO casework_app
+  USING (casework_can_read(organisation_id, person_id, 'IDENTITY'::text));
+CREATE POLICY client_identity_update ON client_identity FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_is_caseworker()))
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+
+-- client_section
+CREATE POLICY client_section_delete ON client_section FOR DELETE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY client_section_insert ON client_section FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY client_section_read ON client_section FOR SELECT TO casework_app
+  USING (casework_can_read(organisation_id, person_id, category));
+CREATE POLICY client_section_update ON client_section FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_is_caseworker()))
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+
+-- consent
+CREATE POLICY consent_insert ON consent FOR INSERT TO casework_app
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY consent_read ON consent FOR SELECT TO casework_app
+  USING ((organisation_id = app_current_organisation()));
+CREATE POLICY consent_revoke ON consent FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) AND casework_is_caseworker()))
+  WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+
+-- idempotency_key
+CREATE POLICY idempotency_key_own ON idempotency_key FOR ALL TO casework_app
+  USING ((user_id = app_current_user()))
+  WITH CHECK ((user_id = app_current_user()));
+
+-- involvement
+CREATE POLICY involvement_insert ON involvement FOR INSERT TO casework_app
+  WITH CHECK ((recorded_by_organisation_id = app_current_organisation()));
+CREATE POLICY involvement_read ON involvement FOR SELECT TO casework_app
+  USING (((organisation_id = app_current_organisation()) OR (recorded_by_organisation_id = app_current_organisation())));
+CREATE POLICY involvement_update ON involvement FOR UPDATE TO casework_app
+  USING (((organisation_id = app_current_organisation()) OR (recorded_by_organisation_id = app_current_organisation())))
+  WITH CHECK (((organisation_id = app_current_organisation()) OR (recorded_by_organisation_id = app_current_organisation())));
+
+-- notification
+CREATE POLICY notification_mark ON notification FOR UPDATE TO casework_app
+  USING ((user_id = app_current_user()))
+  WITH CHECK ((user_id = app_current_user()));
+CREATE POLICY notification_own ON notification FOR SELECT TO casework_app
+  USING ((user_id = app_current_user()));
+CREATE POLICY notification_send ON notification FOR INSERT TO casework_app
+  WITH CHECK (true);
+
+-- outbox_event
+CREATE POLICY outbox_event_write ON outbox_event FOR INSERT TO casework_app
+  WITH CHECK (true);
+
+-- person
+CREATE POLICY person_own_clients ON person FOR SELECT TO casework_app
+  USING (casework_owns_file(id));
+
+-- referral
+CREATE POLICY referral_change ON referral FOR UPDATE TO casework_app
+  USING (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())))
+  WITH CHECK (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())));
+CREATE POLICY referral_create ON referral FOR INSERT TO casework_app
+  WITH CHECK (((from_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY referral_read ON referral FOR SELECT TO casework_app
+  USING (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())));
+
+-- trajectory
+CREATE POLICY trajectory_insert ON trajectory FOR INSERT TO casework_app
+  WITH CHECK (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+CREATE POLICY trajectory_insert_on_handover ON trajectory FOR INSERT TO casework_app
+  WITH CHECK (((type = 'MEDIATION'::text) AND casework_is_caseworker() AND casework_accepted_handover(person_id, director_organisation_id)));
+CREATE POLICY trajectory_read ON trajectory FOR SELECT TO casework_app
+  USING (casework_can_read(director_organisation_id, person_id, 'TRAJECTORY'::text));
+CREATE POLICY trajectory_update ON trajectory FOR UPDATE TO casework_app
+  USING (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()))
+  WITH CHECK (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+
+-- trajectory_activity
+CREATE POLICY trajectory_activity_change ON trajectory_activity FOR UPDATE TO casework_app
+  USING (casework_works_on_trajectory(trajectory_id))
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+CREATE POLICY trajectory_activity_read ON trajectory_activity FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_activity.trajectory_id))));
+CREATE POLICY trajectory_activity_write ON trajectory_activity FOR INSERT TO casework_app
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+
+-- trajectory_checkpoint
+CREATE POLICY trajectory_checkpoint_change ON trajectory_checkpoint FOR UPDATE TO casework_app
+  USING (casework_works_on_trajectory(trajectory_id))
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+CREATE POLICY trajectory_checkpoint_read ON trajectory_checkpoint FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_checkpoint.trajectory_id))));
+CREATE POLICY trajectory_checkpoint_write ON trajectory_checkpoint FOR INSERT TO casework_app
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+
+-- trajectory_history
+CREATE POLICY trajectory_history_join ON trajectory_history FOR INSERT TO casework_app
+  WITH CHECK (((by_organisation = app_current_organisation()) AND casework_may_join_trajectory(trajectory_id)));
+CREATE POLICY trajectory_history_read ON trajectory_history FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_history.trajectory_id))));
+CREATE POLICY trajectory_history_write ON trajectory_history FOR INSERT TO casework_app
+  WITH CHECK ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE ((t.id = trajectory_history.trajectory_id) AND (t.director_organisation_id = app_current_organisation())))));
+
+-- trajectory_obstacle
+CREATE POLICY trajectory_obstacle_change ON trajectory_obstacle FOR UPDATE TO casework_app
+  USING (casework_works_on_trajectory(trajectory_id))
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+CREATE POLICY trajectory_obstacle_read ON trajectory_obstacle FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_obstacle.trajectory_id))));
+CREATE POLICY trajectory_obstacle_write ON trajectory_obstacle FOR INSERT TO casework_app
+  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+
+-- trajectory_participant
+CREATE POLICY trajectory_participant_join ON trajectory_participant FOR INSERT TO casework_app
+  WITH CHECK ((casework_may_join_trajectory(trajectory_id) AND (((organisation_id = app_current_organisation()) AND (capacity = 'EXECUTOR'::text)) OR ((capacity = 'DIRECTOR'::text) AND (organisation_id = casework_trajectory_director(trajectory_id))))));
+CREATE POLICY trajectory_participant_read ON trajectory_participant FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_participant.trajectory_id))));
+CREATE POLICY trajectory_participant_write ON trajectory_participant FOR INSERT TO casework_app
+  WITH CHECK ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE ((t.id = trajectory_participant.trajectory_id) AND (t.director_organisation_id = app_current_organisation())))));

@@ -1,0 +1,95 @@
+-- The audit trail's functions: partitions, the chain head lock, the trigger that refuses any event
+-- that does not extend its chain, the append-only triggers, and the database's canonical text of an
+-- event (held byte-equal to libs/audit/src/canonical.ts by test/integration/audit-chain.spec.ts).
+-- Current definitions, re-applied after the migrations at every start (apps/api/src/database/sql-definitions.ts).
+
+CREATE OR REPLACE FUNCTION audit_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        RAISE EXCEPTION 'the audit trail is append-only: % on % is refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+      END $function$;
+
+CREATE OR REPLACE FUNCTION audit_canonical(e audit_event)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+AS $function$ SELECT (((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || ((('","purpose":' || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))) $function$;
+
+CREATE OR REPLACE FUNCTION audit_ensure_partitions(p_months_ahead integer)
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE
+        month date := date_trunc('month', now() - interval '1 month');
+        created int := 0;
+        name text;
+      BEGIN
+        FOR i IN 0..p_months_ahead + 1 LOOP
+          name := 'audit_event_' || to_char(month, 'YYYY_MM');
+          IF to_regclass(name) IS NULL THEN
+            EXECUTE format('CREATE TABLE %I PARTITION OF audit_event FOR VALUES FROM (%L) TO (%L)', name, month, month + interval '1 month');
+            created := created + 1;
+          END IF;
+          month := month + interval '1 month';
+        END LOOP;
+        RETURN created;
+      END $function$;
+REVOKE ALL ON FUNCTION audit_ensure_partitions(p_months_ahead integer) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION audit_event_extends_chain()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+      DECLARE head audit_chain;
+      BEGIN
+        SELECT * INTO head FROM audit_chain WHERE chain_id = NEW.chain_id FOR UPDATE;
+        IF head IS NULL OR NEW.seq <> head.seq + 1 OR NEW.prev_hash <> head.head_hash THEN
+          RAISE EXCEPTION 'audit event does not extend its chain' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        UPDATE audit_chain SET seq = NEW.seq, head_hash = NEW.hash, updated_at = now() WHERE chain_id = NEW.chain_id;
+        RETURN NEW;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION audit_lock_head(p_chain uuid)
+ RETURNS TABLE(seq bigint, head_hash bytea)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+      BEGIN
+        INSERT INTO audit_chain (chain_id) VALUES (p_chain) ON CONFLICT DO NOTHING;
+        RETURN QUERY SELECT c.seq, c.head_hash FROM audit_chain c WHERE c.chain_id = p_chain FOR UPDATE;
+      END $function$;
+REVOKE ALL ON FUNCTION audit_lock_head(p_chain uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_lock_head(p_chain uuid) TO casework_app;
+
+CREATE OR REPLACE FUNCTION audit_verify_chains(p_chains uuid[])
+ RETURNS TABLE(chain_id uuid, events bigint, last_seq bigint, broken_seq bigint, broken_reason text)
+ LANGUAGE sql
+ STABLE
+AS $function$
+        WITH hashed AS (
+          SELECT e.chain_id, e.seq, e.occurred_at, e.prev_hash, e.hash,
+                 coalesce(sha256(e.prev_hash || convert_to((((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || ((('","purpose":' || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))), 'UTF8')) = e.hash, false) AS hash_ok
+            FROM audit_event e WHERE e.chain_id = ANY (p_chains)
+          OFFSET 0 -- keeps the hashing down in the (parallel) scan instead of being pulled up into the window
+        ), checked AS (
+          SELECT h.chain_id, h.seq, coalesce(lag(h.seq) OVER w, 0) + 1 AS expected_seq,
+                 CASE WHEN NOT h.hash_ok THEN 'hash'
+                      WHEN h.seq <> coalesce(lag(h.seq) OVER w, 0) + 1 THEN 'sequence'
+                      WHEN h.prev_hash IS DISTINCT FROM coalesce(lag(h.hash) OVER w, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) THEN 'link'
+                 END AS problem
+            FROM hashed h
+          WINDOW w AS (PARTITION BY h.chain_id ORDER BY h.seq, h.occurred_at)
+        )
+        -- per chain: counts, and the first problem (a gap is reported at the first missing seq)
+        SELECT c.chain_id, count(*), max(c.seq),
+               (array_agg(CASE WHEN c.problem = 'sequence' THEN least(c.seq, c.expected_seq) ELSE c.seq END ORDER BY c.seq)
+                  FILTER (WHERE c.problem IS NOT NULL))[1],
+               (array_agg(c.problem ORDER BY c.seq) FILTER (WHERE c.problem IS NOT NULL))[1]
+          FROM checked c GROUP BY c.chain_id
+      $function$;
