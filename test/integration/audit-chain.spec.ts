@@ -188,4 +188,24 @@ describe('audit hash chains', () => {
     // nothing of it stayed
     expect((await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains })).ok).toBe(true);
   }, 300_000);
+
+  it('names every broken row, so a later tampering cannot hide behind an earlier break', async () => {
+    const chain = chains[0];
+    const [{ n }] = await ds.query(`SELECT max(seq)::int AS n FROM audit_event WHERE chain_id = $1`, [chain]);
+    const edited = [2, Math.floor(n / 2), n - 1];
+    const report = await ds
+      .transaction(async (tx) => {
+        await tx.query(`SET LOCAL session_replication_role = replica`);
+        await tx.query(`UPDATE audit_event SET action = 'client.erased' WHERE chain_id = $1 AND seq = ANY ($2)`, [chain, edited]);
+        throw Object.assign(new Error('rollback'), { report: await verifyAuditChains(tx, checkpointer.keys.publicKeyPem, { chains: [chain] }) });
+      })
+      .catch((error: { report?: Awaited<ReturnType<typeof verifyAuditChains>> }) => {
+        if (!error.report) throw error;
+        return error.report;
+      });
+    const [tampered] = report.chains;
+    expect(tampered.ok).toBe(false);
+    expect(tampered.firstBroken).toEqual({ seq: 2, reason: 'hash' });
+    expect(tampered.broken!.filter((b) => b.reason === 'hash').map((b) => b.seq)).toEqual(edited);
+  });
 });

@@ -37,6 +37,9 @@ AS $function$
           CROSS JOIN LATERAL unnest(f.categories) AS k(category)
          WHERE k.category = ANY (c.categories) AND (k.category <> 'WELFARE' OR c.legal_basis = 'CONSENT')
            AND i.organisation_id = app_current_organisation() AND i.organisation_id <> p_owner
+           -- only the owner's records are grounds for the owner's data: an involvement the caller's
+           -- organisation recorded itself opens nothing of another organisation's file
+           AND i.recorded_by_organisation_id = p_owner
            AND i.person_id = p_person AND i.purpose = app_current_purpose() AND i.ended_at IS NULL
            AND i.valid_from <= app_today() AND (i.valid_until IS NULL OR app_today() <= i.valid_until)
            AND casework_is_caseworker()
@@ -49,8 +52,11 @@ AS $function$
           FROM break_glass b CROSS JOIN LATERAL unnest(b.categories) AS k(category)
          WHERE b.person_id = p_person AND b.owner_organisation_id = p_owner
            AND b.organisation_id = app_current_organisation() AND b.user_id = app_current_user()
-           AND b.granted_at <= now() AND now() < b.expires_at
+           AND b.granted_at <= now() AND now() < b.expires_at AND k.category <> 'WELFARE'
            AND casework_is_caseworker() AND casework_agreement_links(p_owner, b.organisation_id)
+           AND EXISTS (SELECT 1 FROM user_certification uc
+                        WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
+                          AND uc.kind IN ('PARTNER_PORTAL_BASIC', 'PARTNER_PORTAL_EXTENDED'))
         ) g
          -- the regular ground first: break-the-glass counts only where nothing else allows the access
          ORDER BY g.category, g.break_glass_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
@@ -111,16 +117,24 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_can_read_any(p_owner uuid, p_person uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_can_read_any(p_owner uuid, p_person uuid) TO casework_app;
 
-CREATE OR REPLACE FUNCTION casework_can_read_category(p_person uuid, p_category text)
+-- Whether the caller sees a case note. A note is client data of one file: an INTERNAL note of its
+-- author's organisation's file, a SHARED note of the file of the trajectory's director. The author's
+-- organisation always sees its notes; a participant of the trajectory sees a SHARED note when it may
+-- read the note's category of the director's file, under the rule (a file of its own on the person
+-- opens nothing of the director's).
+CREATE OR REPLACE FUNCTION casework_note_visible(p_author_organisation uuid, p_visibility text, p_trajectory uuid, p_person uuid, p_category text)
  RETURNS boolean
  LANGUAGE sql
  STABLE SECURITY DEFINER COST 5000
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-        SELECT EXISTS (SELECT 1 FROM client_file f WHERE f.person_id = p_person AND casework_can_read(f.organisation_id, p_person, p_category))
+        SELECT casework_is_caseworker() AND (
+          p_author_organisation = app_current_organisation()
+          OR (p_visibility = 'SHARED' AND casework_participates(p_trajectory)
+              AND casework_can_read(casework_trajectory_director(p_trajectory), p_person, p_category)))
       $function$;
-REVOKE ALL ON FUNCTION casework_can_read_category(p_person uuid, p_category text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION casework_can_read_category(p_person uuid, p_category text) TO casework_app;
+REVOKE ALL ON FUNCTION casework_note_visible(p_author_organisation uuid, p_visibility text, p_trajectory uuid, p_person uuid, p_category text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_note_visible(p_author_organisation uuid, p_visibility text, p_trajectory uuid, p_person uuid, p_category text) TO casework_app;
 
 CREATE OR REPLACE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
  RETURNS TABLE(id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[], legal_basis text, valid_from date, valid_until date, revoked boolean)

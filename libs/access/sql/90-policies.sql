@@ -7,7 +7,13 @@
 CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app
   WITH CHECK (true);
 CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
-  USING (((casework_has_role('PRIVACY_OFFICER'::text) AND ((actor_organisation_id = app_current_organisation()) OR casework_owns_file(subject_person_id))) OR (casework_is_caseworker() AND casework_owns_file(subject_person_id))));
+  -- privacy officers: their organisation's users' events and events about its data; case workers:
+  -- events about their organisation's data on a person (libs/audit/sql, audit_event_owner)
+  USING ((casework_has_role('PRIVACY_OFFICER'::text)
+          AND (actor_organisation_id = app_current_organisation()
+               OR audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()))
+         OR (casework_is_caseworker() AND subject_person_id IS NOT NULL
+             AND audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()));
 
 -- audit_flag
 CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
@@ -26,7 +32,7 @@ CREATE POLICY break_glass_read ON break_glass FOR SELECT TO casework_app
 
 -- case_note
 CREATE POLICY case_note_read ON case_note FOR SELECT TO casework_app
-  USING ((casework_is_caseworker() AND ((organisation_id = app_current_organisation()) OR ((visibility = 'SHARED'::text) AND casework_participates(trajectory_id) AND casework_can_read_category(person_id, category)))));
+  USING (casework_note_visible(organisation_id, visibility, trajectory_id, person_id, category));
 CREATE POLICY case_note_write ON case_note FOR INSERT TO casework_app
   WITH CHECK (((organisation_id = app_current_organisation()) AND (author_user_id = app_current_user()) AND casework_is_caseworker()));
 
@@ -75,7 +81,11 @@ CREATE POLICY idempotency_key_own ON idempotency_key FOR ALL TO casework_app
 
 -- involvement
 CREATE POLICY involvement_insert ON involvement FOR INSERT TO casework_app
-  WITH CHECK ((recorded_by_organisation_id = app_current_organisation()));
+  -- an organisation records involvements in what it owns; the receiver of an accepted warm handover
+  -- records its own EXECUTOR involvement on the sender's behalf (the sender's handover is the ground)
+  WITH CHECK (recorded_by_organisation_id = app_current_organisation()
+              OR (source = 'HANDOVER' AND capacity = 'EXECUTOR' AND organisation_id = app_current_organisation()
+                  AND casework_accepted_handover(person_id, recorded_by_organisation_id)));
 CREATE POLICY involvement_read ON involvement FOR SELECT TO casework_app
   USING (((organisation_id = app_current_organisation()) OR (recorded_by_organisation_id = app_current_organisation())));
 CREATE POLICY involvement_update ON involvement FOR UPDATE TO casework_app

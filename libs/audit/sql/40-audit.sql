@@ -15,7 +15,7 @@ CREATE OR REPLACE FUNCTION audit_canonical(e audit_event)
  RETURNS text
  LANGUAGE sql
  STABLE
-AS $function$ SELECT (((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || ((('","purpose":' || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))) $function$;
+AS $function$ SELECT (((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || (((('"' || coalesce(',"ownerOrganisationId":"' || e.owner_organisation_id::text || '"', '') || ',"purpose":') || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))) $function$;
 
 CREATE OR REPLACE FUNCTION audit_ensure_partitions(p_months_ahead integer)
  RETURNS integer
@@ -67,14 +67,15 @@ AS $function$
 REVOKE ALL ON FUNCTION audit_lock_head(p_chain uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_lock_head(p_chain uuid) TO casework_app;
 
+-- Per chain: events, last seq, and every broken row (up to 1,000 per chain) with its reason, in seq order.
 CREATE OR REPLACE FUNCTION audit_verify_chains(p_chains uuid[])
- RETURNS TABLE(chain_id uuid, events bigint, last_seq bigint, broken_seq bigint, broken_reason text)
+ RETURNS TABLE(chain_id uuid, events bigint, last_seq bigint, broken_seqs bigint[], broken_reasons text[])
  LANGUAGE sql
  STABLE
 AS $function$
         WITH hashed AS (
           SELECT e.chain_id, e.seq, e.occurred_at, e.prev_hash, e.hash,
-                 coalesce(sha256(e.prev_hash || convert_to((((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || ((('","purpose":' || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))), 'UTF8')) = e.hash, false) AS hash_ok
+                 coalesce(sha256(e.prev_hash || convert_to((((((('{"action":' || to_json(e.action)::text) || ',"actorOrganisationId":') || ((coalesce('"' || e.actor_organisation_id::text || '"', 'null') || ',"actorRoles":') || array_to_json(e.actor_roles)::text)) || (((',"actorUserId":' || coalesce('"' || e.actor_user_id::text || '"', 'null')) || ',"categories":') || (array_to_json(e.categories)::text || ',"chain":"'))) || ((((e.chain_id::text || '","clientAddress":') || coalesce(to_json(e.client_address)::text, 'null')) || ((',"decision":' || to_json(e.decision)::text) || ',"groundAgreementId":')) || (((coalesce('"' || e.ground_agreement_id::text || '"', 'null') || ',"groundBreakGlassId":') || coalesce('"' || e.ground_break_glass_id::text || '"', 'null')) || (',"groundConsentId":' || coalesce('"' || e.ground_consent_id::text || '"', 'null'))))) || (((((',"groundInvolvementId":' || coalesce('"' || e.ground_involvement_id::text || '"', 'null')) || ',"groundKind":') || ((coalesce(to_json(e.ground_kind)::text, 'null') || ',"occurredAt":"') || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) || (((('"' || coalesce(',"ownerOrganisationId":"' || e.owner_organisation_id::text || '"', '') || ',"purpose":') || coalesce(to_json(e.purpose)::text, 'null')) || ',"requestId":') || (coalesce(to_json(e.request_id)::text, 'null') || ',"resourceId":'))) || ((((coalesce(to_json(e.resource_id)::text, 'null') || ',"resourceType":') || coalesce(to_json(e.resource_type)::text, 'null')) || (',"seq":' || e.seq::text)) || (((',"subjectPersonId":' || coalesce('"' || e.subject_person_id::text || '"', 'null')) || ',"userAgent":') || (coalesce(to_json(e.user_agent)::text, 'null') || '}'))))), 'UTF8')) = e.hash, false) AS hash_ok
             FROM audit_event e WHERE e.chain_id = ANY (p_chains)
           OFFSET 0 -- keeps the hashing down in the (parallel) scan instead of being pulled up into the window
         ), checked AS (
@@ -86,10 +87,29 @@ AS $function$
             FROM hashed h
           WINDOW w AS (PARTITION BY h.chain_id ORDER BY h.seq, h.occurred_at)
         )
-        -- per chain: counts, and the first problem (a gap is reported at the first missing seq)
+        -- per chain: counts, and every problem (a gap is reported at the first missing seq)
         SELECT c.chain_id, count(*), max(c.seq),
-               (array_agg(CASE WHEN c.problem = 'sequence' THEN least(c.seq, c.expected_seq) ELSE c.seq END ORDER BY c.seq)
-                  FILTER (WHERE c.problem IS NOT NULL))[1],
-               (array_agg(c.problem ORDER BY c.seq) FILTER (WHERE c.problem IS NOT NULL))[1]
+               coalesce((array_agg(CASE WHEN c.problem = 'sequence' THEN least(c.seq, c.expected_seq) ELSE c.seq END ORDER BY c.seq)
+                  FILTER (WHERE c.problem IS NOT NULL))[1:1000], '{}'),
+               coalesce((array_agg(c.problem ORDER BY c.seq) FILTER (WHERE c.problem IS NOT NULL))[1:1000], '{}')
           FROM checked c GROUP BY c.chain_id
       $function$;
+
+-- Whose data an event concerns: the owner it names; for an event written before events named their
+-- owner (migration 1765000000000), the owner its ground names (the consent of a partner's file, the
+-- break-the-glass grant), else the actor's own organisation. A query over many events spells out
+-- `owner_organisation_id = o OR (owner_organisation_id IS NULL AND ground_kind IN ('SHARED', 'BREAK_GLASS')
+-- AND audit_event_owner(...) = o)` so that audit_event_owner_idx and audit_event_legacy_owner_idx serve it.
+CREATE OR REPLACE FUNCTION audit_event_owner(p_owner uuid, p_actor uuid, p_ground text, p_consent uuid, p_break_glass uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT coalesce(p_owner,
+                        CASE p_ground WHEN 'SHARED' THEN (SELECT c.organisation_id FROM consent c WHERE c.id = p_consent)
+                                      WHEN 'BREAK_GLASS' THEN (SELECT b.owner_organisation_id FROM break_glass b WHERE b.id = p_break_glass) END,
+                        p_actor)
+      $function$;
+REVOKE ALL ON FUNCTION audit_event_owner(p_owner uuid, p_actor uuid, p_ground text, p_consent uuid, p_break_glass uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_event_owner(p_owner uuid, p_actor uuid, p_ground text, p_consent uuid, p_break_glass uuid) TO casework_app;

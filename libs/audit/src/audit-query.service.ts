@@ -14,6 +14,8 @@ export interface AuditEventView {
   resourceType: string | null;
   resourceId: string | null;
   subjectPersonId: string | null;
+  /** whose data the event concerns (libs/audit/sql, audit_event_owner) */
+  ownerOrganisationId: string;
   categories: string[];
   purpose: string | null;
   decision: 'ALLOW' | 'DENY';
@@ -58,14 +60,16 @@ export interface AccessReportLine {
 }
 
 const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_organisation_id, e.actor_roles, e.action, e.resource_type,
-  e.resource_id, e.subject_person_id, e.categories, e.purpose, e.decision, e.ground_kind, e.ground_involvement_id, e.ground_agreement_id,
+  e.resource_id, e.subject_person_id,
+  audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) AS owner_organisation_id, e.categories, e.purpose, e.decision, e.ground_kind, e.ground_involvement_id, e.ground_agreement_id,
   e.ground_consent_id, e.ground_break_glass_id, e.request_id, e.client_address`;
 
 /**
  * The privacy officer's console and the who-saw-my-data report. Reads run as the caller under
  * row-level security (privacy officers: their organisation's users' events and every event about
- * their organisation's clients; case workers: events about their own clients), with the same
- * predicate in each query, and are audited themselves.
+ * their organisation's data; case workers: events about their organisation's data), with the same
+ * predicate in each query, and are audited themselves. An event is about an organisation's data when
+ * it names it as owner: a partner's file on the same person, and what happens to it, is not.
  */
 @Injectable()
 export class AuditQueryService {
@@ -76,7 +80,9 @@ export class AuditQueryService {
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `SELECT ${COLUMNS} FROM audit_event e
-          WHERE (e.actor_organisation_id = $1 OR casework_owns_file(e.subject_person_id))
+          WHERE (e.actor_organisation_id = $1 OR e.owner_organisation_id = $1
+                 OR (e.owner_organisation_id IS NULL AND e.ground_kind IN ('SHARED', 'BREAK_GLASS')
+                     AND audit_event_owner(NULL, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $1))
             AND ($2::uuid IS NULL OR e.subject_person_id = $2) AND ($3::uuid IS NULL OR e.actor_user_id = $3)
             AND ($4::text IS NULL OR e.action = $4) AND ($5::text IS NULL OR e.decision = $5) AND ($6::text IS NULL OR e.purpose = $6)
             AND ($7::timestamptz IS NULL OR e.occurred_at >= $7) AND ($8::timestamptz IS NULL OR e.occurred_at < $8)
@@ -158,12 +164,16 @@ export class AuditQueryService {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
       const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) AS owns`, [personId]);
       if (!owns) return undefined;
+      // Accesses to this organisation's own data on the person (an event from before events named their
+      // owner: the owner its ground names); another organisation's file on the same person is not ours to report.
       const rows = await tx.query(
         `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
-          WHERE e.subject_person_id = $1 AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
+          WHERE e.subject_person_id = $1
+            AND audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $2
+            AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
-        [personId],
+        [personId, ctx.organisationId],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
       return rows.map((r) => ({
@@ -191,6 +201,7 @@ function toView(r: Record<string, any>): AuditEventView {
     resourceType: r.resource_type,
     resourceId: r.resource_id,
     subjectPersonId: r.subject_person_id,
+    ownerOrganisationId: r.owner_organisation_id,
     categories: r.categories,
     purpose: r.purpose,
     decision: r.decision,

@@ -27,6 +27,8 @@ export interface ChainReport {
   events: number;
   ok: boolean;
   firstBroken?: BrokenLink;
+  /** every broken row found (up to 1,000 from the scan, plus checkpoint problems), in seq order */
+  broken?: BrokenLink[];
 }
 
 export interface VerificationReport {
@@ -40,7 +42,7 @@ export interface VerificationReport {
 /**
  * Recomputes every chain in the database (SHA-256 over the canonical text, one scan per chain) and
  * checks it against the signed checkpoints. Detects an edited, deleted, inserted or reordered event
- * (the first one is named), and a truncated tail (shorter than its last signed head). Runs as the
+ * (every one is named, so a later tampering cannot hide behind an earlier break), and a truncated tail (shorter than its last signed head). Runs as the
  * owner, outside row-level security: it returns hashes and positions, never event content.
  */
 export async function verifyAuditChains(
@@ -71,18 +73,18 @@ export async function verifyAuditChains(
 
 async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: string[]): Promise<ChainReport[]> {
   if (chains.length === 0) return [];
-  type Row = { chain_id: string; events: string; last_seq: string | null; broken_seq: string | null; broken_reason: BrokenLink['reason'] | null };
+  type Row = { chain_id: string; events: string; last_seq: string | null; broken_seqs: string[]; broken_reasons: Array<BrokenLink['reason']> };
   // The window over the chains sorts them; with the default 4 MB of work_mem a million events spill to disk.
   const run = async (q: Queryable): Promise<Row[]> => {
     await q.query(`SET LOCAL work_mem = '256MB'`);
-    return q.query(`SELECT chain_id, events, last_seq, broken_seq, broken_reason FROM audit_verify_chains($1)`, [chains]);
+    return q.query(`SELECT chain_id, events, last_seq, broken_seqs, broken_reasons FROM audit_verify_chains($1)`, [chains]);
   };
   const rows = isPool(dataSource) ? await dataSource.transaction(run) : await run(dataSource);
   const byChain = new Map(rows.map((r) => [r.chain_id, r]));
   const reports: ChainReport[] = [];
   for (const chain of chains) {
     // a chain with no events left (all deleted) still has its checkpoints to answer to
-    const row = byChain.get(chain) ?? { chain_id: chain, events: '0', last_seq: null, broken_seq: null, broken_reason: null };
+    const row = byChain.get(chain) ?? { chain_id: chain, events: '0', last_seq: null, broken_seqs: [], broken_reasons: [] };
     reports.push(await checkAgainstCheckpoints(dataSource, publicKey, { ...row, chain }));
   }
   return reports;
@@ -91,12 +93,12 @@ async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: 
 async function checkAgainstCheckpoints(
   dataSource: Queryable,
   publicKey: KeyObject,
-  result: { chain: string; events: string; last_seq: string | null; broken_seq: string | null; broken_reason: BrokenLink['reason'] | null },
+  result: { chain: string; events: string; last_seq: string | null; broken_seqs: string[]; broken_reasons: Array<BrokenLink['reason']> },
 ): Promise<ChainReport> {
   const chain = result.chain;
   const events = Number(result.events);
   const lastSeq = result.last_seq === null ? 0 : Number(result.last_seq);
-  let firstBroken: BrokenLink | undefined = result.broken_seq === null ? undefined : { seq: Number(result.broken_seq), reason: result.broken_reason! };
+  const broken: BrokenLink[] = result.broken_seqs.map((seq, i) => ({ seq: Number(seq), reason: result.broken_reasons[i] }));
 
   const checkpoints: Array<{ seq: string; head_hash: Buffer; signed_at: Date; signature: Buffer; event_hash: Buffer | null }> = await dataSource.query(
     `SELECT k.seq, k.head_hash, k.signed_at, k.signature,
@@ -104,9 +106,7 @@ async function checkAgainstCheckpoints(
        FROM audit_checkpoint k WHERE k.chain_id = $1 ORDER BY k.seq`,
     [chain],
   );
-  const note = (broken: BrokenLink) => {
-    if (!firstBroken || broken.seq < firstBroken.seq) firstBroken = broken;
-  };
+  const note = (link: BrokenLink) => broken.push(link);
   for (const k of checkpoints) {
     const seq = Number(k.seq);
     const payload = checkpointPayload({ chain, seq, headHash: k.head_hash.toString('hex'), time: k.signed_at.toISOString() });
@@ -114,5 +114,6 @@ async function checkAgainstCheckpoints(
     else if (seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
     else if (!k.event_hash || !k.event_hash.equals(k.head_hash)) note({ seq, reason: 'checkpoint-mismatch' });
   }
-  return { chain, events, ok: firstBroken === undefined, ...(firstBroken ? { firstBroken } : {}) };
+  broken.sort((a, b) => a.seq - b.seq);
+  return { chain, events, ok: broken.length === 0, ...(broken.length > 0 ? { firstBroken: broken[0], broken } : {}) };
 }

@@ -3,6 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { SYSTEM_CHAIN, chainHash, type CanonicalEvent } from './canonical.js';
 
 const MAX_USER_AGENT = 400;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A uuid as PostgreSQL stores and prints it (lower case): the hash must cover exactly the stored
+ * text, or one request with an upper-case id would break its chain's tamper evidence.
+ */
+function uuid(value: string | undefined | null): string | null {
+  return value ? value.toLowerCase() : null;
+}
 
 /**
  * Appends audit records to the actor organisation's hash chain inside the caller's transaction: it
@@ -13,7 +22,7 @@ const MAX_USER_AGENT = 400;
 export class AuditWriter implements AuditSink {
   async write(query: (sql: string, params?: unknown[]) => Promise<any[]>, actor: AuditActor, records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const chain = actor.organisationId ?? SYSTEM_CHAIN;
+    const chain = uuid(actor.organisationId) ?? SYSTEM_CHAIN;
     const [head] = await query(`SELECT seq, head_hash FROM audit_lock_head($1)`, [chain]);
     let seq = Number(head.seq);
     let prev: Buffer = head.head_hash;
@@ -21,25 +30,27 @@ export class AuditWriter implements AuditSink {
     const rows: Array<{ event: CanonicalEvent; prev: Buffer; hash: Buffer }> = [];
     for (const record of records) {
       seq += 1;
+      const owner = uuid(record.ownerOrganisationId ?? (record.subjectPersonId ? actor.organisationId : undefined));
       const event: CanonicalEvent = {
         chain,
         seq,
         occurredAt,
-        actorUserId: actor.userId ?? null,
-        actorOrganisationId: actor.organisationId ?? null,
+        ...(owner ? { ownerOrganisationId: owner } : {}),
+        actorUserId: uuid(actor.userId),
+        actorOrganisationId: uuid(actor.organisationId),
         actorRoles: [...(actor.roles ?? [])],
         action: record.action,
         resourceType: record.resourceType ?? null,
-        resourceId: record.resourceId ?? null,
-        subjectPersonId: record.subjectPersonId ?? null,
+        resourceId: record.resourceId === undefined ? null : UUID.test(record.resourceId) ? record.resourceId.toLowerCase() : record.resourceId,
+        subjectPersonId: uuid(record.subjectPersonId),
         categories: [...(record.categories ?? [])],
         purpose: actor.purpose ?? null,
         decision: record.decision,
         groundKind: record.ground?.kind ?? null,
-        groundInvolvementId: record.ground?.involvementId ?? null,
-        groundAgreementId: record.ground?.agreementId ?? null,
-        groundConsentId: record.ground?.consentId ?? null,
-        groundBreakGlassId: record.ground?.breakGlassId ?? null,
+        groundInvolvementId: uuid(record.ground?.involvementId),
+        groundAgreementId: uuid(record.ground?.agreementId),
+        groundConsentId: uuid(record.ground?.consentId),
+        groundBreakGlassId: uuid(record.ground?.breakGlassId),
         requestId: actor.requestId || null,
         clientAddress: actor.clientAddress ?? null,
         userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
@@ -52,20 +63,20 @@ export class AuditWriter implements AuditSink {
     // Arrays of arrays cannot travel as one parameter; roles and categories go as JSON text.
     await query(
       `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type,
-                                resource_id, subject_person_id, categories, purpose, decision, ground_kind, ground_involvement_id,
+                                resource_id, subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
                                 ground_agreement_id, ground_consent_id, ground_break_glass_id, request_id, client_address, user_agent,
                                 prev_hash, hash)
-       SELECT $1, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject,
+       SELECT $1, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
               ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, $6, $7, $8, prev, hash
          FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
-                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[])
-              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash)
+                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[])
+              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner)
         ORDER BY seq`,
       [
         chain,
         occurredAt,
-        actor.userId ?? null,
-        actor.organisationId ?? null,
+        rows[0].event.actorUserId,
+        rows[0].event.actorOrganisationId,
         actor.purpose ?? null,
         actor.requestId || null,
         actor.clientAddress ?? null,
@@ -85,6 +96,7 @@ export class AuditWriter implements AuditSink {
         column('groundBreakGlassId'),
         rows.map((r) => r.prev),
         rows.map((r) => r.hash),
+        rows.map((r) => r.event.ownerOrganisationId ?? null),
       ],
     );
     const flagged = records.map((record, i) => ({ record, event: rows[i].event })).filter((x) => x.record.flag);

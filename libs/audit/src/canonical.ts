@@ -11,6 +11,8 @@ export interface CanonicalEvent {
   chain: string;
   seq: number;
   occurredAt: string;
+  /** whose data the event concerns; present only when set (events from before it existed are hashed without it) */
+  ownerOrganisationId?: string;
   actorUserId: string | null;
   actorOrganisationId: string | null;
   actorRoles: string[];

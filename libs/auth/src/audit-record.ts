@@ -21,6 +21,12 @@ export interface AuditRecord {
   resourceType?: string;
   resourceId?: string;
   subjectPersonId?: string;
+  /**
+   * The organisation whose data or records the event concerns: the owner of the file read, the
+   * director of the trajectory, the sender of the referral. Defaults to the actor's organisation (its
+   * own data). Privacy officers and who-saw-my-data reports see the events about their own data.
+   */
+  ownerOrganisationId?: string;
   categories?: readonly string[];
   ground?: AuditGround;
   /** raise a flag in this organisation's privacy officer queue, tied to this event */

@@ -13,7 +13,8 @@ try {
   try {
     const report = await verifyAuditChains(database.dataSource, signingKeys(config.audit.signingKeyPem).publicKeyPem, { concurrency: 2 });
     for (const chain of report.chains.filter((c) => !c.ok)) {
-      console.log(`BROKEN chain ${chain.chain}: first broken at seq ${chain.firstBroken!.seq} (${chain.firstBroken!.reason})`);
+      const links = chain.broken!.map((b) => `${b.seq} (${b.reason})`);
+      console.log(`BROKEN chain ${chain.chain}: ${links.length} broken, at seq ${links.slice(0, 20).join(', ')}${links.length > 20 ? ', ...' : ''}`);
     }
     console.log(
       `${report.ok ? 'OK' : 'BROKEN'}: ${report.chains.length} chains, ${report.events} events verified in ${report.seconds.toFixed(2)} s ` +

@@ -4,7 +4,7 @@ import {
   ClientService,
   ConsentService,
   InvolvementService,
-  type BreakGlassGrant,
+  type BreakGlassReceipt,
   type ClientPage,
   type ClientView,
   type Consent,
@@ -16,7 +16,7 @@ import type { Response } from 'express';
 import { etagFor, versionFromIfMatch } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { BreakGlassDto, BreakGlassGrantDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
+import { BreakGlassDto, BreakGlassReceiptDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
 import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
 import { ClientPageDto, ClientQueryDto, ClientViewDto, CreateClientDto, RegisteredClientDto, UpdateClientDto } from './dto/client.dto.js';
 
@@ -132,9 +132,9 @@ export class ClientsController {
   @ApiOperation({
     summary: 'Emergency access (social workers and mediators): open categories of partner files for a time box, with a justification; flagged for review',
   })
-  @ApiCreatedResponse({ type: [BreakGlassGrantDto] })
+  @ApiCreatedResponse({ type: BreakGlassReceiptDto })
   @ApiProblems(400, 401, 403, 413)
-  requestBreakGlass(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: BreakGlassDto): Promise<BreakGlassGrant[]> {
+  requestBreakGlass(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: BreakGlassDto): Promise<BreakGlassReceipt> {
     return this.breakGlass.request(ctx, id, body);
   }
 }

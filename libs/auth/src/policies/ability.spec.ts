@@ -81,7 +81,7 @@ describe('abilities', () => {
         organisationId: ranst,
         personId: 'p1',
         category,
-        involvements: [{ organisationId: vdab, purpose: 'MEDIATION', ended: false, ...current }],
+        involvements: [{ organisationId: vdab, purpose: 'MEDIATION', ended: false, recordedByOwner: true, ...current }],
         agreementFlows: [
           { toOrganisationId: vdab, categories: ['IDENTITY', 'WELFARE'], purposes: ['MEDIATION'], activated: true, terminated: false, ...current },
         ],
@@ -102,8 +102,29 @@ describe('abilities', () => {
       expect(mediator().can('read', facts('IDENTITY'))).toBe(true);
       expect(mediator().can('read', facts('CONTACT'))).toBe(false); // in neither flow nor consent
       expect(mediator().can('read', facts('IDENTITY', { involvements: [] }))).toBe(false);
+      // an involvement the caller's organisation recorded itself is no ground for the owner's data
+      const selfRecorded = [{ organisationId: vdab, purpose: 'MEDIATION' as const, ended: false, recordedByOwner: false, ...current }];
+      expect(mediator().can('read', facts('IDENTITY', { involvements: selfRecorded }))).toBe(false);
       expect(mediator().can('read', facts('IDENTITY', { agreementFlows: [] }))).toBe(false);
       expect(mediator().can('read', facts('IDENTITY', { consents: [] }))).toBe(false);
+    });
+
+    it('breaks the glass only for a certified user inside the time box, never for WELFARE', () => {
+      const now = '2026-11-23T10:00:00.000Z';
+      const glass = (category: ClientSectionSubject['category']) =>
+        facts(category, {
+          involvements: [],
+          consents: [],
+          breakGlass: [{ organisationId: vdab, userId: 'me', categories: ['CONTACT', 'WELFARE'], grantedAt: '2026-11-23T09:30:00.000Z', expiresAt: '2026-11-23T10:30:00.000Z' }],
+          agreementLinks: [{ activated: true, terminated: false, ...current }],
+        });
+      const lapsed = { certifications: [{ kind: 'PARTNER_PORTAL_BASIC' as const, obtainedOn: '2024-01-01', expiresOn: '2026-11-22' }] };
+      expect(mediator({ now, purpose: undefined }).can('read', glass('CONTACT'))).toBe(true);
+      expect(mediator({ now }).can('read', glass('WELFARE'))).toBe(false);
+      expect(mediator({ now, ...lapsed }).can('read', glass('CONTACT'))).toBe(false);
+      expect(mediator({ now: '2026-11-23T10:30:00.000Z' }).can('read', glass('CONTACT'))).toBe(false);
+      expect(mediator({ now }).can('create', 'BreakGlass')).toBe(true);
+      expect(mediator({ now, ...lapsed }).can('create', 'BreakGlass')).toBe(false);
     });
 
     it('keeps WELFARE closed under a notice, and everything closed without purpose or current certification', () => {

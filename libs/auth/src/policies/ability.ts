@@ -32,7 +32,8 @@ export interface ClientSectionSubject {
   organisationId: string;
   personId: string;
   category: DataCategory;
-  involvements: Array<{ organisationId: string; purpose: Purpose; validFrom: string; validUntil: string; ended: boolean }>;
+  /** the caller's organisation's involvements with the person; `recordedByOwner`: this file's owner recorded it (only those count) */
+  involvements: Array<{ organisationId: string; purpose: Purpose; validFrom: string; validUntil: string; ended: boolean; recordedByOwner: boolean }>;
   agreementFlows: Array<{
     toOrganisationId: string;
     categories: DataCategory[];
@@ -155,7 +156,8 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     shareRules(identity, can);
   }
   if (caseworker) can('read', 'AccessReport'); // who saw my client's data, to hand to the client
-  if (roles.has('SOCIAL_WORKER') || roles.has('MEDIATOR')) can('create', 'BreakGlass');
+  // emergency access: social workers and mediators with a current partner-portal certification
+  if ((roles.has('SOCIAL_WORKER') || roles.has('MEDIATOR')) && certifiedFor(identity, 'MEDIATION')) can('create', 'BreakGlass');
   if (roles.has('PRIVACY_OFFICER')) {
     // Who accessed what, when, why and on which ground; the legal grounds; never the case content.
     can('read', 'AuditEvent');
@@ -179,9 +181,20 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   return build();
 }
 
+/** Whether the user holds, today, a partner-portal certification that allows the purpose. */
+function certifiedFor(identity: Identity, purpose: Purpose): boolean {
+  const today = identity.today;
+  return (
+    !!today &&
+    (identity.certifications ?? []).some(
+      (c) => certificationsAllowing(purpose).includes(c.kind as ReturnType<typeof certificationsAllowing>[number]) && c.obtainedOn <= today && today <= c.expiresOn,
+    )
+  );
+}
+
 /**
  * Another organisation's category K of a person, for the caller's purpose: an active involvement of
- * the caller's organisation for that purpose, an active agreement flow from the owner to it covering
+ * the caller's organisation for that purpose that the owner recorded, an active agreement flow from the owner to it covering
  * the purpose and K, an active consent or notice of the person naming it, the purpose and K (WELFARE
  * only under explicit CONSENT), and a current partner-portal certification for the purpose.
  * One rule per category, because a condition cannot compare two fields of the subject.
@@ -189,9 +202,9 @@ export function defineAbilityFor(identity: Identity): AppAbility {
 function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']): void {
   const { purpose, today, now } = identity;
   const me = identity.organisationId;
-  if (today && now) {
-    // Break-the-glass: the requesting user, inside the time box, while an agreement links the two.
-    for (const category of DATA_CATEGORIES) {
+  if (today && now && certifiedFor(identity, 'MEDIATION')) {
+    // Break-the-glass: a certified user, inside the time box, while an agreement links the two; never WELFARE.
+    for (const category of DATA_CATEGORIES.filter((k) => k !== 'WELFARE')) {
       can('read', 'ClientSection', {
         category,
         organisationId: { $ne: me },
@@ -200,18 +213,13 @@ function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']):
       });
     }
   }
-  if (!purpose || !today) return;
-  const allowed = certificationsAllowing(purpose);
-  const certified = (identity.certifications ?? []).some(
-    (c) => allowed.includes(c.kind as (typeof allowed)[number]) && c.obtainedOn <= today && today <= c.expiresOn,
-  );
-  if (!certified) return;
+  if (!purpose || !today || !certifiedFor(identity, purpose)) return;
   const current = { validFrom: { $lte: today }, validUntil: { $gte: today } };
   for (const category of DATA_CATEGORIES) {
     can('read', 'ClientSection', {
       category,
       organisationId: { $ne: me },
-      involvements: { $elemMatch: { organisationId: me, purpose, ended: false, ...current } },
+      involvements: { $elemMatch: { organisationId: me, purpose, ended: false, recordedByOwner: true, ...current } },
       agreementFlows: { $elemMatch: { toOrganisationId: me, categories: category, purposes: purpose, activated: true, terminated: false, ...current } },
       consents: {
         $elemMatch: {

@@ -115,6 +115,8 @@ export class ClientService {
           decision: 'ALLOW',
           resourceType: 'ClientFile',
           subjectPersonId: id,
+          // whose identity the line shows: the caller's own file, or the partner's that opened it
+          ownerOrganisationId: own.has(id) ? ctx.organisationId : (name?.organisationId ?? shared[0]?.organisationId),
           categories: name ? ['IDENTITY'] : [],
           ground,
           ...(flagged ? { flag: { organisationId: flagged.organisationId, kind: 'BREAK_GLASS' as const } } : {}),
@@ -183,6 +185,7 @@ export class ClientService {
             resourceType: 'ClientFile',
             resourceId: file.id,
             subjectPersonId: personId,
+            ownerOrganisationId: file.organisationId,
             categories,
             ground: sharedGround(ground),
             // every access under break-the-glass lands in the owning organisation's review queue

@@ -13,6 +13,8 @@ export interface CaseNote {
   visibility: 'INTERNAL' | 'SHARED';
   body: string;
   createdAt: Date;
+  /** whose file the note belongs to: the author's organisation (INTERNAL) or the trajectory's director (SHARED) */
+  ownerOrganisationId: string;
 }
 
 export interface NewNote {
@@ -22,11 +24,14 @@ export interface NewNote {
   trajectoryId?: string;
 }
 
-/** Who may see a note: its organisation; and, when SHARED, the trajectory's participants that may read its category. */
-const VISIBLE = `(n.organisation_id = app_current_organisation()
-  OR (n.visibility = 'SHARED' AND casework_participates(n.trajectory_id) AND casework_can_read_category(n.person_id, n.category)))`;
+/**
+ * Who may see a note: its organisation; and, when SHARED, the trajectory's participants that may read
+ * its category of the director's file (libs/access/sql, `casework_note_visible`; row-level security asks the same).
+ */
+const VISIBLE = `casework_note_visible(n.organisation_id, n.visibility, n.trajectory_id, n.person_id, n.category)`;
 
-const COLUMNS = `n.id, n.person_id, n.organisation_id, n.trajectory_id, n.author_user_id, n.category, n.visibility, n.body, n.created_at`;
+const COLUMNS = `n.id, n.person_id, n.organisation_id, n.trajectory_id, n.author_user_id, n.category, n.visibility, n.body, n.created_at,
+  CASE WHEN n.visibility = 'SHARED' THEN casework_trajectory_director(n.trajectory_id) ELSE n.organisation_id END AS owner_organisation_id`;
 
 /**
  * Case notes on a person or on a trajectory. INTERNAL stays with the author's organisation; SHARED
@@ -69,8 +74,17 @@ export class NoteService {
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [personId, ctx.organisationId, input.trajectoryId ?? null, ctx.userId, input.category, input.visibility, input.body.trim()],
     );
-    tx.audit({ action: 'note.create', decision: 'ALLOW', resourceType: 'CaseNote', resourceId: row.id, subjectPersonId: personId, categories: [input.category] });
-    return (await this.read(tx, `n.id = $1`, [row.id]))[0];
+    const [note] = await this.read(tx, `n.id = $1`, [row.id]);
+    tx.audit({
+      action: 'note.create',
+      decision: 'ALLOW',
+      resourceType: 'CaseNote',
+      resourceId: row.id,
+      subjectPersonId: personId,
+      ownerOrganisationId: note.ownerOrganisationId,
+      categories: [input.category],
+    });
+    return note;
   }
 
   /** The trajectory's person when the caller takes part in it; undefined otherwise. */
@@ -98,10 +112,12 @@ export class NoteService {
     });
   }
 
+  /** One event per file the notes shown belong to. */
   private audited(tx: Tx, personId: string, notes: CaseNote[]): void {
-    if (notes.length === 0) return;
-    const categories = [...new Set(notes.map((n) => n.category))];
-    tx.audit({ action: 'note.read', decision: 'ALLOW', resourceType: 'CaseNote', subjectPersonId: personId, categories });
+    for (const owner of new Set(notes.map((n) => n.ownerOrganisationId))) {
+      const categories = [...new Set(notes.filter((n) => n.ownerOrganisationId === owner).map((n) => n.category))];
+      tx.audit({ action: 'note.read', decision: 'ALLOW', resourceType: 'CaseNote', subjectPersonId: personId, ownerOrganisationId: owner, categories });
+    }
   }
 
   private async read(tx: Tx, where: string, params: unknown[]): Promise<CaseNote[]> {
@@ -116,6 +132,7 @@ export class NoteService {
       visibility: r.visibility,
       body: r.body,
       createdAt: r.created_at,
+      ownerOrganisationId: r.owner_organisation_id,
     }));
   }
 }

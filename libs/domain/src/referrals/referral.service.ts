@@ -168,7 +168,7 @@ export class ReferralService {
         throw new Conflict('illegal-referral-move', undefined, { action: 'advise', status: current.status, allowed: current.kind === 'ADVICE_REQUEST' ? 'accept' : 'none' });
       }
       await tx.query(`UPDATE referral SET status = 'COMPLETED', advice = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, body.advice.trim()]);
-      tx.audit({ action: 'referral.advise', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, categories: current.categories });
+      tx.audit({ action: 'referral.advise', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId, categories: current.categories });
       await this.notifications.notify(tx, { userIds: [current.senderUserId] }, 'referral.advised', { referralId: id, clientId: current.clientId });
       return (await this.find(tx, id))!;
     });
@@ -191,7 +191,7 @@ export class ReferralService {
       );
       if (!member) throw new InvalidInput([{ field: 'userId', code: 'not-a-case-worker-here' }]);
       await tx.query(`UPDATE referral SET assignee_user_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, body.userId]);
-      tx.audit({ action: 'referral.assign', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId });
+      tx.audit({ action: 'referral.assign', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId });
       await this.notifications.notify(tx, { userIds: [body.userId] }, 'referral.assigned', { referralId: id, clientId: current.clientId });
       return (await this.find(tx, id))!;
     });
@@ -269,7 +269,7 @@ export class ReferralService {
       params,
     );
     if (updated.length !== 1) throw new StaleVersion(current.version + 1);
-    tx.audit({ action: `referral.${action}`, decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, categories: current.categories });
+    tx.audit({ action: `referral.${action}`, decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId, categories: current.categories });
     if (action === 'accept' && current.kind === 'WARM_HANDOVER') await this.startMediation(tx, ctx, current);
     await this.notify(tx, current, action);
   }
@@ -290,12 +290,13 @@ export class ReferralService {
   private async startMediation(tx: Tx, ctx: RequestContext, referral: Referral): Promise<void> {
     await assertReadyForMediation(tx, referral.clientId);
     // (An error would abort the transaction, so "already there" is asked, not caught.)
+    // Recorded on the sender's behalf: the sender's handover is what opens the sender's data.
     await tx.query(
       `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
-       SELECT $1, $2, 'EXECUTOR', 'MEDIATION', app_today(), 'HANDOVER', $1, $3
+       SELECT $1, $2, 'EXECUTOR', 'MEDIATION', app_today(), 'HANDOVER', $4, $3
         WHERE NOT EXISTS (SELECT 1 FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = 'EXECUTOR'
-                             AND purpose = 'MEDIATION' AND ended_at IS NULL)`,
-      [ctx.organisationId, referral.clientId, ctx.userId],
+                             AND purpose = 'MEDIATION' AND recorded_by_organisation_id = $4 AND ended_at IS NULL)`,
+      [ctx.organisationId, referral.clientId, ctx.userId, referral.fromOrganisationId],
     );
     // Read through the director's rights: the receiver may not see the trajectory itself.
     const [existing] = await tx.query(`SELECT casework_open_mediation($1) AS id`, [referral.clientId]);
@@ -346,7 +347,7 @@ export class ReferralService {
 }
 
 function readEvent(action: string, referral: Referral) {
-  return { action, decision: 'ALLOW' as const, resourceType: 'Referral', resourceId: referral.id, subjectPersonId: referral.clientId, categories: [] };
+  return { action, decision: 'ALLOW' as const, resourceType: 'Referral', resourceId: referral.id, subjectPersonId: referral.clientId, ownerOrganisationId: referral.fromOrganisationId, categories: [] };
 }
 
 function toReferral(r: Record<string, any>): Referral {

@@ -46,6 +46,8 @@ export class InvolvementService {
   add(ctx: RequestContext, personId: string, input: NewInvolvement): Promise<Involvement> {
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
+      // An involvement opens the recorder's data to another organisation; one's own needs none.
+      if (input.organisationId.toLowerCase() === ctx.organisationId) throw new InvalidInput([{ field: 'organisationId', code: 'involvement-own-organisation' }]);
       if (!ctx.ability.can('create', subject('Involvement', { organisationId: input.organisationId, recordedByOrganisationId: ctx.organisationId }))) {
         throw new Forbidden('forbidden');
       }
@@ -93,7 +95,7 @@ export class InvolvementService {
       if (current.capacity === 'OWNER') throw new Conflict('owner-involvement-cannot-end');
       if (current.endedAt) throw new Conflict('involvement-already-ended');
       await tx.query(`UPDATE involvement SET ended_at = now(), ended_by = $2, end_reason = $3 WHERE id = $1`, [id, ctx.userId, reason ?? null]);
-      tx.audit({ action: 'involvement.end', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: current.personId });
+      tx.audit({ action: 'involvement.end', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.recordedByOrganisationId });
       return (await this.find(tx, id))!;
     });
   }

@@ -21,7 +21,7 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
   );
   if (owners.length === 0) return facts;
   const involvements = await tx.query(
-    `SELECT organisation_id, purpose, valid_from::text, valid_until::text, ended_at IS NOT NULL AS ended
+    `SELECT organisation_id, purpose, valid_from::text, valid_until::text, ended_at IS NOT NULL AS ended, recorded_by_organisation_id
        FROM involvement WHERE person_id = $1 AND organisation_id = $2`,
     [personId, ctx.organisationId],
   );
@@ -69,6 +69,7 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
       validFrom: i.valid_from,
       validUntil: day(i.valid_until),
       ended: i.ended,
+      recordedByOwner: i.recorded_by_organisation_id === entry.organisationId,
     }));
   }
   for (const f of flows) {

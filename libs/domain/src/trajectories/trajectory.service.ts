@@ -152,7 +152,7 @@ export class TrajectoryService {
           [id],
         );
       }
-      tx.audit({ action: 'trajectory.transition', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      tx.audit({ action: 'trajectory.transition', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
       return (await this.find(tx, id))!;
     });
   }
@@ -170,7 +170,7 @@ export class TrajectoryService {
         throw error;
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
-      tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
       return (await this.find(tx, id))!;
     });
   }
@@ -191,11 +191,12 @@ export class TrajectoryService {
       await tx.query(
         `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
          SELECT $1, $2, $3, $4, app_today(), 'TRAJECTORY', $5, $6
-          WHERE NOT EXISTS (SELECT 1 FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = $3 AND purpose = $4 AND ended_at IS NULL)`,
+          WHERE NOT EXISTS (SELECT 1 FROM involvement WHERE organisation_id = $1 AND person_id = $2 AND capacity = $3 AND purpose = $4
+                               AND recorded_by_organisation_id = $5 AND ended_at IS NULL)`,
         [input.organisationId, current.personId, input.capacity, purpose, ctx.organisationId, ctx.userId],
       );
       await tx.query(`UPDATE trajectory SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
-      tx.audit({ action: 'trajectory.participant', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'] });
+      tx.audit({ action: 'trajectory.participant', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'] });
       return (await this.find(tx, id))!;
     });
   }
@@ -292,7 +293,7 @@ export class TrajectoryService {
       if (!works) throw new Forbidden('not-a-trajectory-participant');
       if (!allowClosed && (current.status === 'COMPLETED' || current.status === 'STOPPED')) throw new Conflict('trajectory-closed');
       await change(tx, current);
-      tx.audit({ action, decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, categories: ['TRAJECTORY'] });
+      tx.audit({ action, decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'] });
       return (await this.find(tx, id))!;
     });
   }
@@ -312,6 +313,7 @@ export class TrajectoryService {
       resourceType: 'Trajectory',
       resourceId: t.id,
       subjectPersonId: t.personId,
+      ownerOrganisationId: t.directorOrganisationId,
       categories: ['TRAJECTORY'],
       ground: t.directorOrganisationId === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const },
     };

@@ -37,6 +37,7 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String }) resourceType: string | null;
   @ApiProperty({ nullable: true, type: String }) resourceId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) subjectPersonId: string | null;
+  @ApiProperty({ format: 'uuid', description: 'Whose data the event concerns: the organisation whose file or records it touched' }) ownerOrganisationId: string;
   @ApiProperty({ type: [String] }) categories: string[];
   @ApiProperty({ nullable: true, type: String }) purpose: string | null;
   @ApiProperty({ enum: ['ALLOW', 'DENY'] }) decision: string;
@@ -70,6 +71,7 @@ class ChainReportDto {
   @ApiProperty() events: number;
   @ApiProperty() ok: boolean;
   @ApiPropertyOptional({ type: BrokenLinkDto }) firstBroken?: BrokenLinkDto;
+  @ApiPropertyOptional({ type: [BrokenLinkDto], maxItems: 1000, description: 'Every broken row found, in seq order' }) broken?: BrokenLinkDto[];
 }
 
 export class VerificationReportDto {

@@ -197,9 +197,7 @@ export class BreakGlassDto {
   minutes?: number;
 }
 
-export class BreakGlassGrantDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', description: 'The organisation whose file it opens' }) ownerOrganisationId: string;
+export class BreakGlassReceiptDto {
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
   @ApiProperty() grantedAt: Date;
   @ApiProperty() expiresAt: Date;
