@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageCursor } from '../../http/paging.js';
 
 export class AuditEventQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Person the events are about' }) @IsOptional() @IsUUID() subjectId?: string;
@@ -10,7 +11,7 @@ export class AuditEventQueryDto {
   @ApiPropertyOptional({ example: 'MEDIATION' }) @IsOptional() @IsString() @MaxLength(20) purpose?: string;
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+  @PageCursor() cursor?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
 

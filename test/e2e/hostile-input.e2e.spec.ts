@@ -1,0 +1,120 @@
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Bad input is a 400 problem document naming the field, never a 500 and never silently taken:
+ * control characters, blank-only required text, impossible or out-of-range dates, forged cursors,
+ * JSON nested too deep, and ids in upper case (which must not break the audit trail's tamper evidence).
+ */
+describe('hostile input', () => {
+  let t: TestApp;
+  const token: Record<string, string> = {};
+  let ranst: string;
+  let vdab: string;
+  let peeters: string;
+  let claes: string;
+
+  type Response = { status: number; headers: Record<string, string>; text: string; body: any };
+  const as = (who: string, purpose?: string) => {
+    const auth = <T extends { set(name: string, value: string): T }>(r: T): T => {
+      const signed = r.set('Authorization', `Bearer ${token[who]}`);
+      return purpose ? signed.set('X-Purpose', purpose) : signed;
+    };
+    return {
+      get: (url: string) => auth(t.http.get(url)),
+      post: (url: string, body: unknown = {}) => auth(t.http.post(url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
+      patch: (url: string, body: unknown = {}) => auth(t.http.patch(url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
+      postRaw: (url: string, text: string, headers: Record<string, string> = {}) => {
+        let r = auth(t.http.post(url)).set('Content-Type', 'application/json');
+        for (const [name, value] of Object.entries(headers)) r = r.set(name, value);
+        return r.send(text);
+      },
+    };
+  };
+
+  /** A 400 problem document whose errors name `field` (with `code`, when given) and leak nothing. */
+  const expectFieldProblem = (response: Response, field: string, code?: string) => {
+    const shown = `${response.status} ${response.text?.slice(0, 400)}`;
+    expect({ status: response.status, shown }).toMatchObject({ status: 400 });
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 400, code: 'validation-failed' });
+    expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, ...(code ? { code } : {}), message: expect.any(String) })]));
+    expect(response.text).not.toMatch(/stack|at \w+ \(|SELECT|INSERT|node_modules|\\u0000/);
+  };
+
+  const chainsIntact = async () => {
+    for (const who of ['ranstPrivacy', 'vdabPrivacy']) {
+      const report = await as(who).get('/audit/verify');
+      expect(report.status).toBe(200);
+      expect({ who, broken: report.body.chains.filter((c: { ok: boolean }) => !c.ok) }).toEqual({ who, broken: [] });
+      expect(report.body.ok).toBe(true);
+    }
+    const all = await as('platform').get('/audit/verify');
+    expect({ broken: all.body.chains.filter((c: { ok: boolean }) => !c.ok) }).toEqual({ broken: [] });
+  };
+
+  const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    for (const [who, email] of Object.entries({
+      ranst: 'social.worker@ocmw-ranst.demo',
+      schelle: 'social.worker@ocmw-schelle.demo',
+      mediator: 'mediator@vdab-antwerpen.demo',
+      ranstPrivacy: 'privacy@ocmw-ranst.demo',
+      vdabPrivacy: 'privacy@vdab-antwerpen.demo',
+      ranstAdmin: 'admin@ocmw-ranst.demo',
+      platform: 'admin@platform.demo',
+    })) {
+      token[who] = (await t.signIn(email)).accessToken;
+    }
+    ranst = await t.organisationId('OCMW Ranst');
+    vdab = await t.organisationId('VDAB Antwerpen');
+    const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+    peeters = await person('Peeters');
+    claes = await person('Claes');
+  });
+  afterAll(() => t.close());
+
+  describe('forged cursors', () => {
+    const uuid = '7d0f2c1e-1a1b-4c2d-8e3f-000000000001';
+    const FORGED: Array<[string, string]> = [
+      ['not base64', '%%%***'],
+      ['base64 of garbage', b64('garbage')],
+      ['JSON null', b64(null)],
+      ['an object', b64({ a: 1 })],
+      ['a bare number', b64(12)],
+      ['an audit key with a non-uuid chain', b64(['2026-11-23T10:00:00.000Z', '------------------------------------', 1])],
+      ['an audit key with an impossible time', b64(['2026-02-30T10:00:00.000Z', uuid, 1])],
+      ['an audit key with a seq beyond bigint', b64(['2026-11-23T10:00:00.000Z', uuid, 1e300])],
+      ['an audit key with a year-0 time', b64(['0000-01-01T00:00:00.000Z', uuid, 1])],
+      ['an audit key with a number for the time', b64([123, uuid, 1])],
+      ['a queue key with an impossible due date', b64(['9999-99-99', '2026-11-23 10:00:00.123456+00', uuid])],
+      ['a queue key with a non-uuid id', b64(['infinity', '2026-11-23 10:00:00.123456+00', '------------------------------------'])],
+      ['a queue key with an impossible creation time', b64(['2026-12-01', '2026-11-23 25:61:00+00', uuid])],
+      ['a queue key with an out-of-range due date', b64(['0000-01-01', '2026-11-23 10:00:00+00', uuid])],
+      ['a client key in upper case', b64(uuid.toUpperCase())],
+      ['a client key with trailing junk', b64(`${uuid}x`)],
+    ];
+    const ROUTES: Array<[string, string]> = [
+      ['ranstPrivacy', '/audit/events'],
+      ['mediator', '/handovers?box=inbox'],
+      ['ranst', '/clients'],
+    ];
+
+    it.each(ROUTES)('%s on %s: every forged cursor is a 400 naming cursor', async (who, route) => {
+      for (const [what, cursor] of FORGED) {
+        const response = await as(who).get(`${route}${route.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`);
+        expect({ what, status: response.status }).toEqual({ what, status: 400 });
+        expectFieldProblem(response, 'cursor', 'invalid-cursor');
+      }
+    });
+
+    it.each(ROUTES)('%s on %s: a cursor the service gave out still works', async (who, route) => {
+      const first = await as(who).get(`${route}${route.includes('?') ? '&' : '?'}limit=1`);
+      expect(first.status).toBe(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const next = await as(who).get(`${route}${route.includes('?') ? '&' : '?'}limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+      expect(next.status).toBe(200);
+    });
+  });
+});
