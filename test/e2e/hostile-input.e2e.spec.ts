@@ -75,6 +75,34 @@ describe('hostile input', () => {
   });
   afterAll(() => t.close());
 
+  describe('dates', () => {
+    const BAD = ['0000-01-01', '2026-W01', '2026-02-30', '1899-12-31', '2101-01-01', '2026-1-5', '+002026-01-01', '20260105', '2026-13-01'];
+
+    it.each(BAD)('%s as a date in a body is a 400 naming the field, and nothing is written', async (date) => {
+      const body = { recipientOrganisationIds: [vdab], purposes: ['MEDIATION'], categories: ['CONTACT'], legalBasis: 'CONSENT', method: 'SIGNED_FORM', validFrom: date };
+      const [{ n: before }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM consent`);
+      expectFieldProblem(await as('ranst').post(`/clients/${peeters}/consents`, body), 'validFrom');
+      const [{ n: after }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM consent`);
+      expect(after).toBe(before);
+    });
+
+    it.each(BAD)('%s as a date in a query is a 400 naming the parameter', async (date) => {
+      expectFieldProblem(await as('ranstPrivacy').get(`/audit/events?from=${encodeURIComponent(date)}`), 'from');
+      expectFieldProblem(await as('ranstPrivacy').get(`/audit/events?to=${encodeURIComponent(`${date}T00:00:00Z`)}`), 'to');
+    });
+
+    it('out-of-range and impossible dates name the reason', async () => {
+      const date = (validUntil: string) => as('ranst').post(`/clients/${peeters}/involvements`, { organisationId: vdab, capacity: 'ADVISOR', purpose: 'MEDIATION', validUntil });
+      expectFieldProblem(await date('2101-01-01'), 'validUntil', 'date-out-of-range');
+      expectFieldProblem(await date('2026-02-30'), 'validUntil', 'isISO8601');
+    });
+
+    it('the first and last day of the range are accepted', async () => {
+      const audit = await as('ranstPrivacy').get('/audit/events?from=1900-01-01&to=2100-12-31T23:59:59Z');
+      expect(audit.status).toBe(200);
+    });
+  });
+
   describe('forged cursors', () => {
     const uuid = '7d0f2c1e-1a1b-4c2d-8e3f-000000000001';
     const FORGED: Array<[string, string]> = [

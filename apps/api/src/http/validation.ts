@@ -1,6 +1,7 @@
 import { InvalidInput, checkInsz, checkKbo, type FieldProblem } from '@app/domain';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
+import { IS_CALENDAR_DATE, calendarDateProblem } from './validators.js';
 
 /**
  * Validates and transforms every DTO. Unknown properties are refused by name (whitelist +
@@ -44,6 +45,7 @@ function fieldProblem(error: ValidationError, field: string, key: string): Field
   if (key === 'isInsz') {
     return { field, code: typeof error.value === 'string' && checkInsz(error.value) === 'checksum' ? 'insz-checksum' : 'insz-format' };
   }
+  if (key === IS_CALENDAR_DATE) return calendarDateProblem(field, error.value, constraintArgs(error, key)[0] === true);
   if (key === 'unknownValue') return { field: '(body)', code: 'isObject' };
   const args = constraintArgs(error, key);
   switch (key) {
