@@ -75,6 +75,75 @@ describe('hostile input', () => {
   });
   afterAll(() => t.close());
 
+  describe('control characters', () => {
+    it('a NUL in a note body is a 400 naming body, and nothing is written', async () => {
+      const response = await as('ranst').post(`/clients/${peeters}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'Intake\u0000 done' });
+      expectFieldProblem(response, 'body', 'control-characters');
+      expect(await t.dataSource.query(`SELECT 1 FROM case_note WHERE body LIKE 'Intake%'`)).toEqual([]);
+    });
+
+    it('a NUL deep in a body is a 400 naming the nested field', async () => {
+      const response = await as('ranst').patch(`/clients/${peeters}`, { contact: { address: { street: 'Kerk\u0000plein', houseNumber: '1', postalCode: '2520', municipality: 'Ranst' } } });
+      expectFieldProblem(response, 'contact.address.street', 'control-characters');
+    });
+
+    it('a NUL in a property name is a 400, and the name is not echoed raw', async () => {
+      const response = await as('ranst').postRaw(`/clients/${peeters}/notes`, '{"category":"EMPLOYMENT","visibility":"INTERNAL","body":"ok","x\\u0000y":1}');
+      expectFieldProblem(response, 'x\ufffdy', 'control-characters');
+      expect(response.text).not.toContain('\u0000');
+    });
+
+    it('a NUL in a query parameter is a 400 naming it', async () => {
+      expectFieldProblem(await as('ranst').get('/clients?search=Pe%00ters'), 'search', 'control-characters');
+      expectFieldProblem(await as('ranstPrivacy').get('/audit/events?action=client.read%00'), 'action', 'control-characters');
+    });
+
+    it('a NUL in a path parameter is a 400 naming it', async () => {
+      expectFieldProblem(await as('ranst').get(`/clients/${peeters.slice(0, 35)}%00`), 'id');
+    });
+
+    it('other control characters and DEL are refused in text fields', async () => {
+      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { firstName: 'Le\u0007na' }), 'firstName', 'control-characters');
+      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { lastName: 'Peeters\u007f' }), 'lastName', 'control-characters');
+      expectFieldProblem(await as('ranstPrivacy').get('/audit/events?action=client%1Bread'), 'action', 'control-characters');
+      expectFieldProblem(await as('ranstPrivacy').get('/audit/events?purpose=MEDIATION%7F'), 'purpose', 'control-characters');
+      const [{ first_name }] = await t.dataSource.query(`SELECT first_name FROM client_identity WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      expect(first_name).toBe('Lena');
+    });
+
+    it('line breaks and tabs are refused in single-line fields, and kept in multi-line free text', async () => {
+      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { firstName: 'Lena\nX' }), 'firstName', 'control-characters');
+      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { employment: { competences: ['forklift\tdriving'] } }), 'employment.competences[0]', 'control-characters');
+      const text = 'Intake:\r\n\tDutch A2\n\tforklift licence';
+      const note = await as('ranst').post(`/clients/${peeters}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: text });
+      expect(note.status).toBe(201);
+      expect(note.body.body).toBe(text);
+    });
+  });
+
+  describe('blank-only required text', () => {
+    it('a note body of only whitespace is a 400', async () => {
+      const response = await as('ranst').post(`/clients/${peeters}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: ' \n\t\u00a0 ' });
+      expectFieldProblem(response, 'body', 'blank');
+    });
+
+    it('a break-the-glass justification of only spaces is a 400, and no grant is made', async () => {
+      const response = await as('mediator').post(`/clients/${claes}/break-glass`, { categories: ['CONTACT'], justification: ' '.repeat(30) });
+      expectFieldProblem(response, 'justification', 'blank');
+      expect(await t.dataSource.query(`SELECT 1 FROM break_glass WHERE person_id = $1`, [claes])).toEqual([]);
+    });
+
+    it('a revocation reason of only spaces is a 400, and the consent stays in force', async () => {
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM consent WHERE organisation_id = $1 AND revoked_at IS NULL ORDER BY id LIMIT 1`, [ranst]);
+      expectFieldProblem(await as('ranst').post(`/consents/${id}/revoke`, { reason: '        ' }), 'reason', 'blank');
+      expect(await t.dataSource.query(`SELECT revoked_at FROM consent WHERE id = $1`, [id])).toEqual([{ revoked_at: null }]);
+    });
+
+    it('a name of only spaces is a 400', async () => {
+      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { lastName: '   ' }), 'lastName', 'blank');
+    });
+  });
+
   describe('dates', () => {
     const BAD = ['0000-01-01', '2026-W01', '2026-02-30', '1899-12-31', '2101-01-01', '2026-1-5', '+002026-01-01', '20260105', '2026-13-01'];
 
@@ -143,6 +212,34 @@ describe('hostile input', () => {
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const next = await as(who).get(`${route}${route.includes('?') ? '&' : '?'}limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
       expect(next.status).toBe(200);
+    });
+  });
+
+  describe('deeply nested JSON', () => {
+    const nested = (depth: number): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+      return value;
+    };
+    const note = (extra: unknown) => ({ category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'ok', extra });
+
+    it('a body nested 33 levels deep is a 400 naming the field that holds it', async () => {
+      // the note itself is level 1, so `extra` holding 32 levels of nesting makes 33
+      expectFieldProblem(await as('ranst').post(`/clients/${peeters}/notes`, note(nested(32))), 'extra', 'too-deep');
+    });
+
+    it('32 levels are parsed and validated as usual', async () => {
+      expectFieldProblem(await as('ranst').post(`/clients/${peeters}/notes`, note(nested(31))), 'extra', 'whitelistValidation');
+    });
+
+    it('100,000 levels are a 400, also on a route that hashes the body for idempotency', async () => {
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const plain = await as('ranst').postRaw(`/clients/${peeters}/notes`, `{"category":"EMPLOYMENT","visibility":"INTERNAL","body":"ok","extra":${deep}}`);
+      expectFieldProblem(plain, 'extra', 'too-deep');
+      const idempotent = await as('ranst').postRaw('/handovers', `{"kind":"WARM_HANDOVER","extra":${deep}}`, { 'Idempotency-Key': 'deep-json-1' });
+      expectFieldProblem(idempotent, 'extra', 'too-deep');
+      const top = await as('ranst').postRaw('/handovers', deep, { 'Idempotency-Key': 'deep-json-2' });
+      expectFieldProblem(top, '(body)', 'too-deep');
     });
   });
 });

@@ -44,6 +44,23 @@ export function calendarDateProblem(field: string, value: unknown, orDateTime: b
   return { field, code: orDateTime ? 'isDateTime' : 'isISO8601' };
 }
 
+const MULTILINE = Symbol('casework:multiline-text');
+
+/**
+ * Free text that may span lines (notes, reasons, justifications): tab, line feed and carriage return
+ * are kept in it. Everywhere else the validation pipe refuses every control character.
+ */
+export function MultilineText(): PropertyDecorator {
+  return (target, propertyName) => {
+    const inherited: ReadonlySet<string | symbol> = Reflect.getMetadata(MULTILINE, target) ?? new Set();
+    Reflect.defineMetadata(MULTILINE, new Set([...inherited, propertyName]), target);
+  };
+}
+
+export function isMultilineText(instance: object, propertyName: string): boolean {
+  return (Reflect.getMetadata(MULTILINE, instance) as ReadonlySet<string | symbol> | undefined)?.has(propertyName) ?? false;
+}
+
 /** A non-empty list of distinct values from a fixed vocabulary (purposes, data categories), documented as such. */
 export function EnumList(values: readonly string[], description?: string) {
   return applyDecorators(

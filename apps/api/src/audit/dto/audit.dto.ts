@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageCursor } from '../../http/paging.js';
-import { IsCalendarDate } from '../../http/validators.js';
+import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 export class AuditEventQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Person the events are about' }) @IsOptional() @IsUUID() subjectId?: string;
@@ -103,7 +103,7 @@ export class FlagQueryDto {
 
 export class FlagReviewDto {
   @ApiProperty({ enum: ['ACKNOWLEDGED', 'ESCALATED'] }) @IsIn(['ACKNOWLEDGED', 'ESCALATED']) status: 'ACKNOWLEDGED' | 'ESCALATED';
-  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) comment: string;
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) @MultilineText() comment: string;
 }
 
 export class AuditFlagDto {
