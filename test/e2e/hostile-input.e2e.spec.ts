@@ -242,4 +242,42 @@ describe('hostile input', () => {
       expectFieldProblem(top, '(body)', 'too-deep');
     });
   });
+
+  describe('ids in upper case', () => {
+    it('are served as the same id, and every audit chain still verifies', async () => {
+      const upper = peeters.toUpperCase();
+      const read = await as('ranst').get(`/clients/${upper}`);
+      expect(read.status).toBe(200);
+      expect(read.body.id).toBe(peeters);
+
+      const query = await as('ranstPrivacy').get(`/audit/events?subjectId=${upper}&limit=5`);
+      expect(query.status).toBe(200);
+      expect(query.body.items.length).toBeGreaterThan(0);
+      expect(query.body.items.every((e: { subjectPersonId: string }) => e.subjectPersonId === peeters)).toBe(true);
+
+      const trajectory = await as('ranst').post('/trajectories', { clientId: upper, type: 'ACTIVATION' });
+      expect(trajectory.status).toBe(201);
+      expect(trajectory.body.personId).toBe(peeters);
+
+      // a denied attempt is audited with the person id too
+      expect((await as('schelle').get(`/clients/${claes.toUpperCase()}`)).status).toBe(404);
+
+      const denied = await t.dataSource.query(`SELECT resource_id FROM audit_event WHERE action = 'access.denied' AND subject_person_id = $1`, [claes]);
+      expect(denied).toEqual([{ resource_id: claes }]);
+      const upperIds = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE resource_id ~* '^[0-9a-f-]{36}$' AND resource_id <> lower(resource_id)`);
+      expect(upperIds).toEqual([{ n: 0 }]);
+      await chainsIntact();
+    });
+  });
+
+  describe('INSZ', () => {
+    it('is found in any printed form', async () => {
+      const [{ insz }] = await t.dataSource.query(`SELECT insz FROM client_identity WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      const printed = `${insz.slice(0, 2)}.${insz.slice(2, 4)}.${insz.slice(4, 6)}-${insz.slice(6, 9)}.${insz.slice(9)}`;
+      for (const form of [insz, printed, ` ${insz.slice(0, 6)} ${insz.slice(6)} `]) {
+        const found = await as('ranst').get(`/clients?search=${encodeURIComponent(form)}`);
+        expect({ form, ids: found.body.items?.map((i: { id: string }) => i.id) }).toEqual({ form, ids: [peeters] });
+      }
+    });
+  });
 });

@@ -7,7 +7,8 @@ import { IS_CALENDAR_DATE, calendarDateProblem, isMultilineText } from './valida
 /**
  * Validates and transforms every DTO. Unknown properties are refused by name (whitelist +
  * forbidNonWhitelisted); each failure becomes a field problem with a path like `certifications[0].kind`.
- * Then, for every DTO of every route (see checkText): control characters and blank required text.
+ * Then, for every DTO of every route (see checkText): control characters, blank required text, and
+ * UUIDs in lower case.
  */
 export function createValidationPipe(): ValidationPipe {
   return new BodyValidationPipe({
@@ -45,6 +46,8 @@ class BodyValidationPipe extends ValidationPipe {
 interface TextRules {
   /** @MinLength(n) with n >= 1, or @IsNotEmpty(): the text is required, so whitespace alone is not text. */
   minLength?: number;
+  /** @IsUUID(): the id is lower-cased, as PostgreSQL prints it (and the audit chain hashes it). */
+  uuid?: boolean;
 }
 
 const rulesCache = new Map<Function, Map<string, { value: TextRules; each: TextRules }>>();
@@ -58,6 +61,7 @@ function rulesOf(type: Function): Map<string, { value: TextRules; each: TextRule
     const target = m.each ? entry.each : entry.value;
     if (m.name === 'minLength' && Number(m.constraints?.[0]) >= 1) target.minLength = Number(m.constraints[0]);
     if (m.name === 'isNotEmpty') target.minLength = Math.max(target.minLength ?? 0, 1);
+    if (m.name === 'isUuid') target.uuid = true;
     rules.set(m.propertyName, entry);
   }
   rulesCache.set(type, rules);
@@ -69,7 +73,8 @@ function rulesOf(type: Function): Map<string, { value: TextRules; each: TextRule
  * - control characters: none in one-line text; tab, line feed and carriage return only in fields marked
  *   @MultilineText() (NUL and the other controls never reach this far: see hostile-input.ts);
  * - required text (@MinLength, @IsNotEmpty) must be text once leading and trailing whitespace is set
- *   aside: blank is refused, and the minimum length counts what is left.
+ *   aside: blank is refused, and the minimum length counts what is left;
+ * - @IsUUID() values are lower-cased in place before the service sees them.
  */
 function checkText(dto: object, path: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -82,11 +87,13 @@ function checkText(dto: object, path: string): FieldProblem[] {
     if (typeof value === 'string') {
       const problem = checkString(value, at, multiline, own?.value);
       if (problem) problems.push(problem);
+      else if (own?.value.uuid) record[key] = value.toLowerCase();
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
         if (typeof item === 'string') {
           const problem = checkString(item, childPath(at, index), multiline, own?.each);
           if (problem) problems.push(problem);
+          else if (own?.each.uuid) value[index] = item.toLowerCase();
         } else if (item !== null && typeof item === 'object') problems.push(...checkText(item, childPath(at, index)));
       });
     } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
