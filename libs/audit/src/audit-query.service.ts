@@ -1,5 +1,5 @@
 import { RequestTransaction, type RequestContext } from '@app/auth';
-import { InvalidInput } from '@app/domain';
+import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { DATA_ACCESS } from './data-access.js';
 
@@ -76,7 +76,7 @@ export class AuditQueryService {
   constructor(private readonly transaction: RequestTransaction) {}
 
   events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
-    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const after = filter.cursor === undefined ? undefined : decodeEventCursor(filter.cursor);
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `SELECT ${COLUMNS} FROM audit_event e
@@ -107,7 +107,7 @@ export class AuditQueryService {
       tx.audit({ action: 'audit.query', decision: 'ALLOW', resourceType: 'AuditEvent', subjectPersonId: filter.subjectId });
       const items = rows.slice(0, filter.limit).map(toView);
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > filter.limit ? encodeCursor([last.occurredAt.toISOString(), last.chain, last.seq]) : null };
+      return { items, nextCursor: rows.length > filter.limit ? encodeEventCursor([last.occurredAt.toISOString(), last.chain, last.seq]) : null };
     });
   }
 
@@ -219,18 +219,17 @@ function toView(r: Record<string, any>): AuditEventView {
   };
 }
 
-function encodeCursor(key: [string, string, number]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+function encodeEventCursor(key: [string, string, number]): string {
+  return encodeCursor(JSON.stringify(key));
 }
 
-function decodeCursor(cursor: string): [string, string, number] {
-  try {
-    const [time, chain, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isNaN(Date.parse(time)) || !/^[0-9a-f-]{36}$/.test(chain) || !Number.isInteger(seq)) throw new Error();
-    return [time, chain, seq];
-  } catch {
-    throw new InvalidInput([{ field: 'cursor', code: 'invalid-cursor' }]);
-  }
+/** `[occurred_at, chain, seq]` of the last event of the previous page, exactly as encodeEventCursor wrote it. */
+function decodeEventCursor(cursor: string): [string, string, number] {
+  return decodeCursorKey(cursor, (key) => {
+    if (!Array.isArray(key) || key.length !== 3) return undefined;
+    const [time, chain, seq] = key;
+    return isIsoInstant(time) && isCursorUuid(chain) && Number.isSafeInteger(seq) && seq >= 1 ? [time, chain, seq] : undefined;
+  });
 }
 
 /** RFC 4180 CSV of the report, for the client. */

@@ -3,6 +3,8 @@ export * from './organisations/organisation.js';
 export * from './organisations/organisation.service.js';
 export * from './seed/demo-partnership.js';
 export * from './shared/errors.js';
+export * from './shared/cursor.js';
+export * from './shared/dates.js';
 export * from './shared/kbo.js';
 export * from './users/user.js';
 export * from './users/user.service.js';

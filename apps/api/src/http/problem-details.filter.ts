@@ -43,7 +43,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private recordDenial(request: AppRequest, problem: Problem): Promise<void> {
     const ctx = request.user!;
-    const id = typeof request.params?.id === 'string' ? request.params.id : undefined;
+    // The raw path parameter: lower-cased like UuidParam does, so the audit chain hashes the id as stored.
+    const raw = typeof request.params?.id === 'string' ? request.params.id : undefined;
+    const id = raw !== undefined && UUID.test(raw) ? raw.toLowerCase() : raw;
     const aboutClient = (request.route?.path as string | undefined)?.startsWith('/clients/:id') ?? false;
     return this.transaction.record(actorOf(ctx), [
       {

@@ -5,6 +5,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiProper
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
+import { MultilineText } from '../http/validators.js';
 
 export class CreateNoteDto {
   @ApiProperty({ enum: DATA_CATEGORIES, description: 'What the note is about; it is shared only where that category may be read' })
@@ -13,7 +14,7 @@ export class CreateNoteDto {
   @ApiProperty({ enum: ['INTERNAL', 'SHARED'], description: 'INTERNAL: your organisation only; SHARED: the trajectory participants' })
   @IsIn(['INTERNAL', 'SHARED'])
   visibility: 'INTERNAL' | 'SHARED';
-  @ApiProperty({ minLength: 1, maxLength: 8000 }) @IsString() @MinLength(1) @MaxLength(8000) body: string;
+  @ApiProperty({ minLength: 1, maxLength: 8000 }) @IsString() @MinLength(1) @MaxLength(8000) @MultilineText() body: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'On POST /clients/:id/notes: the trajectory the note belongs to' })
   @IsOptional()
   @IsUUID()

@@ -3,6 +3,7 @@ import { subject } from '@casl/ability';
 import { Injectable, Logger } from '@nestjs/common';
 import { loadShareFacts, mayReadSection } from '../sharing/share-facts.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch } from '../shared/errors.js';
+import { decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from '../shared/cursor.js';
 import { normaliseInsz, parseInsz } from '../shared/insz.js';
 import {
   CATEGORY_KEY,
@@ -90,7 +91,7 @@ export class ClientService {
 
   /** A page of the persons the caller may see. Filtered in SQL; nothing is loaded to be dropped. */
   list(ctx: RequestContext, query: ClientQuery): Promise<ClientPage> {
-    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const afterId = query.cursor === undefined ? undefined : decodePersonCursor(query.cursor);
     const search = query.search?.trim();
     const insz = search && /^[\d.\-\s]+$/.test(search) ? normaliseInsz(search) : undefined;
     const namePrefix = search && insz === undefined ? search : undefined;
@@ -236,15 +237,9 @@ function assertBirthDateMatches(insz: string, birthDate: string): void {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Cursors are opaque to clients: the last person id of the previous page, base64url-encoded. */
-export function encodeCursor(personId: string): string {
-  return Buffer.from(personId, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!UUID.test(id)) throw new InvalidInput([{ field: 'cursor', code: 'invalid-cursor' }]);
+/** Cursors are opaque to clients: the last person id of the previous page, base64url-encoded (encodeCursor). */
+function decodePersonCursor(cursor: string): string {
+  const id = decodeCursorText(cursor);
+  if (!isCursorUuid(id)) throw invalidCursor();
   return id;
 }

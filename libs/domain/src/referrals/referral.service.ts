@@ -3,6 +3,8 @@ import { CASEWORK_ROLES, RequestTransaction, belgianToday, type DataCategory, ty
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NotificationService } from '../notifications/notification.service.js';
+import { decodeCursorKey, encodeCursor, isCursorUuid } from '../shared/cursor.js';
+import { checkCalendarDate } from '../shared/dates.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../shared/errors.js';
 import { StaleVersion, assertReadyForMediation } from '../trajectories/trajectory.service.js';
 import { DECLINE_REASON_CODES, isPendingReferral, moveReferral, type ReferralAction, type ReferralKind, type ReferralStatus } from './referral-state.js';
@@ -382,16 +384,26 @@ function toReferral(r: Record<string, any>): Referral {
 function encodeQueueCursor(row: Record<string, any>): string {
   const due = row.due_date ? String(row.due_date).slice(0, 10) : 'infinity';
   // created_at as PostgreSQL prints it, to the microsecond: a JavaScript Date would cut it to milliseconds.
-  return Buffer.from(JSON.stringify([due, row.created_key, row.id]), 'utf8').toString('base64url');
+  return encodeCursor(JSON.stringify([due, row.created_key, row.id]));
 }
 
+/** timestamptz as PostgreSQL prints it: `2026-11-23 10:11:12.123456+01` (offset minutes and seconds when there are any). */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2})(?::(\d{2}))?)?$/;
+
+function isPgTimestamptz(value: unknown): value is string {
+  const match = typeof value === 'string' ? PG_TIMESTAMPTZ.exec(value) : null;
+  if (!match) return false;
+  const [, date, hours, minutes, seconds, offsetHours, offsetMinutes = '00', offsetSeconds = '00'] = match;
+  return checkCalendarDate(date) === undefined && Number(hours) < 24 && Number(minutes) < 60 && Number(seconds) < 60 &&
+    Number(offsetHours) <= 15 && Number(offsetMinutes) < 60 && Number(offsetSeconds) < 60;
+}
+
+/** `[due date or 'infinity', created_at, id]` of the last referral of the previous page, as encodeQueueCursor wrote it. */
 function decodeQueueCursor(cursor: string): [string, string, string] {
-  try {
-    const [due, created, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const valid = (due === 'infinity' || /^\d{4}-\d{2}-\d{2}$/.test(due)) && /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(created) && /^[0-9a-f-]{36}$/i.test(id);
-    if (!valid) throw new Error();
-    return [due, created, id];
-  } catch {
-    throw new InvalidInput([{ field: 'cursor', code: 'invalid-cursor' }]);
-  }
+  return decodeCursorKey(cursor, (key) => {
+    if (!Array.isArray(key) || key.length !== 3) return undefined;
+    const [due, created, id] = key;
+    const dueOk = due === 'infinity' || checkCalendarDate(due) === undefined;
+    return dueOk && isPgTimestamptz(created) && isCursorUuid(id) ? [due, created, id] : undefined;
+  });
 }

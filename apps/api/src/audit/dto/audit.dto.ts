@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageCursor } from '../../http/paging.js';
+import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 export class AuditEventQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Person the events are about' }) @IsOptional() @IsUUID() subjectId?: string;
@@ -8,9 +10,9 @@ export class AuditEventQueryDto {
   @ApiPropertyOptional({ example: 'client.read' }) @IsOptional() @IsString() @MaxLength(60) action?: string;
   @ApiPropertyOptional({ enum: ['ALLOW', 'DENY'] }) @IsOptional() @IsIn(['ALLOW', 'DENY']) decision?: 'ALLOW' | 'DENY';
   @ApiPropertyOptional({ example: 'MEDIATION' }) @IsOptional() @IsString() @MaxLength(20) purpose?: string;
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) to?: string;
+  @PageCursor() cursor?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
 
@@ -103,7 +105,7 @@ export class FlagQueryDto {
 
 export class FlagReviewDto {
   @ApiProperty({ enum: ['ACKNOWLEDGED', 'ESCALATED'] }) @IsIn(['ACKNOWLEDGED', 'ESCALATED']) status: 'ACKNOWLEDGED' | 'ESCALATED';
-  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) comment: string;
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) @MultilineText() comment: string;
 }
 
 export class AuditFlagDto {
@@ -123,8 +125,8 @@ export class AuditFlagDto {
 }
 
 export class ActivityQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Default: 30 days ago' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Default: now' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Default: 30 days ago' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Default: now' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) to?: string;
 }
 
 class ActionCountDto {

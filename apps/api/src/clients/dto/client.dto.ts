@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
-import { IsCalendarDate } from '../../http/validators.js';
+import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 const NOTES = { description: 'Free text for colleagues of the same organisation', maxLength: 4000 };
 
@@ -32,7 +32,7 @@ export class ContactDto {
   @ApiPropertyOptional({ example: '+32 470 12 34 56' }) @IsOptional() @Matches(/^\+?[0-9 ()/.-]{6,25}$/) phone?: string;
   @ApiPropertyOptional({ example: 'client@example.org' }) @IsOptional() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional({ enum: ['nl', 'fr', 'de', 'en', 'other'] }) @IsOptional() @IsIn(['nl', 'fr', 'de', 'en', 'other']) preferredLanguage?: string;
-  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
+  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() notes?: string;
 }
 
 export const EDUCATION_LEVELS = ['NONE', 'PRIMARY', 'LOWER_SECONDARY', 'HIGHER_SECONDARY', 'HIGHER_EDUCATION', 'UNKNOWN'] as const;
@@ -58,17 +58,17 @@ export class EmploymentDto {
   @MaxLength(120, { each: true })
   competences?: string[];
   @ApiPropertyOptional({ type: JobTargetDto }) @IsOptional() @ValidateNested() @Type(() => JobTargetDto) jobTarget?: JobTargetDto;
-  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
+  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() notes?: string;
 }
 
 export const LANGUAGE_LEVELS = ['A0', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
 
 /** OBSTACLES: mobility, Dutch language level, childcare. */
 export class ObstaclesDto {
-  @ApiPropertyOptional({ example: 'No driving licence; bus only' }) @IsOptional() @IsString() @MaxLength(1000) mobility?: string;
+  @ApiPropertyOptional({ example: 'No driving licence; bus only' }) @IsOptional() @IsString() @MaxLength(1000) @MultilineText() mobility?: string;
   @ApiPropertyOptional({ enum: LANGUAGE_LEVELS, description: 'Dutch, CEFR level' }) @IsOptional() @IsIn(LANGUAGE_LEVELS) languageLevel?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) childcare?: string;
-  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) @MultilineText() childcare?: string;
+  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() notes?: string;
 }
 
 export const INCOME_SITUATIONS = ['LEEFLOON', 'EQUIVALENT_LEEFLOON', 'UNEMPLOYMENT_BENEFIT', 'SICKNESS_BENEFIT', 'WAGE', 'NONE', 'OTHER'] as const;
@@ -76,9 +76,9 @@ export const INCOME_SITUATIONS = ['LEEFLOON', 'EQUIVALENT_LEEFLOON', 'UNEMPLOYME
 /** WELFARE, the confidential section: shared only under the client's explicit consent for it. */
 export class WelfareDto {
   @ApiPropertyOptional({ enum: INCOME_SITUATIONS }) @IsOptional() @IsIn(INCOME_SITUATIONS) incomeSituation?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) welfareNotes?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) healthNotes?: string;
-  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) @MultilineText() welfareNotes?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) @MultilineText() healthNotes?: string;
+  @ApiPropertyOptional(NOTES) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() notes?: string;
 }
 
 export class CreateClientDto {

@@ -4,7 +4,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
-import { IsCalendarDate } from '../../http/validators.js';
+import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 export class CreateReferralDto {
   @ApiProperty({ enum: REFERRAL_KINDS }) @IsIn(REFERRAL_KINDS) kind: (typeof REFERRAL_KINDS)[number];
@@ -15,7 +15,7 @@ export class CreateReferralDto {
   @ArrayUnique()
   @IsIn(DATA_CATEGORIES, { each: true })
   categories: Array<(typeof DATA_CATEGORIES)[number]>;
-  @ApiPropertyOptional({ maxLength: 4000, description: 'A note to the receiver' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'A note to the receiver' }) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() note?: string;
   @ApiPropertyOptional({ type: [String], example: ['2026-12-01'], description: 'Proposed dates for a three-way intake' })
   @IsOptional()
   @IsArray()
@@ -32,15 +32,15 @@ export class ReferralVersionDto {
 
 export class DeclineReferralDto extends ReferralVersionDto {
   @ApiProperty({ enum: DECLINE_REASON_CODES }) @IsIn(DECLINE_REASON_CODES) reasonCode: (typeof DECLINE_REASON_CODES)[number];
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) @MultilineText() reason?: string;
 }
 
 export class RequestInfoDto extends ReferralVersionDto {
-  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) question: string;
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) @MultilineText() question: string;
 }
 
 export class AnswerDto extends ReferralVersionDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) answer: string;
+  @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) @MultilineText() answer: string;
 }
 
 export class AdviseDto extends ReferralVersionDto {
@@ -48,6 +48,7 @@ export class AdviseDto extends ReferralVersionDto {
   @IsString()
   @MinLength(3)
   @MaxLength(8000)
+  @MultilineText()
   advice: string;
 }
 

@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { EnumList, IsCalendarDate } from '../../http/validators.js';
+import { EnumList, IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 const PARTNER_CAPACITIES = ['DIRECTOR', 'EXECUTOR', 'ADVISOR'] as const;
 
@@ -30,7 +30,7 @@ export class CreateInvolvementDto {
 }
 
 export class EndInvolvementDto {
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) @MultilineText() reason?: string;
 }
 
 export class InvolvementDto {
@@ -93,7 +93,7 @@ export class CreateAgreementDto {
 }
 
 export class TerminateAgreementDto {
-  @ApiProperty({ minLength: 5, maxLength: 1000 }) @IsString() @MinLength(5) @MaxLength(1000) reason: string;
+  @ApiProperty({ minLength: 5, maxLength: 1000 }) @IsString() @MinLength(5) @MaxLength(1000) @MultilineText() reason: string;
 }
 
 class AgreementPartyDto {
@@ -157,6 +157,7 @@ export class RevokeConsentDto {
   @IsString()
   @MinLength(5)
   @MaxLength(1000)
+  @MultilineText()
   reason: string;
 }
 
@@ -187,6 +188,7 @@ export class BreakGlassDto {
   @IsString()
   @MinLength(20)
   @MaxLength(2000)
+  @MultilineText()
   justification: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 240, default: 60, description: 'Time box in minutes' })

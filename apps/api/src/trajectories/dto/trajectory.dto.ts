@@ -2,7 +2,7 @@ import { TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { IsCalendarDate } from '../../http/validators.js';
+import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 import { JobTargetDto } from '../../clients/dto/client.dto.js';
 
 export class CreateTrajectoryDto {
@@ -13,7 +13,7 @@ export class CreateTrajectoryDto {
 
 export class TransitionDto {
   @ApiProperty({ enum: TRAJECTORY_STATUSES }) @IsIn(TRAJECTORY_STATUSES) to: (typeof TRAJECTORY_STATUSES)[number];
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) @MultilineText() reason?: string;
   @ApiPropertyOptional({ enum: TRAJECTORY_OUTCOMES, description: 'Required when completing or stopping' })
   @IsOptional()
   @IsIn(TRAJECTORY_OUTCOMES)
@@ -27,6 +27,7 @@ export class TypeChangeDto {
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
+  @MultilineText()
   reason: string;
   @ApiProperty() @IsInt() @Min(1) version: number;
 }
@@ -71,12 +72,12 @@ export const ACTIVITY_KINDS = ['TRAINING', 'LANGUAGE_COURSE', 'JOB_COACHING', 'T
 
 export class AddObstacleDto {
   @ApiProperty({ enum: OBSTACLE_KINDS }) @IsIn(OBSTACLE_KINDS) kind: (typeof OBSTACLE_KINDS)[number];
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) actions?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() actions?: string;
 }
 
 export class UpdateObstacleDto {
   @ApiProperty({ enum: ['OPEN', 'ADDRESSED'] }) @IsIn(['OPEN', 'ADDRESSED']) status: 'OPEN' | 'ADDRESSED';
-  @ApiPropertyOptional({ maxLength: 4000, description: 'The actions taken' }) @IsOptional() @IsString() @MaxLength(4000) actions?: string;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'The actions taken' }) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() actions?: string;
   @ApiProperty() @IsInt() @Min(1) version: number;
 }
 
@@ -90,7 +91,7 @@ export class AddActivityDto {
 export class UpdateActivityDto {
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualFrom?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualUntil?: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) result?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) @MultilineText() result?: string;
   @ApiProperty() @IsInt() @Min(1) version: number;
 }
 
