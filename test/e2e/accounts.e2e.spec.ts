@@ -56,6 +56,54 @@ describe('roles, certifications and the audit of account changes', () => {
   });
   afterAll(() => t.close());
 
+  describe('no one grants case-work roles to themselves', () => {
+
+    it('lets an admin take a case-work role away from itself', async () => {
+      const created = await as('ranstAdmin').post(`/organisations/${ranst}/users`, newUser('lead.admin@ocmw-ranst.demo', ['ORG_ADMIN', 'TEAM_LEAD']));
+      expect(created.status).toBe(201);
+      token.leadAdmin = (await t.signIn('lead.admin@ocmw-ranst.demo', 'a-long-passphrase-2026')).accessToken;
+      const dropped = await as('leadAdmin').patch(`/users/${created.body.id}`, { roles: ['ORG_ADMIN'] });
+      expect(dropped.status).toBe(200);
+      expect(dropped.body.roles).toEqual(['ORG_ADMIN']);
+      const back = await as('leadAdmin').patch(`/users/${created.body.id}`, { roles: ['ORG_ADMIN', 'TEAM_LEAD'] });
+      expect(back.status).toBe(403);
+      expect(back.body.code).toBe('role-self-grant-forbidden');
+    });
+
+    it('lets one admin give another admin of the organisation a case-work role (two people); shared data still needs VDAB’s certification', async () => {
+      const created = await as('vdabAdmin').post(`/organisations/${vdabAntwerpen}/users`, newUser('second.admin@vdab-antwerpen.demo', ['ORG_ADMIN']));
+      expect(created.status).toBe(201);
+      const granted = await as('vdabAdmin').patch(`/users/${created.body.id}`, { roles: ['ORG_ADMIN', 'MEDIATOR'] });
+      expect(granted.status).toBe(200);
+      expect(granted.body.roles).toEqual(['MEDIATOR', 'ORG_ADMIN']);
+      token.secondAdmin = (await t.signIn('second.admin@vdab-antwerpen.demo', 'a-long-passphrase-2026')).accessToken;
+      expect((await as('secondAdmin').get(`/clients/${peeters}`, 'MEDIATION')).status).toBe(404);
+      // and it cannot return the favour to itself
+      expect((await as('secondAdmin').patch(`/users/${created.body.id}`, { roles: ['ORG_ADMIN', 'MEDIATOR', 'TEAM_LEAD'] })).status).toBe(403);
+      expect(await rolesOf(created.body.id)).toEqual(['MEDIATOR', 'ORG_ADMIN']);
+    });
+  });
+
+  describe('platform admins create organisations and their first admin, never case workers', () => {
+    it('creates an organisation with its first admin, and refuses case-work roles outside the platform organisation', async () => {
+      const org = await as('platform').post('/organisations', { name: 'PWA Schilde', kind: 'PWA', kboNumber: formatKbo(kboFromBase('09993000')) });
+      expect(org.status).toBe(201);
+      const admin = await as('platform').post(`/organisations/${org.body.id}/users`, newUser('admin@pwa-schilde.demo', ['ORG_ADMIN']));
+      expect(admin.status).toBe(201);
+      for (const role of ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD']) {
+        const worker = await as('platform').post(`/organisations/${org.body.id}/users`, newUser(`${role.toLowerCase()}@pwa-schilde.demo`, [role]));
+        expect({ role, status: worker.status, code: worker.body.code }).toEqual({ role, status: 403, code: 'role-grant-forbidden' });
+      }
+      const promoted = await as('platform').patch(`/users/${admin.body.id}`, { roles: ['ORG_ADMIN', 'SOCIAL_WORKER'] });
+      expect(promoted.status).toBe(403);
+      const ranstWorker = await t.userId('social.worker@ocmw-ranst.demo');
+      expect((await as('platform').patch(`/users/${ranstWorker}`, { roles: ['SOCIAL_WORKER', 'MEDIATOR'] })).status).toBe(403);
+      expect(await rolesOf(admin.body.id)).toEqual(['ORG_ADMIN']);
+      expect(await rolesOf(ranstWorker)).toEqual(['SOCIAL_WORKER']);
+      expect(await t.dataSource.query(`SELECT 1 FROM app_user WHERE email LIKE '%@pwa-schilde.demo' AND email <> 'admin@pwa-schilde.demo'`)).toEqual([]);
+    });
+  });
+
   describe('the request id of an audit event is the server’s own', () => {
     it('never takes a caller’s X-Request-Id, which is answered as a correlation id beside the server’s', async () => {
       const signIn = await t.http

@@ -46,7 +46,7 @@ export class UserService {
     return this.transaction.run(ctx, async (tx) => {
       const organisation = await this.assertMayManageIn(tx, ctx, organisationId, 'create');
       if (!organisation.active) throw new Conflict('organisation-inactive');
-      this.assertMayGrant(ctx, organisation, [], input.roles);
+      this.assertMayGrant(ctx, organisation, '', [], input.roles);
       checkCertifications(input.certifications ?? []);
       const passwordHash = await this.hasher.hash(input.password);
       let id: string;
@@ -73,7 +73,7 @@ export class UserService {
       if (id === ctx.userId && changes.active === false) throw new InvalidInput([{ field: 'active', code: 'cannot-deactivate-self' }]);
       if (changes.roles) {
         const organisation = (await this.organisations.findVisible(tx, ctx, current.organisationId))!;
-        this.assertMayGrant(ctx, organisation, current.roles, changes.roles);
+        this.assertMayGrant(ctx, organisation, id, current.roles, changes.roles);
       }
       if (changes.certifications) checkCertifications(changes.certifications);
 
@@ -105,15 +105,28 @@ export class UserService {
     return organisation;
   }
 
-  /** Every role added or removed must be grantable by the caller; PLATFORM_ADMIN lives only in the PLATFORM organisation. */
-  private assertMayGrant(ctx: RequestContext, organisation: Organisation, before: readonly Role[], after: readonly Role[]): void {
-    const changed = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
-    for (const role of changed) {
-      const grant = subject('RoleGrant', { role, organisationId: organisation.id, organisationKind: organisation.kind });
-      if (!ctx.ability.can('grant', grant)) throw new Forbidden('role-grant-forbidden', { role });
-    }
-    if (after.includes('PLATFORM_ADMIN') && organisation.kind !== 'PLATFORM') {
+  /**
+   * Every role added or removed must be grantable by the caller (see the RoleGrant rules in ability.ts:
+   * nobody adds a role to their own account; platform admins give only ORG_ADMIN and PRIVACY_OFFICER
+   * outside the platform organisation); PLATFORM_ADMIN lives only in the PLATFORM organisation.
+   */
+  private assertMayGrant(ctx: RequestContext, organisation: Organisation, userId: string, before: readonly Role[], after: readonly Role[]): void {
+    const changes = [
+      ...after.filter((r) => !before.includes(r)).map((role) => ({ role, change: 'ADD' as const })),
+      ...before.filter((r) => !after.includes(r)).map((role) => ({ role, change: 'REMOVE' as const })),
+    ];
+    // Those who may hand out PLATFORM_ADMIN at all learn where it may go; everyone else gets a 403 below.
+    const grantsPlatformAdmin = ctx.ability.can(
+      'grant',
+      subject('RoleGrant', { role: 'PLATFORM_ADMIN', change: 'ADD', userId: '', organisationId: ctx.organisationId, organisationKind: 'PLATFORM' } as const),
+    );
+    if (grantsPlatformAdmin && after.includes('PLATFORM_ADMIN') && organisation.kind !== 'PLATFORM') {
       throw new InvalidInput([{ field: 'roles', code: 'platform-admin-only-in-platform' }]);
+    }
+    for (const { role, change } of changes) {
+      const grant = subject('RoleGrant', { role, change, userId, organisationId: organisation.id, organisationKind: organisation.kind });
+      if (ctx.ability.can('grant', grant)) continue;
+      throw new Forbidden(userId === ctx.userId && change === 'ADD' ? 'role-self-grant-forbidden' : 'role-grant-forbidden', { role });
     }
   }
 }
