@@ -57,6 +57,27 @@ describe('roles, certifications and the audit of account changes', () => {
   afterAll(() => t.close());
 
   describe('no one grants case-work roles to themselves', () => {
+    it('an org admin cannot make itself a certified mediator, and so never reads a shared client', async () => {
+      const self = await t.userId('admin@vdab-antwerpen.demo');
+      const roles = await as('vdabAdmin').patch(`/users/${self}`, { roles: ['ORG_ADMIN', 'MEDIATOR'] });
+      expect(roles.status).toBe(403);
+      expect(roles.body.code).toBe('role-self-grant-forbidden');
+      const certification = await as('vdabAdmin').put(`/users/${self}/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(-1), expiresOn: day(365) });
+      expect(certification.status).toBe(403);
+      expect(await rolesOf(self)).toEqual(['ORG_ADMIN']);
+      expect(await certificationsOf(self)).toEqual([]);
+      const read = await as('vdabAdmin').get(`/clients/${peeters}`, 'MEDIATION');
+      expect(read.status).toBe(403);
+    });
+
+    it('nor through the old certification field of the user endpoint', async () => {
+      const self = await t.userId('admin@ocmw-ranst.demo');
+      const response = await as('ranstAdmin').patch(`/users/${self}`, {
+        certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: day(-1), expiresOn: day(365) }],
+      });
+      expect(response.status).toBe(400);
+      expect(await certificationsOf(self)).toEqual([]);
+    });
 
     it('lets an admin take a case-work role away from itself', async () => {
       const created = await as('ranstAdmin').post(`/organisations/${ranst}/users`, newUser('lead.admin@ocmw-ranst.demo', ['ORG_ADMIN', 'TEAM_LEAD']));
@@ -84,6 +105,110 @@ describe('roles, certifications and the audit of account changes', () => {
     });
   });
 
+  describe('partner-portal certifications are recorded by VDAB', () => {
+    it('a tenant admin can no longer set certifications on its users', async () => {
+      const worker = await t.userId('trajectory.guide@ocmw-ranst.demo');
+      const before = await certificationsOf(worker);
+      const patch = await as('ranstAdmin').patch(`/users/${worker}`, {
+        certifications: [{ kind: 'PARTNER_PORTAL_EXTENDED', obtainedOn: day(-1), expiresOn: day(700) }],
+      });
+      expect(patch.status).toBe(400);
+      expect(patch.body.errors).toEqual([expect.objectContaining({ field: 'certifications', code: 'certifications-recorded-by-vdab' })]);
+      const create = await as('ranstAdmin').post(`/organisations/${ranst}/users`, {
+        ...newUser('self.certified@ocmw-ranst.demo', ['SOCIAL_WORKER']),
+        certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: day(-1), expiresOn: day(700) }],
+      });
+      expect(create.status).toBe(400);
+      expect(create.body.errors).toEqual([expect.objectContaining({ field: 'certifications', code: 'certifications-recorded-by-vdab' })]);
+      expect(await certificationsOf(worker)).toEqual(before);
+      expect(await t.dataSource.query(`SELECT 1 FROM app_user WHERE email = 'self.certified@ocmw-ranst.demo'`)).toEqual([]);
+      expect((await as('ranstAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`, { obtainedOn: day(-1), expiresOn: day(700) })).status).toBe(403);
+    });
+
+    it('a VDAB admin records, renews and withdraws a certification of another organisation’s user, and who recorded it is kept', async () => {
+      const created = await as('ranstAdmin').post(`/organisations/${ranst}/users`, newUser('trainee@ocmw-ranst.demo', ['SOCIAL_WORKER']));
+      const trainee = created.body.id;
+      const recorder = await t.userId('admin@vdab-antwerpen.demo');
+      const url = `/users/${trainee}/certifications/PARTNER_PORTAL_EXTENDED`;
+
+      const recorded = await as('vdabAdmin').put(url, { obtainedOn: day(-10), expiresOn: day(720) });
+      expect(recorded.status).toBe(201);
+      expect(recorded.body).toEqual({
+        userId: trainee,
+        kind: 'PARTNER_PORTAL_EXTENDED',
+        obtainedOn: day(-10),
+        expiresOn: day(720),
+        valid: true,
+        recordedByOrganisationId: vdabAntwerpen,
+        recordedByUserId: recorder,
+        recordedAt: expect.any(String),
+      });
+      expect(Object.keys(recorded.body)).not.toContain('email');
+      const seen = await as('ranstAdmin').get(`/users/${trainee}`);
+      expect(seen.body.certifications).toEqual([
+        expect.objectContaining({ kind: 'PARTNER_PORTAL_EXTENDED', valid: true, recordedByOrganisationId: vdabAntwerpen, recordedByUserId: recorder }),
+      ]);
+      expect(seen.body.version).toBe(created.body.version + 1);
+
+      const vdabCentral = await t.organisationId('VDAB');
+      const renewed = await as('vdabCentralAdmin').put(url, { obtainedOn: day(0), expiresOn: day(1000) });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body).toMatchObject({ expiresOn: day(1000), recordedByOrganisationId: vdabCentral });
+
+      expect((await as('vdabAdmin').delete(url)).status).toBe(204);
+      expect(await certificationsOf(trainee)).toEqual([]);
+      const again = await as('vdabAdmin').delete(url);
+      expect(again.status).toBe(404);
+      expect(again.body.code).toBe('certification-not-found');
+    });
+
+    it('what VDAB records is what the sharing rule reads: withdrawn, the mediator sees nothing; recorded again, it does', async () => {
+      const mediator2 = await t.userId('mediator2@vdab-antwerpen.demo');
+      expect((await as('mediator2').get(`/clients/${peeters}`, 'MEDIATION')).status).toBe(200);
+      expect((await as('vdabCentralAdmin').delete(`/users/${mediator2}/certifications/PARTNER_PORTAL_BASIC`)).status).toBe(204);
+      expect((await as('mediator2').get(`/clients/${peeters}`, 'MEDIATION')).status).toBe(404);
+      const back = await as('vdabCentralAdmin').put(`/users/${mediator2}/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(-1), expiresOn: day(365) });
+      expect(back.status).toBe(201);
+      expect((await as('mediator2').get(`/clients/${peeters}`, 'MEDIATION')).status).toBe(200);
+    });
+
+    it('only VDAB’s admins record them, never on their own account', async () => {
+      const worker = await t.userId('social.worker@ocmw-ranst.demo');
+      const url = `/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`;
+      const body = { obtainedOn: day(-1), expiresOn: day(365) };
+      for (const who of ['ranstAdmin', 'platform', 'mediator']) {
+        const response = await as(who).put(url, body);
+        expect({ who, status: response.status }).toEqual({ who, status: 403 });
+        expect((await as(who).delete(`/users/${worker}/certifications/PARTNER_PORTAL_BASIC`)).status).toBe(403);
+      }
+      const self = await t.userId('admin@vdab.demo');
+      const own = await as('vdabCentralAdmin').put(`/users/${self}/certifications/PARTNER_PORTAL_BASIC`, body);
+      expect(own.status).toBe(403);
+      expect(own.body.code).toBe('certification-self-record-forbidden');
+      expect(await certificationsOf(worker)).toEqual(['PARTNER_PORTAL_BASIC']);
+    });
+
+    it('validates the certification', async () => {
+      const worker = await t.userId('social.worker@ocmw-ranst.demo');
+      const kind = await as('vdabAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_GOLD`, { obtainedOn: day(-1), expiresOn: day(365) });
+      expect(kind.status).toBe(400);
+      expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'kind', code: 'isIn' })]);
+      const order = await as('vdabAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(-1), expiresOn: day(-1) });
+      expect(order.body.errors).toEqual([expect.objectContaining({ field: 'expiresOn', code: 'expires-before-obtained' })]);
+      const future = await as('vdabAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(3), expiresOn: day(365) });
+      expect(future.body.errors).toEqual([expect.objectContaining({ field: 'obtainedOn', code: 'obtained-in-future' })]);
+      const ancient = await as('vdabAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: '0000-01-01', expiresOn: '9999-12-31' });
+      expect(ancient.status).toBe(400);
+      expect(ancient.body.errors).toEqual([
+        expect.objectContaining({ field: 'obtainedOn', code: 'date-out-of-range' }),
+        expect.objectContaining({ field: 'expiresOn', code: 'date-out-of-range' }),
+      ]);
+      const missing = await as('vdabAdmin').put(`/users/00000000-0000-4000-8000-000000000000/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(-1), expiresOn: day(365) });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('user-not-found');
+    });
+  });
+
   describe('platform admins create organisations and their first admin, never case workers', () => {
     it('creates an organisation with its first admin, and refuses case-work roles outside the platform organisation', async () => {
       const org = await as('platform').post('/organisations', { name: 'PWA Schilde', kind: 'PWA', kboNumber: formatKbo(kboFromBase('09993000')) });
@@ -101,6 +226,36 @@ describe('roles, certifications and the audit of account changes', () => {
       expect(await rolesOf(admin.body.id)).toEqual(['ORG_ADMIN']);
       expect(await rolesOf(ranstWorker)).toEqual(['SOCIAL_WORKER']);
       expect(await t.dataSource.query(`SELECT 1 FROM app_user WHERE email LIKE '%@pwa-schilde.demo' AND email <> 'admin@pwa-schilde.demo'`)).toEqual([]);
+    });
+  });
+
+  describe('every account, role, certification, password and session change is an audit event', () => {
+    const eventsAbout = (ids: string[]) =>
+      t.dataSource.query(
+        `SELECT e.chain_id, e.actor_user_id, e.action, e.decision, e.resource_type, e.resource_id, e.categories, audit_canonical(e) AS canonical
+           FROM audit_event e WHERE e.resource_id = ANY ($1) ORDER BY e.occurred_at, e.seq`,
+        [ids],
+      );
+
+    it('records certifications recorded, renewed and withdrawn on the recorder’s chain', async () => {
+      const worker = await t.userId('trajectory.guide@ocmw-ranst.demo');
+      const url = `/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`;
+      expect((await as('vdabAdmin').put(url, { obtainedOn: day(-3), expiresOn: day(300) })).status).toBe(201);
+      expect((await as('vdabAdmin').put(url, { obtainedOn: day(-1), expiresOn: day(600) })).status).toBe(200);
+      expect((await as('vdabAdmin').delete(url)).status).toBe(204);
+      const events = (await eventsAbout([worker])).filter((e: { action: string }) => e.action.startsWith('user.certification'));
+      expect(events.map((e: { action: string; categories: string[] }) => [e.action, e.categories])).toEqual([
+        ['user.certification-record', ['PARTNER_PORTAL_EXTENDED', `OBTAINED:${day(-3)}`, `EXPIRES:${day(300)}`]],
+        ['user.certification-renew', ['PARTNER_PORTAL_EXTENDED', `OBTAINED:${day(-1)}`, `EXPIRES:${day(600)}`]],
+        ['user.certification-withdraw', ['PARTNER_PORTAL_EXTENDED']],
+      ]);
+      for (const e of events) expect(e).toMatchObject({ chain_id: vdabAntwerpen, resource_type: 'User', decision: 'ALLOW' });
+    });
+
+    it('keeps every chain verifiable', async () => {
+      const report = await as('platform').get('/audit/verify');
+      expect(report.status).toBe(200);
+      expect(report.body.ok).toBe(true);
     });
   });
 

@@ -71,6 +71,20 @@ describe('abilities', () => {
     }
   });
 
+  it('only VDAB’s admins record and withdraw partner-portal certifications, for anyone but themselves', () => {
+    const certification = (userId: string, organisationId: string) => subject('Certification', { userId, organisationId });
+    const vdabAdmin = defineAbilityFor(who(['ORG_ADMIN'], 'VDAB', 'org-vdab'));
+    for (const action of ['create', 'delete'] as const) {
+      expect(vdabAdmin.can(action, certification('worker', ranst))).toBe(true);
+      expect(vdabAdmin.can(action, certification('mediator', 'org-vdab'))).toBe(true);
+      expect(vdabAdmin.can(action, certification('me', 'org-vdab'))).toBe(false);
+    }
+    for (const other of [who(['ORG_ADMIN']), who(['MEDIATOR', 'TEAM_LEAD'], 'VDAB', 'org-vdab'), who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform')]) {
+      expect(defineAbilityFor(other).can('create', certification('worker', ranst))).toBe(false);
+      expect(defineAbilityFor(other).can('delete', certification('worker', ranst))).toBe(false);
+    }
+  });
+
   it('team leads and privacy officers read their organisation’s staff but change nothing', () => {
     for (const role of ['TEAM_LEAD', 'PRIVACY_OFFICER'] as const) {
       const ability = defineAbilityFor(who([role]));

@@ -26,6 +26,12 @@ export interface RoleGrantSubject {
   organisationKind: OrganisationKind;
 }
 
+/** A partner-portal certification of one user (recorded, renewed or withdrawn as a whole). */
+export interface CertificationSubject {
+  userId: string;
+  organisationId: string;
+}
+
 /**
  * One category of one organisation's file on a person, with the facts the sharing rule looks at.
  * Dates are `YYYY-MM-DD`; an open end is OPEN_END. The loader gathers the facts for this owner and
@@ -83,6 +89,7 @@ export type SubjectName =
   | 'Organisation'
   | 'User'
   | 'RoleGrant'
+  | 'Certification'
   | 'Me'
   | 'Session'
   | 'ClientFile'
@@ -101,6 +108,7 @@ type Subjects =
   | (OrganisationSubject & { __caslSubjectType__: 'Organisation' })
   | (UserSubject & { __caslSubjectType__: 'User' })
   | (RoleGrantSubject & { __caslSubjectType__: 'RoleGrant' })
+  | (CertificationSubject & { __caslSubjectType__: 'Certification' })
   | (ClientFileSubject & { __caslSubjectType__: 'ClientFile' })
   | (ClientSectionSubject & { __caslSubjectType__: 'ClientSection' })
   | (InvolvementSubject & { __caslSubjectType__: 'Involvement' })
@@ -142,6 +150,12 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   if (roles.has('ORG_ADMIN')) {
     can(['create', 'update'], 'User', { organisationId: identity.organisationId });
     can('grant', 'RoleGrant', { organisationId: identity.organisationId });
+  }
+  // Partner-portal certifications are recorded by the organisation that runs the training, VDAB (as the
+  // cooperation agreement has it), for users of any organisation; never by the trainee's own tenant.
+  if (roles.has('ORG_ADMIN') && identity.organisationKind === 'VDAB') {
+    can(['create', 'delete'], 'Certification');
+    cannot(['create', 'delete'], 'Certification', { userId: identity.userId }); // not on one's own account
   }
   // Agreements: party staff see that one exists; party admins read, confirm and terminate it.
   can('read', 'Agreement', AGREEMENT_EXISTENCE_FIELDS, { partyOrganisationIds: me });

@@ -1,10 +1,10 @@
-import { PasswordHasher, RequestTransaction, type RequestContext, type Role, type Tx } from '@app/auth';
+import { PasswordHasher, RequestTransaction, belgianToday, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/auth';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
 import type { Organisation } from '../organisations/organisation.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '../shared/errors.js';
-import type { CertificationInput, NewUser, User, UserChanges } from './user.js';
+import type { CertificationInput, NewUser, User, UserCertification, UserChanges } from './user.js';
 import { UserRepository } from './user.repository.js';
 
 @Injectable()
@@ -46,8 +46,8 @@ export class UserService {
     return this.transaction.run(ctx, async (tx) => {
       const organisation = await this.assertMayManageIn(tx, ctx, organisationId, 'create');
       if (!organisation.active) throw new Conflict('organisation-inactive');
+      refuseCertifications(input.certifications);
       this.assertMayGrant(ctx, organisation, '', [], input.roles);
-      checkCertifications(input.certifications ?? []);
       const passwordHash = await this.hasher.hash(input.password);
       let id: string;
       try {
@@ -56,7 +56,6 @@ export class UserService {
         throw isUniqueViolation(error, 'app_user_email_key') ? new Conflict('email-taken', 'email') : error;
       }
       await this.users.replaceRoles(tx, id, input.roles);
-      await this.users.replaceCertifications(tx, id, input.certifications ?? []);
       return (await this.users.findVisible(tx, ctx, id))!;
     });
   }
@@ -70,12 +69,12 @@ export class UserService {
         throw new NotFound('user');
       }
       if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(current.version);
+      refuseCertifications(changes.certifications);
       if (id === ctx.userId && changes.active === false) throw new InvalidInput([{ field: 'active', code: 'cannot-deactivate-self' }]);
       if (changes.roles) {
         const organisation = (await this.organisations.findVisible(tx, ctx, current.organisationId))!;
         this.assertMayGrant(ctx, organisation, id, current.roles, changes.roles);
       }
-      if (changes.certifications) checkCertifications(changes.certifications);
 
       const endSessions = changes.active === false || changes.password !== undefined;
       const updated = await this.users.update(tx, id, current.version, {
@@ -86,9 +85,61 @@ export class UserService {
       });
       if (!updated) throw new VersionMismatch(current.version);
       if (changes.roles) await this.users.replaceRoles(tx, id, changes.roles);
-      if (changes.certifications) await this.users.replaceCertifications(tx, id, changes.certifications);
       return (await this.users.findVisible(tx, ctx, id))!;
     });
+  }
+
+  /**
+   * Records or renews a partner-portal certification of a user of any organisation (VDAB admins, never
+   * on their own account), naming the caller and its organisation as the recorder. `created` is false
+   * for a renewal.
+   */
+  recordCertification(
+    ctx: RequestContext,
+    userId: string,
+    kind: CertificationKind,
+    dates: CertificationInput,
+  ): Promise<{ certification: UserCertification; created: boolean }> {
+    return this.transaction.run(ctx, async (tx) => {
+      const target = await this.mayCertify(tx, ctx, userId, 'create');
+      const problems: FieldProblem[] = [];
+      if (dates.obtainedOn < EARLIEST_DATE) problems.push({ field: 'obtainedOn', code: 'date-out-of-range', params: DATE_RANGE });
+      else if (dates.obtainedOn > (ctx.today ?? belgianToday())) problems.push({ field: 'obtainedOn', code: 'obtained-in-future' });
+      if (dates.expiresOn > LATEST_DATE) problems.push({ field: 'expiresOn', code: 'date-out-of-range', params: DATE_RANGE });
+      else if (dates.expiresOn <= dates.obtainedOn) problems.push({ field: 'expiresOn', code: 'expires-before-obtained' });
+      if (problems.length > 0) throw new InvalidInput(problems);
+      const { certification, replaced } = await this.users.putCertification(tx, userId, kind, dates, { organisationId: ctx.organisationId, userId: ctx.userId });
+      if (!(await this.users.bumpVersion(tx, userId, target.version))) throw new VersionMismatch(target.version);
+      tx.audit({
+        action: replaced ? 'user.certification-renew' : 'user.certification-record',
+        decision: 'ALLOW',
+        resourceType: 'User',
+        resourceId: userId,
+        categories: [kind, `OBTAINED:${dates.obtainedOn}`, `EXPIRES:${dates.expiresOn}`],
+      });
+      return { certification, created: !replaced };
+    });
+  }
+
+  /** Withdraws a partner-portal certification (VDAB admins, never on their own account). */
+  withdrawCertification(ctx: RequestContext, userId: string, kind: CertificationKind): Promise<void> {
+    return this.transaction.run(ctx, async (tx) => {
+      const target = await this.mayCertify(tx, ctx, userId, 'delete');
+      const [withdrawn] = await this.users.removeCertification(tx, userId, kind);
+      if (!withdrawn) throw new NotFound('certification');
+      if (!(await this.users.bumpVersion(tx, userId, target.version))) throw new VersionMismatch(target.version);
+      tx.audit({ action: 'user.certification-withdraw', decision: 'ALLOW', resourceType: 'User', resourceId: userId, categories: [kind] });
+    });
+  }
+
+  /** The account, locked; 404 when there is none, 403 when the caller may not certify it (its own). */
+  private async mayCertify(tx: Tx, ctx: RequestContext, userId: string, action: 'create' | 'delete') {
+    const target = await this.users.lockForCertification(tx, userId);
+    if (!target) throw new NotFound('user');
+    if (!ctx.ability.can(action, subject('Certification', { userId, organisationId: target.organisationId }))) {
+      throw new Forbidden(userId === ctx.userId ? 'certification-self-record-forbidden' : 'forbidden');
+    }
+    return target;
   }
 
   /**
@@ -131,13 +182,12 @@ export class UserService {
   }
 }
 
-function checkCertifications(certifications: readonly CertificationInput[]): void {
-  const problems: FieldProblem[] = [];
-  const seen = new Set<string>();
-  certifications.forEach((c, i) => {
-    if (c.expiresOn <= c.obtainedOn) problems.push({ field: `certifications[${i}].expiresOn`, code: 'expires-before-obtained' });
-    if (seen.has(c.kind)) problems.push({ field: `certifications[${i}].kind`, code: 'duplicate-certification' });
-    seen.add(c.kind);
-  });
-  if (problems.length > 0) throw new InvalidInput(problems);
+/** Dates a certification may carry (PostgreSQL would refuse a year 0 with a server error). */
+const EARLIEST_DATE = '1900-01-01';
+const LATEST_DATE = '2100-12-31';
+const DATE_RANGE = { from: EARLIEST_DATE, to: LATEST_DATE };
+
+/** Certifications are recorded by VDAB through their own endpoint, never with the account (a 400 that says so). */
+function refuseCertifications(certifications: unknown): void {
+  if (certifications !== undefined) throw new InvalidInput([{ field: 'certifications', code: 'certifications-recorded-by-vdab' }]);
 }
