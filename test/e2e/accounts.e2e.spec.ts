@@ -237,6 +237,41 @@ describe('roles, certifications and the audit of account changes', () => {
         [ids],
       );
 
+    it('records creation, name, roles, password (and the sessions it ends), deactivation and activation, without names, e-mails or passwords', async () => {
+      const admin = await t.userId('admin@ocmw-ranst.demo');
+      const created = await as('ranstAdmin').post(`/organisations/${ranst}/users`, {
+        email: 'audited@ocmw-ranst.demo',
+        displayName: 'Audrey Auditee',
+        password: 'first-passphrase-2026',
+        roles: ['SOCIAL_WORKER'],
+      });
+      const id = created.body.id;
+      const session = await t.signIn('audited@ocmw-ranst.demo', 'first-passphrase-2026');
+      const sessionId = JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString()).sid;
+      expect((await as('ranstAdmin').patch(`/users/${id}`, { displayName: 'Audrey Renamed' })).status).toBe(200);
+      expect((await as('ranstAdmin').patch(`/users/${id}`, { roles: ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE'] })).status).toBe(200);
+      expect((await as('ranstAdmin').patch(`/users/${id}`, { password: 'second-passphrase-2026' })).status).toBe(200);
+      expect((await as('ranstAdmin').patch(`/users/${id}`, { active: false })).status).toBe(200);
+      expect((await as('ranstAdmin').patch(`/users/${id}`, { active: true })).status).toBe(200);
+
+      const events = await eventsAbout([id, sessionId]);
+      const changes = events.filter((e: { action: string }) => e.action !== 'auth.sign-in');
+      expect(changes.map((e: { action: string; categories: string[] }) => [e.action, e.categories])).toEqual([
+        ['user.create', ['AFTER:SOCIAL_WORKER']],
+        ['user.update', ['displayName']],
+        ['user.roles-change', ['BEFORE:SOCIAL_WORKER', 'AFTER:SOCIAL_WORKER', 'AFTER:TRAJECTORY_GUIDE']],
+        ['user.password-change', []],
+        ['auth.session-revoke', ['ACCOUNT_CHANGED']],
+        ['user.deactivate', []],
+        ['user.activate', []],
+      ]);
+      for (const e of changes) {
+        expect(e).toMatchObject({ chain_id: ranst, actor_user_id: admin, decision: 'ALLOW' });
+        expect(e.canonical).not.toMatch(/audited@|Audrey|passphrase/i);
+      }
+      expect(changes.find((e: { action: string }) => e.action === 'auth.session-revoke')).toMatchObject({ resource_type: 'Session', resource_id: sessionId });
+    });
+
     it('records certifications recorded, renewed and withdrawn on the recorder’s chain', async () => {
       const worker = await t.userId('trajectory.guide@ocmw-ranst.demo');
       const url = `/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`;
@@ -250,6 +285,28 @@ describe('roles, certifications and the audit of account changes', () => {
         ['user.certification-withdraw', ['PARTNER_PORTAL_EXTENDED']],
       ]);
       for (const e of events) expect(e).toMatchObject({ chain_id: vdabAntwerpen, resource_type: 'User', decision: 'ALLOW' });
+    });
+
+    it('records sign-out, token refresh and a replayed refresh token (which ends the session) against the account', async () => {
+      const guide = await t.userId('trajectory.guide@ocmw-ranst.demo');
+      const first = await t.signIn('trajectory.guide@ocmw-ranst.demo');
+      const sid = JSON.parse(Buffer.from(first.accessToken.split('.')[1], 'base64url').toString()).sid;
+      const refreshed = await t.http.post('/auth/refresh').send({ refreshToken: first.refreshToken });
+      expect(refreshed.status).toBe(200);
+      expect((await t.http.post('/auth/refresh').send({ refreshToken: first.refreshToken })).status).toBe(401);
+      const second = await t.signIn('trajectory.guide@ocmw-ranst.demo');
+      const sid2 = JSON.parse(Buffer.from(second.accessToken.split('.')[1], 'base64url').toString()).sid;
+      expect((await t.http.post('/auth/logout').auth(second.accessToken, { type: 'bearer' })).status).toBe(204);
+
+      const events = await eventsAbout([sid, sid2]);
+      expect(events.map((e: { action: string; decision: string; resource_id: string }) => [e.action, e.decision, e.resource_id])).toEqual([
+        ['auth.sign-in', 'ALLOW', sid],
+        ['auth.refresh', 'ALLOW', sid],
+        ['auth.refresh-token-replay', 'DENY', sid],
+        ['auth.sign-in', 'ALLOW', sid2],
+        ['auth.sign-out', 'ALLOW', sid2],
+      ]);
+      for (const e of events) expect(e).toMatchObject({ chain_id: ranst, actor_user_id: guide, resource_type: 'Session' });
     });
 
     it('keeps every chain verifiable', async () => {

@@ -80,20 +80,39 @@ export class AuthService {
     return this.tokens.issue(user.userId, sessionId, user.tokenVersion, refresh.token);
   }
 
-  /** Rotates: the presented refresh token is spent and a new pair is issued for the same session. */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  /**
+   * Rotates: the presented refresh token is spent and a new pair is issued for the same session. The
+   * rotation, and a replayed token (which ends the session), are audited against the session's user.
+   * A token that was never issued is a plain 401 with nobody to attribute it to.
+   */
+  async refresh(refreshToken: string, origin: SignInOrigin): Promise<TokenPair> {
+    const hash = TokenService.hashRefreshToken(refreshToken);
+    const owner = await this.transaction.runAnonymous((tx) => this.identities.findRefreshTokenOwner(tx, hash));
+    if (!owner) throw new InvalidRefreshToken();
     const next = this.tokens.newRefreshToken();
-    const result = await this.transaction.runAnonymous(async (tx) => {
-      const spent = await this.identities.spendRefreshToken(tx, TokenService.hashRefreshToken(refreshToken));
-      if (spent.outcome === 'ok') await this.identities.addRefreshToken(tx, spent.sessionId, next.hash);
-      return spent;
-    });
+    const session = { resourceType: 'Session', resourceId: owner.sessionId } as const;
+    const result = await this.transaction.runAnonymous(
+      async (tx) => {
+        const spent = await this.identities.spendRefreshToken(tx, hash);
+        if (spent.outcome === 'ok') {
+          await this.identities.addRefreshToken(tx, spent.sessionId, next.hash);
+          tx.audit({ ...session, action: 'auth.refresh', decision: 'ALLOW' });
+        } else if (spent.outcome === 'reused') {
+          tx.audit({ ...session, action: 'auth.refresh-token-replay', decision: 'DENY' });
+        }
+        return spent;
+      },
+      { ...origin, userId: owner.userId, organisationId: owner.organisationId },
+    );
     if (result.outcome !== 'ok') throw new InvalidRefreshToken();
     return this.tokens.issue(result.userId, result.sessionId, result.tokenVersion, next.token);
   }
 
   /** Ends the caller's session: its refresh tokens and its access tokens stop working at once. */
   async signOut(ctx: RequestContext): Promise<void> {
-    await this.transaction.run(ctx, (tx) => this.identities.revokeSession(tx, ctx.sessionId, 'SIGNED_OUT'));
+    await this.transaction.run(ctx, async (tx) => {
+      await this.identities.revokeSession(tx, ctx.sessionId, 'SIGNED_OUT');
+      tx.audit({ action: 'auth.sign-out', decision: 'ALLOW', resourceType: 'Session', resourceId: ctx.sessionId });
+    });
   }
 }

@@ -94,14 +94,15 @@ export class UserRepository {
 
   /**
    * Version-guarded update of the account row. `endSessions` bumps the token version and revokes
-   * every session, so existing access and refresh tokens stop working on the next request.
+   * every session, so existing access and refresh tokens stop working on the next request. Answers the
+   * ids of the sessions it revoked, or false when the version no longer matches.
    */
   async update(
     tx: Tx,
     id: string,
     version: number,
     changes: { displayName?: string; active?: boolean; passwordHash?: string; endSessions: boolean },
-  ): Promise<boolean> {
+  ): Promise<string[] | false> {
     const rows = await tx.query(
       `UPDATE app_user SET
          display_name = COALESCE($3, display_name),
@@ -113,13 +114,12 @@ export class UserRepository {
       [id, version, changes.displayName ?? null, changes.active ?? null, changes.passwordHash ?? null, changes.endSessions],
     );
     if (rows.length === 0) return false;
-    if (changes.endSessions) {
-      await tx.query(
-        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'ACCOUNT_CHANGED' WHERE user_id = $1 AND revoked_at IS NULL`,
-        [id],
-      );
-    }
-    return true;
+    if (!changes.endSessions) return [];
+    const revoked = await tx.query(
+      `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'ACCOUNT_CHANGED' WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [id],
+    );
+    return revoked.map((r) => r.id as string);
   }
 }
 

@@ -56,6 +56,8 @@ export class UserService {
         throw isUniqueViolation(error, 'app_user_email_key') ? new Conflict('email-taken', 'email') : error;
       }
       await this.users.replaceRoles(tx, id, input.roles);
+      // Ids and role names only: never the e-mail, the name or the password.
+      tx.audit({ action: 'user.create', decision: 'ALLOW', resourceType: 'User', resourceId: id, categories: roleList('AFTER', input.roles) });
       return (await this.users.findVisible(tx, ctx, id))!;
     });
   }
@@ -77,14 +79,27 @@ export class UserService {
       }
 
       const endSessions = changes.active === false || changes.password !== undefined;
-      const updated = await this.users.update(tx, id, current.version, {
-        displayName: changes.displayName?.trim(),
+      const displayName = changes.displayName?.trim();
+      const revokedSessions = await this.users.update(tx, id, current.version, {
+        displayName,
         active: changes.active,
         passwordHash: changes.password === undefined ? undefined : await this.hasher.hash(changes.password),
         endSessions,
       });
-      if (!updated) throw new VersionMismatch(current.version);
+      if (!revokedSessions) throw new VersionMismatch(current.version);
       if (changes.roles) await this.users.replaceRoles(tx, id, changes.roles);
+
+      // One audit event per kind of change, with ids and role names only (never a name, e-mail or password).
+      const about = { decision: 'ALLOW', resourceType: 'User', resourceId: id } as const;
+      if (displayName !== undefined && displayName !== current.displayName) tx.audit({ ...about, action: 'user.update', categories: ['displayName'] });
+      if (changes.roles && !sameRoles(current.roles, changes.roles)) {
+        tx.audit({ ...about, action: 'user.roles-change', categories: [...roleList('BEFORE', current.roles), ...roleList('AFTER', changes.roles)] });
+      }
+      if (changes.password !== undefined) tx.audit({ ...about, action: 'user.password-change' });
+      if (changes.active !== undefined && changes.active !== current.active) tx.audit({ ...about, action: changes.active ? 'user.activate' : 'user.deactivate' });
+      for (const session of revokedSessions) {
+        tx.audit({ action: 'auth.session-revoke', decision: 'ALLOW', resourceType: 'Session', resourceId: session, categories: ['ACCOUNT_CHANGED'] });
+      }
       return (await this.users.findVisible(tx, ctx, id))!;
     });
   }
@@ -180,6 +195,15 @@ export class UserService {
       throw new Forbidden(userId === ctx.userId && change === 'ADD' ? 'role-self-grant-forbidden' : 'role-grant-forbidden', { role });
     }
   }
+}
+
+/** Roles as audit categories, in a stable order: `BEFORE:ORG_ADMIN`, `AFTER:SOCIAL_WORKER`. */
+function roleList(when: 'BEFORE' | 'AFTER', roles: readonly Role[]): string[] {
+  return [...roles].sort().map((role) => `${when}:${role}`);
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === new Set(b).size && b.every((role) => a.includes(role));
 }
 
 /** Dates a certification may carry (PostgreSQL would refuse a year 0 with a server error). */
