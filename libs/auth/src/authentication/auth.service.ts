@@ -3,7 +3,7 @@ import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import type { RequestContext } from '../context/request-context.js';
 import { RequestTransaction } from '../database/request-transaction.js';
 import { IdentityRepository } from './identity.repository.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, TooManySignInAttempts, type SignInAttempt } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { TokenService, type TokenPair } from './token.service.js';
 
@@ -48,22 +48,25 @@ export class AuthService {
    * password and a deactivated account all answer the same 401, in about the same time.
    */
   async verifyCredentials(email: string, password: string, origin: SignInOrigin): Promise<SignedInUser> {
+    let attempt: SignInAttempt;
     try {
-      await this.throttle.assertAllowed(email, origin.clientAddress);
+      attempt = await this.throttle.admit(email, origin.clientAddress);
     } catch (error) {
-      await this.transaction.record(origin, [{ action: 'auth.sign-in-blocked', decision: 'DENY', resourceType: 'Session' }]);
+      if (error instanceof TooManySignInAttempts) {
+        await this.transaction.record(origin, [{ action: 'auth.sign-in-blocked', decision: 'DENY', resourceType: 'Session' }]);
+      }
       throw error;
     }
     const credentials = await this.transaction.runAnonymous((tx) => this.identities.findCredentials(tx, email));
     const passwordOk = await this.hasher.verify(credentials?.passwordHash, password);
     if (!credentials || !passwordOk || !credentials.canSignIn) {
-      await this.throttle.recordFailure(email, origin.clientAddress);
+      await this.throttle.recordFailure(attempt);
       // Attributed to the account when the email exists (its organisation's chain); never the email itself.
       const actor = credentials ? { ...origin, userId: credentials.userId, organisationId: credentials.organisationId } : origin;
       await this.transaction.record(actor, [{ action: 'auth.sign-in-failed', decision: 'DENY', resourceType: 'Session' }]);
       throw new InvalidCredentials();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(attempt);
     return { userId: credentials.userId, organisationId: credentials.organisationId, tokenVersion: credentials.tokenVersion, origin };
   }
 
