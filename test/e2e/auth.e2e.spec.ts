@@ -200,4 +200,12 @@ describe('sign-in throttling per address', () => {
     expect(Number(other.headers['retry-after'])).toBeGreaterThan(50);
     expect((await from('198.51.100.31', 'admin@kina.demo', DEMO_PASSWORD)).status).toBe(200);
   });
+
+  it('counts failures only: many good sign-ins from one address (an office) are never slowed down', async () => {
+    const from = (email: string, password: string) => t.http.post('/auth/login').set('X-Forwarded-For', '198.51.100.40').send({ email, password });
+    for (let i = 0; i < 9; i++) expect((await from(`typo-${i}@nowhere.demo`, 'guess-guess')).status).toBe(401);
+    for (let i = 0; i < 15; i++) expect((await from('admin@kina.demo', DEMO_PASSWORD)).status).toBe(200);
+    expect((await from('typo-x@nowhere.demo', 'guess-guess')).status).toBe(401); // the tenth failure
+    expect((await from('admin@kina.demo', DEMO_PASSWORD)).status).toBe(429);
+  });
 });

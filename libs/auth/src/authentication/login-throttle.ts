@@ -105,10 +105,14 @@ export class LoginThrottle {
     );
   }
 
-  /** A success starts the account and address over. The address's own count stays (one good account must not clear it). */
+  /**
+   * A success starts the account and address over, and is taken off the address's count (which counts
+   * failures, and attempts under way). The address's earlier failures stay: one good account must not
+   * clear them.
+   */
   async recordSuccess(attempt: SignInAttempt): Promise<void> {
-    const [accountAddress] = attempt.dimensions;
-    await Promise.all([accountAddress.dimension.counter.delete(accountAddress.dimension.key), accountAddress.dimension.gate.delete(accountAddress.dimension.key)]);
+    const [accountAddress, address] = attempt.dimensions.map(({ dimension }) => dimension);
+    await Promise.all([accountAddress.counter.delete(accountAddress.key), accountAddress.gate.delete(accountAddress.key), address.counter.reward(address.key, 1)]);
   }
 
   /** The wait after the n-th failure beyond the free ones (n from 0): base * 2^n, capped. */
