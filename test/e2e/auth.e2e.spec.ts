@@ -112,44 +112,100 @@ describe('authentication', () => {
     );
   });
 
-  it('blocks an account after 10 wrong passwords with 429 and Retry-After, even for the right password', async () => {
-    const email = 'social.worker@ocmw-schelle.demo';
-    const statuses: number[] = [];
-    let last;
-    for (let i = 0; i < 10; i++) {
-      last = await t.http.post('/auth/login').send({ email, password: `wrong-${i}` });
-      statuses.push(last.status);
-    }
-    expect(statuses.slice(0, 9)).toEqual(Array(9).fill(401));
-    expect(statuses[9]).toBe(429);
-    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
-    expect(last!.body.code).toBe('too-many-sign-in-attempts');
-
-    const right = await t.http.post('/auth/login').send({ email, password: DEMO_PASSWORD });
-    expect(right.status).toBe(429);
-    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
-    // Other accounts are not affected by one account's lockout.
-    await expect(t.signIn('admin@ocmw-schelle.demo')).resolves.toHaveProperty('accessToken');
-  });
 });
 
-describe('per-address throttling', () => {
+/**
+ * Progressive delays instead of a lock-out: TRUST_PROXY lets the tests speak from several client
+ * addresses through X-Forwarded-For. 3 free failures per account and address, then waits of 1, 2, 4 s
+ * (the cap) between attempts.
+ */
+describe('sign-in throttling per account and address', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ maxFailuresPerAddress: 12 });
+    t = await startTestApp(
+      { freeFailuresPerAccountAddress: 3, freeFailuresPerAddress: 1000, delayBaseSeconds: 1, delayMaxSeconds: 4 },
+      undefined,
+      { TRUST_PROXY: 'true' },
+    );
   });
   afterAll(() => t.close());
 
-  it('blocks a client address that fails across many accounts', async () => {
+  const attempt = (address: string, email: string, password: string) =>
+    t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('cannot be turned into a lock-out: the right password from another address signs in while one address hammers the account', async () => {
+    const email = 'social.worker@ocmw-schelle.demo';
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      const response = await t.http.post('/auth/login').send({ email: `someone-${i}@nowhere.demo`, password: 'guess-guess' });
-      statuses.push(response.status);
+    for (let i = 0; i < 20; i++) statuses.push((await attempt('203.0.113.10', email, `wrong-${i}`)).status);
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(16);
+
+    const elsewhere = await attempt('198.51.100.20', email, DEMO_PASSWORD);
+    expect(elsewhere.status).toBe(200);
+    // The hammering address waits, even with the right password: the password is not even checked.
+    const same = await attempt('203.0.113.10', email, DEMO_PASSWORD);
+    expect(same.status).toBe(429);
+    expect(same.body.code).toBe('too-many-sign-in-attempts');
+    expect(Number(same.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('makes each attempt after the free failures wait twice as long as the last, up to the cap; a success starts over', async () => {
+    const email = 'admin@ocmw-schelle.demo';
+    const address = '203.0.113.11';
+    for (let i = 0; i < 3; i++) expect((await attempt(address, email, 'wrong-password')).status).toBe(401);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const refused = await attempt(address, email, 'wrong-password');
+      expect(refused.status).toBe(429);
+      waits.push(Number(refused.headers['retry-after']));
+      await sleep(waits[i] * 1000 + 100);
+      expect((await attempt(address, email, 'wrong-password')).status).toBe(401);
     }
-    expect(statuses.slice(0, 11)).toEqual(Array(11).fill(401));
-    expect(statuses[11]).toBe(429);
-    const other = await t.http.post('/auth/login').send({ email: 'admin@kina.demo', password: DEMO_PASSWORD });
+    expect(waits).toEqual([1, 2, 4, 4]);
+    const refused = await attempt(address, email, DEMO_PASSWORD);
+    expect(refused.status).toBe(429);
+    await sleep(Number(refused.headers['retry-after']) * 1000 + 100);
+    expect((await attempt(address, email, DEMO_PASSWORD)).status).toBe(200);
+    expect((await attempt(address, email, 'wrong-password')).status).toBe(401);
+  }, 30_000);
+
+  it('lets no parallel burst of guesses past the delay', async () => {
+    const responses = await Promise.all(Array.from({ length: 15 }, () => attempt('203.0.113.12', 'coach@atb-antwerpen.demo', 'wrong-password')));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(11);
+  });
+});
+
+describe('sign-in throttling per address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ freeFailuresPerAccountAddress: 100, freeFailuresPerAddress: 10, delayBaseSeconds: 60, delayMaxSeconds: 900 }, undefined, {
+      TRUST_PROXY: 'true',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('slows down an address that fails across many accounts, and no other address', async () => {
+    const from = (address: string, email: string, password: string) =>
+      t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await from('203.0.113.30', `someone-${i}@nowhere.demo`, 'guess-guess')).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    const other = await from('203.0.113.30', 'admin@kina.demo', DEMO_PASSWORD);
     expect(other.status).toBe(429);
-    expect(other.headers['retry-after']).toBeDefined();
+    expect(Number(other.headers['retry-after'])).toBeGreaterThan(50);
+    expect((await from('198.51.100.31', 'admin@kina.demo', DEMO_PASSWORD)).status).toBe(200);
+  });
+
+  it('counts failures only: many good sign-ins from one address (an office) are never slowed down', async () => {
+    const from = (email: string, password: string) => t.http.post('/auth/login').set('X-Forwarded-For', '198.51.100.40').send({ email, password });
+    for (let i = 0; i < 9; i++) expect((await from(`typo-${i}@nowhere.demo`, 'guess-guess')).status).toBe(401);
+    for (let i = 0; i < 15; i++) expect((await from('admin@kina.demo', DEMO_PASSWORD)).status).toBe(200);
+    expect((await from('typo-x@nowhere.demo', 'guess-guess')).status).toBe(401); // the tenth failure
+    expect((await from('admin@kina.demo', DEMO_PASSWORD)).status).toBe(429);
   });
 });

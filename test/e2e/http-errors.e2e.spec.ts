@@ -54,12 +54,17 @@ describe('HTTP error handling', () => {
     expectProblem(await t.http.get('/no/such/route'), 404, 'not-found');
   });
 
-  it('honours a well-formed X-Request-Id and generates one otherwise', async () => {
+  it('always answers with its own request id; a well-formed X-Request-Id comes back as the correlation id only', async () => {
     const given = await t.http.get('/health/live').set('X-Request-Id', 'trace-abc-123');
-    expect(given.headers['x-request-id']).toBe('trace-abc-123');
+    expect(given.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(given.headers['x-correlation-id']).toBe('trace-abc-123');
     const generated = await t.http.get('/no/such/route').set('X-Request-Id', 'bad id with spaces');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated.headers['x-correlation-id']).toBeUndefined();
     expect(generated.body.requestId).toBe(generated.headers['x-request-id']);
+    const none = await t.http.get('/health/live');
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(none.headers['x-request-id']).not.toBe(given.headers['x-request-id']);
   });
 
   it('sends security headers and no CORS headers unless origins are configured', async () => {

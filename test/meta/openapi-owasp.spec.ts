@@ -34,6 +34,7 @@ describe('OpenAPI document against the OWASP ruleset', () => {
       if (finding.severity === 0) counts[finding.code] = (counts[finding.code] ?? 0) + 1; // errors
     }
     const baseline: Record<string, number> = JSON.parse(readFileSync(join(import.meta.dirname, 'owasp-baseline.json'), 'utf8'));
+    console.log(`OWASP findings: ${JSON.stringify(counts)}`);
     const worse = Object.entries(counts).filter(([code, n]) => n > (baseline[code] ?? 0)).map(([code, n]) => `${code}: ${n} (baseline ${baseline[code] ?? 0})`);
     expect(worse).toEqual([]);
   }, 120_000);

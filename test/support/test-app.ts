@@ -59,7 +59,15 @@ export interface TestApp {
 /** One audit signing key per test process; checkpoints go to a temporary file per app. */
 export const TEST_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-export async function startTestApp(auth: Partial<AuthConfig> = {}, pool?: { size: number; connectionWaitMs: number; statementTimeoutMs: number }): Promise<TestApp> {
+/**
+ * `env` adds or overrides configuration variables (e.g. `TRUST_PROXY`, so a test can speak from several
+ * client addresses through `X-Forwarded-For`).
+ */
+export async function startTestApp(
+  auth: Partial<AuthConfig> = {},
+  pool?: { size: number; connectionWaitMs: number; statementTimeoutMs: number },
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -74,6 +82,7 @@ export async function startTestApp(auth: Partial<AuthConfig> = {}, pool?: { size
     // The suites send thousands of requests from one address as one user; the limits get their own test.
     RATE_LIMIT_PER_USER_PER_MINUTE: '10000000',
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+    ...env,
   });
   config.auth = { ...config.auth, ...auth };
   const dataSource = createDataSource(database.url, pool?.size ?? 4, pool);

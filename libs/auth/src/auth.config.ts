@@ -8,12 +8,14 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   /** Absolute lifetime of a sign-in session; refresh tokens rotate inside it. */
   sessionTtlSeconds: number;
-  /** Consecutive failed sign-ins for one account before it is blocked. */
-  maxFailuresPerAccount: number;
-  /** Failed sign-ins from one client address (any account) per hour before it is blocked. */
-  maxFailuresPerAddress: number;
-  /** How long a block lasts, in seconds. */
-  blockSeconds: number;
+  /** Failed sign-ins of one account from one client address before each further attempt waits. */
+  freeFailuresPerAccountAddress: number;
+  /** Failed sign-ins from one client address (any account) in an hour before each further attempt waits. */
+  freeFailuresPerAddress: number;
+  /** The first wait after the free failures, in seconds; it doubles with every further failure. */
+  delayBaseSeconds: number;
+  /** The longest wait, in seconds. */
+  delayMaxSeconds: number;
   /** Requests per minute per signed-in user and per client address; CSV exports per user per hour. */
   rateLimits: { perUserPerMinute: number; perAddressPerMinute: number; exportsPerUserPerHour: number };
 }

@@ -1,6 +1,7 @@
 import { AuthService, Ctx, Policy, Public, type RequestContext, type SignedInUser } from '@app/auth';
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { ApiProblems } from '../http/openapi.js';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
 import { LoginGuard } from './login.guard.js';
@@ -28,8 +29,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems(400, 401, 413)
-  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(body.refreshToken);
+  refresh(@Body() body: RefreshDto, @Req() request: Request & { id?: unknown }): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refreshToken, {
+      clientAddress: request.ip ?? 'unknown',
+      userAgent: request.get('user-agent'),
+      requestId: request.id === undefined ? undefined : String(request.id),
+    });
   }
 
   @Policy('delete', 'Session')

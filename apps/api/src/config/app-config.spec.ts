@@ -34,6 +34,14 @@ describe('configuration', () => {
     }
   });
 
+  it('reads the sign-in delays, and refuses the retired lock-out settings by name', () => {
+    expect(loadConfig({}, cwd).auth).toMatchObject({ freeFailuresPerAccountAddress: 5, freeFailuresPerAddress: 100, delayBaseSeconds: 1, delayMaxSeconds: 900 });
+    expect(loadConfig({ LOGIN_DELAY_BASE_SECONDS: '2', LOGIN_DELAY_MAX_SECONDS: '60' }, cwd).auth).toMatchObject({ delayBaseSeconds: 2, delayMaxSeconds: 60 });
+    expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' }, cwd)).toThrow(/LOGIN_MAX_FAILURES_PER_ACCOUNT is no longer used/);
+    expect(() => loadConfig({ LOGIN_BLOCK_SECONDS: '900' }, cwd)).toThrow(/LOGIN_BLOCK_SECONDS is no longer used/);
+    expect(() => loadConfig({ LOGIN_DELAY_BASE_SECONDS: '60', LOGIN_DELAY_MAX_SECONDS: '30' }, cwd)).toThrow(/must not be below/);
+  });
+
   it('in production refuses the demo seed', () => {
     const required = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: SECRET, AUDIT_SIGNING_KEY: AUDIT_KEY };
     expect(() => loadConfig({ ...required, SEED_DEMO: 'true' }, cwd)).toThrow(/SEED_DEMO must not be enabled/);

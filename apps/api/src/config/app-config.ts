@@ -92,6 +92,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
           ? Number(trustProxyRaw)
           : trustProxyRaw;
 
+  // The hard sign-in lock is gone (anyone who knew an e-mail address could lock its account out); say so
+  // rather than ignore a setting an operator believes protects them.
+  for (const retired of ['LOGIN_MAX_FAILURES_PER_ACCOUNT', 'LOGIN_MAX_FAILURES_PER_ADDRESS', 'LOGIN_BLOCK_SECONDS']) {
+    if (env[retired] !== undefined && env[retired] !== '') {
+      problems.push(
+        `${retired} is no longer used: failed sign-ins now delay further attempts instead of blocking them ` +
+          '(LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS, LOGIN_FREE_FAILURES_PER_ADDRESS, LOGIN_DELAY_BASE_SECONDS, LOGIN_DELAY_MAX_SECONDS)',
+      );
+    }
+  }
+
   const config: AppConfig = {
     production,
     port: int('PORT', 3000, 0, 65535),
@@ -116,9 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       jwtAudience: env.JWT_AUDIENCE || 'casework-api',
       accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
       sessionTtlSeconds: int('SESSION_TTL_SECONDS', 12 * 3600, 300, 30 * 24 * 3600),
-      maxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 10, 3, 1000),
-      maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, 10, 100_000),
-      blockSeconds: int('LOGIN_BLOCK_SECONDS', 900, 1, 86_400),
+      freeFailuresPerAccountAddress: int('LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS', 5, 1, 1000),
+      freeFailuresPerAddress: int('LOGIN_FREE_FAILURES_PER_ADDRESS', 100, 10, 100_000),
+      delayBaseSeconds: int('LOGIN_DELAY_BASE_SECONDS', 1, 1, 3600),
+      delayMaxSeconds: int('LOGIN_DELAY_MAX_SECONDS', 900, 1, 86_400),
       rateLimits: {
         perUserPerMinute: int('RATE_LIMIT_PER_USER_PER_MINUTE', 600, 1, 10_000_000),
         perAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 1200, 1, 10_000_000),
@@ -138,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       workingHours: [int('AUDIT_WORKING_HOURS_FROM', 7, 0, 23), int('AUDIT_WORKING_HOURS_TO', 19, 1, 24)],
     },
   };
+  if (config.auth.delayMaxSeconds < config.auth.delayBaseSeconds) problems.push('LOGIN_DELAY_MAX_SECONDS must not be below LOGIN_DELAY_BASE_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,12 +1,12 @@
-import { Ctx, Policy, type RequestContext } from '@app/auth';
-import { UserService, type User } from '@app/domain';
-import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CERTIFICATION_KINDS, Ctx, Policy, type CertificationKind, type RequestContext } from '@app/auth';
+import { UserService, type User, type UserCertification } from '@app/domain';
+import { Body, Controller, Delete, Get, HttpCode, Headers, Patch, Put, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { etagFor, versionFromIfMatch } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
-import { UuidParam } from '../http/params.js';
-import { UpdateUserDto, UserDto } from './dto/user.dto.js';
+import { EnumParam, UuidParam } from '../http/params.js';
+import { RecordCertificationDto, UpdateUserDto, UserCertificationDto, UserDto } from './dto/user.dto.js';
 
 @ApiTags('Users')
 @Controller('users')
@@ -26,7 +26,7 @@ export class UsersController {
 
   @Patch(':id')
   @Policy('update', 'User')
-  @ApiOperation({ summary: 'Change roles, certifications, name, password, or deactivate (org admins, own organisation)' })
+  @ApiOperation({ summary: 'Change roles, name, password, or deactivate (org admins, own organisation; never one’s own roles upward)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 401, 403, 404, 412, 413)
@@ -40,5 +40,44 @@ export class UsersController {
     const user = await this.users.update(ctx, id, body, versionFromIfMatch(ifMatch));
     response.setHeader('ETag', etagFor(user.version));
     return user;
+  }
+
+  @Put(':id/certifications/:kind')
+  @Policy('create', 'Certification')
+  @ApiOperation({
+    summary: 'Record or renew a partner-portal certification of a user of any organisation (VDAB admins; not on their own account)',
+    description: 'The caller and its organisation are kept as the recorder. 201 when recorded, 200 when an existing one is renewed.',
+  })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiParam({ name: 'kind', enum: CERTIFICATION_KINDS })
+  @ApiCreatedResponse({ type: UserCertificationDto })
+  @ApiOkResponse({ type: UserCertificationDto })
+  @ApiProblems(400, 401, 403, 404, 413)
+  async recordCertification(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @EnumParam('kind', CERTIFICATION_KINDS) kind: CertificationKind,
+    @Body() body: RecordCertificationDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserCertification> {
+    const { certification, created } = await this.users.recordCertification(ctx, id, kind, body);
+    response.status(created ? 201 : 200);
+    return certification;
+  }
+
+  @Delete(':id/certifications/:kind')
+  @Policy('delete', 'Certification')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Withdraw a partner-portal certification (VDAB admins; not on their own account)' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiParam({ name: 'kind', enum: CERTIFICATION_KINDS })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 401, 403, 404)
+  async withdrawCertification(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @EnumParam('kind', CERTIFICATION_KINDS) kind: CertificationKind,
+  ): Promise<void> {
+    await this.users.withdrawCertification(ctx, id, kind);
   }
 }

@@ -3,7 +3,7 @@ import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import type { RequestContext } from '../context/request-context.js';
 import { RequestTransaction } from '../database/request-transaction.js';
 import { IdentityRepository } from './identity.repository.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, TooManySignInAttempts, type SignInAttempt } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { TokenService, type TokenPair } from './token.service.js';
 
@@ -48,22 +48,25 @@ export class AuthService {
    * password and a deactivated account all answer the same 401, in about the same time.
    */
   async verifyCredentials(email: string, password: string, origin: SignInOrigin): Promise<SignedInUser> {
+    let attempt: SignInAttempt;
     try {
-      await this.throttle.assertAllowed(email, origin.clientAddress);
+      attempt = await this.throttle.admit(email, origin.clientAddress);
     } catch (error) {
-      await this.transaction.record(origin, [{ action: 'auth.sign-in-blocked', decision: 'DENY', resourceType: 'Session' }]);
+      if (error instanceof TooManySignInAttempts) {
+        await this.transaction.record(origin, [{ action: 'auth.sign-in-blocked', decision: 'DENY', resourceType: 'Session' }]);
+      }
       throw error;
     }
     const credentials = await this.transaction.runAnonymous((tx) => this.identities.findCredentials(tx, email));
     const passwordOk = await this.hasher.verify(credentials?.passwordHash, password);
     if (!credentials || !passwordOk || !credentials.canSignIn) {
-      await this.throttle.recordFailure(email, origin.clientAddress);
+      await this.throttle.recordFailure(attempt);
       // Attributed to the account when the email exists (its organisation's chain); never the email itself.
       const actor = credentials ? { ...origin, userId: credentials.userId, organisationId: credentials.organisationId } : origin;
       await this.transaction.record(actor, [{ action: 'auth.sign-in-failed', decision: 'DENY', resourceType: 'Session' }]);
       throw new InvalidCredentials();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(attempt);
     return { userId: credentials.userId, organisationId: credentials.organisationId, tokenVersion: credentials.tokenVersion, origin };
   }
 
@@ -80,20 +83,39 @@ export class AuthService {
     return this.tokens.issue(user.userId, sessionId, user.tokenVersion, refresh.token);
   }
 
-  /** Rotates: the presented refresh token is spent and a new pair is issued for the same session. */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  /**
+   * Rotates: the presented refresh token is spent and a new pair is issued for the same session. The
+   * rotation, and a replayed token (which ends the session), are audited against the session's user.
+   * A token that was never issued is a plain 401 with nobody to attribute it to.
+   */
+  async refresh(refreshToken: string, origin: SignInOrigin): Promise<TokenPair> {
+    const hash = TokenService.hashRefreshToken(refreshToken);
+    const owner = await this.transaction.runAnonymous((tx) => this.identities.findRefreshTokenOwner(tx, hash));
+    if (!owner) throw new InvalidRefreshToken();
     const next = this.tokens.newRefreshToken();
-    const result = await this.transaction.runAnonymous(async (tx) => {
-      const spent = await this.identities.spendRefreshToken(tx, TokenService.hashRefreshToken(refreshToken));
-      if (spent.outcome === 'ok') await this.identities.addRefreshToken(tx, spent.sessionId, next.hash);
-      return spent;
-    });
+    const session = { resourceType: 'Session', resourceId: owner.sessionId } as const;
+    const result = await this.transaction.runAnonymous(
+      async (tx) => {
+        const spent = await this.identities.spendRefreshToken(tx, hash);
+        if (spent.outcome === 'ok') {
+          await this.identities.addRefreshToken(tx, spent.sessionId, next.hash);
+          tx.audit({ ...session, action: 'auth.refresh', decision: 'ALLOW' });
+        } else if (spent.outcome === 'reused') {
+          tx.audit({ ...session, action: 'auth.refresh-token-replay', decision: 'DENY' });
+        }
+        return spent;
+      },
+      { ...origin, userId: owner.userId, organisationId: owner.organisationId },
+    );
     if (result.outcome !== 'ok') throw new InvalidRefreshToken();
     return this.tokens.issue(result.userId, result.sessionId, result.tokenVersion, next.token);
   }
 
   /** Ends the caller's session: its refresh tokens and its access tokens stop working at once. */
   async signOut(ctx: RequestContext): Promise<void> {
-    await this.transaction.run(ctx, (tx) => this.identities.revokeSession(tx, ctx.sessionId, 'SIGNED_OUT'));
+    await this.transaction.run(ctx, async (tx) => {
+      await this.identities.revokeSession(tx, ctx.sessionId, 'SIGNED_OUT');
+      tx.audit({ action: 'auth.sign-out', decision: 'ALLOW', resourceType: 'Session', resourceId: ctx.sessionId });
+    });
   }
 }

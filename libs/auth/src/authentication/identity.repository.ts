@@ -64,10 +64,22 @@ export class IdentityRepository {
     return session.id;
   }
 
+  /** Whose session a refresh token belongs to (spent or not), so what is done with it is audited against them. */
+  async findRefreshTokenOwner(tx: Tx, tokenHash: Buffer): Promise<{ sessionId: string; userId: string; organisationId: string } | undefined> {
+    const rows = await tx.query(
+      `SELECT s.id AS session_id, u.id AS user_id, u.organisation_id
+         FROM refresh_token t JOIN auth_session s ON s.id = t.session_id JOIN app_user u ON u.id = s.user_id
+        WHERE t.token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0] && { sessionId: rows[0].session_id, userId: rows[0].user_id, organisationId: rows[0].organisation_id };
+  }
+
   /**
    * Spends a refresh token exactly once. Returns the session it belonged to when that session and its
    * user are still good; a token presented a second time means it was stolen or replayed, so the
-   * whole session is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+   * whole session is revoked (OAuth 2.0 Security BCP, refresh token rotation). `reused` is every
+   * presentation of a spent token, also when its session had already ended.
    */
   async spendRefreshToken(
     tx: Tx,
@@ -78,13 +90,13 @@ export class IdentityRepository {
       [tokenHash],
     );
     if (spent.length === 0) {
-      const reused = await tx.query(
-        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'REFRESH_TOKEN_REUSED'
-          WHERE id = (SELECT session_id FROM refresh_token WHERE token_hash = $1) AND revoked_at IS NULL
-          RETURNING id`,
-        [tokenHash],
+      const known = await tx.query(`SELECT session_id FROM refresh_token WHERE token_hash = $1`, [tokenHash]);
+      if (known.length === 0) return { outcome: 'invalid' };
+      await tx.query(
+        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'REFRESH_TOKEN_REUSED' WHERE id = $1 AND revoked_at IS NULL`,
+        [known[0].session_id],
       );
-      return { outcome: reused.length > 0 ? 'reused' : 'invalid' };
+      return { outcome: 'reused' };
     }
     const rows = await tx.query(
       `SELECT s.id, u.id AS user_id, u.token_version

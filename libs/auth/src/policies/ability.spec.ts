@@ -11,8 +11,13 @@ const who = (roles: Identity['roles'], organisationKind: Identity['organisationK
   roles,
 });
 const user = (id: string, organisationId: string) => subject('User', { id, organisationId });
-const grant = (role: Identity['roles'][number], organisationId: string, organisationKind: Identity['organisationKind'] = 'OCMW') =>
-  subject('RoleGrant', { role, organisationId, organisationKind });
+const grant = (
+  role: Identity['roles'][number],
+  organisationId: string,
+  organisationKind: Identity['organisationKind'] = 'OCMW',
+  userId = 'colleague',
+  change: 'ADD' | 'REMOVE' = 'ADD',
+) => subject('RoleGrant', { role, change, userId, organisationId, organisationKind });
 
 describe('abilities', () => {
   it('a social worker reads only their own account and the directory', () => {
@@ -42,6 +47,42 @@ describe('abilities', () => {
     expect(ability.can('grant', grant('MEDIATOR', schelle))).toBe(false);
     const platformOrgAdmin = defineAbilityFor(who(['ORG_ADMIN'], 'PLATFORM', 'org-platform'));
     expect(platformOrgAdmin.can('grant', grant('PLATFORM_ADMIN', 'org-platform', 'PLATFORM'))).toBe(false);
+  });
+
+  it('nobody adds a role to their own account; taking one away is fine', () => {
+    const ability = defineAbilityFor(who(['ORG_ADMIN', 'TEAM_LEAD']));
+    for (const role of ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'PRIVACY_OFFICER'] as const) {
+      expect(ability.can('grant', grant(role, ranst, 'OCMW', 'me'))).toBe(false);
+      expect(ability.can('grant', grant(role, ranst, 'OCMW', 'colleague'))).toBe(true);
+    }
+    expect(ability.can('grant', grant('TEAM_LEAD', ranst, 'OCMW', 'me', 'REMOVE'))).toBe(true);
+    const platform = defineAbilityFor(who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform'));
+    expect(platform.can('grant', grant('SOCIAL_WORKER', 'org-platform', 'PLATFORM', 'me'))).toBe(false);
+  });
+
+  it('a platform admin gives other organisations their admins and privacy officers, never case-work roles', () => {
+    const admin = defineAbilityFor(who(['PLATFORM_ADMIN'], 'PLATFORM', 'org-platform'));
+    expect(admin.can('grant', grant('ORG_ADMIN', schelle))).toBe(true);
+    expect(admin.can('grant', grant('PRIVACY_OFFICER', schelle))).toBe(true);
+    for (const role of ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'] as const) {
+      expect(admin.can('grant', grant(role, schelle))).toBe(false);
+      expect(admin.can('grant', grant(role, schelle, 'OCMW', 'colleague', 'REMOVE'))).toBe(false);
+      expect(admin.can('grant', grant(role, 'org-platform', 'PLATFORM'))).toBe(true);
+    }
+  });
+
+  it('only VDAB’s admins record and withdraw partner-portal certifications, for anyone but themselves', () => {
+    const certification = (userId: string, organisationId: string) => subject('Certification', { userId, organisationId });
+    const vdabAdmin = defineAbilityFor(who(['ORG_ADMIN'], 'VDAB', 'org-vdab'));
+    for (const action of ['create', 'delete'] as const) {
+      expect(vdabAdmin.can(action, certification('worker', ranst))).toBe(true);
+      expect(vdabAdmin.can(action, certification('mediator', 'org-vdab'))).toBe(true);
+      expect(vdabAdmin.can(action, certification('me', 'org-vdab'))).toBe(false);
+    }
+    for (const other of [who(['ORG_ADMIN']), who(['MEDIATOR', 'TEAM_LEAD'], 'VDAB', 'org-vdab'), who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform')]) {
+      expect(defineAbilityFor(other).can('create', certification('worker', ranst))).toBe(false);
+      expect(defineAbilityFor(other).can('delete', certification('worker', ranst))).toBe(false);
+    }
   });
 
   it('team leads and privacy officers read their organisation’s staff but change nothing', () => {

@@ -18,8 +18,18 @@ export interface UserSubject {
 /** Granting or revoking one role to a user of an organisation. */
 export interface RoleGrantSubject {
   role: Role;
+  /** whether the role is being added or taken away */
+  change: 'ADD' | 'REMOVE';
+  /** the account that gets or loses the role ('' for an account being created) */
+  userId: string;
   organisationId: string;
   organisationKind: OrganisationKind;
+}
+
+/** A partner-portal certification of one user (recorded, renewed or withdrawn as a whole). */
+export interface CertificationSubject {
+  userId: string;
+  organisationId: string;
 }
 
 /**
@@ -80,6 +90,7 @@ export type SubjectName =
   | 'Organisation'
   | 'User'
   | 'RoleGrant'
+  | 'Certification'
   | 'Me'
   | 'Session'
   | 'ClientFile'
@@ -98,6 +109,7 @@ type Subjects =
   | (OrganisationSubject & { __caslSubjectType__: 'Organisation' })
   | (UserSubject & { __caslSubjectType__: 'User' })
   | (RoleGrantSubject & { __caslSubjectType__: 'RoleGrant' })
+  | (CertificationSubject & { __caslSubjectType__: 'Certification' })
   | (ClientFileSubject & { __caslSubjectType__: 'ClientFile' })
   | (ClientSectionSubject & { __caslSubjectType__: 'ClientSection' })
   | (InvolvementSubject & { __caslSubjectType__: 'Involvement' })
@@ -109,6 +121,9 @@ export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Roles that may see the user directory of their own organisation (not change it). */
 const OWN_ORG_USER_READERS: readonly Role[] = ['ORG_ADMIN', 'TEAM_LEAD', 'PRIVACY_OFFICER'];
+
+/** Roles a platform admin may grant or take away outside the platform organisation. */
+export const PLATFORM_GRANTABLE_ROLES: readonly Role[] = ['ORG_ADMIN', 'PRIVACY_OFFICER'];
 
 /** Fields of an agreement everyone in a party organisation may see: that it exists, and its state. */
 export const AGREEMENT_EXISTENCE_FIELDS = ['id', 'partyOrganisationIds', 'status'];
@@ -136,6 +151,12 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   if (roles.has('ORG_ADMIN')) {
     can(['create', 'update'], 'User', { organisationId: identity.organisationId });
     can('grant', 'RoleGrant', { organisationId: identity.organisationId });
+  }
+  // Partner-portal certifications are recorded by the organisation that runs the training, VDAB (as the
+  // cooperation agreement has it), for users of any organisation; never by the trainee's own tenant.
+  if (roles.has('ORG_ADMIN') && identity.organisationKind === 'VDAB') {
+    can(['create', 'delete'], 'Certification');
+    cannot(['create', 'delete'], 'Certification', { userId: identity.userId }); // not on one's own account
   }
   // Agreements: party staff see that one exists; party admins read, confirm and terminate it.
   can('read', 'Agreement', AGREEMENT_EXISTENCE_FIELDS, { partyOrganisationIds: me });
@@ -169,15 +190,20 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can('read', 'Involvement', { organisationId: me });
   }
 
-  if (roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM') {
+  const platformAdmin = roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM';
+  if (platformAdmin) {
     // Everything about organisations, accounts and agreements; no client data.
-    can('manage', ['Organisation', 'User', 'RoleGrant', 'Agreement']);
+    can('manage', ['Organisation', 'User', 'Agreement']);
     can('read', 'AuditChain'); // verification of every chain: hashes and positions, no event content
+    // The operator sets up organisations and their governance (first admin, privacy officer), never
+    // case workers: case-work roles outside the platform organisation are the tenant's own business.
+    can('grant', 'RoleGrant', { organisationKind: 'PLATFORM' });
+    can('grant', 'RoleGrant', { role: { $in: [...PLATFORM_GRANTABLE_ROLES] } });
   }
   // Nobody but a platform admin hands out platform administration.
-  if (!(roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM')) {
-    cannot('grant', 'RoleGrant', { role: 'PLATFORM_ADMIN' });
-  }
+  if (!platformAdmin) cannot('grant', 'RoleGrant', { role: 'PLATFORM_ADMIN' });
+  // Nobody adds a role to their own account (taking one away is fine): a second person must.
+  cannot('grant', 'RoleGrant', { userId: identity.userId, change: 'ADD' });
   return build();
 }
 

@@ -14,11 +14,15 @@ export class TooManyRequests extends HttpException {
 /**
  * A limiter whose counts live in PostgreSQL (table `rate_limit`), so every API process shares them: a
  * client spreading requests over two instances gets the same limit. A key over its limit is also
- * blocked in this process's memory until its window ends, so a flood costs no database round trips.
+ * blocked in this process's memory until its window ends, so a flood costs no database round trips
+ * (`inMemoryBlock: false` turns that off, for limiters whose keys are cleared or re-timed on purpose).
  * If the database cannot be asked, an in-memory limiter with the same limits stands in (fail safe,
  * per process) rather than letting every request through or refusing all of them.
  */
-export function sharedLimiter(dataSource: DataSource, options: { keyPrefix: string; points: number; duration: number; blockDuration?: number }): RateLimiterPostgres {
+export function sharedLimiter(
+  dataSource: DataSource,
+  { inMemoryBlock = true, ...options }: { keyPrefix: string; points: number; duration: number; blockDuration?: number; inMemoryBlock?: boolean },
+): RateLimiterPostgres {
   const pool = (dataSource.driver as unknown as { master: unknown }).master;
   return new RateLimiterPostgres({
     storeClient: pool,
@@ -26,8 +30,7 @@ export function sharedLimiter(dataSource: DataSource, options: { keyPrefix: stri
     tableName: 'rate_limit',
     tableCreated: true,
     clearExpiredByTimeout: true,
-    inMemoryBlockOnConsumed: options.points + 1,
-    inMemoryBlockDuration: options.blockDuration ?? options.duration,
+    ...(inMemoryBlock ? { inMemoryBlockOnConsumed: options.points + 1, inMemoryBlockDuration: options.blockDuration ?? options.duration } : {}),
     insuranceLimiter: new RateLimiterMemory({ ...options }),
     ...options,
   });

@@ -134,6 +134,12 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
         );
       }
     }
+    // Certifications are VDAB's to record: the demo's were recorded by VDAB's own admin.
+    await tx.query(
+      `UPDATE user_certification SET recorded_by_organisation_id = $2, recorded_by_user_id = $1, recorded_at = now()
+        WHERE user_id = ANY ($3) AND recorded_by_user_id IS NULL`,
+      [userIds.get('admin@vdab.demo'), ids.get('vdab'), [...userIds.values()]],
+    );
     await seedDemoSharing(tx, ids, userIds);
     return 'seeded';
   });

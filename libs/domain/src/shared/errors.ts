@@ -36,7 +36,8 @@ export type Resource =
   | 'notification'
   | 'obstacle'
   | 'activity'
-  | 'checkpoint';
+  | 'checkpoint'
+  | 'certification';
 
 /** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
 const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint'];

@@ -1,6 +1,6 @@
-import { accessibleWhere, type Action, type RequestContext, type Role, type Tx } from '@app/auth';
+import { accessibleWhere, type Action, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/auth';
 import { Injectable } from '@nestjs/common';
-import type { CertificationInput, User } from './user.js';
+import type { CertificationInput, User, UserCertification } from './user.js';
 
 const COLUMNS = { id: 'u.id', organisationId: 'u.organisation_id' };
 const SELECT = `
@@ -9,7 +9,9 @@ const SELECT = `
          ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
          COALESCE((SELECT json_agg(json_build_object(
                     'kind', c.kind, 'obtainedOn', c.obtained_on, 'expiresOn', c.expires_on,
-                    'valid', c.expires_on >= (now() AT TIME ZONE 'Europe/Brussels')::date) ORDER BY c.kind)
+                    'valid', c.expires_on >= (now() AT TIME ZONE 'Europe/Brussels')::date,
+                    'recordedByOrganisationId', c.recorded_by_organisation_id, 'recordedByUserId', c.recorded_by_user_id,
+                    'recordedAt', c.recorded_at) ORDER BY c.kind)
                    FROM user_certification c WHERE c.user_id = u.id), '[]') AS certifications
     FROM app_user u`;
 
@@ -48,26 +50,59 @@ export class UserRepository {
     );
   }
 
-  async replaceCertifications(tx: Tx, userId: string, certifications: readonly CertificationInput[]): Promise<void> {
-    await tx.query(`DELETE FROM user_certification WHERE user_id = $1`, [userId]);
-    if (certifications.length === 0) return;
-    await tx.query(
-      `INSERT INTO user_certification (user_id, kind, obtained_on, expires_on)
-       SELECT $1, * FROM unnest($2::text[], $3::date[], $4::date[])`,
-      [userId, certifications.map((c) => c.kind), certifications.map((c) => c.obtainedOn), certifications.map((c) => c.expiresOn)],
+  /**
+   * Locks an account for a certification change, whatever organisation it belongs to: the caller (a VDAB
+   * admin) need not be able to read the account, only to record a certification for it.
+   */
+  async lockForCertification(tx: Tx, id: string): Promise<{ id: string; organisationId: string; version: number } | undefined> {
+    const rows = await tx.query(`SELECT id, organisation_id, version FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] && { id: rows[0].id, organisationId: rows[0].organisation_id, version: rows[0].version };
+  }
+
+  /** Records or renews one certification with its recorder; answers the one it replaced, if any. */
+  async putCertification(
+    tx: Tx,
+    userId: string,
+    kind: CertificationKind,
+    dates: CertificationInput,
+    recorder: { organisationId: string; userId: string },
+  ): Promise<{ certification: UserCertification; replaced?: CertificationInput }> {
+    const [replaced] = await this.removeCertification(tx, userId, kind);
+    const [row] = await tx.query(
+      `INSERT INTO user_certification (user_id, kind, obtained_on, expires_on, recorded_by_organisation_id, recorded_by_user_id, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       RETURNING ${CERTIFICATION_COLUMNS}`,
+      [userId, kind, dates.obtainedOn, dates.expiresOn, recorder.organisationId, recorder.userId],
     );
+    return { certification: toCertification(row), replaced };
+  }
+
+  /** Withdraws one certification; answers what was withdrawn (nothing when there was none). */
+  async removeCertification(tx: Tx, userId: string, kind: CertificationKind): Promise<CertificationInput[]> {
+    const rows = await tx.query(
+      `DELETE FROM user_certification WHERE user_id = $1 AND kind = $2 RETURNING obtained_on::text AS obtained_on, expires_on::text AS expires_on`,
+      [userId, kind],
+    );
+    return rows.map((r) => ({ obtainedOn: r.obtained_on, expiresOn: r.expires_on }));
+  }
+
+  /** A certification change is a change of the account: its version moves on (guarded by the version locked). */
+  async bumpVersion(tx: Tx, id: string, version: number): Promise<boolean> {
+    const rows = await tx.query(`UPDATE app_user SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, [id, version]);
+    return rows.length === 1;
   }
 
   /**
    * Version-guarded update of the account row. `endSessions` bumps the token version and revokes
-   * every session, so existing access and refresh tokens stop working on the next request.
+   * every session, so existing access and refresh tokens stop working on the next request. Answers the
+   * ids of the sessions it revoked, or false when the version no longer matches.
    */
   async update(
     tx: Tx,
     id: string,
     version: number,
     changes: { displayName?: string; active?: boolean; passwordHash?: string; endSessions: boolean },
-  ): Promise<boolean> {
+  ): Promise<string[] | false> {
     const rows = await tx.query(
       `UPDATE app_user SET
          display_name = COALESCE($3, display_name),
@@ -79,14 +114,29 @@ export class UserRepository {
       [id, version, changes.displayName ?? null, changes.active ?? null, changes.passwordHash ?? null, changes.endSessions],
     );
     if (rows.length === 0) return false;
-    if (changes.endSessions) {
-      await tx.query(
-        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'ACCOUNT_CHANGED' WHERE user_id = $1 AND revoked_at IS NULL`,
-        [id],
-      );
-    }
-    return true;
+    if (!changes.endSessions) return [];
+    const revoked = await tx.query(
+      `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'ACCOUNT_CHANGED' WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+      [id],
+    );
+    return revoked.map((r) => r.id as string);
   }
+}
+
+const CERTIFICATION_COLUMNS = `user_id, kind, obtained_on::text AS obtained_on, expires_on::text AS expires_on,
+  expires_on >= (now() AT TIME ZONE 'Europe/Brussels')::date AS valid, recorded_by_organisation_id, recorded_by_user_id, recorded_at`;
+
+function toCertification(row: Record<string, any>): UserCertification {
+  return {
+    userId: row.user_id,
+    kind: row.kind,
+    obtainedOn: row.obtained_on,
+    expiresOn: row.expires_on,
+    valid: row.valid,
+    recordedByOrganisationId: row.recorded_by_organisation_id,
+    recordedByUserId: row.recorded_by_user_id,
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
+  };
 }
 
 function toUser(row: Record<string, any>): User {

@@ -1,10 +1,11 @@
-import { PasswordHasher, RequestTransaction, type RequestContext, type Role, type Tx } from '@app/auth';
+import { PasswordHasher, RequestTransaction, belgianToday, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/auth';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
 import type { Organisation } from '../organisations/organisation.js';
+import { EARLIEST_DATE, LATEST_DATE } from '../shared/dates.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '../shared/errors.js';
-import type { CertificationInput, NewUser, User, UserChanges } from './user.js';
+import type { CertificationInput, NewUser, User, UserCertification, UserChanges } from './user.js';
 import { UserRepository } from './user.repository.js';
 
 @Injectable()
@@ -46,8 +47,8 @@ export class UserService {
     return this.transaction.run(ctx, async (tx) => {
       const organisation = await this.assertMayManageIn(tx, ctx, organisationId, 'create');
       if (!organisation.active) throw new Conflict('organisation-inactive');
-      this.assertMayGrant(ctx, organisation, [], input.roles);
-      checkCertifications(input.certifications ?? []);
+      refuseCertifications(input.certifications);
+      this.assertMayGrant(ctx, organisation, '', [], input.roles);
       const passwordHash = await this.hasher.hash(input.password);
       let id: string;
       try {
@@ -56,7 +57,8 @@ export class UserService {
         throw isUniqueViolation(error, 'app_user_email_key') ? new Conflict('email-taken', 'email') : error;
       }
       await this.users.replaceRoles(tx, id, input.roles);
-      await this.users.replaceCertifications(tx, id, input.certifications ?? []);
+      // Ids and role names only: never the e-mail, the name or the password.
+      tx.audit({ action: 'user.create', decision: 'ALLOW', resourceType: 'User', resourceId: id, categories: roleList('AFTER', input.roles) });
       return (await this.users.findVisible(tx, ctx, id))!;
     });
   }
@@ -70,25 +72,90 @@ export class UserService {
         throw new NotFound('user');
       }
       if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(current.version);
+      refuseCertifications(changes.certifications);
       if (id === ctx.userId && changes.active === false) throw new InvalidInput([{ field: 'active', code: 'cannot-deactivate-self' }]);
       if (changes.roles) {
         const organisation = (await this.organisations.findVisible(tx, ctx, current.organisationId))!;
-        this.assertMayGrant(ctx, organisation, current.roles, changes.roles);
+        this.assertMayGrant(ctx, organisation, id, current.roles, changes.roles);
       }
-      if (changes.certifications) checkCertifications(changes.certifications);
 
       const endSessions = changes.active === false || changes.password !== undefined;
-      const updated = await this.users.update(tx, id, current.version, {
-        displayName: changes.displayName?.trim(),
+      const displayName = changes.displayName?.trim();
+      const revokedSessions = await this.users.update(tx, id, current.version, {
+        displayName,
         active: changes.active,
         passwordHash: changes.password === undefined ? undefined : await this.hasher.hash(changes.password),
         endSessions,
       });
-      if (!updated) throw new VersionMismatch(current.version);
+      if (!revokedSessions) throw new VersionMismatch(current.version);
       if (changes.roles) await this.users.replaceRoles(tx, id, changes.roles);
-      if (changes.certifications) await this.users.replaceCertifications(tx, id, changes.certifications);
+
+      // One audit event per kind of change, with ids and role names only (never a name, e-mail or password).
+      const about = { decision: 'ALLOW', resourceType: 'User', resourceId: id } as const;
+      if (displayName !== undefined && displayName !== current.displayName) tx.audit({ ...about, action: 'user.update', categories: ['displayName'] });
+      if (changes.roles && !sameRoles(current.roles, changes.roles)) {
+        tx.audit({ ...about, action: 'user.roles-change', categories: [...roleList('BEFORE', current.roles), ...roleList('AFTER', changes.roles)] });
+      }
+      if (changes.password !== undefined) tx.audit({ ...about, action: 'user.password-change' });
+      if (changes.active !== undefined && changes.active !== current.active) tx.audit({ ...about, action: changes.active ? 'user.activate' : 'user.deactivate' });
+      for (const session of revokedSessions) {
+        tx.audit({ action: 'auth.session-revoke', decision: 'ALLOW', resourceType: 'Session', resourceId: session, categories: ['ACCOUNT_CHANGED'] });
+      }
       return (await this.users.findVisible(tx, ctx, id))!;
     });
+  }
+
+  /**
+   * Records or renews a partner-portal certification of a user of any organisation (VDAB admins, never
+   * on their own account), naming the caller and its organisation as the recorder. `created` is false
+   * for a renewal.
+   */
+  recordCertification(
+    ctx: RequestContext,
+    userId: string,
+    kind: CertificationKind,
+    dates: CertificationInput,
+  ): Promise<{ certification: UserCertification; created: boolean }> {
+    return this.transaction.run(ctx, async (tx) => {
+      const target = await this.mayCertify(tx, ctx, userId, 'create');
+      const problems: FieldProblem[] = [];
+      if (dates.obtainedOn < EARLIEST_DATE) problems.push({ field: 'obtainedOn', code: 'date-out-of-range', params: DATE_RANGE });
+      else if (dates.obtainedOn > (ctx.today ?? belgianToday())) problems.push({ field: 'obtainedOn', code: 'obtained-in-future' });
+      if (dates.expiresOn > LATEST_DATE) problems.push({ field: 'expiresOn', code: 'date-out-of-range', params: DATE_RANGE });
+      else if (dates.expiresOn <= dates.obtainedOn) problems.push({ field: 'expiresOn', code: 'expires-before-obtained' });
+      if (problems.length > 0) throw new InvalidInput(problems);
+      const { certification, replaced } = await this.users.putCertification(tx, userId, kind, dates, { organisationId: ctx.organisationId, userId: ctx.userId });
+      if (!(await this.users.bumpVersion(tx, userId, target.version))) throw new VersionMismatch(target.version);
+      tx.audit({
+        action: replaced ? 'user.certification-renew' : 'user.certification-record',
+        decision: 'ALLOW',
+        resourceType: 'User',
+        resourceId: userId,
+        categories: [kind, `OBTAINED:${dates.obtainedOn}`, `EXPIRES:${dates.expiresOn}`],
+      });
+      return { certification, created: !replaced };
+    });
+  }
+
+  /** Withdraws a partner-portal certification (VDAB admins, never on their own account). */
+  withdrawCertification(ctx: RequestContext, userId: string, kind: CertificationKind): Promise<void> {
+    return this.transaction.run(ctx, async (tx) => {
+      const target = await this.mayCertify(tx, ctx, userId, 'delete');
+      const [withdrawn] = await this.users.removeCertification(tx, userId, kind);
+      if (!withdrawn) throw new NotFound('certification');
+      if (!(await this.users.bumpVersion(tx, userId, target.version))) throw new VersionMismatch(target.version);
+      tx.audit({ action: 'user.certification-withdraw', decision: 'ALLOW', resourceType: 'User', resourceId: userId, categories: [kind] });
+    });
+  }
+
+  /** The account, locked; 404 when there is none, 403 when the caller may not certify it (its own). */
+  private async mayCertify(tx: Tx, ctx: RequestContext, userId: string, action: 'create' | 'delete') {
+    const target = await this.users.lockForCertification(tx, userId);
+    if (!target) throw new NotFound('user');
+    if (!ctx.ability.can(action, subject('Certification', { userId, organisationId: target.organisationId }))) {
+      throw new Forbidden(userId === ctx.userId ? 'certification-self-record-forbidden' : 'forbidden');
+    }
+    return target;
   }
 
   /**
@@ -105,26 +172,45 @@ export class UserService {
     return organisation;
   }
 
-  /** Every role added or removed must be grantable by the caller; PLATFORM_ADMIN lives only in the PLATFORM organisation. */
-  private assertMayGrant(ctx: RequestContext, organisation: Organisation, before: readonly Role[], after: readonly Role[]): void {
-    const changed = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
-    for (const role of changed) {
-      const grant = subject('RoleGrant', { role, organisationId: organisation.id, organisationKind: organisation.kind });
-      if (!ctx.ability.can('grant', grant)) throw new Forbidden('role-grant-forbidden', { role });
-    }
-    if (after.includes('PLATFORM_ADMIN') && organisation.kind !== 'PLATFORM') {
+  /**
+   * Every role added or removed must be grantable by the caller (see the RoleGrant rules in ability.ts:
+   * nobody adds a role to their own account; platform admins give only ORG_ADMIN and PRIVACY_OFFICER
+   * outside the platform organisation); PLATFORM_ADMIN lives only in the PLATFORM organisation.
+   */
+  private assertMayGrant(ctx: RequestContext, organisation: Organisation, userId: string, before: readonly Role[], after: readonly Role[]): void {
+    const changes = [
+      ...after.filter((r) => !before.includes(r)).map((role) => ({ role, change: 'ADD' as const })),
+      ...before.filter((r) => !after.includes(r)).map((role) => ({ role, change: 'REMOVE' as const })),
+    ];
+    // Those who may hand out PLATFORM_ADMIN at all learn where it may go; everyone else gets a 403 below.
+    const grantsPlatformAdmin = ctx.ability.can(
+      'grant',
+      subject('RoleGrant', { role: 'PLATFORM_ADMIN', change: 'ADD', userId: '', organisationId: ctx.organisationId, organisationKind: 'PLATFORM' } as const),
+    );
+    if (grantsPlatformAdmin && after.includes('PLATFORM_ADMIN') && organisation.kind !== 'PLATFORM') {
       throw new InvalidInput([{ field: 'roles', code: 'platform-admin-only-in-platform' }]);
+    }
+    for (const { role, change } of changes) {
+      const grant = subject('RoleGrant', { role, change, userId, organisationId: organisation.id, organisationKind: organisation.kind });
+      if (ctx.ability.can('grant', grant)) continue;
+      throw new Forbidden(userId === ctx.userId && change === 'ADD' ? 'role-self-grant-forbidden' : 'role-grant-forbidden', { role });
     }
   }
 }
 
-function checkCertifications(certifications: readonly CertificationInput[]): void {
-  const problems: FieldProblem[] = [];
-  const seen = new Set<string>();
-  certifications.forEach((c, i) => {
-    if (c.expiresOn <= c.obtainedOn) problems.push({ field: `certifications[${i}].expiresOn`, code: 'expires-before-obtained' });
-    if (seen.has(c.kind)) problems.push({ field: `certifications[${i}].kind`, code: 'duplicate-certification' });
-    seen.add(c.kind);
-  });
-  if (problems.length > 0) throw new InvalidInput(problems);
+/** Roles as audit categories, in a stable order: `BEFORE:ORG_ADMIN`, `AFTER:SOCIAL_WORKER`. */
+function roleList(when: 'BEFORE' | 'AFTER', roles: readonly Role[]): string[] {
+  return [...roles].sort().map((role) => `${when}:${role}`);
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === new Set(b).size && b.every((role) => a.includes(role));
+}
+
+/** Dates a certification may carry: the service's one date range (shared/dates.ts). */
+const DATE_RANGE = { min: EARLIEST_DATE, max: LATEST_DATE };
+
+/** Certifications are recorded by VDAB through their own endpoint, never with the account (a 400 that says so). */
+function refuseCertifications(certifications: unknown): void {
+  if (certifications !== undefined) throw new InvalidInput([{ field: 'certifications', code: 'certifications-recorded-by-vdab' }]);
 }

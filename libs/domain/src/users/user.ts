@@ -1,11 +1,22 @@
 import type { CertificationKind, Role } from '@app/auth';
 
-/** A partner-portal training a user completed; `valid` is whether it has not expired today. */
+/**
+ * A partner-portal training a user completed, as VDAB recorded it; `valid` is whether it has not expired
+ * today. The recorder is null for certifications recorded before recorders were kept.
+ */
 export interface Certification {
   kind: CertificationKind;
   obtainedOn: string;
   expiresOn: string;
   valid: boolean;
+  recordedByOrganisationId: string | null;
+  recordedByUserId: string | null;
+  recordedAt: string | null;
+}
+
+/** One user's certification, as answered to the VDAB admin who records it. */
+export interface UserCertification extends Certification {
+  userId: string;
 }
 
 export interface User {
@@ -22,14 +33,19 @@ export interface User {
   updatedAt: Date;
 }
 
-export type CertificationInput = Omit<Certification, 'valid'>;
+/** The dates of a certification being recorded or renewed (`YYYY-MM-DD`). */
+export interface CertificationInput {
+  obtainedOn: string;
+  expiresOn: string;
+}
 
 export interface NewUser {
   email: string;
   displayName: string;
   password: string;
   roles: Role[];
-  certifications?: CertificationInput[];
+  /** No longer accepted (VDAB records certifications): present at all, it is refused with a 400. */
+  certifications?: unknown;
 }
 
 export interface UserChanges {
@@ -37,5 +53,6 @@ export interface UserChanges {
   roles?: Role[];
   active?: boolean;
   password?: string;
-  certifications?: CertificationInput[];
+  /** No longer accepted (VDAB records certifications): present at all, it is refused with a 400. */
+  certifications?: unknown;
 }

@@ -1,6 +1,5 @@
 import { CERTIFICATION_KINDS, ROLES, type CertificationKind, type Role } from '@app/auth';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,23 +13,23 @@ import {
   IsString,
   MaxLength,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate } from '../../http/validators.js';
 
-export class CertificationDto {
-  @ApiProperty({ enum: CERTIFICATION_KINDS })
-  @IsIn(CERTIFICATION_KINDS)
-  kind: CertificationKind;
-
-  @ApiProperty({ example: '2026-02-01', format: 'date' })
+/** The dates of a certification VDAB records or renews. */
+export class RecordCertificationDto {
+  @ApiProperty({ example: '2026-02-01', format: 'date', maxLength: 10, description: 'The day the training was completed; not after today' })
   @IsCalendarDate()
   obtainedOn: string;
 
-  @ApiProperty({ example: '2028-02-01', format: 'date' })
+  @ApiProperty({ example: '2028-02-01', format: 'date', maxLength: 10, description: 'The last day the certification is valid; after obtainedOn' })
   @IsCalendarDate()
   expiresOn: string;
 }
+
+const CERTIFICATIONS_REFUSED =
+  'No longer accepted: partner-portal certifications are recorded by VDAB (PUT /users/{id}/certifications/{kind}). ' +
+  'Sent at all, it is a 400 with code certifications-recorded-by-vdab.';
 
 const PASSWORD_RULE = 'At least 12 characters (a passphrase is fine); at most 128.';
 
@@ -60,12 +59,9 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true })
   roles: Role[];
 
-  @ApiPropertyOptional({ type: [CertificationDto] })
+  @ApiPropertyOptional({ deprecated: true, description: CERTIFICATIONS_REFUSED })
   @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CertificationDto)
-  certifications?: CertificationDto[];
+  certifications?: unknown;
 }
 
 export class UpdateUserDto {
@@ -97,17 +93,32 @@ export class UpdateUserDto {
   @MaxLength(128)
   password?: string;
 
-  @ApiPropertyOptional({ type: [CertificationDto], description: 'Replaces all certifications' })
+  @ApiPropertyOptional({ deprecated: true, description: CERTIFICATIONS_REFUSED })
   @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CertificationDto)
-  certifications?: CertificationDto[];
+  certifications?: unknown;
 }
 
-export class CertificationViewDto extends CertificationDto {
+export class CertificationViewDto {
+  @ApiProperty({ enum: CERTIFICATION_KINDS })
+  kind: CertificationKind;
+  @ApiProperty({ example: '2026-02-01', format: 'date', maxLength: 10 })
+  obtainedOn: string;
+  @ApiProperty({ example: '2028-02-01', format: 'date', maxLength: 10 })
+  expiresOn: string;
   @ApiProperty({ description: 'Not expired today (Europe/Brussels)' })
   valid: boolean;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'The VDAB organisation that recorded it (null: recorded before recorders were kept)' })
+  recordedByOrganisationId: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'The VDAB admin who recorded it' })
+  recordedByUserId: string | null;
+  @ApiProperty({ format: 'date-time', maxLength: 40, nullable: true, type: String })
+  recordedAt: string | null;
+}
+
+/** A certification as answered to the VDAB admin who records it: the account's id, nothing else about it. */
+export class UserCertificationDto extends CertificationViewDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 })
+  userId: string;
 }
 
 export class UserDto {
