@@ -189,6 +189,40 @@ describe('what a partner cannot open for itself', () => {
     }
   });
 
+  it("lets only the director's own NOT_YET_READY signal hold a handover back, for at most 12 months, and only towards a partner", async () => {
+    const client = await ranstClient('Signal');
+    const atb = await t.organisationId('ATB Antwerpen');
+    const signal = (who: string, reviewDate: string, to = vdab) =>
+      as(who).post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: to, categories: [], reviewDate, send: true });
+    const inMonths = (months: number) => {
+      const day = new Date();
+      day.setUTCMonth(day.getUTCMonth() + months);
+      return day.toISOString().slice(0, 10);
+    };
+    // Schelle, which keeps a file of its own on the person, signals until 2099: refused
+    await registerAlso('schelle', client);
+    const forever = await signal('schelle', '2099-12-31');
+    expect(forever.status).toBe(400);
+    expect(forever.body.errors).toEqual([expect.objectContaining({ field: 'reviewDate', code: 'review-date-range' })]);
+    // a signal within the year is Schelle's own business: it does not hold back Ranst's handover
+    expect((await signal('schelle', inMonths(6))).status).toBe(201);
+    // nor may Ranst signal an organisation it has no agreement with
+    const noAgreement = await signal('ranst', inMonths(6), atb);
+    expect(noAgreement.status).toBe(400);
+    expect(noAgreement.body.errors).toEqual([expect.objectContaining({ field: 'toOrganisationId', code: 'no-agreement' })]);
+
+    // a draft is the sender's own: the receiver gets 404 until it is sent
+    const draft = await as('ranst').post('/handovers', { kind: 'WARM_HANDOVER', clientId: client.id, toOrganisationId: vdab, categories: ['IDENTITY'], note: 'CANARY-DRAFT' });
+    expect(draft.status).toBe(201);
+    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).status).toBe(404);
+    expect((await as('mediator').post(`/handovers/${draft.body.id}/accept`, { version: draft.body.version })).status).toBe(404);
+    const sent = await as('ranst').post(`/handovers/${draft.body.id}/send`, { version: draft.body.version });
+    expect(sent.status).toBe(200);
+    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).body.note).toBe('CANARY-DRAFT');
+    const accepted = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
+    expect(accepted.status).toBe(200);
+  });
+
   it('breaks the glass only for a certified user, never for WELFARE', async () => {
     const client = await ranstClient('Glass', ['IDENTITY']);
     const ask = (who: string, categories: string[]) =>

@@ -375,3 +375,19 @@ AS $function$
       $function$;
 REVOKE ALL ON FUNCTION casework_works_on_trajectory(p_trajectory uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_works_on_trajectory(p_trajectory uuid) TO casework_app;
+
+-- Until when a NOT_YET_READY signal of organisation p_from holds person p_person back from MEDIATION
+-- (null: not held back). Only the signalling organisation's own handovers and trajectories are held:
+-- another organisation's signal never blocks them, whoever it was sent to.
+CREATE OR REPLACE FUNCTION casework_not_ready_until(p_person uuid, p_from uuid)
+ RETURNS date
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT max(r.review_date) FROM referral r
+         WHERE r.person_id = p_person AND r.from_organisation_id = p_from AND r.kind = 'NOT_YET_READY'
+           AND r.status IN ('SENT', 'INFO_REQUESTED', 'ACCEPTED') AND r.review_date >= app_today()
+      $function$;
+REVOKE ALL ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) TO casework_app;

@@ -111,12 +111,13 @@ CREATE POLICY person_own_clients ON person FOR SELECT TO casework_app
 
 -- referral
 CREATE POLICY referral_change ON referral FOR UPDATE TO casework_app
-  USING (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())))
+  USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'))
   WITH CHECK (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())));
 CREATE POLICY referral_create ON referral FOR INSERT TO casework_app
   WITH CHECK (((from_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
 CREATE POLICY referral_read ON referral FOR SELECT TO casework_app
-  USING (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())));
+  -- the receiver sees a handover from SENT on, never the sender's draft
+  USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'));
 
 -- trajectory
 CREATE POLICY trajectory_insert ON trajectory FOR INSERT TO casework_app

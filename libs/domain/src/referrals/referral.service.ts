@@ -60,6 +60,17 @@ export interface QueueQuery {
 }
 
 /** The purpose each kind of referral shares data for. */
+/** A NOT_YET_READY signal is reviewed within a year: no signal holds a client back indefinitely. */
+export const NOT_YET_READY_MAX_MONTHS = 12;
+
+/** A calendar day `months` later (a day that does not exist in that month becomes the month's last). */
+function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
 const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
 
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, r.note,
@@ -86,10 +97,16 @@ export class ReferralService {
       if (!(await this.clients.ownsFile(tx, input.clientId))) throw new NotFound('client');
       const problems = [];
       if (input.toOrganisationId === ctx.organisationId) problems.push({ field: 'toOrganisationId', code: 'recipient-is-self' });
-      if (input.kind === 'NOT_YET_READY' && !input.reviewDate) problems.push({ field: 'reviewDate', code: 'isDefined' });
+      if (input.kind === 'NOT_YET_READY') {
+        const today = belgianToday();
+        const latest = addMonths(today, NOT_YET_READY_MAX_MONTHS);
+        if (!input.reviewDate) problems.push({ field: 'reviewDate', code: 'isDefined' });
+        else if (input.reviewDate <= today || input.reviewDate > latest) problems.push({ field: 'reviewDate', code: 'review-date-range', params: { min: today, max: latest } });
+      }
       if (input.kind !== 'NOT_YET_READY' && input.categories.length === 0) problems.push({ field: 'categories', code: 'arrayMinSize', params: { min: 1 } });
       const [org] = await tx.query(`SELECT 1 FROM organisation WHERE id = $1 AND active`, [input.toOrganisationId]);
       if (!org) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
+      else if (!(await this.agreementLinks(tx, ctx.organisationId, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
       if (problems.length > 0) throw new InvalidInput(problems);
       await this.assertShareable(tx, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
       const [row] = await tx.query(
@@ -290,7 +307,7 @@ export class ReferralService {
 
   /** The receiver's involvement, and the MEDIATION trajectory the sender directs (joined, or started). */
   private async startMediation(tx: Tx, ctx: RequestContext, referral: Referral): Promise<void> {
-    await assertReadyForMediation(tx, referral.clientId);
+    await assertReadyForMediation(tx, referral.clientId, referral.fromOrganisationId);
     // (An error would abort the transaction, so "already there" is asked, not caught.)
     // Recorded on the sender's behalf: the sender's handover is what opens the sender's data.
     await tx.query(
@@ -330,6 +347,12 @@ export class ReferralService {
   }
 
   /** The sender may pass these categories to the receiver for this purpose now (agreement flow and consent). */
+  /** Client data (a handover's note, a signal) goes only to an organisation an active agreement links with the sender. */
+  private async agreementLinks(tx: Tx, from: string, to: string): Promise<boolean> {
+    const [row] = await tx.query(`SELECT casework_agreement_links($1, $2) AS linked`, [from, to]);
+    return row.linked;
+  }
+
   private async assertShareable(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<void> {
     if (categories.length === 0) return;
     const [row] = await tx.query(`SELECT casework_unshareable_categories($1, $2, $3, $4, $5) AS missing`, [from, to, personId, purpose, categories]);
@@ -341,7 +364,7 @@ export class ReferralService {
   private async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
     const rows = await tx.query(
       `SELECT ${COLUMNS} FROM referral r
-        WHERE r.id = $1 AND (r.from_organisation_id = app_current_organisation() OR r.to_organisation_id = app_current_organisation())${lock ? ' FOR UPDATE' : ''}`,
+        WHERE r.id = $1 AND (r.from_organisation_id = app_current_organisation() OR (r.to_organisation_id = app_current_organisation() AND r.status <> 'DRAFT'))${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return rows[0] && toReferral(rows[0]);

@@ -79,7 +79,7 @@ export class TrajectoryService {
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, input.clientId))) throw new NotFound('client');
       if (!ctx.ability.can('update', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
-      if (input.type === 'MEDIATION') await assertReadyForMediation(tx, input.clientId);
+      if (input.type === 'MEDIATION') await assertReadyForMediation(tx, input.clientId, ctx.organisationId);
       try {
         const [row] = await tx.query(
           `INSERT INTO trajectory (person_id, director_organisation_id, type, job_target, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -373,12 +373,11 @@ export class TrajectoryService {
   }
 }
 
-/** A standing NOT_YET_READY signal (sent, not withdrawn, review date not passed) blocks starting MEDIATION. */
-export async function assertReadyForMediation(tx: Tx, personId: string): Promise<void> {
-  const blocked = await tx.query(
-    `SELECT review_date::text FROM referral WHERE person_id = $1 AND kind = 'NOT_YET_READY' AND status IN ('SENT','INFO_REQUESTED','ACCEPTED')
-        AND review_date >= app_today() ORDER BY review_date DESC LIMIT 1`,
-    [personId],
-  );
-  if (blocked.length > 0) throw new Conflict('not-yet-ready', undefined, { until: blocked[0].review_date });
+/**
+ * A standing NOT_YET_READY signal (sent, not withdrawn, review date not passed) of the organisation that
+ * directs the client's trajectory blocks starting MEDIATION; another organisation's signal does not.
+ */
+export async function assertReadyForMediation(tx: Tx, personId: string, director: string): Promise<void> {
+  const [{ until }] = await tx.query(`SELECT casework_not_ready_until($1, $2)::text AS until`, [personId, director]);
+  if (until) throw new Conflict('not-yet-ready', undefined, { until });
 }
