@@ -170,6 +170,28 @@ describe('what a partner cannot open for itself', () => {
     const owners = await as('ranstPrivacy').get(`/clients/${client.id}/access-report`);
     expect(owners.body.map((l: { organisationId: string }) => l.organisationId)).toEqual(expect.arrayContaining([ranst, vdab]));
     expect(owners.body.map((l: { organisationId: string }) => l.organisationId)).not.toContain(schelle);
+
+    // an event written before events named their owner (owner NULL) counts for the owner its ground
+    // names: here a VDAB read under Ranst's consent, on a chain of its own so no real chain changes
+    const legacyChain = '00000000-0000-4000-8000-00000000c0de';
+    await t.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL session_replication_role = replica`); // a row as an older release wrote it, hash aside
+      await tx.query(
+        `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type, subject_person_id,
+                                  categories, purpose, decision, ground_kind, ground_consent_id, prev_hash, hash)
+         VALUES ($1, 1, now(), $2, $3, '{MEDIATOR}', 'client.read', 'ClientFile', $4, '{CONTACT}', 'MEDIATION', 'ALLOW', 'SHARED', $5, sha256(''::bytea), sha256('legacy'::bytea))`,
+        [legacyChain, await t.userId('mediator2@vdab-antwerpen.demo'), vdab, client.id, client.consentId],
+      );
+    });
+    const legacy = (await as('ranstPrivacy').get(`/clients/${client.id}/access-report`)).body.filter((l: { categories: string[] }) => l.categories.join() === 'CONTACT');
+    expect(legacy).toEqual([expect.objectContaining({ organisationId: vdab, purpose: 'MEDIATION' })]);
+    const legacyEvents = await as('ranstPrivacy').get(`/audit/events?subjectId=${client.id}&actorId=${await t.userId('mediator2@vdab-antwerpen.demo')}`);
+    expect(legacyEvents.body.items).toEqual([expect.objectContaining({ ownerOrganisationId: ranst, ground: expect.objectContaining({ kind: 'SHARED' }) })]);
+    expect((await as('schellePrivacy').get(`/audit/events?subjectId=${client.id}`)).body.items.filter((e: { actorOrganisationId: string }) => e.actorOrganisationId === vdab)).toEqual([]);
+    await t.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL session_replication_role = replica`);
+      await tx.query(`DELETE FROM audit_event WHERE chain_id = $1`, [legacyChain]);
+    });
   });
 
   it('keeps every chain verifiable after ids in upper case in a path, a body and a query', async () => {
