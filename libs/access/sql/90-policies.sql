@@ -114,7 +114,9 @@ CREATE POLICY referral_change ON referral FOR UPDATE TO casework_app
   USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'))
   WITH CHECK (((from_organisation_id = app_current_organisation()) OR (to_organisation_id = app_current_organisation())));
 CREATE POLICY referral_create ON referral FOR INSERT TO casework_app
-  WITH CHECK (((from_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+  -- a handover carries client data: only towards an organisation an active agreement links with the sender
+  WITH CHECK (from_organisation_id = app_current_organisation() AND casework_is_caseworker()
+              AND casework_agreement_links(from_organisation_id, to_organisation_id));
 CREATE POLICY referral_read ON referral FOR SELECT TO casework_app
   -- the receiver sees a handover from SENT on, never the sender's draft
   USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'));

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NotificationService } from '../notifications/notification.service.js';
 import { decodeCursorKey, encodeCursor, isCursorUuid } from '../shared/cursor.js';
-import { checkCalendarDate } from '../shared/dates.js';
+import { addMonths, checkCalendarDate } from '../shared/dates.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../shared/errors.js';
 import { StaleVersion, assertReadyForMediation } from '../trajectories/trajectory.service.js';
 import { DECLINE_REASON_CODES, isPendingReferral, moveReferral, type ReferralAction, type ReferralKind, type ReferralStatus } from './referral-state.js';
@@ -62,14 +62,6 @@ export interface QueueQuery {
 /** The purpose each kind of referral shares data for. */
 /** A NOT_YET_READY signal is reviewed within a year: no signal holds a client back indefinitely. */
 export const NOT_YET_READY_MAX_MONTHS = 12;
-
-/** A calendar day `months` later (a day that does not exist in that month becomes the month's last). */
-function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
 
