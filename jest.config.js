@@ -6,7 +6,7 @@ const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^@app/(domain|auth|audit)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@app/(domain|auth|audit|kernel|access)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { openBenchDatabase } from './support/database.mjs';
 import { ClientRepository } from '../dist/libs/domain/src/clients/client.repository.js';
-import { defineAbilityFor } from '../dist/libs/auth/src/index.js';
+import { defineAbilityFor } from '../dist/libs/access/src/index.js';
 
 const args = process.argv.slice(2);
 const persons = Number(args[args.indexOf('--persons') + 1] || 1_000_000);

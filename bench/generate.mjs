@@ -92,10 +92,6 @@ export function staffRole(key, u) {
 export const staffEmail = (org, u) => `${staffRole(org.key, u).toLowerCase().replace(/_/g, '-')}${u}.${org.key.toLowerCase().replace(/_/g, '-')}${org.n}@bench.test`;
 export const staffId = (seed, org, u) => benchId(seed, `user:${org.key}:${org.n}`, u);
 
-const kbo = (base) => {
-  const body = String(base).padStart(8, '0');
-  return body + String(97 - (base % 97)).padStart(2, '0');
-};
 
 /** mulberry32: a small seeded PRNG, so audit events are the same for the same seed. */
 function prng(seed) {

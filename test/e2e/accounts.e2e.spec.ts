@@ -1,4 +1,4 @@
-import { belgianToday } from '@app/auth';
+import { belgianToday } from '@app/kernel';
 import { formatKbo, kboFromBase } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,4 +1,4 @@
-import { belgianToday } from '@app/auth';
+import { belgianToday } from '@app/kernel';
 import { NotificationDispatcher, ReferralExpiry, addWorkingDays, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/auth';
+import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/kernel';
 import { CATEGORY_KEY } from '@app/domain';
 import { buildMatrix, canary, oracle, writeMatrix, MATRIX_PASSWORD, type Matrix, type MatrixScenario, type MatrixUser } from '../support/sharing-matrix.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

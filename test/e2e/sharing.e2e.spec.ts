@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES } from '@app/auth';
+import { DATA_CATEGORIES } from '@app/kernel';
 import { NotificationDispatcher, formatInsz, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditCheckpointer, AuditWriter, verifyAuditChains, type AuditConfig } from '@app/audit';
-import type { AuditRecord } from '@app/auth';
+import type { AuditRecord } from '@app/kernel';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { accessibleWhere, defineAbilityFor, type Identity } from '@app/auth';
-import { DEMO_PASSWORD, seedDemoPartnership } from '@app/domain';
+import { accessibleWhere, defineAbilityFor } from '@app/access';
+import { type Identity } from '@app/kernel';
+import { DEMO_PASSWORD, seedDemoPartnership } from '../../apps/api/src/seed/demo-partnership.js';
 import { subject } from '@casl/ability';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../apps/api/src/database/data-source.js';

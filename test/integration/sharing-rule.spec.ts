@@ -1,5 +1,6 @@
-import { DATA_CATEGORIES, defineAbilityFor, type CertificationFact, type Purpose, type RequestContext } from '@app/auth';
-import { loadShareFacts, mayReadSection } from '@app/domain';
+import { DATA_CATEGORIES, type CertificationFact, type Purpose, type RequestContext } from '@app/kernel';
+import { defineAbilityFor } from '@app/access';
+import { loadShareFacts, mayReadSection } from '@app/access';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../../apps/api/src/database/data-source.js';
 import { buildMatrix, oracle, writeMatrix, type Matrix, type MatrixScenario, type MatrixUser } from '../support/sharing-matrix.js';

@@ -1,5 +1,6 @@
 import { ModulesContainer } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
+import { PERMISSIONS } from '@app/access';
 import { routeInventory } from '../../apps/api/src/http/route-inventory.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -26,6 +27,11 @@ describe('route access declarations', () => {
 
   it('has no route without a policy or @Public()', () => {
     expect(routes.filter((r) => r.access === 'NONE')).toEqual([]);
+  });
+
+  it('uses every permission of the table, and no other', () => {
+    const used = new Set(routes.filter((r) => r.access !== 'public').map((r) => r.access.split(' ')[0]));
+    expect([...used].sort()).toEqual(Object.keys(PERMISSIONS).sort());
   });
 
   it('matches the reviewed route -> policy snapshot', () => {

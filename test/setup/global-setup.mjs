@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createDataSource, runMigrations } from '../../dist/apps/api/src/database/data-source.js';
 import { startEmbeddedPostgres } from '../../dist/apps/api/src/database/embedded-postgres.js';
-import { seedDemoPartnership } from '../../dist/libs/domain/src/index.js';
+import { seedDemoPartnership } from '../../dist/apps/api/src/seed/demo-partnership.js';
 import { freePort, withDatabase } from './database-url.mjs';
 
 export default async function globalSetup() {

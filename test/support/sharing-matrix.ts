@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DATA_CATEGORIES, PURPOSES, belgianToday, type DataCategory, type OrganisationKind, type Purpose, type Role } from '@app/auth';
+import { DATA_CATEGORIES, PURPOSES, belgianToday, type DataCategory, type OrganisationKind, type Purpose, type Role } from '@app/kernel';
 import { inszFor, kboFromBase } from '@app/domain';
 import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';

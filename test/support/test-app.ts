@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthConfig } from '@app/auth';
-import { DEMO_PASSWORD } from '@app/domain';
+import { DEMO_PASSWORD } from '../../apps/api/src/seed/demo-partnership.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pg from 'pg';
 import request from 'supertest';

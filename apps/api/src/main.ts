@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { seedDemoPartnership, demoUsers, DEMO_PASSWORD } from '@app/domain';
+import { seedDemoPartnership, demoUsers, DEMO_PASSWORD } from './seed/demo-partnership.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp, DOCS_PATH, OPENAPI_PATH } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';

@@ -1,5 +1,5 @@
 -- THE SHARING RULE, in SQL: the one home of casework_access_grounds and of every function that asks it.
--- The CASL side of the same rule is libs/auth/src/policies/ability.ts (shareRules); an integration test
+-- The CASL side of the same rule is libs/access/src/ability.ts (shareRules); an integration test
 -- holds the two equal (test/integration/sharing-rule.spec.ts) and the HTTP matrix holds the routes to both.
 -- Definer rights (SECURITY DEFINER, fixed search_path) so the rule can consult consents and
 -- involvements the caller may not list; each function answers only yes/no or the ids of the ground.

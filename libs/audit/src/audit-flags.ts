@@ -1,5 +1,5 @@
-import { RequestTransaction, type RequestContext } from '@app/auth';
-import { Conflict, NotFound } from '@app/domain';
+import { RequestTransaction, type RequestContext } from '@app/kernel';
+import { Conflict, NotFound } from '@app/kernel';
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_ACCESS } from './data-access.js';
 import { InjectDataSource } from '@nestjs/typeorm';

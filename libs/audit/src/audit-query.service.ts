@@ -1,5 +1,5 @@
-import { RequestTransaction, type RequestContext } from '@app/auth';
-import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/domain';
+import { RequestTransaction, type RequestContext } from '@app/kernel';
+import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { DATA_ACCESS } from './data-access.js';
 

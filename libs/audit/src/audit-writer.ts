@@ -1,4 +1,4 @@
-import type { AuditActor, AuditRecord, AuditSink } from '@app/auth';
+import type { AuditActor, AuditRecord, AuditSink } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { SYSTEM_CHAIN, chainHash, type CanonicalEvent } from './canonical.js';
 

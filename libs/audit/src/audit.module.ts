@@ -1,4 +1,4 @@
-import { AUDIT_SINK } from '@app/auth';
+import { AUDIT_SINK } from '@app/kernel';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { AuditFlagDetector, AuditFlagService } from './audit-flags.js';

@@ -10,9 +10,9 @@ import { LocalStrategy } from './authentication/local.strategy.js';
 import { LoginThrottle } from './authentication/login-throttle.js';
 import { PasswordHasher } from './authentication/password-hasher.js';
 import { TokenService } from './authentication/token.service.js';
-import { RequestTransaction } from './database/request-transaction.js';
+import { RequestTransaction } from '@app/kernel';
 import { RateLimits } from './throttling/rate-limits.js';
-import { AccessGuard } from './policies/access.guard.js';
+import { AccessGuard } from './access.guard.js';
 
 @Module({})
 export class AuthModule {

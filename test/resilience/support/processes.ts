@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { seedDemoPartnership } from '@app/domain';
+import { seedDemoPartnership } from '../../../apps/api/src/seed/demo-partnership.js';
 import { createDataSource, runMigrations } from '../../../apps/api/src/database/data-source.js';
 import { startEmbeddedPostgres, type RunningDatabase } from '../../../apps/api/src/database/embedded-postgres.js';
 import { freePort } from '../../setup/database-url.mjs';

@@ -1,16 +1,8 @@
-import {
-  AuditCheckpointer,
-  AuditFlagService,
-  AuditQueryService,
-  accessReportCsv,
-  verifyAuditChains,
-  type AuditEventView,
-  type AuditFlag,
-  type UserActivity,
-  type VerificationReport,
-} from '@app/audit';
-import { Ctx, Policy, Public, RateLimits, type RequestContext } from '@app/auth';
-import { NotFound } from '@app/domain';
+import { AuditCheckpointer, AuditFlagService, AuditQueryService, accessReportCsv, verifyAuditChains, type AuditEventView, type AuditFlag, type UserActivity, type VerificationReport } from '@app/audit';
+import { Ctx, RateLimits } from '@app/auth';
+import { Requires, Public } from '@app/access';
+import { type RequestContext } from '@app/kernel';
+import { NotFound } from '@app/kernel';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -45,7 +37,7 @@ export class AuditController {
   ) {}
 
   @Get('audit/events')
-  @Policy('read', 'AuditEvent')
+  @Requires('auditEvents.read')
   @ApiOperation({ summary: "Privacy officers: events of your organisation's users and every event about your organisation's clients (newest first)" })
   @ApiOkResponse({ type: AuditEventPageDto })
   @ApiProblems(400, 401, 403)
@@ -59,7 +51,7 @@ export class AuditController {
   }
 
   @Get('audit/users/:id/activity')
-  @Policy('read', 'AuditEvent')
+  @Requires('auditEvents.read')
   @ApiOperation({ summary: "Privacy officers: one of your organisation's users' activity in a period (per action, per day, distinct persons)" })
   @ApiOkResponse({ type: UserActivityDto })
   @ApiProblems(400, 401, 403, 404)
@@ -72,7 +64,7 @@ export class AuditController {
   }
 
   @Get('clients/:id/access-report')
-  @Policy('read', 'AccessReport')
+  @Requires('client.accessReport')
   @ApiOperation({ summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers)" })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: [AccessReportLineDto] })
@@ -87,7 +79,7 @@ export class AuditController {
   }
 
   @Get('audit/verify')
-  @Policy('read', 'AuditChain')
+  @Requires('auditChain.read')
   @ApiOperation({ summary: "Recompute the audit chains (platform admins: all; privacy officers: your organisation's) against the signed checkpoints" })
   @ApiOkResponse({ type: VerificationReportDto })
   @ApiProblems(401, 403)
@@ -97,7 +89,7 @@ export class AuditController {
   }
 
   @Get('audit/checkpoints')
-  @Policy('read', 'AuditChain')
+  @Requires('auditChain.read')
   @ApiOperation({ summary: 'Signed checkpoints (platform admins: all chains; privacy officers: your organisation’s), newest first' })
   @ApiOkResponse({ type: [CheckpointDto] })
   @ApiProblems(401, 403)
@@ -127,7 +119,7 @@ export class AuditController {
   }
 
   @Get('audit/flags')
-  @Policy('read', 'AuditFlag')
+  @Requires('auditFlag.read')
   @ApiOperation({ summary: "Privacy officers: your organisation's review queue (break-the-glass, many persons in an hour, denial bursts, off-hours access)" })
   @ApiOkResponse({ type: [AuditFlagDto] })
   @ApiProblems(400, 401, 403)
@@ -137,7 +129,7 @@ export class AuditController {
 
   @Post('audit/flags/:id/review')
   @HttpCode(200)
-  @Policy('update', 'AuditFlag')
+  @Requires('auditFlag.review')
   @ApiOperation({ summary: 'Review an open flag: ACKNOWLEDGED or ESCALATED, with a comment (audited)' })
   @ApiOkResponse({ type: AuditFlagDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

@@ -1,4 +1,6 @@
-import { AuthService, Ctx, Policy, Public, type RequestContext, type SignedInUser } from '@app/auth';
+import { AuthService, Ctx, type SignedInUser } from '@app/auth';
+import { Requires, Public } from '@app/access';
+import { type RequestContext } from '@app/kernel';
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -37,7 +39,7 @@ export class AuthController {
     });
   }
 
-  @Policy('delete', 'Session')
+  @Requires('session.end')
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: this session’s access and refresh tokens stop working at once' })

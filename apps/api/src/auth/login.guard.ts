@@ -1,4 +1,4 @@
-import { InvalidInput } from '@app/domain';
+import { InvalidInput } from '@app/kernel';
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { plainToInstance } from 'class-transformer';

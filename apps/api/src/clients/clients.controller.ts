@@ -1,15 +1,7 @@
-import { Ctx, PURPOSE_HEADER, PURPOSES, Policy, type RequestContext } from '@app/auth';
-import {
-  BreakGlassService,
-  ClientService,
-  ConsentService,
-  InvolvementService,
-  type BreakGlassReceipt,
-  type ClientPage,
-  type ClientView,
-  type Consent,
-  type Involvement,
-} from '@app/domain';
+import { Ctx } from '@app/auth';
+import { PURPOSE_HEADER, PURPOSES, type RequestContext } from '@app/kernel';
+import { Requires } from '@app/access';
+import { BreakGlassService, ClientService, ConsentService, InvolvementService, type BreakGlassReceipt, type ClientPage, type ClientView, type Consent, type Involvement } from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -41,7 +33,7 @@ export class ClientsController {
   ) {}
 
   @Post()
-  @Policy('create', 'ClientFile')
+  @Requires('client.create')
   @ApiOperation({ summary: "Register a client in your organisation (creates your own file; the person's id is shared by all organisations)" })
   @ApiCreatedResponse({ type: RegisteredClientDto })
   @ApiProblems(400, 401, 403, 409, 413)
@@ -52,7 +44,7 @@ export class ClientsController {
   }
 
   @Get()
-  @Policy('read', 'ClientFile')
+  @Requires('client.read')
   @PurposeHeader()
   @ApiOperation({ summary: 'Your clients and the partner clients the sharing rule opens to you, one page at a time (person id order)' })
   @ApiOkResponse({ type: ClientPageDto })
@@ -62,7 +54,7 @@ export class ClientsController {
   }
 
   @Get(':id')
-  @Policy('read', 'ClientFile')
+  @Requires('client.read')
   @PurposeHeader()
   @ApiOperation({ summary: 'Your own file on the person, and per partner file the categories you may read (the others listed as withheld)' })
   @ApiOkResponse({ type: ClientViewDto })
@@ -74,7 +66,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
-  @Policy('update', 'ClientFile')
+  @Requires('client.update')
   @ApiOperation({ summary: 'Change your own file: identity fields (not the INSZ); a category object replaces it, null removes it' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
   @ApiOkResponse({ type: ClientViewDto })
@@ -92,7 +84,7 @@ export class ClientsController {
   }
 
   @Post(':id/involvements')
-  @Policy('create', 'Involvement')
+  @Requires('involvement.create')
   @ApiOperation({ summary: "Record a partner organisation's involvement in your client's trajectory" })
   @ApiCreatedResponse({ type: InvolvementDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -101,7 +93,7 @@ export class ClientsController {
   }
 
   @Get(':id/involvements')
-  @Policy('read', 'Involvement')
+  @Requires('involvement.read')
   @ApiOperation({ summary: 'Involvements in the trajectory that your organisation holds or recorded' })
   @ApiOkResponse({ type: [InvolvementDto] })
   @ApiProblems(400, 401, 403, 404)
@@ -110,7 +102,7 @@ export class ClientsController {
   }
 
   @Post(':id/consents')
-  @Policy('create', 'Consent')
+  @Requires('consent.create')
   @ApiOperation({ summary: "Record the client's consent, or a notice that the client was informed (immutable once recorded)" })
   @ApiCreatedResponse({ type: ConsentDto })
   @ApiProblems(400, 401, 403, 404, 413)
@@ -119,7 +111,7 @@ export class ClientsController {
   }
 
   @Get(':id/consents')
-  @Policy('read', 'Consent')
+  @Requires('consent.read')
   @ApiOperation({ summary: 'Consents and notices your organisation recorded for the client, newest first' })
   @ApiOkResponse({ type: [ConsentDto] })
   @ApiProblems(400, 401, 403, 404)
@@ -128,7 +120,7 @@ export class ClientsController {
   }
 
   @Post(':id/break-glass')
-  @Policy('create', 'BreakGlass')
+  @Requires('breakGlass.create')
   @ApiOperation({
     summary: 'Emergency access (social workers and mediators): open categories of partner files for a time box, with a justification; flagged for review',
   })

@@ -54,7 +54,7 @@ export async function startEmbeddedPostgres(options: {
   } catch (error) {
     await pg.stop().catch(() => undefined);
     const detail = error instanceof Error ? error.message : log.slice(-10).join('').trim();
-    throw new Error(`The embedded PostgreSQL did not start (data in ${options.dataDir}): ${detail || 'no output'}`);
+    throw new Error(`The embedded PostgreSQL did not start (data in ${options.dataDir}): ${detail || 'no output'}`, { cause: error });
   }
   const database = options.database ?? 'casework';
   const admin = pg.getPgClient('postgres', '127.0.0.1');

@@ -48,7 +48,7 @@ export async function applySqlDefinitions(dataSource: DataSource): Promise<void>
         await runner.query(readFileSync(file, 'utf8'));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${basename(file)}: ${message}`);
+        throw new Error(`${basename(file)}: ${message}`, { cause: error });
       }
     }
     await runner.commitTransaction();

@@ -1,4 +1,4 @@
-import { InvalidInput } from '@app/domain';
+import { InvalidInput } from '@app/kernel';
 
 /** `ETag: "3"` for version 3 of a record. */
 export const etagFor = (version: number) => `"${version}"`;

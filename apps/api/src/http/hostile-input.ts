@@ -1,4 +1,4 @@
-import type { FieldProblem } from '@app/domain';
+import type { FieldProblem } from '@app/kernel';
 
 /**
  * Checks on input as parsed, before anything (guards, interceptors, the validation pipe, services)
@@ -12,8 +12,10 @@ export const MAX_JSON_DEPTH = 32;
 const MAX_PROBLEMS = 20;
 
 /** C0 controls and DEL, except tab, line feed and carriage return: refused in every string, everywhere. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Every C0 control and DEL: refused in one-line text (query and path parameters, names, ids, codes). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const ANY_CONTROL = /[\u0000-\u001F\u007F]/;
 
 /** A field path as the validation pipe writes it (`contact.address.street`, `workHistory[2]`). */
@@ -25,7 +27,7 @@ export function childPath(parent: string, key: string | number): string {
 
 /** Property names are echoed in field paths: never a control character or an unbounded name. */
 function safeName(key: string): string {
-  const clean = key.replace(/[\u0000-\u001F\u007F]/g, '\uFFFD');
+  const clean = key.replace(new RegExp(ANY_CONTROL.source, 'g'), '\uFFFD');
   return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
 }
 

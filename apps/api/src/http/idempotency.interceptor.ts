@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RequestTransaction, type RequestContext } from '@app/auth';
-import { InvalidInput, isUniqueViolation } from '@app/domain';
+import { RequestTransaction, type RequestContext } from '@app/kernel';
+import { InvalidInput, isUniqueViolation } from '@app/kernel';
 import { ConflictException, Injectable, UnprocessableEntityException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { Request, Response } from 'express';

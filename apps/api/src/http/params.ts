@@ -1,4 +1,4 @@
-import { InvalidInput } from '@app/domain';
+import { InvalidInput } from '@app/kernel';
 import { Param, ParseUUIDPipe, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 
 /**

@@ -1,5 +1,6 @@
-import { RequestTransaction, actorOf, type RequestContext, type RoutePolicy } from '@app/auth';
-import { NotFound } from '@app/domain';
+import { RequestTransaction, actorOf, type RequestContext } from '@app/kernel';
+import { type RoutePolicy } from '@app/access';
+import { NotFound } from '@app/kernel';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { sendProblem, toProblem, type Problem } from './problem.js';

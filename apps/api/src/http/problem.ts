@@ -1,4 +1,4 @@
-import { DomainError, type FieldProblem } from '@app/domain';
+import { DomainError, type FieldProblem } from '@app/kernel';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, translate, type Locale } from './i18n/messages.js';

@@ -1,11 +1,11 @@
-import { Policy, Public } from '@app/auth';
+import { Requires, Public } from '@app/access';
 import { Controller, Get, Post } from '@nestjs/common';
 import { routeInventory } from './route-inventory.js';
 
 @Controller('things')
 class ThingsController {
   @Get()
-  @Policy('read', 'Organisation')
+  @Requires('organisation.read')
   list() {}
 
   @Post(':id/forgotten')
@@ -19,7 +19,7 @@ class ThingsController {
 describe('routeInventory', () => {
   it('reports each route with its declared access, and NONE for a route without policy or @Public()', () => {
     expect(routeInventory([ThingsController])).toEqual([
-      { method: 'GET', path: '/things', access: 'read Organisation' },
+      { method: 'GET', path: '/things', access: 'organisation.read (read Organisation)' },
       { method: 'POST', path: '/things/:id/forgotten', access: 'NONE' },
       { method: 'GET', path: '/things/open', access: 'public' },
     ]);

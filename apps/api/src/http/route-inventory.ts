@@ -1,11 +1,11 @@
-import { IS_PUBLIC, POLICY, type RoutePolicy } from '@app/auth';
+import { IS_PUBLIC, POLICY, type RoutePolicy } from '@app/access';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 
 export interface RouteEntry {
   method: string;
   path: string;
-  /** `public`, `<action> <Subject>`, or `NONE` when the route declares neither (a defect). */
+  /** `public`, `<permission> (<action> <Subject>)`, or `NONE` when the route declares neither (a defect). */
   access: string;
 }
 
@@ -29,7 +29,7 @@ export function routeInventory(controllers: Type[]): RouteEntry[] {
       entries.push({
         method: RequestMethod[method],
         path: joinPath(base, Reflect.getMetadata(PATH_METADATA, handler)),
-        access: isPublic ? 'public' : policy ? `${policy.action} ${policy.subject}` : 'NONE',
+        access: isPublic ? 'public' : policy ? `${policy.permission} (${policy.action} ${policy.subject})` : 'NONE',
       });
     }
   }

@@ -1,4 +1,5 @@
-import { InvalidInput, checkInsz, checkKbo, type FieldProblem } from '@app/domain';
+import { InvalidInput, type FieldProblem } from '@app/kernel';
+import { checkInsz, checkKbo } from '@app/domain';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, minLength, type ValidationError } from 'class-validator';
 import { ANY_CONTROL, FORBIDDEN_CONTROLS, childPath } from './hostile-input.js';
@@ -50,9 +51,11 @@ interface TextRules {
   uuid?: boolean;
 }
 
-const rulesCache = new Map<Function, Map<string, { value: TextRules; each: TextRules }>>();
+// A DTO class: its constructor is the key of its validation metadata.
+type DtoClass = abstract new (...args: never[]) => unknown;
+const rulesCache = new Map<DtoClass, Map<string, { value: TextRules; each: TextRules }>>();
 
-function rulesOf(type: Function): Map<string, { value: TextRules; each: TextRules }> {
+function rulesOf(type: DtoClass): Map<string, { value: TextRules; each: TextRules }> {
   let rules = rulesCache.get(type);
   if (rules) return rules;
   rules = new Map();
@@ -78,7 +81,7 @@ function rulesOf(type: Function): Map<string, { value: TextRules; each: TextRule
  */
 function checkText(dto: object, path: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const rules = dto.constructor === Object ? undefined : rulesOf(dto.constructor);
+  const rules = dto.constructor === Object ? undefined : rulesOf(dto.constructor as DtoClass);
   const record = dto as Record<string, unknown>;
   for (const [key, value] of Object.entries(record)) {
     const at = childPath(path, key);

@@ -1,4 +1,4 @@
-import { EARLIEST_DATE, LATEST_DATE, checkCalendarDate, checkDateOrDateTime } from '@app/domain';
+import { EARLIEST_DATE, LATEST_DATE, checkCalendarDate, checkDateOrDateTime } from '@app/kernel';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, registerDecorator, type ValidationOptions } from 'class-validator';

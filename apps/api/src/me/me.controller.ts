@@ -1,4 +1,6 @@
-import { Ctx, Policy, ORGANISATION_KINDS, ROLES, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { Requires } from '@app/access';
+import { ORGANISATION_KINDS, ROLES, type RequestContext } from '@app/kernel';
 import { UserService } from '@app/domain';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -26,7 +28,7 @@ export class MeController {
   constructor(private readonly users: UserService) {}
 
   @Get()
-  @Policy('read', 'Me')
+  @Requires('me.read')
   @ApiOperation({ summary: 'Who am I: account, organisation, roles and certifications, as of this request' })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems(401)

@@ -1,4 +1,6 @@
-import { Ctx, DATA_CATEGORIES, Policy, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { DATA_CATEGORIES, type RequestContext } from '@app/kernel';
+import { Requires } from '@app/access';
 import { NoteService, NotificationService, type CaseNote, type Notification } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -52,7 +54,7 @@ export class NotesController {
   ) {}
 
   @Post('clients/:id/notes')
-  @Policy('read', 'ClientFile')
+  @Requires('note.create')
   @ApiOperation({ summary: 'Add a case note on a person (your own file), or on a trajectory you take part in' })
   @ApiCreatedResponse({ type: CaseNoteDto })
   @ApiProblems(400, 401, 403, 404, 413)
@@ -61,7 +63,7 @@ export class NotesController {
   }
 
   @Get('clients/:id/notes')
-  @Policy('read', 'ClientFile')
+  @Requires('note.read')
   @ApiOperation({ summary: "Notes on a person you may see: your organisation's, and shared ones of trajectories you take part in" })
   @ApiOkResponse({ type: [CaseNoteDto] })
   @ApiProblems(400, 401, 403, 404)
@@ -70,7 +72,7 @@ export class NotesController {
   }
 
   @Post('trajectories/:id/notes')
-  @Policy('read', 'ClientFile')
+  @Requires('note.create')
   @ApiOperation({ summary: 'Add a note on a trajectory you take part in' })
   @ApiCreatedResponse({ type: CaseNoteDto })
   @ApiProblems(400, 401, 403, 404, 413)
@@ -79,7 +81,7 @@ export class NotesController {
   }
 
   @Get('trajectories/:id/notes')
-  @Policy('read', 'ClientFile')
+  @Requires('note.read')
   @ApiOperation({ summary: 'Notes on a trajectory you take part in' })
   @ApiOkResponse({ type: [CaseNoteDto] })
   @ApiProblems(400, 401, 403, 404)
@@ -88,7 +90,7 @@ export class NotesController {
   }
 
   @Get('notifications')
-  @Policy('read', 'Me')
+  @Requires('notification.read')
   @ApiOperation({ summary: 'Your notifications, unread first' })
   @ApiOkResponse({ type: [NotificationDto] })
   @ApiProblems(401)
@@ -98,7 +100,7 @@ export class NotesController {
 
   @Post('notifications/:id/read')
   @HttpCode(200)
-  @Policy('read', 'Me')
+  @Requires('notification.update')
   @ApiOperation({ summary: 'Mark one of your notifications read' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiProblems(400, 401, 404)

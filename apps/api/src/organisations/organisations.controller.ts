@@ -1,4 +1,6 @@
-import { Ctx, Policy, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { Requires } from '@app/access';
+import { type RequestContext } from '@app/kernel';
 import { OrganisationService, UserService, type Organisation, type OrganisationDirectoryEntry, type User } from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
@@ -21,7 +23,7 @@ export class OrganisationsController {
   ) {}
 
   @Get()
-  @Policy('read', 'Organisation')
+  @Requires('organisation.read')
   @ApiOperation({ summary: 'Partner directory: active organisations (id, name, kind); platform admins see all, in full' })
   @ApiOkResponse({ schema: { type: 'array', items: ORGANISATION_OR_ENTRY } })
   @ApiProblems(401)
@@ -30,7 +32,7 @@ export class OrganisationsController {
   }
 
   @Post()
-  @Policy('create', 'Organisation')
+  @Requires('organisation.create')
   @ApiOperation({ summary: 'Register a partner organisation (platform admins)' })
   @ApiCreatedResponse({ type: OrganisationDto })
   @ApiProblems(400, 401, 403, 409, 413)
@@ -41,7 +43,7 @@ export class OrganisationsController {
   }
 
   @Get(':id')
-  @Policy('read', 'Organisation')
+  @Requires('organisation.read')
   @ApiOperation({ summary: 'One organisation: in full for its own staff and platform admins, directory fields for others' })
   @ApiOkResponse({ schema: ORGANISATION_OR_ENTRY })
   @ApiProblems(400, 401, 404)
@@ -52,7 +54,7 @@ export class OrganisationsController {
   }
 
   @Patch(':id')
-  @Policy('update', 'Organisation')
+  @Requires('organisation.update')
   @ApiOperation({ summary: 'Change or deactivate an organisation (platform admins)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
   @ApiOkResponse({ type: OrganisationDto })
@@ -70,7 +72,7 @@ export class OrganisationsController {
   }
 
   @Get(':id/users')
-  @Policy('read', 'User')
+  @Requires('user.read')
   @ApiOperation({ summary: 'Staff of an organisation (its org admins, team leads and privacy officers; platform admins)' })
   @ApiOkResponse({ type: [UserDto] })
   @ApiProblems(400, 401, 403, 404)
@@ -79,7 +81,7 @@ export class OrganisationsController {
   }
 
   @Post(':id/users')
-  @Policy('create', 'User')
+  @Requires('user.create')
   @ApiOperation({ summary: 'Add a staff account (org admins for their own organisation; platform admins)' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

@@ -1,4 +1,6 @@
-import { Ctx, Policy, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { Requires } from '@app/access';
+import { type RequestContext } from '@app/kernel';
 import { ReferralService, type Referral } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -23,7 +25,7 @@ export class ReferralsController {
 
   @Idempotent()
   @Post()
-  @Policy('update', 'ClientFile')
+  @Requires('referral.create')
   @ApiOperation({ summary: 'Write a referral about your client to a partner (a DRAFT, or SENT with send: true)' })
   @ApiCreatedResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 413)
@@ -32,7 +34,7 @@ export class ReferralsController {
   }
 
   @Get()
-  @Policy('read', 'ClientFile')
+  @Requires('referral.read')
   @ApiOperation({ summary: "Your organisation's inbox or outbox, most urgent first, with counts per status" })
   @ApiOkResponse({ type: ReferralQueueDto })
   @ApiProblems(400, 401, 403)
@@ -41,7 +43,7 @@ export class ReferralsController {
   }
 
   @Get(':id')
-  @Policy('read', 'ClientFile')
+  @Requires('referral.read')
   @ApiOperation({ summary: 'One referral (its sender and receiver only)' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404)
@@ -52,7 +54,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/send')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.send')
   @ApiOperation({ summary: 'Send a draft (sender); the answer is due in 10 working days' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -63,7 +65,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/accept')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.answer')
   @ApiOperation({ summary: 'Accept (receiver): a warm handover starts or joins the MEDIATION trajectory the sender directs' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -74,7 +76,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/decline')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.answer')
   @ApiOperation({ summary: 'Decline with a reason code (receiver)' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -85,7 +87,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/request-info')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.answer')
   @ApiOperation({ summary: 'Ask the sender a question (receiver)' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -96,7 +98,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/answer')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.send')
   @ApiOperation({ summary: "Answer the receiver's question (sender); the referral is SENT again" })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -107,7 +109,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/withdraw')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.send')
   @ApiOperation({ summary: 'Withdraw (sender); lifts a NOT_YET_READY signal' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -118,7 +120,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/assign')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.answer')
   @ApiOperation({ summary: 'Give the referral to one of your case workers (receiver); they are notified' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -129,7 +131,7 @@ export class ReferralsController {
   @Idempotent()
   @Post(':id/advise')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('referral.answer')
   @ApiOperation({ summary: 'Give the advice an accepted ADVICE_REQUEST asked for (receiver); this completes it' })
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

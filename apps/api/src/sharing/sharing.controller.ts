@@ -1,4 +1,6 @@
-import { Ctx, Policy, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { Requires } from '@app/access';
+import { type RequestContext } from '@app/kernel';
 import { AgreementService, ConsentService, InvolvementService, type Agreement, type AgreementExistence, type Consent, type Involvement } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
@@ -29,7 +31,7 @@ export class SharingController {
 
   @Post('involvements/:id/end')
   @HttpCode(200)
-  @Policy('update', 'Involvement')
+  @Requires('involvement.end')
   @ApiOperation({ summary: "End an involvement: the partner's access through it stops at once" })
   @ApiOkResponse({ type: InvolvementDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -39,7 +41,7 @@ export class SharingController {
 
   @Post('consents/:id/revoke')
   @HttpCode(200)
-  @Policy('update', 'Consent')
+  @Requires('consent.revoke')
   @ApiOperation({ summary: 'Revoke a consent or notice, with the reason; effective from the next request' })
   @ApiOkResponse({ type: ConsentDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -48,7 +50,7 @@ export class SharingController {
   }
 
   @Get('agreements')
-  @Policy('read', 'Agreement')
+  @Requires('agreement.read')
   @ApiOperation({ summary: 'Agreements your organisation is party to: in full for its admins, their existence and state for other staff' })
   @ApiOkResponse({ schema: { type: 'array', items: AGREEMENT_OR_EXISTENCE } })
   @ApiProblems(401, 403)
@@ -57,7 +59,7 @@ export class SharingController {
   }
 
   @Post('agreements')
-  @Policy('create', 'Agreement')
+  @Requires('agreement.create')
   @ApiOperation({ summary: 'Draft a cooperation or processor agreement; it becomes active when an admin of every party has confirmed it' })
   @ApiCreatedResponse({ type: AgreementDto })
   @ApiProblems(400, 401, 403, 413)
@@ -66,7 +68,7 @@ export class SharingController {
   }
 
   @Get('agreements/:id')
-  @Policy('read', 'Agreement')
+  @Requires('agreement.read')
   @ApiOperation({ summary: 'One agreement (party admins and platform admins in full; other party staff its existence and state)' })
   @ApiOkResponse({ schema: AGREEMENT_OR_EXISTENCE })
   @ApiProblems(400, 401, 403, 404)
@@ -76,7 +78,7 @@ export class SharingController {
 
   @Post('agreements/:id/confirm')
   @HttpCode(200)
-  @Policy('update', 'Agreement')
+  @Requires('agreement.update')
   @ApiOperation({ summary: "Confirm the agreement for your organisation (org admins of a party)" })
   @ApiOkResponse({ type: AgreementDto })
   @ApiProblems(400, 401, 403, 404, 409)
@@ -86,7 +88,7 @@ export class SharingController {
 
   @Post('agreements/:id/terminate')
   @HttpCode(200)
-  @Policy('update', 'Agreement')
+  @Requires('agreement.update')
   @ApiOperation({ summary: 'Terminate the agreement with a reason (any party); sharing under it stops at once' })
   @ApiOkResponse({ type: AgreementDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

@@ -1,4 +1,6 @@
-import { Ctx, PURPOSE_HEADER, PURPOSES, Policy, type RequestContext } from '@app/auth';
+import { Ctx } from '@app/auth';
+import { PURPOSE_HEADER, PURPOSES, type RequestContext } from '@app/kernel';
+import { Requires } from '@app/access';
 import { TrajectoryService, type Trajectory } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -26,7 +28,7 @@ export class TrajectoriesController {
   constructor(private readonly trajectories: TrajectoryService) {}
 
   @Post('trajectories')
-  @Policy('update', 'ClientFile')
+  @Requires('trajectory.create')
   @ApiOperation({ summary: 'Start a trajectory for your client (PLANNED); your organisation directs it' })
   @ApiCreatedResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -35,7 +37,7 @@ export class TrajectoriesController {
   }
 
   @Get('trajectories/:id')
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.read')
   @PurposeHeader()
   @ApiOperation({ summary: 'One trajectory with participants and history (partners: under the sharing rule, category TRAJECTORY)' })
   @ApiOkResponse({ type: TrajectoryDto })
@@ -45,7 +47,7 @@ export class TrajectoriesController {
   }
 
   @Get('clients/:id/trajectories')
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.read')
   @PurposeHeader()
   @ApiOperation({ summary: "A person's trajectories you may see, newest first" })
   @ApiOkResponse({ type: [TrajectoryDto] })
@@ -56,7 +58,7 @@ export class TrajectoriesController {
 
   @Post('trajectories/:id/transitions')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('trajectory.direct')
   @ApiOperation({ summary: 'Change the status (PLANNED -> ACTIVE <-> ON_HOLD -> COMPLETED | STOPPED); an illegal change is a 409 naming the allowed ones' })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -66,7 +68,7 @@ export class TrajectoriesController {
 
   @Post('trajectories/:id/type')
   @HttpCode(200)
-  @Policy('update', 'ClientFile')
+  @Requires('trajectory.direct')
   @ApiOperation({ summary: 'Change the type, with the reason (kept in the history)' })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -75,7 +77,7 @@ export class TrajectoriesController {
   }
 
   @Post('trajectories/:id/obstacles')
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.work')
   @ApiOperation({ summary: 'Record an obstacle (mobility, language, childcare, other): director or participant' })
   @ApiCreatedResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -85,7 +87,7 @@ export class TrajectoriesController {
 
   @Post('trajectories/:id/obstacles/:obstacleId')
   @HttpCode(200)
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.work')
   @ApiOperation({ summary: 'Mark an obstacle OPEN or ADDRESSED, with the actions taken (version-guarded)' })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -94,7 +96,7 @@ export class TrajectoriesController {
   }
 
   @Post('trajectories/:id/activities')
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.work')
   @ApiOperation({ summary: 'Plan an activity (training, language course, job coaching, TWE placement, mobile training)' })
   @ApiCreatedResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -104,7 +106,7 @@ export class TrajectoriesController {
 
   @Post('trajectories/:id/activities/:activityId')
   @HttpCode(200)
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.work')
   @ApiOperation({ summary: 'Record the actual dates and the result of an activity (version-guarded)' })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -114,7 +116,7 @@ export class TrajectoriesController {
 
   @Post('trajectories/:id/checkpoints/:months')
   @HttpCode(200)
-  @Policy('read', 'ClientFile')
+  @Requires('trajectory.work')
   @ApiOperation({ summary: 'Record whether the person is in work at the 6, 12, 18 or 24-month checkpoint (once it is due)' })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
@@ -123,7 +125,7 @@ export class TrajectoriesController {
   }
 
   @Post('trajectories/:id/participants')
-  @Policy('update', 'ClientFile')
+  @Requires('trajectory.direct')
   @ApiOperation({ summary: "Add a partner as EXECUTOR or ADVISOR (director); the partner's involvement is recorded with it" })
   @ApiCreatedResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

@@ -1,4 +1,6 @@
-import { CERTIFICATION_KINDS, Ctx, Policy, type CertificationKind, type RequestContext } from '@app/auth';
+import { CERTIFICATION_KINDS, type CertificationKind, type RequestContext } from '@app/kernel';
+import { Ctx } from '@app/auth';
+import { Requires } from '@app/access';
 import { UserService, type User, type UserCertification } from '@app/domain';
 import { Body, Controller, Delete, Get, HttpCode, Headers, Patch, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -14,7 +16,7 @@ export class UsersController {
   constructor(private readonly users: UserService) {}
 
   @Get(':id')
-  @Policy('read', 'User')
+  @Requires('user.read')
   @ApiOperation({ summary: 'One staff account (oneself; one’s organisation for admins, team leads, privacy officers)' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 401, 404)
@@ -25,7 +27,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @Policy('update', 'User')
+  @Requires('user.update')
   @ApiOperation({ summary: 'Change roles, name, password, or deactivate (org admins, own organisation; never one’s own roles upward)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
   @ApiOkResponse({ type: UserDto })
@@ -43,7 +45,7 @@ export class UsersController {
   }
 
   @Put(':id/certifications/:kind')
-  @Policy('create', 'Certification')
+  @Requires('certification.create')
   @ApiOperation({
     summary: 'Record or renew a partner-portal certification of a user of any organisation (VDAB admins; not on their own account)',
     description: 'The caller and its organisation are kept as the recorder. 201 when recorded, 200 when an existing one is renewed.',
@@ -66,7 +68,7 @@ export class UsersController {
   }
 
   @Delete(':id/certifications/:kind')
-  @Policy('delete', 'Certification')
+  @Requires('certification.delete')
   @HttpCode(204)
   @ApiOperation({ summary: 'Withdraw a partner-portal certification (VDAB admins; not on their own account)' })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })

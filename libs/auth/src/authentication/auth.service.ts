@@ -1,7 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
-import type { RequestContext } from '../context/request-context.js';
-import { RequestTransaction } from '../database/request-transaction.js';
+import type { RequestContext } from '@app/kernel';
+import { RequestTransaction } from '@app/kernel';
 import { IdentityRepository } from './identity.repository.js';
 import { LoginThrottle, TooManySignInAttempts, type SignInAttempt } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';

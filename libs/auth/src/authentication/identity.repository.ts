@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Identity } from '../context/request-context.js';
-import type { Tx } from '../database/request-transaction.js';
+import type { Identity } from '@app/kernel';
+import type { Tx } from '@app/kernel';
 
 export interface Credentials {
   userId: string;

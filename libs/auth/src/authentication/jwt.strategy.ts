@@ -4,9 +4,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
-import type { RequestContext } from '../context/request-context.js';
-import { defineAbilityFor } from '../policies/ability.js';
-import { PURPOSES, PURPOSE_HEADER, belgianToday, type Purpose } from '../sharing.js';
+import type { RequestContext } from '@app/kernel';
+import { defineAbilityFor } from '@app/access';
+import { PURPOSES, PURPOSE_HEADER, belgianToday, type Purpose } from '@app/kernel';
 import { IdentityRepository } from './identity.repository.js';
 import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
 

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '@app/kernel';
 
 /** The caller's RequestContext, as built by the global access guard. */
 export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext): RequestContext => {

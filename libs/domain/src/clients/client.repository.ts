@@ -1,4 +1,4 @@
-import { ownPurposeOf, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { ownPurposeOf, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import type { ClientIdentity, SectionCategory, SectionContent } from './client.js';
 

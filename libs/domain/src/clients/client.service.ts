@@ -1,9 +1,9 @@
-import { DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable, Logger } from '@nestjs/common';
-import { loadShareFacts, mayReadSection } from '../sharing/share-facts.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch } from '../shared/errors.js';
-import { decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from '../shared/cursor.js';
+import { loadShareFacts, mayReadSection } from '@app/access';
+import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch } from '@app/kernel';
+import { decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from '@app/kernel';
 import { normaliseInsz, parseInsz } from '../shared/insz.js';
 import {
   CATEGORY_KEY,

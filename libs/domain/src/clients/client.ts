@@ -1,4 +1,4 @@
-import type { DataCategory, Purpose } from '@app/auth';
+import type { DataCategory, Purpose } from '@app/kernel';
 
 /** Categories kept as free-form, validated documents next to the typed IDENTITY. */
 export const SECTION_CATEGORIES = ['CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE'] as const satisfies readonly DataCategory[];

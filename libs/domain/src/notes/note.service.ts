@@ -1,7 +1,7 @@
-import { RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import { InvalidInput, NotFound } from '../shared/errors.js';
+import { InvalidInput, NotFound } from '@app/kernel';
 
 export interface CaseNote {
   id: string;

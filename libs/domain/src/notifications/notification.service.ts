@@ -1,8 +1,8 @@
-import { CASEWORK_ROLES, RequestTransaction, type RequestContext, type Tx } from '@app/auth';
+import { CASEWORK_ROLES, RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NotFound } from '../shared/errors.js';
+import { NotFound } from '@app/kernel';
 
 export interface Notification {
   id: string;

@@ -1,4 +1,5 @@
-import { accessibleWhere, type RequestContext, type Tx } from '@app/auth';
+import { accessibleWhere } from '@app/access';
+import { type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { formatKbo } from '../shared/kbo.js';
 import type { NewOrganisation, Organisation, OrganisationChanges } from './organisation.js';

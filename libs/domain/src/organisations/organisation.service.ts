@@ -1,7 +1,7 @@
-import { RequestTransaction, type RequestContext, type Tx } from '@app/auth';
+import { RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation } from '../shared/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation } from '@app/kernel';
 import { normaliseKbo } from '../shared/kbo.js';
 import type { NewOrganisation, Organisation, OrganisationChanges, OrganisationDirectoryEntry } from './organisation.js';
 import { OrganisationRepository } from './organisation.repository.js';

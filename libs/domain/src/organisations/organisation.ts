@@ -1,4 +1,4 @@
-import type { OrganisationKind } from '@app/auth';
+import type { OrganisationKind } from '@app/kernel';
 
 /** A partner organisation (tenant) as its own staff and platform admins see it. */
 export interface Organisation {

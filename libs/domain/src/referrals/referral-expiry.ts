@@ -1,4 +1,4 @@
-import { AUDIT_SINK, type AuditSink } from '@app/auth';
+import { AUDIT_SINK, type AuditSink } from '@app/kernel';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CASEWORK_ROLES, RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
+import { CASEWORK_ROLES, RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NotificationService } from '../notifications/notification.service.js';
-import { decodeCursorKey, encodeCursor, isCursorUuid } from '../shared/cursor.js';
-import { addMonths, checkCalendarDate } from '../shared/dates.js';
-import { Conflict, Forbidden, InvalidInput, NotFound } from '../shared/errors.js';
+import { decodeCursorKey, encodeCursor, isCursorUuid } from '@app/kernel';
+import { addMonths, checkCalendarDate } from '@app/kernel';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '@app/kernel';
 import { StaleVersion, assertReadyForMediation } from '../trajectories/trajectory.service.js';
 import { DECLINE_REASON_CODES, isPendingReferral, moveReferral, type ReferralAction, type ReferralKind, type ReferralStatus } from './referral-state.js';
 import { DEFAULT_RESPONSE_WORKING_DAYS, addWorkingDays, isOverdue } from './working-days.js';

@@ -1,8 +1,9 @@
-import { AGREEMENT_EXISTENCE_FIELDS, RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/auth';
+import { AGREEMENT_EXISTENCE_FIELDS } from '@app/access';
+import { RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { NotificationService } from '../notifications/notification.service.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '../shared/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '@app/kernel';
 
 export const AGREEMENT_STATUSES = ['PENDING', 'SCHEDULED', 'ACTIVE', 'EXPIRED', 'TERMINATED'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];

@@ -1,6 +1,6 @@
-import { RequestTransaction, type DataCategory, type RequestContext } from '@app/auth';
+import { RequestTransaction, type DataCategory, type RequestContext } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
-import { Forbidden, InvalidInput } from '../shared/errors.js';
+import { Forbidden, InvalidInput } from '@app/kernel';
 
 export const BREAK_GLASS_DEFAULT_MINUTES = 60;
 export const BREAK_GLASS_MAX_MINUTES = 240;

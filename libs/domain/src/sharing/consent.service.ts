@@ -1,17 +1,9 @@
-import {
-  RequestTransaction,
-  type ConsentMethod,
-  type DataCategory,
-  type LegalBasis,
-  type Purpose,
-  type RequestContext,
-  type Tx,
-} from '@app/auth';
+import { RequestTransaction, type ConsentMethod, type DataCategory, type LegalBasis, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NotificationService } from '../notifications/notification.service.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '../shared/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, type FieldProblem } from '@app/kernel';
 
 export interface NewConsent {
   recipientOrganisationIds: string[];

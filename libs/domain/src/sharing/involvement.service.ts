@@ -1,8 +1,8 @@
-import { RequestTransaction, type Capacity, type Purpose, type RequestContext, type Tx } from '@app/auth';
+import { RequestTransaction, type Capacity, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '../shared/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '@app/kernel';
 
 export interface Involvement {
   id: string;

@@ -1,8 +1,8 @@
-import { RequestTransaction, belgianToday, type RequestContext, type Tx } from '@app/auth';
+import { RequestTransaction, belgianToday, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '../shared/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '@app/kernel';
 import { checkTrajectoryTransition, type TrajectoryStatus, type TrajectoryType } from './trajectory-status.js';
 
 export const TRAJECTORY_OUTCOMES = ['EMPLOYED', 'TRAINING', 'NOT_READY', 'MOVED', 'OTHER'] as const;

@@ -1,4 +1,5 @@
-import { accessibleWhere, type Action, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/auth';
+import { accessibleWhere, type Action } from '@app/access';
+import { type CertificationKind, type RequestContext, type Role, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import type { CertificationInput, User, UserCertification } from './user.js';
 

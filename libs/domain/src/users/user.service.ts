@@ -1,10 +1,11 @@
-import { PasswordHasher, RequestTransaction, belgianToday, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/auth';
+import { PasswordHasher } from '@app/auth';
+import { RequestTransaction, belgianToday, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
 import type { Organisation } from '../organisations/organisation.js';
-import { EARLIEST_DATE, LATEST_DATE } from '../shared/dates.js';
-import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '../shared/errors.js';
+import { EARLIEST_DATE, LATEST_DATE } from '@app/kernel';
+import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '@app/kernel';
 import type { CertificationInput, NewUser, User, UserCertification, UserChanges } from './user.js';
 import { UserRepository } from './user.repository.js';
 

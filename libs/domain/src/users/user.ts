@@ -1,4 +1,4 @@
-import type { CertificationKind, Role } from '@app/auth';
+import type { CertificationKind, Role } from '@app/kernel';
 
 /**
  * A partner-portal training a user completed, as VDAB recorded it; `valid` is whether it has not expired

@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES, PURPOSES } from '@app/auth';
+import { DATA_CATEGORIES, PURPOSES } from '@app/kernel';
 import { IsInsz } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';

@@ -1,4 +1,4 @@
-import { ORGANISATION_KINDS, type OrganisationKind } from '@app/auth';
+import { ORGANISATION_KINDS, type OrganisationKind } from '@app/kernel';
 import { IsKboNumber } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';

@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES } from '@app/auth';
+import { DATA_CATEGORIES } from '@app/kernel';
 import { DECLINE_REASON_CODES, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';

@@ -1,4 +1,4 @@
-import { CONSENT_METHODS, DATA_CATEGORIES, LEGAL_BASES, PURPOSES } from '@app/auth';
+import { CONSENT_METHODS, DATA_CATEGORIES, LEGAL_BASES, PURPOSES } from '@app/kernel';
 import { AGREEMENT_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';

@@ -1,4 +1,4 @@
-import { CERTIFICATION_KINDS, ROLES, type CertificationKind, type Role } from '@app/auth';
+import { CERTIFICATION_KINDS, ROLES, type CertificationKind, type Role } from '@app/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,

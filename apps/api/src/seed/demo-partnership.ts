@@ -1,6 +1,7 @@
-import { PasswordHasher, type OrganisationKind, type Role } from '@app/auth';
+import { PasswordHasher } from '@app/auth';
+import { type OrganisationKind, type Role } from '@app/kernel';
 import type { DataSource } from 'typeorm';
-import { kboFromBase } from '../shared/kbo.js';
+import { kboFromBase } from '@app/domain';
 import { demoSharingSeeded, seedDemoSharing } from './demo-clients.js';
 
 /** The password of every demo account. For local use only: the seed refuses to run in production. */

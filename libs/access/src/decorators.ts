@@ -1,11 +1,13 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Action, SubjectName } from './ability.js';
+import { PERMISSIONS, type Permission } from './permissions.js';
 
 export const IS_PUBLIC = 'casework:isPublic';
 export const POLICY = 'casework:policy';
 
 export interface RoutePolicy {
+  permission: Permission;
   action: Action;
   subject: SubjectName;
 }
@@ -14,8 +16,9 @@ export interface RoutePolicy {
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /**
- * The route-level gate: the caller must be able to do `action` on at least one `subject`. It never
- * replaces the per-record check and the SQL filter in the domain service.
+ * The route-level gate: the caller must hold the permission, i.e. be able to do its action on at least
+ * one subject of its type (see PERMISSIONS). It never replaces the per-record check and the SQL rule
+ * in the domain service.
  */
-export const Policy = (action: Action, subject: SubjectName) =>
-  applyDecorators(SetMetadata(POLICY, { action, subject } satisfies RoutePolicy), ApiBearerAuth());
+export const Requires = (permission: Permission) =>
+  applyDecorators(SetMetadata(POLICY, { permission, ...PERMISSIONS[permission] } satisfies RoutePolicy), ApiBearerAuth());

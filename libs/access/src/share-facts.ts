@@ -1,4 +1,5 @@
-import { OPEN_END, type ClientSectionSubject, type DataCategory, type RequestContext, type Tx } from '@app/auth';
+import { OPEN_END, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
+import { type ClientSectionSubject } from './ability.js';
 import { subject } from '@casl/ability';
 
 export type ShareFacts = Omit<ClientSectionSubject, 'category'>;
@@ -7,7 +8,7 @@ const day = (value: string | null) => value ?? OPEN_END;
 
 /**
  * Gathers, for one person and some owning organisations, the facts the per-record sharing rule
- * (CASL, `shareRules` in libs/auth) decides on: the caller's involvements with the person, the
+ * (CASL, `shareRules` in ./ability.ts) decides on: the caller's involvements with the person, the
  * agreement flows out of each owner to the caller's organisation, the person's consents each owner
  * recorded that name the caller's organisation, the caller's break-the-glass grants, and the
  * agreements linking each owner with the caller's organisation. It joins; it does not decide.

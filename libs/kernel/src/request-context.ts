@@ -1,6 +1,13 @@
-import type { CertificationKind, OrganisationKind, Role } from '../identity.js';
-import type { AppAbility } from '../policies/ability.js';
-import type { Purpose } from '../sharing.js';
+import type { CertificationKind, OrganisationKind, Role } from './identity.js';
+import type { Purpose } from './sharing.js';
+
+/**
+ * What the caller may do, as computed by libs/access (CASL). The kernel names no authorisation
+ * library: libs/access fills this interface in by module augmentation, so the kernel depends on
+ * nothing and the context/ability import cycle is gone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ContextAbility {}
 
 export interface CertificationFact {
   kind: CertificationKind;
@@ -28,7 +35,7 @@ export interface RequestContext {
   readonly today?: string;
   /** The moment the request's rules are evaluated at (ISO 8601 UTC), for time boxes. */
   readonly now?: string;
-  readonly ability: AppAbility;
+  readonly ability: ContextAbility;
   readonly clientAddress?: string;
   readonly userAgent?: string;
 }

@@ -1,9 +1,10 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
-import type { Identity } from '../context/request-context.js';
-import type { OrganisationKind, Role } from '../identity.js';
-import { CASEWORK_ROLES, DATA_CATEGORIES, certificationsAllowing, type DataCategory, type Purpose } from '../sharing.js';
+import type { Identity } from '@app/kernel';
+import type { OrganisationKind, Role } from '@app/kernel';
+import { CASEWORK_ROLES, DATA_CATEGORIES, certificationsAllowing, type DataCategory, type Purpose } from '@app/kernel';
 
-export const ACTIONS = ['manage', 'read', 'create', 'update', 'grant', 'delete'] as const;
+/** `work`: take part in a trajectory someone else directs (obstacles, activities, checkpoints). */
+export const ACTIONS = ['manage', 'read', 'create', 'update', 'grant', 'delete', 'work'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Plain shapes the rules are written against; services pass rows with these fields to `subject()`. */
@@ -103,6 +104,10 @@ export type SubjectName =
   | 'AccessReport'
   | 'BreakGlass'
   | 'AuditFlag'
+  | 'Note'
+  | 'Referral'
+  | 'Trajectory'
+  | 'Notification'
   | 'all';
 type Subjects =
   | SubjectName
@@ -118,6 +123,12 @@ type Subjects =
   | (AuditChainSubject & { __caslSubjectType__: 'AuditChain' });
 
 export type AppAbility = MongoAbility<[Action, Subjects]>;
+
+// The request context carries this ability (see ContextAbility in libs/kernel).
+declare module '@app/kernel' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ContextAbility extends AppAbility {}
+}
 
 /** Roles that may see the user directory of their own organisation (not change it). */
 const OWN_ORG_USER_READERS: readonly Role[] = ['ORG_ADMIN', 'TEAM_LEAD', 'PRIVACY_OFFICER'];
@@ -140,6 +151,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const me = identity.organisationId;
 
   can('read', 'Me');
+  can(['read', 'update'], 'Notification'); // one's own (the list is the recipient's; marking read)
   can('delete', 'Session'); // sign out of one's own session
   can('read', 'Organisation', { active: true }); // the partner directory
   can('read', 'Organisation', { id: identity.organisationId });
@@ -174,6 +186,11 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can('update', 'Consent', { organisationId: me }); // revoke
     can(['create', 'read', 'update'], 'Involvement', { recordedByOrganisationId: me });
     can(['read', 'update'], 'Involvement', { organisationId: me });
+    // Route gates for the records around client files; each record is decided by the SQL rule
+    // (casework_note_visible, the referral and trajectory policies in ../sql) when it is read.
+    can(['read', 'create'], 'Note');
+    can(['read', 'create', 'update'], 'Referral');
+    can(['read', 'create', 'update', 'work'], 'Trajectory');
     shareRules(identity, can);
   }
   if (caseworker) can('read', 'AccessReport'); // who saw my client's data, to hand to the client

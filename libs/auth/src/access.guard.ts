@@ -1,9 +1,9 @@
 import { ForbiddenException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { RequestContext } from '../context/request-context.js';
-import { RateLimits } from '../throttling/rate-limits.js';
-import { IS_PUBLIC, POLICY, type RoutePolicy } from './decorators.js';
+import type { RequestContext } from '@app/kernel';
+import { RateLimits } from './throttling/rate-limits.js';
+import { IS_PUBLIC, POLICY, type RoutePolicy } from '@app/access';
 
 /**
  * The global guard: deny by default. A route is reachable only when it is marked @Public() or the

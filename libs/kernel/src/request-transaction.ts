@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AUDIT_SINK, type AuditActor, type AuditRecord, type AuditSink } from '../audit-record.js';
-import type { RequestContext } from '../context/request-context.js';
+import { AUDIT_SINK, type AuditActor, type AuditRecord, type AuditSink } from './audit-record.js';
+import type { RequestContext } from './request-context.js';
 
 /** The non-owner role request work runs as, so row-level security applies (owners and superusers bypass it). */
 export const APP_DB_ROLE = 'casework_app';

@@ -1,6 +1,6 @@
-import { ownPurposeOf, type DataCategory, type Purpose } from '@app/auth';
+import { ownPurposeOf, type DataCategory, type Purpose } from '@app/kernel';
 import type { EntityManager } from 'typeorm';
-import { inszFor } from '../shared/insz.js';
+import { inszFor } from '@app/domain';
 
 /** Fictional clients of the demo OCMWs. Names, numbers and stories are invented. */
 interface DemoClient {

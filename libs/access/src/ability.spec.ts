@@ -1,5 +1,5 @@
 import { subject } from '@casl/ability';
-import type { Identity } from '../context/request-context.js';
+import type { Identity } from '@app/kernel';
 import { defineAbilityFor, type ClientSectionSubject } from './ability.js';
 
 const ranst = 'org-ranst';

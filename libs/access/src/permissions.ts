@@ -1,0 +1,59 @@
+import type { Action, SubjectName } from './ability.js';
+
+/**
+ * Every permission a route can require, and the check behind it: the caller's ability must allow the
+ * action on at least one subject of the type. This is the route gate only; the record itself is
+ * decided per row (CASL `ability.can` on the record, and the SQL rule in `../sql` for what a list or
+ * a read returns). One table, so a reviewer sees in one place what each route asks for.
+ */
+export const PERMISSIONS = {
+  'session.end': { action: 'delete', subject: 'Session' },
+  'me.read': { action: 'read', subject: 'Me' },
+  'notification.read': { action: 'read', subject: 'Notification' },
+  'notification.update': { action: 'update', subject: 'Notification' },
+
+  'organisation.read': { action: 'read', subject: 'Organisation' },
+  'organisation.create': { action: 'create', subject: 'Organisation' },
+  'organisation.update': { action: 'update', subject: 'Organisation' },
+  'user.read': { action: 'read', subject: 'User' },
+  'user.create': { action: 'create', subject: 'User' },
+  'user.update': { action: 'update', subject: 'User' },
+  'certification.create': { action: 'create', subject: 'Certification' },
+  'certification.delete': { action: 'delete', subject: 'Certification' },
+  'agreement.read': { action: 'read', subject: 'Agreement' },
+  'agreement.create': { action: 'create', subject: 'Agreement' },
+  'agreement.update': { action: 'update', subject: 'Agreement' },
+
+  'client.read': { action: 'read', subject: 'ClientFile' },
+  'client.create': { action: 'create', subject: 'ClientFile' },
+  'client.update': { action: 'update', subject: 'ClientFile' },
+  'client.accessReport': { action: 'read', subject: 'AccessReport' },
+  'breakGlass.create': { action: 'create', subject: 'BreakGlass' },
+  'consent.read': { action: 'read', subject: 'Consent' },
+  'consent.create': { action: 'create', subject: 'Consent' },
+  'consent.revoke': { action: 'update', subject: 'Consent' },
+  'involvement.read': { action: 'read', subject: 'Involvement' },
+  'involvement.create': { action: 'create', subject: 'Involvement' },
+  'involvement.end': { action: 'update', subject: 'Involvement' },
+  'note.read': { action: 'read', subject: 'Note' },
+  'note.create': { action: 'create', subject: 'Note' },
+  'referral.read': { action: 'read', subject: 'Referral' },
+  'referral.create': { action: 'create', subject: 'Referral' },
+  /** the sender's moves: send, answer a question, withdraw */
+  'referral.send': { action: 'update', subject: 'Referral' },
+  /** the receiver's moves: assign, ask, advise, accept, decline */
+  'referral.answer': { action: 'update', subject: 'Referral' },
+  'trajectory.read': { action: 'read', subject: 'Trajectory' },
+  'trajectory.create': { action: 'create', subject: 'Trajectory' },
+  /** the director's moves: transitions, type, participants */
+  'trajectory.direct': { action: 'update', subject: 'Trajectory' },
+  /** a participant's work: obstacles, activities, checkpoints */
+  'trajectory.work': { action: 'work', subject: 'Trajectory' },
+
+  'auditEvents.read': { action: 'read', subject: 'AuditEvent' },
+  'auditChain.read': { action: 'read', subject: 'AuditChain' },
+  'auditFlag.read': { action: 'read', subject: 'AuditFlag' },
+  'auditFlag.review': { action: 'update', subject: 'AuditFlag' },
+} as const satisfies Record<string, { action: Action; subject: SubjectName }>;
+
+export type Permission = keyof typeof PERMISSIONS;
