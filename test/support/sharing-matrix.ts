@@ -52,7 +52,12 @@ export interface MatrixScenario {
   viewerOwnsFile: boolean;
   /** another viewer organisation, named by the OTHER_ORG involvement and the OTHER_RECIPIENT consent */
   other: string;
-  involvement: { state: (typeof INVOLVEMENT_STATES)[number]; purpose: Purpose; id: string };
+  /**
+   * `recordedBy`: the organisation that recorded the involvement (default: the owner). Only the owner's
+   * records are grounds for the owner's data: one recorded by the involved organisation itself or by a
+   * third organisation opens nothing.
+   */
+  involvement: { state: (typeof INVOLVEMENT_STATES)[number]; purpose: Purpose; id: string; recordedBy?: string };
   consent: { state: (typeof CONSENT_STATES)[number]; purposes: Purpose[]; categories: DataCategory[]; legalBasis: 'CONSENT' | 'PUBLIC_TASK_NOTICE'; id: string };
 }
 export interface Matrix {
@@ -195,6 +200,7 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
   const involvementOrg = s.involvement.state === 'OTHER_ORG' ? s.other : s.viewer;
   const involvementActive = s.involvement.state === 'ACTIVE' || s.involvement.state === 'OTHER_ORG';
   if (involvementOrg !== user.organisationId || !involvementActive || s.involvement.purpose !== purpose) return [];
+  if ((s.involvement.recordedBy ?? s.owner) !== fileOwner) return [];
   const agreement = m.agreements.find((a) => a.owner === fileOwner && a.viewer === user.organisationId);
   if (!agreement || agreement.state !== 'ACTIVE' || !agreement.purposes.includes(purpose)) return [];
   const consent = s.consent;
@@ -307,7 +313,7 @@ export async function writeMatrix(ds: DataSource, m: Matrix, kboPrefix: string):
         involved.map((x) => (x.involvement.state === 'FUTURE' ? addDays(t, 3) : addDays(t, -40))),
         involved.map((x) => (x.involvement.state === 'EXPIRED' ? addDays(t, -1) : null)),
         involved.map(() => 'MANUAL'),
-        involved.map((x) => x.owner),
+        involved.map((x) => x.involvement.recordedBy ?? x.owner),
         involved.map((x) => (x.involvement.state === 'ENDED' ? addDays(t, -1) : null)),
       ],
     );

@@ -65,7 +65,16 @@ export const NOT_YET_READY_MAX_MONTHS = 12;
 
 const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
 
-const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, r.note,
+/**
+ * A handover's note is client data of the sender's file: the receiver reads it only while the sender's
+ * agreement and the client's consent cover every offered category for the referral's purpose (now).
+ */
+const NOTE = `CASE WHEN r.from_organisation_id = app_current_organisation()
+            OR cardinality(casework_unshareable_categories(r.from_organisation_id, r.to_organisation_id, r.person_id,
+                 CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END, r.categories)) = 0
+       THEN r.note END AS note`;
+
+const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, ${NOTE},
   r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text, r.question, r.answer,
   r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
 
