@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/auth';
+import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/kernel';
 import { CATEGORY_KEY } from '@app/domain';
 import { canary, MATRIX_PASSWORD, type MatrixUser } from '../support/sharing-matrix.js';
 import {

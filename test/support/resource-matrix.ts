@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/auth';
+import { DATA_CATEGORIES, type DataCategory, type Purpose } from '@app/kernel';
 import type { DataSource } from 'typeorm';
 import { addDays, buildMatrix, oracle, writeMatrix, type Matrix, type MatrixScenario, type MatrixUser } from './sharing-matrix.js';
 
