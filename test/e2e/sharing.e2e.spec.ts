@@ -32,6 +32,7 @@ describe('sharing client data between partners', () => {
       ranstAdmin: 'admin@ocmw-ranst.demo',
       ranstPrivacy: 'privacy@ocmw-ranst.demo',
       schelle: 'social.worker@ocmw-schelle.demo',
+      zoersel: 'social.worker@ocmw-zoersel.demo',
       mediator: 'mediator@vdab-antwerpen.demo',
       vdabAdmin: 'admin@vdab-antwerpen.demo',
       atb: 'coach@atb-antwerpen.demo',
@@ -339,5 +340,27 @@ describe('sharing client data between partners', () => {
     const byInsz = await as('mediator').get(`/clients?search=${formatInsz(insz)}`, 'MEDIATION');
     expect(byInsz.body.items.map((i: { id: string }) => i.id)).toEqual([await personByName('Peeters')]);
     expect((await as('schelle').get(`/clients?search=${insz}`)).body.items).toEqual([]);
+  });
+
+  it('finds people the way people search: any part of the name, any order, accents, case and typos ignored', async () => {
+    const samira = await as('zoersel').post('/clients', { insz: inszFor('1996-02-14', 731), firstName: 'Samira', lastName: 'Haddou', birthDate: '1996-02-14' });
+    expect(samira.status).toBe(201);
+    const names = async (who: string, search: string) =>
+      ((await as(who).get(`/clients?search=${encodeURIComponent(search)}`)).body.items as Array<{ name: { firstName: string; lastName: string } }>)
+        .map((i) => `${i.name.firstName} ${i.name.lastName}`)
+        .sort();
+    expect(await names('zoersel', 'samira')).toEqual(['Samira Haddou']);
+    expect(await names('zoersel', 'haddou samira')).toEqual(['Samira Haddou']);
+    expect(await names('zoersel', 'Samira HADDOU')).toEqual(['Samira Haddou']);
+    expect(await names('zoersel', 'Haddou')).toEqual(['Mohamed Haddou', 'Samira Haddou']);
+    expect(await names('zoersel', 'addo')).toEqual(['Mohamed Haddou', 'Samira Haddou']); // a part of a name
+    expect(await names('zoersel', 'Samria')).toEqual(['Samira Haddou']); // a typo
+    expect(await names('zoersel', 'hadou samria')).toEqual(['Samira Haddou']); // two typos
+    expect(await names('zoersel', 'Sâmirà')).toEqual(['Samira Haddou']);
+    expect(await names('zoersel', 'samira peeters')).toEqual([]); // every word must match
+    expect(await names('zoersel', 'verbrugen')).toEqual(['Ilse Verbruggen']);
+    // Only among identities the caller may read: another OCMW finds nobody, whatever it types.
+    expect(await names('ranst', 'samira')).toEqual([]);
+    expect(await names('ranst', 'haddou')).toEqual([]);
   });
 });

@@ -241,7 +241,7 @@ AS $function$
         candidate uuid;
         found int := 0;
         visible boolean;
-        prefix text := casework_fold(p_name);
+        terms text[] := casework_search_terms(p_name);
       BEGIN
         IF app_current_purpose() IS NULL OR p_limit < 1 THEN RETURN; END IF;
         IF p_insz IS NOT NULL THEN
@@ -267,7 +267,7 @@ AS $function$
           ELSE
             visible := EXISTS (SELECT 1 FROM client_identity ci
                                 WHERE ci.person_id = candidate AND ci.organisation_id <> app_current_organisation()
-                                  AND ci.search_name >= prefix AND ci.search_name < prefix || chr(1114111)
+                                  AND casework_name_matches(ci.search_name, terms)
                                   AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'));
           END IF;
           IF visible THEN

@@ -36,6 +36,13 @@ export interface SectionRow {
 const FILE_VISIBLE = `casework_can_read_any(f.organisation_id, f.person_id)`;
 
 /**
+ * How much a search word must resemble a word of the name to be a candidate typo (pg_trgm word
+ * similarity, 0..1; the edit distance then decides, libs/access/sql/15-search.sql). Low enough for
+ * "samria" (0.43 to Samira).
+ */
+export const NAME_SIMILARITY = 0.3;
+
+/**
  * Client files. Every query here names the access rule in its WHERE clause (the SQL functions of the
  * sharing migration), and runs as `casework_app` under row-level security that applies the same rule,
  * so a query that forgot the predicate would still see only what the rule allows.
@@ -159,16 +166,20 @@ export class ClientRepository {
    * One page of the persons the caller may see, in person-id order (keyset). Two walks merged: the
    * caller's own files (an index range), and the persons its organisation is actively involved with
    * for the request's purpose whose partner files the rule opens (`casework_partner_persons`). A
-   * search is an INSZ or the start of "last name first name" (case and accents ignored) and only
+   * search is an INSZ, or words of the name in any order, each a part of a name word or a word that
+   * resembles it (accents, case and small typos ignored; libs/access/sql/15-search.sql), and only
    * matches identities the caller may read.
    */
-  async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; namePrefix?: string }): Promise<string[]> {
-    const searching = query.insz !== undefined || query.namePrefix !== undefined;
-    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.namePrefix ?? null];
+  async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; name?: string }): Promise<string[]> {
+    const searching = query.insz !== undefined || query.name !== undefined;
+    if (query.name !== undefined) await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
+    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.name ?? null];
+    // The first (longest) word's candidate test is repeated on its own: inlined, it lets the planner use the name index.
     const own = searching
       ? `SELECT ci.person_id FROM client_identity ci
           WHERE ci.organisation_id = $1 AND ci.person_id > $2
-            AND (ci.insz = $4 OR (ci.search_name >= casework_fold($5) AND ci.search_name < casework_fold($5) || chr(1114111)))`
+            AND (ci.insz = $4 OR (casework_name_term_candidate(ci.search_name, (casework_search_terms($5))[1])
+                                  AND casework_name_matches(ci.search_name, casework_search_terms($5))))`
       : `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $1 AND f.person_id > $2`;
     const rows = await tx.query(
       `SELECT DISTINCT person_id FROM (

@@ -94,9 +94,9 @@ export class ClientService {
     const afterId = query.cursor === undefined ? undefined : decodePersonCursor(query.cursor);
     const search = query.search?.trim();
     const insz = search && /^[\d.\-\s]+$/.test(search) ? normaliseInsz(search) : undefined;
-    const namePrefix = search && insz === undefined ? search : undefined;
+    const name = search && insz === undefined ? search : undefined;
     return this.transaction.run(ctx, async (tx) => {
-      const ids = await this.clients.page(tx, ctx, { afterId, limit: query.limit + 1, insz, namePrefix });
+      const ids = await this.clients.page(tx, ctx, { afterId, limit: query.limit + 1, insz, name });
       const pageIds = ids.slice(0, query.limit);
       if (pageIds.length === 0) return { items: [], nextCursor: null };
       const identities = await this.clients.readableIdentities(tx, pageIds);

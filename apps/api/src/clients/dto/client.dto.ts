@@ -114,7 +114,10 @@ export class UpdateClientDto {
 
 
 export class ClientQueryDto {
-  @ApiPropertyOptional({ description: 'An INSZ, or the start of "last name first name" (case and accents ignored)', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: 'An INSZ, or words of the name in any order ("samira", "haddou samira"): parts of name words, accents, case and small typos ignored',
+    maxLength: 100,
+  })
   @IsOptional()
   @IsString()
   @MinLength(2)
