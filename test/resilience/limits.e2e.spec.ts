@@ -55,14 +55,21 @@ describe('resource limits', () => {
   it('refuses a user over the per-minute limit with 429 and Retry-After, and not another user', async () => {
     const { accessToken } = await t.signIn('mediator@vdab-antwerpen.demo');
     const statuses: number[] = [];
+    const remaining: number[] = [];
     let last: any;
     for (let i = 0; i < 18; i++) {
       last = await t.http.get('/me').auth(accessToken, { type: 'bearer' });
       statuses.push(last.status);
+      remaining.push(Number(last.headers['ratelimit-remaining']));
     }
     expect(statuses.slice(0, 15).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(15)).toEqual([429, 429, 429]);
     limited(last, 'too-many-requests');
+    // Each answer tells the caller where it stands (the tighter of its user and address limits).
+    expect(remaining.slice(0, 15)).toEqual([14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(last.headers['ratelimit-limit']).toBe('15');
+    expect(last.headers['ratelimit-remaining']).toBe('0');
+    expect(Number(last.headers['ratelimit-reset'])).toBeGreaterThan(0);
     const other = await t.signIn('team.lead@vdab-antwerpen.demo');
     expect((await t.http.get('/me').auth(other.accessToken, { type: 'bearer' })).status).toBe(200);
     // The counter lives in the database, where every API process reads it.

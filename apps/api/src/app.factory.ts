@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { RateLimits } from '@app/auth';
 import { AppModule } from './app.module.js';
-import { addressRateLimit } from './http/rate-limit.js';
+import { UNLIMITED, addressRateLimit } from './http/rate-limit.js';
+import { documentRateLimitHeaders } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonBody } from './http/json-body.js';
 import { PinoNestLogger, requestLogging } from './http/logging.js';
@@ -42,6 +43,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
       .addBearerAuth()
       .build(),
   );
+  documentRateLimitHeaders(document, UNLIMITED);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: OPENAPI_PATH, yamlDocumentUrl: 'docs/openapi.yaml' });
   return app;
 }

@@ -14,6 +14,7 @@ import { BackgroundJobs, JOBS_CONFIG } from './jobs/background-jobs.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
+import { DocumentsController } from './documents/documents.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
@@ -35,7 +36,7 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController],
+      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController, DocumentsController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {

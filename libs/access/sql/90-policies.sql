@@ -15,6 +15,12 @@ CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
          OR (casework_is_caseworker() AND subject_person_id IS NOT NULL
              AND audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()));
 
+-- client_document: the owner's case workers, and partners that may read its category of the owner's file
+CREATE POLICY client_document_read ON client_document FOR SELECT TO casework_app
+  USING (casework_can_read(organisation_id, person_id, category));
+CREATE POLICY client_document_create ON client_document FOR INSERT TO casework_app
+  WITH CHECK (organisation_id = app_current_organisation() AND casework_is_caseworker() AND uploaded_by_user_id = app_current_user());
+
 -- audit_flag
 CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
   USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)));

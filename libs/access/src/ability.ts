@@ -105,6 +105,7 @@ export type SubjectName =
   | 'BreakGlass'
   | 'AuditFlag'
   | 'Note'
+  | 'Document'
   | 'Referral'
   | 'Trajectory'
   | 'Notification'
@@ -189,6 +190,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     // Route gates for the records around client files; each record is decided by the SQL rule
     // (casework_note_visible, the referral and trajectory policies in ../sql) when it is read.
     can(['read', 'create'], 'Note');
+    can(['read', 'create'], 'Document');
     can(['read', 'create', 'update'], 'Referral');
     can(['read', 'create', 'update', 'work'], 'Trajectory');
     shareRules(identity, can);

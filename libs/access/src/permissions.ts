@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   'involvement.create': { action: 'create', subject: 'Involvement' },
   'involvement.end': { action: 'update', subject: 'Involvement' },
   'note.read': { action: 'read', subject: 'Note' },
+  'document.read': { action: 'read', subject: 'Document' },
+  'document.create': { action: 'create', subject: 'Document' },
   'note.create': { action: 'create', subject: 'Note' },
   'referral.read': { action: 'read', subject: 'Referral' },
   'referral.create': { action: 'create', subject: 'Referral' },

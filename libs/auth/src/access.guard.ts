@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, UnauthorizedException, type ExecutionCo
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { RequestContext } from '@app/kernel';
-import { RateLimits } from './throttling/rate-limits.js';
+import { RateLimits, setRateLimitHeaders } from './throttling/rate-limits.js';
 import { IS_PUBLIC, POLICY, type RoutePolicy } from '@app/access';
 
 /**
@@ -26,7 +26,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     await super.canActivate(execution);
     const request = execution.switchToHttp().getRequest<{ user: RequestContext; policy?: RoutePolicy }>();
     const ctx = request.user;
-    await this.rateLimits.user(ctx.userId);
+    setRateLimitHeaders(execution.switchToHttp().getResponse(), await this.rateLimits.user(ctx.userId));
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, targets);
     request.policy = policy; // for the audit event of a denial
     if (!policy || !ctx.ability.can(policy.action, policy.subject)) {

@@ -8,6 +8,8 @@ import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
 import { InvolvementService } from './sharing/involvement.service.js';
 import { NoteService } from './notes/note.service.js';
+import { DocumentRepository } from './documents/document.repository.js';
+import { DocumentService } from './documents/document.service.js';
 import { NotificationDispatcher, NotificationService } from './notifications/notification.service.js';
 import { ReferralExpiry } from './referrals/referral-expiry.js';
 import { ReferralService } from './referrals/referral.service.js';
@@ -31,9 +33,11 @@ import { UserService } from './users/user.service.js';
     ReferralService,
     NotificationService,
     NoteService,
+    DocumentRepository,
+    DocumentService,
     ReferralExpiry,
     NotificationDispatcher,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, ReferralExpiry, NotificationDispatcher],
+  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, DocumentService, ReferralExpiry, NotificationDispatcher],
 })
 export class DomainModule {}

@@ -37,10 +37,11 @@ export type Resource =
   | 'obstacle'
   | 'activity'
   | 'checkpoint'
-  | 'certification';
+  | 'certification'
+  | 'document';
 
 /** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
-const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint'];
+const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint', 'document'];
 
 export class NotFound extends DomainError {
   constructor(readonly resource: Resource) {

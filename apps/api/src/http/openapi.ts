@@ -52,3 +52,31 @@ export function ApiProblems(...statuses: number[]) {
     ),
   );
 }
+
+const COUNT = { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 };
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed in the current window (the tighter of the per-address and per-user limits)', schema: COUNT },
+  'RateLimit-Remaining': { description: 'Requests left in the current window', schema: COUNT },
+  'RateLimit-Reset': { description: 'Seconds until the window starts afresh', schema: COUNT },
+  'Access-Control-Allow-Origin': {
+    description: 'Only when the service is configured with CORS_ORIGINS and the request comes from one of them; the web app is served from the same origin',
+    schema: { type: 'string', maxLength: 2048 },
+  },
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: COUNT } };
+
+/**
+ * Every limited route answers its 2xx and 4xx with the RateLimit-* headers (http/rate-limit.ts, the
+ * access guard, and 429s, which also carry Retry-After); say so in the document, once, instead of on
+ * every operation. Headers in OpenAPI are optional unless marked required.
+ */
+export function documentRateLimitHeaders(document: { paths: Record<string, Record<string, any>> }, unlimited: RegExp): void {
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (unlimited.test(path)) continue;
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries<any>(operation?.responses ?? {})) {
+        if (/^[24]/.test(status)) response.headers = { ...RATE_LIMIT_HEADERS, ...(status === '429' ? RETRY_AFTER : {}), ...response.headers };
+      }
+    }
+  }
+}

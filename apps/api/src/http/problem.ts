@@ -41,13 +41,20 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const response = error.getResponse() as { code?: string; retryAfterSeconds?: number; fields?: FieldProblem[] } | string;
+    const response = error.getResponse() as { code?: string; retryAfterSeconds?: number; rateLimit?: number; fields?: FieldProblem[] } | string;
     const code = typeof response === 'object' && response.code ? response.code : (STATUS_CODE[status] ?? (status >= 500 ? 'internal-error' : 'http-error'));
     const problem: Problem = { status, code };
     if (typeof response === 'object' && Array.isArray(response.fields)) problem.fields = response.fields;
     if (typeof response === 'object' && response.retryAfterSeconds !== undefined) {
       problem.params = { retryAfterSeconds: response.retryAfterSeconds };
       problem.headers = { 'Retry-After': String(response.retryAfterSeconds) };
+      if (response.rateLimit !== undefined) {
+        Object.assign(problem.headers, {
+          'RateLimit-Limit': String(response.rateLimit),
+          'RateLimit-Remaining': '0',
+          'RateLimit-Reset': String(response.retryAfterSeconds),
+        });
+      }
     }
     return problem;
   }

@@ -1,9 +1,9 @@
-import type { RateLimits } from '@app/auth';
+import { setRateLimitHeaders, type RateLimits } from '@app/auth';
 import type { NextFunction, Request, Response } from 'express';
 import { sendProblem, toProblem } from './problem.js';
 
 /** Paths a load balancer or a reader of the docs calls often; they do no work worth limiting. */
-const UNLIMITED = /^\/(health\/|docs)/;
+export const UNLIMITED = /^\/(health\/|docs)/;
 
 /**
  * Requests per minute per client address, before authentication or body parsing, so a flood from one
@@ -14,7 +14,10 @@ export function addressRateLimit(limits: RateLimits) {
   return (request: Request, response: Response, next: NextFunction): void => {
     if (UNLIMITED.test(request.path)) return next();
     limits.address(request.ip ?? 'unknown').then(
-      () => next(),
+      (state) => {
+        setRateLimitHeaders(response, state);
+        next();
+      },
       (error: unknown) => sendProblem(request, response, toProblem(error)),
     );
   };

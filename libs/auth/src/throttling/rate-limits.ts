@@ -6,8 +6,9 @@ import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 
 /** 429 with the seconds to wait; the problem filter turns it into a `Retry-After` header. */
 export class TooManyRequests extends HttpException {
-  constructor(readonly retryAfterSeconds: number, code = 'too-many-requests') {
-    super({ code, retryAfterSeconds }, HttpStatus.TOO_MANY_REQUESTS);
+  /** `rateLimit`: the limit that was reached, told in the RateLimit-* headers of the 429. */
+  constructor(readonly retryAfterSeconds: number, code = 'too-many-requests', rateLimit?: number) {
+    super({ code, retryAfterSeconds, rateLimit }, HttpStatus.TOO_MANY_REQUESTS);
   }
 }
 
@@ -36,14 +37,35 @@ export function sharedLimiter(
   });
 }
 
+/** Where a caller stands in one limit, as the RateLimit-* response headers tell it. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** seconds until the window starts afresh */
+  resetSeconds: number;
+}
+
 /** Consumes one point; a refusal becomes a 429 with Retry-After, a store failure is rethrown. */
-export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string, code?: string): Promise<void> {
+export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string, code?: string): Promise<RateLimitState> {
   try {
-    await limiter.consume(key);
+    const result = await limiter.consume(key);
+    return { limit: limiter.points, remaining: result.remainingPoints, resetSeconds: Math.max(0, Math.ceil(result.msBeforeNext / 1000)) };
   } catch (result) {
-    if (result instanceof RateLimiterRes) throw new TooManyRequests(Math.max(1, Math.ceil(result.msBeforeNext / 1000)), code);
+    if (result instanceof RateLimiterRes) throw new TooManyRequests(Math.max(1, Math.ceil(result.msBeforeNext / 1000)), code, limiter.points);
     throw result;
   }
+}
+
+/**
+ * The RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP"),
+ * so a client can pace itself; the tighter of the limits that apply is the one told.
+ */
+export function setRateLimitHeaders(response: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown }, state: RateLimitState): void {
+  const told = Number(response.getHeader('RateLimit-Remaining'));
+  if (Number.isFinite(told) && told <= state.remaining) return;
+  response.setHeader('RateLimit-Limit', String(state.limit));
+  response.setHeader('RateLimit-Remaining', String(state.remaining));
+  response.setHeader('RateLimit-Reset', String(state.resetSeconds));
 }
 
 /**
@@ -62,15 +84,15 @@ export class RateLimits {
     this.exports = sharedLimiter(dataSource, { keyPrefix: 'export', points: config.rateLimits.exportsPerUserPerHour, duration: 3600 });
   }
 
-  address(address: string): Promise<void> {
+  address(address: string): Promise<RateLimitState> {
     return consumeOrRefuse(this.byAddress, address);
   }
 
-  user(userId: string): Promise<void> {
+  user(userId: string): Promise<RateLimitState> {
     return consumeOrRefuse(this.byUser, userId);
   }
 
-  export(userId: string): Promise<void> {
-    return consumeOrRefuse(this.exports, userId, 'too-many-exports');
+  async export(userId: string): Promise<void> {
+    await consumeOrRefuse(this.exports, userId, 'too-many-exports');
   }
 }

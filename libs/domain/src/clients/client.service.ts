@@ -206,7 +206,8 @@ function groundKey(g: ShareGround): string {
   return `${g.involvementId}/${g.agreementId}/${g.consentId}/${g.breakGlassId}`;
 }
 
-function sharedGround(g: ShareGround | undefined): AuditGround {
+/** The audit ground of an access a partner file's ground opened (break-the-glass told apart). */
+export function sharedGround(g: ShareGround | undefined): AuditGround {
   if (!g) return { kind: 'SHARED' };
   if (g.breakGlassId) return { kind: 'BREAK_GLASS', breakGlassId: g.breakGlassId };
   return { kind: 'SHARED', involvementId: g.involvementId ?? undefined, agreementId: g.agreementId ?? undefined, consentId: g.consentId ?? undefined };
