@@ -1,5 +1,6 @@
 import { belgianToday } from '@app/kernel';
 import { formatKbo, kboFromBase } from '@app/domain';
+import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -28,7 +29,8 @@ describe('roles, certifications and the audit of account changes', () => {
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}) => t.http.post(url).auth(token[who], { type: 'bearer' }).send(body),
-    patch: (url: string, body: object) => t.http.patch(url).auth(token[who], { type: 'bearer' }).send(body),
+    patch: async (url: string, body: object) =>
+      t.http.patch(url).auth(token[who], { type: 'bearer' }).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
     put: (url: string, body: object) => t.http.put(url).auth(token[who], { type: 'bearer' }).send(body),
     delete: (url: string) => t.http.delete(url).auth(token[who], { type: 'bearer' }),
   });

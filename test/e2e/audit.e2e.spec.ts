@@ -1,4 +1,5 @@
 import { inszFor } from '@app/domain';
+import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The audit trail through the API: same-transaction, fail-closed, complete, and readable by the right people. */
@@ -15,7 +16,8 @@ describe('audit trail', () => {
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
-    patch: (url: string, body: object) => t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+    patch: async (url: string, body: object) =>
+      t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
   });
   const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
 

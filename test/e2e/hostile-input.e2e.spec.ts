@@ -1,3 +1,4 @@
+import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -22,7 +23,8 @@ describe('hostile input', () => {
     return {
       get: (url: string) => auth(t.http.get(url)),
       post: (url: string, body: unknown = {}) => auth(t.http.post(url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
-      patch: (url: string, body: unknown = {}) => auth(t.http.patch(url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
+      patch: async (url: string, body: unknown = {}) =>
+        auth(t.http.patch(url)).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
       postRaw: (url: string, text: string, headers: Record<string, string> = {}) => {
         let r = auth(t.http.post(url)).set('Content-Type', 'application/json');
         for (const [name, value] of Object.entries(headers)) r = r.set(name, value);

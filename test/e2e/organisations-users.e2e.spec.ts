@@ -1,4 +1,5 @@
 import { formatKbo, kboFromBase } from '@app/domain';
+import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A valid new-user body; each test varies only what it is about. */
@@ -22,8 +23,12 @@ describe('organisations and users across tenants', () => {
   const as = (token: string) => ({
     get: (url: string) => t.http.get(url).auth(token, { type: 'bearer' }),
     post: (url: string, body: object) => t.http.post(url).auth(token, { type: 'bearer' }).send(body),
-    patch: (url: string, body: object, headers: Record<string, string> = {}) =>
-      t.http.patch(url).auth(token, { type: 'bearer' }).set(headers).send(body),
+    patch: async (url: string, body: object, headers: Record<string, string> = {}) =>
+      t.http
+        .patch(url)
+        .auth(token, { type: 'bearer' })
+        .set({ 'If-Match': await ifMatchFor(t.dataSource, token, url), ...headers })
+        .send(body),
   });
 
   describe('the OCMW Ranst org admin', () => {

@@ -1,5 +1,6 @@
 import { DATA_CATEGORIES } from '@app/kernel';
 import { NotificationDispatcher, formatInsz, inszFor } from '@app/domain';
+import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Consent-based sharing through the API, on the seeded demo partnership. */
@@ -17,7 +18,8 @@ describe('sharing client data between partners', () => {
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
-    patch: (url: string, body: object) => t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+    patch: async (url: string, body: object) =>
+      t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
   });
 
   /** The outbox is dispatched by a background job in the service; here the test runs it first. */
@@ -180,12 +182,21 @@ describe('sharing client data between partners', () => {
       .set('If-Match', etag)
       .send({ contact: { phone: '+32 470 00 00 00', notes: 'New number' }, welfare: null });
     expect(changed.status).toBe(200);
-    expect(changed.body.ownFile.contact).toEqual({ phone: '+32 470 00 00 00', notes: 'New number' });
+    // A section is merged field by field (RFC 7396): the address and language stay; null removes a section.
+    expect(changed.body.ownFile.contact).toEqual({ ...own.body.ownFile.contact, phone: '+32 470 00 00 00', notes: 'New number' });
+    expect(changed.body.ownFile.contact.address).toBeDefined();
     expect(changed.body.ownFile.welfare).toBeUndefined();
     const stale = await t.http.patch(`/clients/${id}`).set('Authorization', `Bearer ${token.ranst}`).set('If-Match', etag).send({ firstName: 'X' });
     expect(stale.status).toBe(412);
     const byMediator = await as('mediator').patch(`/clients/${id}`, { firstName: 'X' });
     expect(byMediator.status).toBe(404);
+    // Without If-Match nobody can tell whose change is overwritten: 428, and nothing is written.
+    const blind = await t.http.patch(`/clients/${id}`).set('Authorization', `Bearer ${token.ranst}`).send({ firstName: 'X' });
+    expect(blind.status).toBe(428);
+    expect(blind.body.code).toBe('if-match-required');
+    const blindByMediator = await t.http.patch(`/clients/${id}`).set('Authorization', `Bearer ${token.mediator}`).send({ firstName: 'X' });
+    expect(blindByMediator.status).toBe(428); // before anything is looked up: no answer about the file
+    expect((await as('ranst').get(`/clients/${id}`)).body.ownFile.identity.firstName).toBe('Amina');
     const insz = await as('ranst').patch(`/clients/${id}`, { insz: '00000000000' });
     expect(insz.status).toBe(400);
     expect(insz.body.errors[0]).toMatchObject({ field: 'insz', code: 'whitelistValidation' });
@@ -340,6 +351,30 @@ describe('sharing client data between partners', () => {
     const byInsz = await as('mediator').get(`/clients?search=${formatInsz(insz)}`, 'MEDIATION');
     expect(byInsz.body.items.map((i: { id: string }) => i.id)).toEqual([await personByName('Peeters')]);
     expect((await as('schelle').get(`/clients?search=${insz}`)).body.items).toEqual([]);
+  });
+
+  it('changes one field of a section without touching the others (JSON Merge Patch), as application/merge-patch+json too', async () => {
+    const id = await personByName('Kovalenko');
+    const before = (await as('ranst').get(`/clients/${id}`)).body.ownFile;
+    const level = await as('ranst').patch(`/clients/${id}`, { obstacles: { languageLevel: 'B1' } });
+    expect(level.status).toBe(200);
+    expect(level.body.ownFile.obstacles).toEqual({ ...before.obstacles, languageLevel: 'B1' });
+    const etag = level.headers.etag;
+    const removed = await t.http
+      .patch(`/clients/${id}`)
+      .set('Authorization', `Bearer ${token.ranst}`)
+      .set('If-Match', etag)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ obstacles: { languageLevel: null }, employment: { notes: 'Zoekt werk in logistiek' } }));
+    expect(removed.status).toBe(200);
+    expect(removed.body.ownFile.obstacles).toEqual(Object.fromEntries(Object.entries(before.obstacles ?? {}).filter(([k]) => k !== 'languageLevel')));
+    expect(removed.body.ownFile.employment).toEqual({ ...before.employment, notes: 'Zoekt werk in logistiek' });
+    expect(removed.body.ownFile.contact).toEqual(before.contact);
+    // A bad value in a patch is a 400 naming the field, and nothing changes.
+    const bad = await as('ranst').patch(`/clients/${id}`, { obstacles: { languageLevel: 'Z9' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]).toMatchObject({ field: 'obstacles.languageLevel', code: 'isIn' });
+    expect((await as('ranst').get(`/clients/${id}`)).body.ownFile.obstacles).toEqual(removed.body.ownFile.obstacles);
   });
 
   it('finds people the way people search: any part of the name, any order, accents, case and typos ignored', async () => {

@@ -5,7 +5,7 @@ import { BreakGlassService, ClientService, ConsentService, InvolvementService, t
 import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { etagFor, versionFromIfMatch } from '../http/etag.js';
+import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { BreakGlassDto, BreakGlassReceiptDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
@@ -67,10 +67,12 @@ export class ClientsController {
 
   @Patch(':id')
   @Requires('client.update')
-  @ApiOperation({ summary: 'Change your own file: identity fields (not the INSZ); a category object replaces it, null removes it' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
+  @ApiOperation({
+    summary: 'Change your own file: identity fields (not the INSZ), and sections as a JSON Merge Patch (RFC 7396): a field sent replaces it, a field sent as null removes it, a section sent as null removes the section',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag from a previous read; a stale one is a 412, none a 428' })
   @ApiOkResponse({ type: ClientViewDto })
-  @ApiProblems(400, 401, 403, 404, 412, 413)
+  @ApiProblems(400, 401, 403, 404, 412, 413, 428)
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
@@ -78,7 +80,7 @@ export class ClientsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClientView> {
-    const view = await this.clients.update(ctx, id, body, versionFromIfMatch(ifMatch));
+    const view = await this.clients.update(ctx, id, body, requiredVersion(ifMatch));
     response.setHeader('ETag', etagFor(view.ownFile!.version));
     return view;
   }

@@ -3,7 +3,8 @@ import { inspectJsonBody, inspectQuery } from './hostile-input.js';
 import { sendProblem } from './problem.js';
 
 const MAX_BODY = '1mb';
-const parse = express.json({ limit: MAX_BODY });
+// application/merge-patch+json: a PATCH of a client file is a JSON Merge Patch (RFC 7396) of its sections.
+const parse = express.json({ limit: MAX_BODY, type: ['application/json', 'application/merge-patch+json'] });
 
 /**
  * Parses JSON bodies up to 1 MB and answers body errors as problem documents: malformed JSON is a 400,

@@ -35,6 +35,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Does not exist, or is not visible to you (the same answer either way)',
   409: 'Conflicts with existing data (e.g. a duplicate enterprise number or email)',
   412: 'If-Match names an older version than the one stored',
+  428: 'If-Match is missing: send the ETag of the version you read',
   413: 'The body is larger than 1 MB',
   429: 'Too many attempts; wait the number of seconds in Retry-After',
 };

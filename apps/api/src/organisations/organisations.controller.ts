@@ -5,7 +5,7 @@ import { OrganisationService, UserService, type Organisation, type OrganisationD
 import { Body, Controller, Get, Headers, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { etagFor, versionFromIfMatch } from '../http/etag.js';
+import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { CreateUserDto, UserDto } from '../users/dto/user.dto.js';
@@ -56,9 +56,9 @@ export class OrganisationsController {
   @Patch(':id')
   @Requires('organisation.update')
   @ApiOperation({ summary: 'Change or deactivate an organisation (platform admins)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag from a previous read; a stale one is a 412, none a 428' })
   @ApiOkResponse({ type: OrganisationDto })
-  @ApiProblems(400, 401, 403, 404, 409, 412, 413)
+  @ApiProblems(400, 401, 403, 404, 409, 412, 413, 428)
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
@@ -66,7 +66,7 @@ export class OrganisationsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<Organisation> {
-    const updated = await this.organisations.update(ctx, id, body, versionFromIfMatch(ifMatch));
+    const updated = await this.organisations.update(ctx, id, body, requiredVersion(ifMatch));
     response.setHeader('ETag', etagFor(updated.version));
     return updated;
   }

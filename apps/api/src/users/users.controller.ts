@@ -5,7 +5,7 @@ import { UserService, type User, type UserCertification } from '@app/domain';
 import { Body, Controller, Delete, Get, HttpCode, Headers, Patch, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { etagFor, versionFromIfMatch } from '../http/etag.js';
+import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { EnumParam, UuidParam } from '../http/params.js';
 import { RecordCertificationDto, UpdateUserDto, UserCertificationDto, UserDto } from './dto/user.dto.js';
@@ -29,9 +29,9 @@ export class UsersController {
   @Patch(':id')
   @Requires('user.update')
   @ApiOperation({ summary: 'Change roles, name, password, or deactivate (org admins, own organisation; never one’s own roles upward)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; a stale one is a 412' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'ETag from a previous read; a stale one is a 412, none a 428' })
   @ApiOkResponse({ type: UserDto })
-  @ApiProblems(400, 401, 403, 404, 412, 413)
+  @ApiProblems(400, 401, 403, 404, 412, 413, 428)
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
@@ -39,7 +39,7 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<User> {
-    const user = await this.users.update(ctx, id, body, versionFromIfMatch(ifMatch));
+    const user = await this.users.update(ctx, id, body, requiredVersion(ifMatch));
     response.setHeader('ETag', etagFor(user.version));
     return user;
   }

@@ -64,13 +64,13 @@ export class ClientService {
     });
   }
 
-  update(ctx: RequestContext, personId: string, changes: ClientChanges, expectedVersion?: number): Promise<ClientView> {
+  update(ctx: RequestContext, personId: string, changes: ClientChanges, expectedVersion: number): Promise<ClientView> {
     return this.transaction.run(ctx, async (tx) => {
       const files = await this.clients.visibleFiles(tx, personId, ctx);
       const own = files.find((f) => f.organisationId === ctx.organisationId);
       if (!own) throw new NotFound('client');
       if (!ctx.ability.can('update', subject('ClientFile', { organisationId: own.organisationId }))) throw new Forbidden('forbidden');
-      if (expectedVersion !== undefined && expectedVersion !== own.version) throw new VersionMismatch(own.version);
+      if (expectedVersion !== own.version) throw new VersionMismatch(own.version);
       if (changes.birthDate !== undefined) {
         const [identity] = (await this.clients.readableIdentities(tx, [personId])).filter((i) => i.organisationId === ctx.organisationId);
         assertBirthDateMatches(identity.insz, changes.birthDate);
@@ -78,11 +78,16 @@ export class ClientService {
       if (!(await this.clients.bumpVersion(tx, ctx, personId, own.version))) throw new VersionMismatch(own.version);
       await this.clients.updateIdentity(tx, ctx, personId, changes);
       const changed: DataCategory[] = changes.firstName || changes.lastName || changes.birthDate ? ['IDENTITY'] : [];
-      for (const category of SECTION_CATEGORIES) {
-        const content = changes[CATEGORY_KEY[category] as keyof ClientChanges];
-        if (content === null) await this.clients.deleteSection(tx, ctx, personId, category);
-        else if (content && typeof content === 'object') await this.clients.putSection(tx, ctx, personId, category, content);
-        if (content !== undefined) changed.push(category);
+      const patched = SECTION_CATEGORIES.filter((category) => changes[CATEGORY_KEY[category] as keyof ClientChanges] !== undefined);
+      const current = patched.some((category) => changes[CATEGORY_KEY[category] as keyof ClientChanges] !== null)
+        ? (await this.clients.readableSections(tx, personId)).filter((section) => section.organisationId === ctx.organisationId)
+        : [];
+      for (const category of patched) {
+        const patch = changes[CATEGORY_KEY[category] as keyof ClientChanges];
+        const merged = patch === null ? {} : mergeSection(current.find((section) => section.category === category)?.content ?? {}, patch as object);
+        if (Object.keys(merged).length === 0) await this.clients.deleteSection(tx, ctx, personId, category);
+        else await this.clients.putSection(tx, ctx, personId, category, merged);
+        changed.push(category);
       }
       tx.audit({ action: 'client.update', decision: 'ALLOW', resourceType: 'ClientFile', resourceId: own.id, subjectPersonId: personId, categories: changed, ground: OWNER });
       return (await this.read(tx, ctx, personId, false))!;
@@ -204,6 +209,21 @@ const OWNER: AuditGround = { kind: 'OWNER' };
 
 function groundKey(g: ShareGround): string {
   return `${g.involvementId}/${g.agreementId}/${g.consentId}/${g.breakGlassId}`;
+}
+
+/**
+ * A section changed as a JSON Merge Patch (RFC 7396) of its fields: a field sent replaces the stored
+ * one, a field sent as null is removed, a field not sent is kept. A field's value (an address, a job
+ * target, a list) is replaced whole, so it is always valid as one.
+ */
+export function mergeSection(stored: object, patch: object): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...(stored as Record<string, unknown>) };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete merged[field];
+    else merged[field] = value;
+  }
+  return merged;
 }
 
 /** The audit ground of an access a partner file's ground opened (break-the-glass told apart). */

@@ -37,11 +37,11 @@ export class OrganisationService {
     });
   }
 
-  update(ctx: RequestContext, id: string, changes: OrganisationChanges, expectedVersion?: number): Promise<Organisation> {
+  update(ctx: RequestContext, id: string, changes: OrganisationChanges, expectedVersion: number): Promise<Organisation> {
     return this.transaction.run(ctx, async (tx) => {
       const current = await this.mustFind(tx, ctx, id, undefined, true);
       if (!ctx.ability.can('update', subject('Organisation', current))) throw new Forbidden('forbidden');
-      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(current.version);
+      if (expectedVersion !== current.version) throw new VersionMismatch(current.version);
       if (current.kind === 'PLATFORM' && changes.active === false) {
         throw new InvalidInput([{ field: 'active', code: 'platform-cannot-be-deactivated' }]);
       }

@@ -64,7 +64,7 @@ export class UserService {
     });
   }
 
-  update(ctx: RequestContext, id: string, changes: UserChanges, expectedVersion?: number): Promise<User> {
+  update(ctx: RequestContext, id: string, changes: UserChanges, expectedVersion: number): Promise<User> {
     return this.transaction.run(ctx, async (tx) => {
       const current = await this.users.findVisible(tx, ctx, id, 'update');
       if (!current) {
@@ -72,7 +72,7 @@ export class UserService {
         if (await this.users.findVisible(tx, ctx, id)) throw new Forbidden('forbidden');
         throw new NotFound('user');
       }
-      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(current.version);
+      if (expectedVersion !== current.version) throw new VersionMismatch(current.version);
       refuseCertifications(changes.certifications);
       if (id === ctx.userId && changes.active === false) throw new InvalidInput([{ field: 'active', code: 'cannot-deactivate-self' }]);
       if (changes.roles) {

@@ -97,7 +97,7 @@ export class CreateClientDto {
   @ApiPropertyOptional({ type: WelfareDto }) @IsOptional() @ValidateNested() @Type(() => WelfareDto) welfare?: WelfareDto;
 }
 
-/** A category object replaces that section of the file; null removes it. The INSZ cannot change. */
+/** A JSON Merge Patch of the file: a section's fields are merged (null removes one); a section sent as null is removed. The INSZ cannot change. */
 export class UpdateClientDto {
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) firstName?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) lastName?: string;
