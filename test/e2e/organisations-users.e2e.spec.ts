@@ -203,6 +203,50 @@ describe('organisations and users across tenants', () => {
       expect(response.body.errors).toEqual([expect.objectContaining({ field: 'roles', code: 'platform-admin-only-in-platform' })]);
     });
 
+    it('shows case workers the contact cards of their team and of agreement partners, and no one else', async () => {
+      const mediator = (await t.signIn('mediator@vdab-antwerpen.demo')).accessToken;
+      const schelleWorker = (await t.signIn('social.worker@ocmw-schelle.demo')).accessToken;
+      const ranstWorker = (await t.signIn('social.worker@ocmw-ranst.demo')).accessToken;
+      const worker = await t.userId('social.worker@ocmw-ranst.demo');
+      const phone = await as(ranstAdmin).patch(`/users/${worker}`, { workPhone: '+32 3 470 12 34' });
+      expect(phone.status).toBe(200);
+      expect(phone.body.workPhone).toBe('+32 3 470 12 34');
+      const badPhone = await as(ranstAdmin).patch(`/users/${worker}`, { workPhone: 'call me' });
+      expect(badPhone.status).toBe(400);
+      expect(badPhone.body.errors[0]).toMatchObject({ field: 'workPhone' });
+
+      // Ranst's active case workers (the tests above add and deactivate some), never its admins or privacy officers.
+      const caseworkers = (
+        await t.dataSource.query(
+          `SELECT u.email FROM app_user u WHERE u.organisation_id = $1 AND u.active
+              AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role IN ('SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'))
+            ORDER BY u.email`,
+          [ranstId],
+        )
+      ).map((r: { email: string }) => r.email);
+      expect(caseworkers).toContain('social.worker@ocmw-ranst.demo');
+      expect(caseworkers).not.toContain('privacy@ocmw-ranst.demo');
+      // VDAB Antwerpen and OCMW Ranst have an active agreement: the mediator sees Ranst's case workers.
+      const partners = await as(mediator).get(`/organisations/${ranstId}/staff`);
+      expect(partners.status).toBe(200);
+      expect(partners.body.map((c: { email: string }) => c.email).sort()).toEqual(caseworkers);
+      expect(partners.body.find((c: { email: string }) => c.email === 'social.worker@ocmw-ranst.demo')).toEqual({
+        id: worker,
+        organisationId: ranstId,
+        organisationName: 'OCMW Ranst',
+        displayName: 'Sanne Verlinden',
+        roles: ['SOCIAL_WORKER'],
+        email: 'social.worker@ocmw-ranst.demo',
+        workPhone: '+32 3 470 12 34',
+      });
+      // One's own team, to assign work to; admins and privacy officers are not case workers.
+      const team = await as(ranstWorker).get(`/organisations/${ranstId}/staff`);
+      expect(team.body.map((c: { email: string }) => c.email).sort()).toEqual(caseworkers);
+      // Schelle and Ranst share no agreement: no cards.
+      expect((await as(schelleWorker).get(`/organisations/${ranstId}/staff`)).body).toEqual([]);
+      expect((await as(mediator).get(`/organisations/00000000-0000-4000-8000-000000000000/staff`)).status).toBe(404);
+    });
+
     it('does not let a social worker create organisations or list colleagues', async () => {
       const worker = (await t.signIn('social.worker@ocmw-schelle.demo')).accessToken;
       expect((await as(worker).post('/organisations', { name: 'X', kind: 'PWA', kboNumber: '0123.456.749' })).status).toBe(403);

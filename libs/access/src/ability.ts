@@ -105,6 +105,7 @@ export type SubjectName =
   | 'BreakGlass'
   | 'AuditFlag'
   | 'Note'
+  | 'StaffCard'
   | 'Document'
   | 'Referral'
   | 'Trajectory'
@@ -152,6 +153,8 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const me = identity.organisationId;
 
   can('read', 'Me');
+  // Work contact cards of case workers: one's own organisation's and agreement partners' (filtered in SQL).
+  can('read', 'StaffCard');
   can(['read', 'update'], 'Notification'); // one's own (the list is the recipient's; marking read)
   can('delete', 'Session'); // sign out of one's own session
   can('read', 'Organisation', { active: true }); // the partner directory

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'organisation.create': { action: 'create', subject: 'Organisation' },
   'organisation.update': { action: 'update', subject: 'Organisation' },
   'user.read': { action: 'read', subject: 'User' },
+  'staff.read': { action: 'read', subject: 'StaffCard' },
   'user.create': { action: 'create', subject: 'User' },
   'user.update': { action: 'update', subject: 'User' },
   'certification.create': { action: 'create', subject: 'Certification' },

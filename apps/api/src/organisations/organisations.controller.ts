@@ -1,20 +1,20 @@
 import { Ctx } from '@app/auth';
 import { Requires } from '@app/access';
 import { type RequestContext } from '@app/kernel';
-import { OrganisationService, UserService, type Organisation, type OrganisationDirectoryEntry, type User } from '@app/domain';
+import { OrganisationService, STAFF_CARDS_MAX, UserService, type Organisation, type OrganisationDirectoryEntry, type StaffCard, type User } from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiParam, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { CreateUserDto, UserDto } from '../users/dto/user.dto.js';
+import { CreateUserDto, StaffCardDto, UserDto } from '../users/dto/user.dto.js';
 import { CreateOrganisationDto, OrganisationDirectoryEntryDto, OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 
 const ORGANISATION_OR_ENTRY = { oneOf: [{ $ref: getSchemaPath(OrganisationDto) }, { $ref: getSchemaPath(OrganisationDirectoryEntryDto) }] };
 
 @ApiTags('Organisations')
-@ApiExtraModels(OrganisationDto, OrganisationDirectoryEntryDto)
+@ApiExtraModels(OrganisationDto, OrganisationDirectoryEntryDto, StaffCardDto)
 @Controller('organisations')
 export class OrganisationsController {
   constructor(
@@ -78,6 +78,18 @@ export class OrganisationsController {
   @ApiProblems(400, 401, 403, 404)
   listUsers(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<User[]> {
     return this.users.listByOrganisation(ctx, id);
+  }
+
+  @Get(':id/staff')
+  @Requires('staff.read')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({
+    summary: "Contact cards of an organisation's case workers: your own team, and partners an active agreement links your organisation with (none otherwise)",
+  })
+  @ApiOkResponse({ schema: { type: 'array', maxItems: STAFF_CARDS_MAX, items: { $ref: getSchemaPath(StaffCardDto) } } })
+  @ApiProblems(400, 401, 403, 404)
+  staff(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<StaffCard[]> {
+    return this.users.staff(ctx, id);
   }
 
   @Post(':id/users')

@@ -1,11 +1,14 @@
 import { accessibleWhere, type Action } from '@app/access';
-import { type CertificationKind, type RequestContext, type Role, type Tx } from '@app/kernel';
+import { CASEWORK_ROLES, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
-import type { CertificationInput, User, UserCertification } from './user.js';
+import type { CertificationInput, StaffCard, User, UserCertification } from './user.js';
+
+/** The most contact cards one list answers (the first by name; an office has far fewer case workers). */
+export const STAFF_CARDS_MAX = 1000;
 
 const COLUMNS = { id: 'u.id', organisationId: 'u.organisation_id' };
 const SELECT = `
-  SELECT u.id, u.organisation_id, u.email, u.display_name, u.active, u.last_sign_in_at, u.version,
+  SELECT u.id, u.organisation_id, u.email, u.display_name, u.work_phone, u.active, u.last_sign_in_at, u.version,
          u.created_at, u.updated_at,
          ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
          COALESCE((SELECT json_agg(json_build_object(
@@ -28,6 +31,34 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
+  /**
+   * The contact cards of an organisation's active case workers: of the caller's own organisation (its
+   * team, to assign work to), or of an organisation an active agreement links with it (the partners a
+   * handover or trajectory is shared with). Any other organisation: none.
+   */
+  async staffCards(tx: Tx, ctx: RequestContext, organisationId: string): Promise<StaffCard[]> {
+    const rows = await tx.query(
+      `SELECT u.id, u.organisation_id, o.name AS organisation_name, u.display_name, u.email, u.work_phone,
+              ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($3) ORDER BY r.role) AS roles
+         FROM app_user u JOIN organisation o ON o.id = u.organisation_id
+        WHERE u.organisation_id = $1 AND u.active AND o.active
+          AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($3))
+          AND ($1 = $2 OR casework_agreement_links($2, $1))
+        ORDER BY u.display_name, u.id
+        LIMIT ${STAFF_CARDS_MAX}`,
+      [organisationId, ctx.organisationId, CASEWORK_ROLES],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      organisationId: r.organisation_id,
+      organisationName: r.organisation_name,
+      displayName: r.display_name,
+      roles: r.roles,
+      email: r.email,
+      workPhone: r.work_phone,
+    }));
+  }
+
   async findVisible(tx: Tx, ctx: RequestContext, id: string, action: Action = 'read'): Promise<User | undefined> {
     const scope = accessibleWhere(ctx.ability, action, 'User', COLUMNS, 2);
     const lock = action === 'read' ? '' : ' FOR UPDATE OF u';
@@ -35,10 +66,10 @@ export class UserRepository {
     return rows[0] && toUser(rows[0]);
   }
 
-  async insert(tx: Tx, organisationId: string, email: string, displayName: string, passwordHash: string): Promise<string> {
+  async insert(tx: Tx, organisationId: string, email: string, displayName: string, passwordHash: string, workPhone: string | null = null): Promise<string> {
     const rows = await tx.query(
-      `INSERT INTO app_user (organisation_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [organisationId, email, displayName, passwordHash],
+      `INSERT INTO app_user (organisation_id, email, display_name, password_hash, work_phone) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [organisationId, email, displayName, passwordHash, workPhone],
     );
     return rows[0].id;
   }
@@ -102,17 +133,18 @@ export class UserRepository {
     tx: Tx,
     id: string,
     version: number,
-    changes: { displayName?: string; active?: boolean; passwordHash?: string; endSessions: boolean },
+    changes: { displayName?: string; workPhone?: string | null; active?: boolean; passwordHash?: string; endSessions: boolean },
   ): Promise<string[] | false> {
     const rows = await tx.query(
       `UPDATE app_user SET
          display_name = COALESCE($3, display_name),
+         work_phone = CASE WHEN $7::boolean THEN $8 ELSE work_phone END,
          active = COALESCE($4, active),
          password_hash = COALESCE($5, password_hash),
          token_version = token_version + CASE WHEN $6::boolean THEN 1 ELSE 0 END,
          version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, changes.displayName ?? null, changes.active ?? null, changes.passwordHash ?? null, changes.endSessions],
+      [id, version, changes.displayName ?? null, changes.active ?? null, changes.passwordHash ?? null, changes.endSessions, changes.workPhone !== undefined, changes.workPhone ?? null],
     );
     if (rows.length === 0) return false;
     if (!changes.endSessions) return [];
@@ -146,6 +178,7 @@ function toUser(row: Record<string, any>): User {
     organisationId: row.organisation_id,
     email: row.email,
     displayName: row.display_name,
+    workPhone: row.work_phone,
     active: row.active,
     roles: row.roles,
     certifications: row.certifications,

@@ -6,7 +6,7 @@ import { OrganisationRepository } from '../organisations/organisation.repository
 import type { Organisation } from '../organisations/organisation.js';
 import { EARLIEST_DATE, LATEST_DATE } from '@app/kernel';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '@app/kernel';
-import type { CertificationInput, NewUser, User, UserCertification, UserChanges } from './user.js';
+import type { CertificationInput, NewUser, StaffCard, User, UserCertification, UserChanges } from './user.js';
 import { UserRepository } from './user.repository.js';
 
 @Injectable()
@@ -36,6 +36,17 @@ export class UserService {
     });
   }
 
+  /**
+   * Contact cards of an organisation's case workers: one's own team (to assign work to) and the
+   * partners an active agreement links one's organisation with (who to call about a handover).
+   */
+  staff(ctx: RequestContext, organisationId: string): Promise<StaffCard[]> {
+    return this.transaction.run(ctx, async (tx) => {
+      if (!(await this.organisations.findVisible(tx, ctx, organisationId))) throw new NotFound('organisation');
+      return this.users.staffCards(tx, ctx, organisationId);
+    });
+  }
+
   get(ctx: RequestContext, id: string): Promise<User> {
     return this.transaction.run(ctx, async (tx) => {
       const user = await this.users.findVisible(tx, ctx, id);
@@ -53,7 +64,7 @@ export class UserService {
       const passwordHash = await this.hasher.hash(input.password);
       let id: string;
       try {
-        id = await this.users.insert(tx, organisationId, input.email.trim(), input.displayName.trim(), passwordHash);
+        id = await this.users.insert(tx, organisationId, input.email.trim(), input.displayName.trim(), passwordHash, input.workPhone?.trim() ?? null);
       } catch (error) {
         throw isUniqueViolation(error, 'app_user_email_key') ? new Conflict('email-taken', 'email') : error;
       }
@@ -84,6 +95,7 @@ export class UserService {
       const displayName = changes.displayName?.trim();
       const revokedSessions = await this.users.update(tx, id, current.version, {
         displayName,
+        workPhone: changes.workPhone === undefined ? undefined : (changes.workPhone?.trim() ?? null),
         active: changes.active,
         passwordHash: changes.password === undefined ? undefined : await this.hasher.hash(changes.password),
         endSessions,
@@ -94,6 +106,7 @@ export class UserService {
       // One audit event per kind of change, with ids and role names only (never a name, e-mail or password).
       const about = { decision: 'ALLOW', resourceType: 'User', resourceId: id } as const;
       if (displayName !== undefined && displayName !== current.displayName) tx.audit({ ...about, action: 'user.update', categories: ['displayName'] });
+      if (changes.workPhone !== undefined && (changes.workPhone?.trim() ?? null) !== current.workPhone) tx.audit({ ...about, action: 'user.update', categories: ['workPhone'] });
       if (changes.roles && !sameRoles(current.roles, changes.roles)) {
         tx.audit({ ...about, action: 'user.roles-change', categories: [...roleList('BEFORE', current.roles), ...roleList('AFTER', changes.roles)] });
       }

@@ -24,6 +24,8 @@ export interface User {
   organisationId: string;
   email: string;
   displayName: string;
+  /** work phone, for the contact card partners see */
+  workPhone: string | null;
   active: boolean;
   roles: Role[];
   certifications: Certification[];
@@ -31,6 +33,21 @@ export interface User {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * A staff member as colleagues and partner case workers see them: who to call about a handover or a
+ * trajectory. Work contact only; no account details.
+ */
+export interface StaffCard {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  displayName: string;
+  /** the case-work roles (social worker, trajectory guide, mediator, team lead) */
+  roles: Role[];
+  email: string;
+  workPhone: string | null;
 }
 
 /** The dates of a certification being recorded or renewed (`YYYY-MM-DD`). */
@@ -42,6 +59,7 @@ export interface CertificationInput {
 export interface NewUser {
   email: string;
   displayName: string;
+  workPhone?: string;
   password: string;
   roles: Role[];
   /** No longer accepted (VDAB records certifications): present at all, it is refused with a 400. */
@@ -50,6 +68,8 @@ export interface NewUser {
 
 export interface UserChanges {
   displayName?: string;
+  /** null removes it */
+  workPhone?: string | null;
   roles?: Role[];
   active?: boolean;
   password?: string;

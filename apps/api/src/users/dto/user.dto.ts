@@ -11,10 +11,14 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
 import { IsCalendarDate } from '../../http/validators.js';
+
+/** A Belgian or international phone number as people write it. */
+const WORK_PHONE = /^\+?[0-9 ()/.-]{6,25}$/;
 
 /** The dates of a certification VDAB records or renews. */
 export class RecordCertificationDto {
@@ -45,6 +49,12 @@ export class CreateUserDto {
   @MaxLength(120)
   displayName: string;
 
+  @ApiPropertyOptional({ example: '+32 3 470 12 34', maxLength: 25, description: 'Work phone, shown on the contact card partners see' })
+  @IsOptional()
+  @MaxLength(25)
+  @Matches(WORK_PHONE)
+  workPhone?: string;
+
   @ApiProperty({ description: `Initial password. ${PASSWORD_RULE}`, minLength: 12, maxLength: 128 })
   @IsString()
   @MinLength(12)
@@ -71,6 +81,12 @@ export class UpdateUserDto {
   @IsNotEmpty()
   @MaxLength(120)
   displayName?: string;
+
+  @ApiPropertyOptional({ example: '+32 3 470 12 34', nullable: true, type: String, maxLength: 25, description: 'Work phone; null removes it' })
+  @IsOptional()
+  @MaxLength(25)
+  @Matches(WORK_PHONE)
+  workPhone?: string | null;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true, description: 'Replaces all roles' })
   @IsOptional()
@@ -130,6 +146,8 @@ export class UserDto {
   email: string;
   @ApiProperty()
   displayName: string;
+  @ApiProperty({ nullable: true, type: String, maxLength: 25 })
+  workPhone: string | null;
   @ApiProperty()
   active: boolean;
   @ApiProperty({ enum: ROLES, isArray: true })
@@ -144,4 +162,15 @@ export class UserDto {
   createdAt: Date;
   @ApiProperty()
   updatedAt: Date;
+}
+
+/** Who to call: a case worker's work contact, as colleagues and agreement partners see it. */
+export class StaffCardDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) organisationId: string;
+  @ApiProperty({ maxLength: 200 }) organisationName: string;
+  @ApiProperty({ maxLength: 120 }) displayName: string;
+  @ApiProperty({ enum: ROLES, isArray: true, maxItems: ROLES.length }) roles: Role[];
+  @ApiProperty({ maxLength: 254 }) email: string;
+  @ApiProperty({ nullable: true, type: String, maxLength: 25 }) workPhone: string | null;
 }
