@@ -2,8 +2,9 @@ import { NotificationDispatcher, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Issue 12, item 9: a handover's trajectory, involvement and completion go through the one repository
- * and service of their aggregate, so they are audited and notified like any other change.
+ * Issue 12, items 3 and 9: a handover's trajectory, involvement and completion go through the one
+ * repository and service of their aggregate (so they are audited and notified like any other change),
+ * and a handover's note is client data of the sender's file, shown to the receiver only under the rule.
  */
 describe('handovers through their aggregates', () => {
   let t: TestApp;
@@ -98,5 +99,58 @@ describe('handovers through their aggregates', () => {
     await t.app.get(NotificationDispatcher).dispatch();
     const told = (await as('mediator').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === sent.body.id).map((n: { kind: string }) => n.kind);
     expect(told).toContain('referral.completed');
+  });
+
+  it("withholds a NOT_YET_READY signal's note from a receiver the client's data is not shared with, and still lists the signal", async () => {
+    const client = await newClient('Signal', false);
+    const signal = await as('ranst').post('/handovers', {
+      kind: 'NOT_YET_READY',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: [],
+      note: 'CANARY-SIGNAL-NOTE: in treatment until spring',
+      reviewDate: '2027-03-31',
+      send: true,
+    });
+    expect(signal.status).toBe(201);
+    expect(signal.body).toMatchObject({ note: 'CANARY-SIGNAL-NOTE: in treatment until spring', noteWithheld: false });
+
+    for (const purpose of [undefined, 'MEDIATION']) {
+      const seen = await as('mediator', purpose).get(`/handovers/${signal.body.id}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatchObject({ id: signal.body.id, status: 'SENT', kind: 'NOT_YET_READY', note: null, noteWithheld: true });
+      expect(JSON.stringify(seen.body)).not.toContain('CANARY-SIGNAL-NOTE');
+    }
+    const inbox = await as('mediator').get('/handovers?box=inbox&status=SENT&limit=100');
+    const listed = inbox.body.items.find((r: { id: string }) => r.id === signal.body.id);
+    expect(listed).toMatchObject({ note: null, noteWithheld: true, reviewDate: '2027-03-31' });
+    expect(JSON.stringify(inbox.body)).not.toContain('CANARY-SIGNAL-NOTE');
+  });
+
+  it("shows a warm handover's note and thread while the rule shares the sender's file, and withholds them once consent is revoked", async () => {
+    const client = await newClient('Revoked');
+    const sent = await handover(client.id, 'CANARY-HANDOVER-NOTE');
+    // before acceptance the receiver has no involvement recorded by the sender: the rule shares nothing yet
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ status: 'SENT', note: null, noteWithheld: true });
+    const asked = await as('mediator').post(`/handovers/${sent.body.id}/request-info`, { version: sent.body.version, question: 'Driving licence?' });
+    expect(asked.status).toBe(200);
+    const answered = await as('ranst').post(`/handovers/${sent.body.id}/answer`, { version: asked.body.version, answer: 'CANARY-ANSWER' });
+    expect(answered.body).toMatchObject({ answer: 'CANARY-ANSWER', noteWithheld: false });
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ note: null, answer: null, noteWithheld: true });
+
+    await accept(sent.body.id);
+    const open = await as('mediator').get(`/handovers/${sent.body.id}`);
+    expect(open.body).toMatchObject({ status: 'ACCEPTED', note: 'CANARY-HANDOVER-NOTE', question: 'Driving licence?', answer: 'CANARY-ANSWER', noteWithheld: false });
+
+    expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
+    const closed = await as('mediator').get(`/handovers/${sent.body.id}`);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ id: sent.body.id, status: 'ACCEPTED', note: null, question: null, answer: null, noteWithheld: true });
+    expect(JSON.stringify(closed.body)).not.toMatch(/CANARY-/);
+    const inbox = JSON.stringify((await as('mediator').get('/handovers?box=inbox&status=ACCEPTED&limit=100')).body);
+    expect(inbox).toContain(sent.body.id);
+    expect(inbox).not.toMatch(/CANARY-/);
+    // the sender keeps reading its own handover
+    expect((await as('ranst').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ note: 'CANARY-HANDOVER-NOTE', noteWithheld: false });
   });
 });

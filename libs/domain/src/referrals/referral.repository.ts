@@ -13,6 +13,8 @@ export interface Referral {
   assigneeUserId: string | null;
   categories: DataCategory[];
   note: string | null;
+  /** the note, question and answer are withheld (null): the rule does not give the receiver the sender's file for this handover now */
+  noteWithheld: boolean;
   proposedIntakeDates: string[];
   reviewDate: string | null;
   status: ReferralStatus;
@@ -68,19 +70,17 @@ export interface QueuePage {
 export const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
 
 /**
- * A handover's note is client data of the sender's file: the receiver reads it only while the sender's
- * agreement and the client's consent cover every offered category for the referral's purpose (now).
+ * A handover's note and its question/answer thread are client data of the sender's file: the receiver
+ * reads them only while the sharing rule gives it the offered categories of that file for the handover's
+ * purpose, now (casework_handover_note_visible). Otherwise the handover is still listed, thread withheld.
  */
-const NOTE = `CASE WHEN r.from_organisation_id = app_current_organisation()
-            OR cardinality(casework_unshareable_categories(r.from_organisation_id, r.to_organisation_id, r.person_id,
-                 CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END, r.categories)) = 0
-       THEN r.note END AS note`;
+const PURPOSE_SQL = `CASE r.kind ${Object.entries(PURPOSE_OF).map(([kind, purpose]) => `WHEN '${kind}' THEN '${purpose}'`).join(' ')} END`;
+const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visible(r.from_organisation_id, r.person_id, ${PURPOSE_SQL}, r.categories) AS shown) v`;
 
-const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories, ${NOTE},
-  r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text, r.question, r.answer,
+const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
+  CASE WHEN v.shown THEN r.note END AS note, CASE WHEN v.shown THEN r.question END AS question, CASE WHEN v.shown THEN r.answer END AS answer,
+  NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text,
   r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
-
-const FROM = `referral r`;
 
 /** The referrals the caller's organisation sees: its own (sent or not), and those sent to it from SENT on. */
 const VISIBLE = `(r.from_organisation_id = app_current_organisation() OR (r.to_organisation_id = app_current_organisation() AND r.status <> 'DRAFT'))`;
@@ -98,7 +98,7 @@ export class ReferralRepository {
   }
 
   async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
-    const rows = await tx.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${VISIBLE}${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${VISIBLE}${lock ? ' FOR UPDATE OF r' : ''}`, [id]);
     return rows[0] && toReferral(rows[0]);
   }
 
@@ -200,6 +200,7 @@ function toReferral(r: Record<string, any>): Referral {
     assigneeUserId: r.assignee_user_id,
     categories: r.categories,
     note: r.note,
+    noteWithheld: r.note_withheld,
     proposedIntakeDates: r.proposed_intake_dates,
     reviewDate: r.review_date,
     status: r.status,
