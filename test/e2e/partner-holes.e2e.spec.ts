@@ -240,9 +240,11 @@ describe('what a partner cannot open for itself', () => {
     expect((await as('mediator').post(`/handovers/${draft.body.id}/accept`, { version: draft.body.version })).status).toBe(404);
     const sent = await as('ranst').post(`/handovers/${draft.body.id}/send`, { version: draft.body.version });
     expect(sent.status).toBe(200);
-    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).body.note).toBe('CANARY-DRAFT');
+    // sent, it is listed; its note waits for the rule: VDAB has no involvement recorded by Ranst until it accepts
+    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).body).toMatchObject({ status: 'SENT', note: null, noteWithheld: true });
     const accepted = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
     expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ note: 'CANARY-DRAFT', noteWithheld: false });
   });
 
   it('breaks the glass only for a certified user, never for WELFARE', async () => {

@@ -19,7 +19,9 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_accepted_handover(p_person uuid, p_director uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_accepted_handover(p_person uuid, p_director uuid) TO casework_app;
 
-CREATE OR REPLACE FUNCTION casework_access_grounds(p_owner uuid, p_person uuid)
+-- The grounds on which the caller reads categories of p_owner's file on p_person, for the request's
+-- purpose (X-Purpose), or for p_purpose where the resource states its own (a handover's kind).
+CREATE OR REPLACE FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text DEFAULT NULL)
  RETURNS TABLE(category text, involvement_id uuid, agreement_id uuid, consent_id uuid, break_glass_id uuid)
  LANGUAGE sql
  STABLE SECURITY DEFINER ROWS 6
@@ -40,7 +42,7 @@ AS $function$
            -- only the owner's records are grounds for the owner's data: an involvement the caller's
            -- organisation recorded itself opens nothing of another organisation's file
            AND i.recorded_by_organisation_id = p_owner
-           AND i.person_id = p_person AND i.purpose = app_current_purpose() AND i.ended_at IS NULL
+           AND i.person_id = p_person AND i.purpose = coalesce(p_purpose, app_current_purpose()) AND i.ended_at IS NULL
            AND i.valid_from <= app_today() AND (i.valid_until IS NULL OR app_today() <= i.valid_until)
            AND casework_is_caseworker()
            AND EXISTS (SELECT 1 FROM user_certification uc
@@ -61,8 +63,8 @@ AS $function$
          -- the regular ground first: break-the-glass counts only where nothing else allows the access
          ORDER BY g.category, g.break_glass_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
       $function$;
-REVOKE ALL ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid) TO casework_app;
+REVOKE ALL ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text) TO casework_app;
 
 CREATE OR REPLACE FUNCTION casework_agreement_links(p_a uuid, p_b uuid)
  RETURNS boolean
@@ -135,6 +137,24 @@ AS $function$
       $function$;
 REVOKE ALL ON FUNCTION casework_note_visible(p_author_organisation uuid, p_visibility text, p_trajectory uuid, p_person uuid, p_category text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_note_visible(p_author_organisation uuid, p_visibility text, p_trajectory uuid, p_person uuid, p_category text) TO casework_app;
+
+-- Whether the caller sees a handover's note and its question/answer thread. A handover is client data
+-- of the sender's file, like a shared note of the director's: the sender always sees it; the receiver
+-- while the rule gives it every offered category of the sender's file for the handover's purpose (a
+-- signal that offers none: TRAJECTORY, the category handovers fill), now. Which handovers the receiver
+-- lists at all (from SENT on) is the referral policy's.
+CREATE OR REPLACE FUNCTION casework_handover_note_visible(p_from uuid, p_person uuid, p_purpose text, p_categories text[])
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT p_from = app_current_organisation()
+            OR NOT EXISTS (SELECT 1 FROM unnest(CASE WHEN cardinality(p_categories) = 0 THEN ARRAY['TRAJECTORY'] ELSE p_categories END) k
+                            WHERE k NOT IN (SELECT g.category FROM casework_access_grounds(p_from, p_person, p_purpose) g))
+      $function$;
+REVOKE ALL ON FUNCTION casework_handover_note_visible(p_from uuid, p_person uuid, p_purpose text, p_categories text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_handover_note_visible(p_from uuid, p_person uuid, p_purpose text, p_categories text[]) TO casework_app;
 
 CREATE OR REPLACE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
  RETURNS TABLE(id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[], legal_basis text, valid_from date, valid_until date, revoked boolean)

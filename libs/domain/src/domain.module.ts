@@ -6,13 +6,16 @@ import { OrganisationService } from './organisations/organisation.service.js';
 import { AgreementService } from './sharing/agreement.service.js';
 import { BreakGlassService } from './sharing/break-glass.service.js';
 import { ConsentService } from './sharing/consent.service.js';
+import { InvolvementRepository } from './sharing/involvement.repository.js';
 import { InvolvementService } from './sharing/involvement.service.js';
 import { NoteService } from './notes/note.service.js';
 import { DocumentRepository } from './documents/document.repository.js';
 import { DocumentService } from './documents/document.service.js';
 import { NotificationDispatcher, NotificationService } from './notifications/notification.service.js';
 import { ReferralExpiry } from './referrals/referral-expiry.js';
+import { ReferralRepository } from './referrals/referral.repository.js';
 import { ReferralService } from './referrals/referral.service.js';
+import { TrajectoryRepository } from './trajectories/trajectory.repository.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
@@ -25,11 +28,14 @@ import { UserService } from './users/user.service.js';
     UserService,
     ClientRepository,
     ClientService,
+    InvolvementRepository,
     InvolvementService,
     ConsentService,
     AgreementService,
     BreakGlassService,
+    TrajectoryRepository,
     TrajectoryService,
+    ReferralRepository,
     ReferralService,
     NotificationService,
     NoteService,

@@ -1,4 +1,4 @@
-import { ownPurposeOf, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
+import { type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import type { ClientIdentity, SectionCategory, SectionContent } from './client.js';
 
@@ -55,20 +55,14 @@ export class ClientRepository {
     return row.id;
   }
 
-  /** Creates the caller's own file with its OWNER involvement; undefined when it already has one. */
+  /** Creates the caller's own file; false when it already has one. */
   async insertOwnFile(tx: Tx, ctx: RequestContext, personId: string): Promise<boolean> {
     const rows = await tx.query(
       `INSERT INTO client_file (organisation_id, person_id, created_by) VALUES ($1, $2, $3)
        ON CONFLICT ON CONSTRAINT client_file_organisation_person_key DO NOTHING RETURNING id`,
       [ctx.organisationId, personId, ctx.userId],
     );
-    if (rows.length === 0) return false;
-    await tx.query(
-      `INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_by)
-       VALUES ($1, $2, 'OWNER', $3, app_today(), 'REGISTRATION', $1, $4)`,
-      [ctx.organisationId, personId, ownPurposeOf(ctx.organisationKind), ctx.userId],
-    );
-    return true;
+    return rows.length > 0;
   }
 
   async insertIdentity(tx: Tx, ctx: RequestContext, personId: string, identity: ClientIdentity): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type SectionCategory,
   type SharedFile,
 } from './client.js';
+import { InvolvementService } from '../sharing/involvement.service.js';
 import { ClientRepository, type IdentityRow, type SectionRow, type ShareGround } from './client.repository.js';
 
 @Injectable()
@@ -26,6 +27,7 @@ export class ClientService {
 
   constructor(
     private readonly clients: ClientRepository,
+    private readonly involvements: InvolvementService,
     private readonly transaction: RequestTransaction,
   ) {}
 
@@ -40,6 +42,7 @@ export class ClientService {
     return this.transaction.run(ctx, async (tx) => {
       const personId = await this.clients.personFor(tx, insz);
       if (!(await this.clients.insertOwnFile(tx, ctx, personId))) throw new Conflict('client-already-registered', 'insz');
+      await this.involvements.recordOwner(tx, ctx, personId);
       await this.clients.insertIdentity(tx, ctx, personId, { ...input, insz });
       const written: DataCategory[] = ['IDENTITY'];
       for (const category of SECTION_CATEGORIES) {

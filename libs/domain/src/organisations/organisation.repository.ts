@@ -23,6 +23,12 @@ export class OrganisationRepository {
     return rows[0] && toOrganisation(rows[0]);
   }
 
+  /** Whether an active organisation has this id (any organisation may name another as a partner). */
+  async isActive(tx: Tx, id: string): Promise<boolean> {
+    const rows = await tx.query(`SELECT 1 FROM organisation WHERE id = $1 AND active`, [id]);
+    return rows.length > 0;
+  }
+
   /** Whether `id` is `candidateParentId` itself or one of its ancestors (to refuse cycles in the hierarchy). */
   async isSelfOrAncestor(tx: Tx, id: string, candidateParentId: string): Promise<boolean> {
     const rows = await tx.query(

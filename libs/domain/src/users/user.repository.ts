@@ -22,6 +22,16 @@ const SELECT = `
 /** Staff accounts. Every read is scoped by the caller's abilities in SQL; there is no unscoped read. */
 @Injectable()
 export class UserRepository {
+  /** Whether the user is an active case worker of the organisation (whom a referral can be assigned to). */
+  async isActiveCaseWorkerOf(tx: Tx, userId: string, organisationId: string): Promise<boolean> {
+    const rows = await tx.query(
+      `SELECT 1 FROM app_user u WHERE u.id = $1 AND u.organisation_id = $2 AND u.active
+          AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($3))`,
+      [userId, organisationId, [...CASEWORK_ROLES]],
+    );
+    return rows.length > 0;
+  }
+
   async listByOrganisation(tx: Tx, ctx: RequestContext, organisationId: string): Promise<User[]> {
     const scope = accessibleWhere(ctx.ability, 'read', 'User', COLUMNS, 2);
     const rows = await tx.query(

@@ -75,6 +75,8 @@ export class ReferralDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeUserId: string | null;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
   @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ description: "true: note, question and answer are withheld (null), as the sharing rule does not give the receiver the sender's file for this handover's purpose now" })
+  noteWithheld: boolean;
   @ApiProperty({ type: [String] }) proposedIntakeDates: string[];
   @ApiProperty({ nullable: true, type: String }) reviewDate: string | null;
   @ApiProperty({ enum: REFERRAL_STATUSES }) status: string;

@@ -1,0 +1,220 @@
+import { belgianToday, type DataCategory, type Purpose, type Tx } from '@app/kernel';
+import { Injectable } from '@nestjs/common';
+import { isPendingReferral, type ReferralKind, type ReferralStatus } from './referral-state.js';
+import { isOverdue } from './working-days.js';
+
+export interface Referral {
+  id: string;
+  kind: ReferralKind;
+  clientId: string;
+  fromOrganisationId: string;
+  toOrganisationId: string;
+  senderUserId: string;
+  assigneeUserId: string | null;
+  categories: DataCategory[];
+  note: string | null;
+  /** the note, question and answer are withheld (null): the rule does not give the receiver the sender's file for this handover now */
+  noteWithheld: boolean;
+  proposedIntakeDates: string[];
+  reviewDate: string | null;
+  status: ReferralStatus;
+  sentAt: Date | null;
+  dueDate: string | null;
+  overdue: boolean;
+  question: string | null;
+  answer: string | null;
+  declineReasonCode: string | null;
+  declineReason: string | null;
+  advice: string | null;
+  trajectoryId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ReferralInsert {
+  kind: ReferralKind;
+  personId: string;
+  from: string;
+  to: string;
+  senderUserId: string;
+  categories: DataCategory[];
+  note: string | null;
+  proposedIntakeDates: string[];
+  reviewDate: string | null;
+}
+
+/** The fields a move of the state machine sets besides its status (and version, updated_at). */
+export interface ReferralMoveFields {
+  sentAt?: true;
+  dueDate?: string;
+  declineReasonCode?: string;
+  declineReason?: string | null;
+  question?: string;
+  answer?: string;
+  advice?: string;
+}
+
+/** One page of a box: keyset after `(due date or 'infinity', created_at, id)`. */
+export interface QueuePage {
+  box: 'inbox' | 'outbox';
+  organisationId: string;
+  status: ReferralStatus | null;
+  assignee: string | null;
+  overdue: boolean | null;
+  after: [string, string, string] | undefined;
+  limit: number;
+}
+
+/** The purpose each kind of referral shares data for. */
+export const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIATION', ADVICE_REQUEST: 'ADVICE', NOT_YET_READY: 'MEDIATION' };
+
+/**
+ * A handover's note and its question/answer thread are client data of the sender's file: the receiver
+ * reads them only while the sharing rule gives it the offered categories of that file for the handover's
+ * purpose, now (casework_handover_note_visible). Otherwise the handover is still listed, thread withheld.
+ */
+const PURPOSE_SQL = `CASE r.kind ${Object.entries(PURPOSE_OF).map(([kind, purpose]) => `WHEN '${kind}' THEN '${purpose}'`).join(' ')} END`;
+const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visible(r.from_organisation_id, r.person_id, ${PURPOSE_SQL}, r.categories) AS shown) v`;
+
+const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
+  CASE WHEN v.shown THEN r.note END AS note, CASE WHEN v.shown THEN r.question END AS question, CASE WHEN v.shown THEN r.answer END AS answer,
+  NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text,
+  r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
+
+/** The referrals the caller's organisation sees: its own (sent or not), and those sent to it from SENT on. */
+const VISIBLE = `(r.from_organisation_id = app_current_organisation() OR (r.to_organisation_id = app_current_organisation() AND r.status <> 'DRAFT'))`;
+
+/** All SQL of the referral table (the system's expiry job aside, which runs as the owner). */
+@Injectable()
+export class ReferralRepository {
+  async insert(tx: Tx, r: ReferralInsert): Promise<string> {
+    const [row] = await tx.query(
+      `INSERT INTO referral (kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, proposed_intake_dates, review_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [r.kind, r.personId, r.from, r.to, r.senderUserId, r.categories, r.note, r.proposedIntakeDates, r.reviewDate],
+    );
+    return row.id;
+  }
+
+  async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${VISIBLE}${lock ? ' FOR UPDATE OF r' : ''}`, [id]);
+    return rows[0] && toReferral(rows[0]);
+  }
+
+  /** The handovers accepted into a trajectory, which its start completes. */
+  async acceptedIdsOfTrajectory(tx: Tx, trajectoryId: string): Promise<string[]> {
+    const rows = await tx.query(`SELECT r.id FROM referral r WHERE r.trajectory_id = $1 AND r.status = 'ACCEPTED' AND ${VISIBLE} ORDER BY r.id`, [trajectoryId]);
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  /**
+   * A box, most urgent first (due date, then age), served by an index per side; with the raw key of the
+   * last row (`created_key`: created_at as PostgreSQL prints it, to the microsecond) for the next cursor.
+   */
+  async page(tx: Tx, q: QueuePage): Promise<Array<{ referral: Referral; key: [string, string, string] }>> {
+    const side = q.box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
+    const rows = await tx.query(
+      `SELECT ${COLUMNS}, r.created_at::text AS created_key FROM ${FROM}
+        WHERE r.${side} = $1 AND ($2::text IS NULL OR r.status = $2) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
+          AND ($4::boolean IS NULL OR (r.status IN ('SENT','INFO_REQUESTED') AND r.due_date < $5::date) = $4)
+          AND ($6 = 'outbox' OR r.status <> 'DRAFT')
+          AND ($7::date IS NULL OR (coalesce(r.due_date, 'infinity'::date), r.created_at, r.id) > ($7::date, $8::timestamptz, $9::uuid))
+        ORDER BY coalesce(r.due_date, 'infinity'::date), r.created_at, r.id
+        LIMIT $10`,
+      [q.organisationId, q.status, q.assignee, q.overdue, belgianToday(), q.box, q.after?.[0] ?? null, q.after?.[1] ?? null, q.after?.[2] ?? null, q.limit],
+    );
+    return rows.map((row: Record<string, any>) => ({
+      referral: toReferral(row),
+      key: [row.due_date ? String(row.due_date).slice(0, 10) : 'infinity', row.created_key, row.id],
+    }));
+  }
+
+  /** Counts per status over a whole box. */
+  async counts(tx: Tx, box: 'inbox' | 'outbox', organisationId: string): Promise<Record<string, number>> {
+    const side = box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
+    const rows = await tx.query(`SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`, [
+      organisationId,
+      box,
+    ]);
+    return Object.fromEntries(rows.map((c: { status: string; n: number }) => [c.status, c.n]));
+  }
+
+  /** A move of the state machine at the version read; false when another change came first. */
+  async move(tx: Tx, id: string, version: number, to: ReferralStatus, fields: ReferralMoveFields = {}): Promise<boolean> {
+    const params: unknown[] = [id, to, version];
+    const set: string[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (fields.sentAt) set.push(`sent_at = now()`);
+    if (fields.dueDate !== undefined) set.push(`due_date = ${param(fields.dueDate)}::date`);
+    if (fields.declineReasonCode !== undefined) set.push(`decline_reason_code = ${param(fields.declineReasonCode)}`, `decline_reason = ${param(fields.declineReason ?? null)}`);
+    if (fields.question !== undefined) set.push(`question = ${param(fields.question)}`);
+    if (fields.answer !== undefined) set.push(`answer = ${param(fields.answer)}`);
+    if (fields.advice !== undefined) set.push(`advice = ${param(fields.advice)}`);
+    const updated = await tx.query(
+      `UPDATE referral SET status = $2, ${[...set, 'version = version + 1', 'updated_at = now()'].join(', ')}
+        WHERE id = $1 AND version = $3 RETURNING id`,
+      params,
+    );
+    return updated.length === 1;
+  }
+
+  async assign(tx: Tx, id: string, userId: string): Promise<void> {
+    await tx.query(`UPDATE referral SET assignee_user_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, userId]);
+  }
+
+  async linkTrajectory(tx: Tx, id: string, trajectoryId: string): Promise<void> {
+    await tx.query(`UPDATE referral SET trajectory_id = $2 WHERE id = $1`, [id, trajectoryId]);
+  }
+
+  /** Whether an active agreement links the two organisations (client data goes only there). */
+  async agreementLinks(tx: Tx, from: string, to: string): Promise<boolean> {
+    const [row] = await tx.query(`SELECT casework_agreement_links($1, $2) AS linked`, [from, to]);
+    return row.linked;
+  }
+
+  /** The offered categories the sender may not pass to the receiver for this purpose now (agreement flow and consent). */
+  async unshareableCategories(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<string[]> {
+    const [row] = await tx.query(`SELECT casework_unshareable_categories($1, $2, $3, $4, $5) AS missing`, [from, to, personId, purpose, categories]);
+    return row.missing;
+  }
+
+  /** The receiver's answer time under their agreement, in working days (null: the default). */
+  async responseWorkingDays(tx: Tx, from: string, to: string): Promise<number | null> {
+    const [level] = await tx.query(`SELECT casework_response_working_days($1, $2) AS days`, [from, to]);
+    return level.days;
+  }
+}
+
+function toReferral(r: Record<string, any>): Referral {
+  return {
+    id: r.id,
+    kind: r.kind,
+    clientId: r.person_id,
+    fromOrganisationId: r.from_organisation_id,
+    toOrganisationId: r.to_organisation_id,
+    senderUserId: r.sender_user_id,
+    assigneeUserId: r.assignee_user_id,
+    categories: r.categories,
+    note: r.note,
+    noteWithheld: r.note_withheld,
+    proposedIntakeDates: r.proposed_intake_dates,
+    reviewDate: r.review_date,
+    status: r.status,
+    sentAt: r.sent_at,
+    dueDate: r.due_date,
+    overdue: isPendingReferral(r.status) && r.due_date !== null && isOverdue(r.due_date, belgianToday()),
+    question: r.question,
+    answer: r.answer,
+    declineReasonCode: r.decline_reason_code,
+    declineReason: r.decline_reason,
+    advice: r.advice,
+    trajectoryId: r.trajectory_id,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

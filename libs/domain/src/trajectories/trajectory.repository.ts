@@ -1,0 +1,245 @@
+import type { Tx } from '@app/kernel';
+import { Injectable } from '@nestjs/common';
+import type { TrajectoryStatus, TrajectoryType } from './trajectory-status.js';
+
+export const TRAJECTORY_OUTCOMES = ['EMPLOYED', 'TRAINING', 'NOT_READY', 'MOVED', 'OTHER'] as const;
+export type TrajectoryOutcome = (typeof TRAJECTORY_OUTCOMES)[number];
+
+export interface Trajectory {
+  id: string;
+  personId: string;
+  directorOrganisationId: string;
+  type: TrajectoryType;
+  status: TrajectoryStatus;
+  jobTarget: { occupation: string; bottleneckOccupation?: boolean } | null;
+  outcome: TrajectoryOutcome | null;
+  startedAt: Date | null;
+  closedAt: Date | null;
+  participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null }>;
+  history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null }>;
+  obstacles: Array<{ id: string; kind: string; status: string; actions: string | null; organisationId: string; version: number }>;
+  activities: Array<{
+    id: string;
+    kind: string;
+    organisationId: string;
+    providerOrganisationId: string | null;
+    plannedFrom: string;
+    plannedUntil: string | null;
+    actualFrom: string | null;
+    actualUntil: string | null;
+    result: string | null;
+    version: number;
+  }>;
+  checkpoints: Array<{ months: number; dueOn: string; working: boolean | null; recordedAt: string | null }>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TrajectoryInsert {
+  /** chosen here, not returned by the insert: the receiver of a handover creates a trajectory it may not read */
+  id: string;
+  personId: string;
+  directorOrganisationId: string;
+  type: TrajectoryType;
+  jobTarget?: { occupation: string; bottleneckOccupation?: boolean } | null;
+  createdBy: string;
+  /** the director's case worker responsible for it */
+  directorResponsibleUserId: string;
+}
+
+export interface HistoryRow {
+  kind: 'CREATED' | 'STATUS' | 'TYPE';
+  from: string | null;
+  to: string;
+  reason: string | null;
+  byUser: string;
+  byOrganisation: string;
+}
+
+/** All SQL of the trajectory tables: trajectory, participants, history, obstacles, activities, checkpoints. */
+@Injectable()
+export class TrajectoryRepository {
+  /** A new trajectory with its director as first participant. */
+  async insert(tx: Tx, t: TrajectoryInsert): Promise<void> {
+    await tx.query(`INSERT INTO trajectory (id, person_id, director_organisation_id, type, job_target, created_by) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      t.id,
+      t.personId,
+      t.directorOrganisationId,
+      t.type,
+      t.jobTarget ? JSON.stringify(t.jobTarget) : null,
+      t.createdBy,
+    ]);
+    await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, 'DIRECTOR', $3)`, [
+      t.id,
+      t.directorOrganisationId,
+      t.directorResponsibleUserId,
+    ]);
+  }
+
+  /** The open MEDIATION trajectory of a person, read through the director's rights (a handover's receiver may not see it). */
+  async openMediation(tx: Tx, personId: string): Promise<string | null> {
+    const [row] = await tx.query(`SELECT casework_open_mediation($1) AS id`, [personId]);
+    return row.id;
+  }
+
+  async addParticipant(tx: Tx, trajectoryId: string, organisationId: string, capacity: 'EXECUTOR' | 'ADVISOR', responsibleUserId: string | null = null): Promise<void> {
+    await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, $3, $4)`, [
+      trajectoryId,
+      organisationId,
+      capacity,
+      responsibleUserId,
+    ]);
+  }
+
+  /** The caller's organisation joins as EXECUTOR unless it takes part already; true when it joined. */
+  async joinAsExecutor(tx: Tx, trajectoryId: string, organisationId: string, responsibleUserId: string): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id)
+       SELECT $1, $2, 'EXECUTOR', $3 WHERE NOT casework_participates($1) RETURNING 1 AS joined`,
+      [trajectoryId, organisationId, responsibleUserId],
+    );
+    return rows.length > 0;
+  }
+
+  async addHistory(tx: Tx, trajectoryId: string, h: HistoryRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO trajectory_history (trajectory_id, kind, from_value, to_value, reason, by_user, by_organisation) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [trajectoryId, h.kind, h.from, h.to, h.reason, h.byUser, h.byOrganisation],
+    );
+  }
+
+  /** The trajectories of a person the caller may read, newest first. */
+  async readableIdsOfPerson(tx: Tx, personId: string): Promise<string[]> {
+    const rows = await tx.query(
+      `SELECT t.id FROM trajectory t
+        WHERE t.person_id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')
+        ORDER BY t.created_at DESC, t.id`,
+      [personId],
+    );
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  async updateStatus(tx: Tx, id: string, to: TrajectoryStatus, outcome: TrajectoryOutcome | null): Promise<void> {
+    const closing = to === 'COMPLETED' || to === 'STOPPED';
+    await tx.query(
+      `UPDATE trajectory SET status = $2, outcome = CASE WHEN $3::boolean THEN $4 ELSE outcome END,
+              started_at = CASE WHEN $2 = 'ACTIVE' THEN coalesce(started_at, now()) ELSE started_at END,
+              closed_at = CASE WHEN $3::boolean THEN now() ELSE closed_at END, version = version + 1, updated_at = now()
+        WHERE id = $1`,
+      [id, to, closing, outcome],
+    );
+  }
+
+  async updateType(tx: Tx, id: string, type: TrajectoryType): Promise<void> {
+    await tx.query(`UPDATE trajectory SET type = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, type]);
+  }
+
+  async bumpVersion(tx: Tx, id: string): Promise<void> {
+    await tx.query(`UPDATE trajectory SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** The follow-up indicators: in work 6, 12, 18 and 24 months after the start? */
+  async addCheckpoints(tx: Tx, id: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO trajectory_checkpoint (trajectory_id, months, due_on)
+       SELECT $1, m, (app_today() + make_interval(months => m))::date FROM unnest(ARRAY[6, 12, 18, 24]) AS m`,
+      [id],
+    );
+  }
+
+  async recordCheckpoint(tx: Tx, id: string, months: number, working: boolean, organisationId: string): Promise<void> {
+    await tx.query(`UPDATE trajectory_checkpoint SET working = $3, recorded_at = now(), recorded_by_organisation_id = $4 WHERE trajectory_id = $1 AND months = $2`, [
+      id,
+      months,
+      working,
+      organisationId,
+    ]);
+  }
+
+  /** Director or participant, and a case worker: who may work on the trajectory. */
+  async worksOn(tx: Tx, id: string): Promise<boolean> {
+    const [{ works }] = await tx.query(`SELECT casework_works_on_trajectory($1) AS works`, [id]);
+    return works;
+  }
+
+  async addObstacle(tx: Tx, id: string, organisationId: string, kind: string, actions: string | null): Promise<void> {
+    await tx.query(`INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions) VALUES ($1, $2, $3, $4)`, [id, organisationId, kind, actions]);
+  }
+
+  async updateObstacle(tx: Tx, obstacleId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<void> {
+    await tx.query(
+      `UPDATE trajectory_obstacle SET status = $2, actions = coalesce($3, actions), version = version + 1, updated_at = now() WHERE id = $1 AND version = $4`,
+      [obstacleId, change.status, change.actions ?? null, change.version],
+    );
+  }
+
+  async addActivity(
+    tx: Tx,
+    id: string,
+    organisationId: string,
+    input: { kind: string; providerOrganisationId?: string; plannedFrom: string; plannedUntil?: string },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO trajectory_activity (trajectory_id, organisation_id, kind, provider_organisation_id, planned_from, planned_until)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, organisationId, input.kind, input.providerOrganisationId ?? null, input.plannedFrom, input.plannedUntil ?? null],
+    );
+  }
+
+  async updateActivity(tx: Tx, activityId: string, change: { actualFrom?: string; actualUntil?: string; result?: string; version: number }): Promise<void> {
+    await tx.query(
+      `UPDATE trajectory_activity SET actual_from = coalesce($2, actual_from), actual_until = coalesce($3, actual_until),
+              result = coalesce($4, result), version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $5`,
+      [activityId, change.actualFrom ?? null, change.actualUntil ?? null, change.result ?? null, change.version],
+    );
+  }
+
+  /** The trajectory with its participants, history and work, when the rule lets the caller read it (category TRAJECTORY of the director's file). */
+  async find(tx: Tx, id: string, lock = false): Promise<Trajectory | undefined> {
+    if (lock) await tx.query(`SELECT 1 FROM trajectory WHERE id = $1 FOR UPDATE`, [id]);
+    const [row] = await tx.query(
+      `SELECT t.*,
+              (SELECT coalesce(json_agg(json_build_object('organisationId', p.organisation_id, 'capacity', p.capacity,
+                                                          'responsibleUserId', p.responsible_user_id) ORDER BY p.since), '[]')
+                 FROM trajectory_participant p WHERE p.trajectory_id = t.id) AS participants,
+              (SELECT coalesce(json_agg(json_build_object('at', h.at, 'kind', h.kind, 'from', h.from_value, 'to', h.to_value,
+                                                          'reason', h.reason, 'byOrganisationId', h.by_organisation) ORDER BY h.at, h.id), '[]')
+                 FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history,
+              (SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind, 'status', o.status, 'actions', o.actions,
+                                                          'organisationId', o.organisation_id, 'version', o.version) ORDER BY o.created_at, o.id), '[]')
+                 FROM trajectory_obstacle o WHERE o.trajectory_id = t.id) AS obstacles,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'organisationId', a.organisation_id,
+                                                          'providerOrganisationId', a.provider_organisation_id, 'plannedFrom', a.planned_from,
+                                                          'plannedUntil', a.planned_until, 'actualFrom', a.actual_from, 'actualUntil', a.actual_until,
+                                                          'result', a.result, 'version', a.version) ORDER BY a.planned_from, a.id), '[]')
+                 FROM trajectory_activity a WHERE a.trajectory_id = t.id) AS activities,
+              (SELECT coalesce(json_agg(json_build_object('months', c.months, 'dueOn', c.due_on, 'working', c.working, 'recordedAt', c.recorded_at)
+                                        ORDER BY c.months), '[]')
+                 FROM trajectory_checkpoint c WHERE c.trajectory_id = t.id) AS checkpoints
+         FROM trajectory t WHERE t.id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')`,
+      [id],
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      personId: row.person_id,
+      directorOrganisationId: row.director_organisation_id,
+      type: row.type,
+      status: row.status,
+      jobTarget: row.job_target,
+      outcome: row.outcome,
+      startedAt: row.started_at,
+      closedAt: row.closed_at,
+      participants: row.participants,
+      history: row.history.map((h: { at: string }) => ({ ...h, at: new Date(h.at) })),
+      obstacles: row.obstacles,
+      activities: row.activities,
+      checkpoints: row.checkpoints,
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}
