@@ -10,11 +10,11 @@ import { QueueOrder1764800000000 } from './1764800000000-queue-order.js';
 import { RateLimits1764900000000 } from './1764900000000-rate-limits.js';
 import { OwnerGrounds1765000000000 } from './1765000000000-owner-grounds.js';
 import { CertificationRecorder1765200000000 } from './1765200000000-certification-recorder.js';
-import { OwnerDenialFlags1765300000000 } from './1765300000000-owner-denial-flags.js';
+import { OwnerDenialFlags1765700000000 } from './1765700000000-owner-denial-flags.js';
 
 /**
  * Every migration, oldest first. Listed explicitly: no globbing of compiled files at run time.
  * Append-only: a migration that has landed on main is never edited (test/integration/migration-upgrade.spec.ts).
  * Functions and policies are not defined here but in libs/<lib>/sql, re-applied after the migrations.
  */
-export const migrations = [Foundation1764000000000, Sharing1764100000000, Audit1764200000000, Trajectories1764300000000, Referrals1764400000000, NotesNotifications1764500000000, Idempotency1764600000000, TrajectoryWork1764700000000, QueueOrder1764800000000, RateLimits1764900000000, OwnerGrounds1765000000000, CertificationRecorder1765200000000, OwnerDenialFlags1765300000000];
+export const migrations = [Foundation1764000000000, Sharing1764100000000, Audit1764200000000, Trajectories1764300000000, Referrals1764400000000, NotesNotifications1764500000000, Idempotency1764600000000, TrajectoryWork1764700000000, QueueOrder1764800000000, RateLimits1764900000000, OwnerGrounds1765000000000, CertificationRecorder1765200000000, OwnerDenialFlags1765700000000];

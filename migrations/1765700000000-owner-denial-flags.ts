@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * as well as in the actor's own: one detector flag per organisation, user, kind and window (it was one
  * per user, kind and window, which left room for the actor's organisation only).
  */
-export class OwnerDenialFlags1765300000000 implements MigrationInterface {
-  name = 'OwnerDenialFlags1765300000000';
+export class OwnerDenialFlags1765700000000 implements MigrationInterface {
+  name = 'OwnerDenialFlags1765700000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX audit_flag_window_key`);
