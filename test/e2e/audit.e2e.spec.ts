@@ -74,16 +74,25 @@ describe('audit trail', () => {
     const ranstIds: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file WHERE organisation_id = $1`, [ranst])).map((r: { person_id: string }) => r.person_id);
     const expected: Record<string, number> = {};
     const add = (action: string, n = 1) => (expected[action] = (expected[action] ?? 0) + n);
+    // a denial of another organisation's data is also copied to each owner's chain (one per file owner)
+    const owners = new Map<string, string[]>();
+    for (const r of await t.dataSource.query(`SELECT person_id, organisation_id FROM client_file`)) owners.set(r.person_id, [...(owners.get(r.person_id) ?? []), r.organisation_id]);
+    let ownerCopies = 0;
+    const denied = (org: string, id: string) => {
+      add('access.denied');
+      ownerCopies += (owners.get(id) ?? []).filter((o) => o !== org).length;
+    };
     let seed = 7;
     const random = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
     for (let i = 0; i < 120; i++) {
       const op = random(5);
       if (op === 0 || op === 1) {
         const who = op === 0 ? 'mediator' : 'ranst';
-        const response = await as(who, 'MEDIATION').get(`/clients/${ids[random(ids.length)]}`);
+        const id = ids[random(ids.length)];
+        const response = await as(who, 'MEDIATION').get(`/clients/${id}`);
         requests.push(response.headers['x-request-id']);
         if (response.status === 200) add('client.read', (response.body.ownFile ? 1 : 0) + response.body.shared.length);
-        else if (response.status === 404) add('access.denied');
+        else if (response.status === 404) denied(who === 'mediator' ? vdab : ranst, id);
         else throw new Error(`unexpected ${response.status}`);
       } else if (op === 2) {
         const response = await as(random(2) ? 'mediator' : 'ranst', 'MEDIATION').get(`/clients?limit=${1 + random(8)}`);
@@ -96,16 +105,24 @@ describe('audit trail', () => {
         expect(response.status).toBe(200);
         add('client.update');
       } else {
-        const response = await as('ranstPrivacy').get(`/clients/${ids[random(ids.length)]}`);
+        const id = ids[random(ids.length)];
+        const response = await as('ranstPrivacy').get(`/clients/${id}`);
         requests.push(response.headers['x-request-id']);
         expect(response.status).toBe(403);
-        add('access.denied');
+        denied(ranst, id);
       }
     }
     const rows = await t.dataSource.query(
-      `SELECT action, count(*)::int AS n FROM audit_event WHERE request_id = ANY ($1) GROUP BY action ORDER BY action`,
+      `SELECT action, count(*)::int AS n FROM audit_event WHERE request_id = ANY ($1) AND chain_id = actor_organisation_id GROUP BY action ORDER BY action`,
       [requests],
     );
+    const [copies] = await t.dataSource.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE action <> 'access.denied' OR chain_id <> owner_organisation_id)::int AS odd
+         FROM audit_event WHERE request_id = ANY ($1) AND chain_id <> actor_organisation_id`,
+      [requests],
+    );
+    expect(ownerCopies).toBeGreaterThan(0);
+    expect(copies).toEqual({ n: ownerCopies, odd: 0 });
     expect(new Set(requests).size).toBe(120);
     expect(Object.fromEntries(rows.map((r: { action: string; n: number }) => [r.action, r.n]))).toEqual(expected);
     expect(Object.keys(expected).sort()).toEqual(['access.denied', 'client.list', 'client.read', 'client.update']);

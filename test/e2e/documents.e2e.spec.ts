@@ -179,6 +179,12 @@ describe('documents on a client file', () => {
     expect(schelle.body.code).toBe(missing.body.code);
     expect((await get('schelle', `/clients/${client}/documents`, 'MEDIATION')).status).toBe(404);
 
+    // Schelle's attempt is recorded against the person on Ranst's chain, with ids only.
+    const denials = await get('ranstPrivacy', `/audit/events?subjectId=${client}&decision=DENY&limit=100`);
+    expect(denials.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'access.denied', resourceId: employment.id, ownerOrganisationId: ranst, chain: ranst })]),
+    );
+
     // The owner's privacy officer sees who read which document, on which ground.
     const events = await get('ranstPrivacy', `/audit/events?subjectId=${client}&limit=100`);
     expect(events.status).toBe(200);

@@ -261,11 +261,17 @@ describe('hostile input', () => {
       expect(trajectory.status).toBe(201);
       expect(trajectory.body.personId).toBe(peeters);
 
-      // a denied attempt is audited with the person id too
+      // a denied attempt is audited with the person id too: on Schelle's chain and, for the owner, on Ranst's
       expect((await as('schelle').get(`/clients/${claes.toUpperCase()}`)).status).toBe(404);
 
-      const denied = await t.dataSource.query(`SELECT resource_id FROM audit_event WHERE action = 'access.denied' AND subject_person_id = $1`, [claes]);
-      expect(denied).toEqual([{ resource_id: claes }]);
+      const denied = await t.dataSource.query(
+        `SELECT chain_id, resource_id FROM audit_event WHERE action = 'access.denied' AND subject_person_id = $1 ORDER BY chain_id = $2`,
+        [claes, ranst],
+      );
+      expect(denied).toEqual([
+        { chain_id: await t.organisationId('OCMW Schelle'), resource_id: claes },
+        { chain_id: ranst, resource_id: claes },
+      ]);
       const upperIds = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE resource_id ~* '^[0-9a-f-]{36}$' AND resource_id <> lower(resource_id)`);
       expect(upperIds).toEqual([{ n: 0 }]);
       await chainsIntact();

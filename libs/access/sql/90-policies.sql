@@ -7,10 +7,12 @@
 CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app
   WITH CHECK (true);
 CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
-  -- privacy officers: their organisation's users' events and events about its data; case workers:
-  -- events about their organisation's data on a person (libs/audit/sql, audit_event_owner)
+  -- privacy officers: their organisation's users' events (on its own chain: the copy of a denied
+  -- attempt on the owner's chain names the owner and the person behind the id, which the actor's
+  -- organisation may not learn) and events about its data; case workers: events about their
+  -- organisation's data on a person (libs/audit/sql, audit_event_owner)
   USING ((casework_has_role('PRIVACY_OFFICER'::text)
-          AND (actor_organisation_id = app_current_organisation()
+          AND ((actor_organisation_id = app_current_organisation() AND chain_id = app_current_organisation())
                OR audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()))
          OR (casework_is_caseworker() AND subject_person_id IS NOT NULL
              AND audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()));

@@ -113,3 +113,31 @@ AS $function$
       $function$;
 REVOKE ALL ON FUNCTION audit_event_owner(p_owner uuid, p_actor uuid, p_ground text, p_consent uuid, p_break_glass uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_event_owner(p_owner uuid, p_actor uuid, p_ground text, p_consent uuid, p_break_glass uuid) TO casework_app;
+
+-- Whose data a refused request was aimed at, for its audit events only: the person and the owning
+-- organisation behind the id the request named (a person: every organisation keeping a file on them;
+-- a trajectory: its director; a handover: its sender; an involvement: who recorded it; a consent: the
+-- organisation it was given to). Definer rights, so it looks past row-level security, which is the
+-- point: the caller could not see the resource. It answers ids only and is asked only by the problem
+-- filter (apps/api/src/http/problem-details.filter.ts) after the request was refused, so nothing of it
+-- reaches the caller. No rows for an id that names nothing.
+CREATE OR REPLACE FUNCTION audit_denial_targets(p_kind text, p_id uuid)
+ RETURNS TABLE(person_id uuid, owner_organisation_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT f.person_id, f.organisation_id FROM client_file f WHERE p_kind = 'person' AND f.person_id = p_id
+        UNION
+        SELECT t.person_id, t.director_organisation_id FROM trajectory t WHERE p_kind = 'trajectory' AND t.id = p_id
+        UNION
+        SELECT r.person_id, r.from_organisation_id FROM referral r WHERE p_kind = 'referral' AND r.id = p_id
+        UNION
+        SELECT i.person_id, i.recorded_by_organisation_id FROM involvement i WHERE p_kind = 'involvement' AND i.id = p_id
+        UNION
+        SELECT c.person_id, c.organisation_id FROM consent c WHERE p_kind = 'consent' AND c.id = p_id
+        UNION
+        SELECT d.person_id, d.organisation_id FROM client_document d WHERE p_kind = 'document' AND d.id = p_id
+      $function$;
+REVOKE ALL ON FUNCTION audit_denial_targets(p_kind text, p_id uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_denial_targets(p_kind text, p_id uuid) TO casework_app;

@@ -63,7 +63,8 @@ export class AuditFlagService {
  * Looks through new audit events for patterns a privacy officer should see: a user reading more than
  * N distinct persons in an hour, a burst of denied attempts, and client data read outside working
  * hours (Europe/Brussels). Windows are fixed (clock hours, 10-minute slots, calendar days); a window
- * is flagged once per user. Break-the-glass accesses are flagged as they happen, by the writer.
+ * is flagged once per user and queue (a burst of denials at the actor's organisation and at the owner
+ * of the data it was aimed at). Break-the-glass accesses are flagged as they happen, by the writer.
  */
 @Injectable()
 export class AuditFlagDetector {
@@ -78,12 +79,14 @@ export class AuditFlagDetector {
       const [state] = await tx.query(`SELECT checked_until FROM audit_detector_state WHERE name = 'anomalies'`);
       const since = state ? state.checked_until : new Date(0);
       const [{ until }] = await tx.query(`SELECT now() AS until`);
+      // `sql` finds windows per actor and names the queue the flag goes to (`queue`): the actor's own
+      // organisation, or the owner of the data a burst of denials was aimed at.
       const windowed = (kind: string, sql: string, params: unknown[]) =>
         tx.query(
           `INSERT INTO audit_flag (organisation_id, kind, actor_user_id, actor_organisation_id, window_start, details)
-           SELECT actor_organisation_id, '${kind}', actor_user_id, actor_organisation_id, window_start, details FROM (${sql}) found
-            WHERE actor_organisation_id IS NOT NULL
-           ON CONFLICT (actor_user_id, kind, window_start) WHERE window_start IS NOT NULL DO NOTHING
+           SELECT queue, '${kind}', actor_user_id, actor_organisation_id, window_start, details FROM (${sql}) found
+            WHERE queue IS NOT NULL AND actor_organisation_id IS NOT NULL
+           ON CONFLICT (organisation_id, actor_user_id, kind, window_start) WHERE window_start IS NOT NULL DO NOTHING
            RETURNING id`,
           params,
         );
@@ -91,29 +94,34 @@ export class AuditFlagDetector {
       const recent = `occurred_at > $1::timestamptz - interval '1 hour' AND occurred_at <= $2 AND actor_user_id IS NOT NULL`;
       const many = await windowed(
         'MANY_PERSONS',
-        `SELECT actor_user_id, actor_organisation_id, date_trunc('hour', occurred_at) AS window_start,
+        `SELECT actor_organisation_id AS queue, actor_user_id, actor_organisation_id, date_trunc('hour', occurred_at) AS window_start,
                 jsonb_build_object('persons', count(DISTINCT subject_person_id), 'threshold', $3::int) AS details
            FROM audit_event WHERE ${recent} AND action ~ '${DATA_ACCESS}' AND decision = 'ALLOW'
-          GROUP BY 1, 2, 3 HAVING count(DISTINCT subject_person_id) > $3`,
+          GROUP BY 1, 2, 3, 4 HAVING count(DISTINCT subject_person_id) > $3`,
         [since, until, this.config.flagPersonsPerHour],
       );
+      // Denials: in the actor's queue, its users' attempts on its own chain; in the owner's queue, the
+      // copies on the owner's chain of attempts by another organisation's user on the owner's data
+      // (apps/api/src/http/problem-details.filter.ts), so a burst aimed at an OCMW's clients is the OCMW's to review.
       const denials = await windowed(
         'DENIAL_BURST',
-        `SELECT actor_user_id, actor_organisation_id, date_bin('10 minutes', occurred_at, TIMESTAMPTZ '2000-01-01') AS window_start,
-                jsonb_build_object('denials', count(*), 'threshold', $3::int) AS details
+        `SELECT chain_id AS queue, actor_user_id, actor_organisation_id, date_bin('10 minutes', occurred_at, TIMESTAMPTZ '2000-01-01') AS window_start,
+                CASE WHEN chain_id = actor_organisation_id THEN jsonb_build_object('denials', count(*), 'threshold', $3::int)
+                     ELSE jsonb_build_object('denials', count(*), 'threshold', $3::int, 'persons', count(DISTINCT subject_person_id)) END AS details
            FROM audit_event WHERE ${recent} AND decision = 'DENY'
-          GROUP BY 1, 2, 3 HAVING count(*) >= $3`,
+            AND (chain_id = actor_organisation_id OR (chain_id = owner_organisation_id AND action = 'access.denied'))
+          GROUP BY 1, 2, 3, 4 HAVING count(*) >= $3`,
         [since, until, this.config.flagDenialsPerTenMinutes],
       );
       const offHours = await windowed(
         'OFF_HOURS',
-        `SELECT actor_user_id, actor_organisation_id, (date_trunc('day', occurred_at AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels') AS window_start,
+        `SELECT actor_organisation_id AS queue, actor_user_id, actor_organisation_id, (date_trunc('day', occurred_at AT TIME ZONE 'Europe/Brussels') AT TIME ZONE 'Europe/Brussels') AS window_start,
                 jsonb_build_object('accesses', count(*), 'first', min(occurred_at)) AS details
            FROM audit_event WHERE ${recent} AND action ~ '${DATA_ACCESS}'
             AND (extract(isodow FROM occurred_at AT TIME ZONE 'Europe/Brussels') > 5
                  OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') < $3
                  OR extract(hour FROM occurred_at AT TIME ZONE 'Europe/Brussels') >= $4)
-          GROUP BY 1, 2, 3`,
+          GROUP BY 1, 2, 3, 4`,
         [since, until, this.config.workingHours[0], this.config.workingHours[1]],
       );
       await tx.query(

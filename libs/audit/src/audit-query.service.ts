@@ -80,7 +80,7 @@ export class AuditQueryService {
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `SELECT ${COLUMNS} FROM audit_event e
-          WHERE (e.actor_organisation_id = $1 OR e.owner_organisation_id = $1
+          WHERE ((e.actor_organisation_id = $1 AND e.chain_id = $1) OR e.owner_organisation_id = $1
                  OR (e.owner_organisation_id IS NULL AND e.ground_kind IN ('SHARED', 'BREAK_GLASS')
                      AND audit_event_owner(NULL, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $1))
             AND ($2::uuid IS NULL OR e.subject_person_id = $2) AND ($3::uuid IS NULL OR e.actor_user_id = $3)
@@ -120,7 +120,8 @@ export class AuditQueryService {
     return this.transaction.run(ctx, async (tx) => {
       const [member] = await tx.query(`SELECT 1 FROM app_user WHERE id = $1 AND organisation_id = $2`, [userId, ctx.organisationId]);
       if (!member) return undefined;
-      const scope = `e.actor_user_id = $1 AND e.actor_organisation_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4`;
+      // on the organisation's own chain: a denied attempt's copy on the owner's chain is not counted twice
+      const scope = `e.actor_user_id = $1 AND e.actor_organisation_id = $2 AND e.chain_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4`;
       const params = [userId, ctx.organisationId, from, to];
       const byAction = await tx.query(
         `SELECT e.action, e.decision, count(*)::int AS events FROM audit_event e WHERE ${scope} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
@@ -156,7 +157,9 @@ export class AuditQueryService {
 
   /**
    * Who saw a person's data: every access by every organisation, oldest first; the employee only when
-   * a privacy officer asks. Undefined when the caller's organisation keeps no file on the person.
+   * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
+   * organisation's data on the person (action `access.denied`). Undefined when the caller's
+   * organisation keeps no file on the person.
    */
   accessReport(ctx: RequestContext, personId: string): Promise<AccessReportLine[] | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
@@ -171,9 +174,9 @@ export class AuditQueryService {
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
           WHERE e.subject_person_id = $1
             AND audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $2
-            AND e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}'
+            AND ((e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}') OR ($3 AND e.decision = 'DENY' AND e.action = 'access.denied'))
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
-        [personId, ctx.organisationId],
+        [personId, ctx.organisationId, withEmployees],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
       return rows.map((r) => ({

@@ -17,19 +17,32 @@ function uuid(value: string | undefined | null): string | null {
  * Appends audit records to the actor organisation's hash chain inside the caller's transaction: it
  * locks the chain head (until commit), computes each event's hash from the previous one, and inserts
  * them in one statement. A database trigger refuses any event that does not extend its chain exactly.
+ *
+ * A record marked `onOwnerChain` goes on the chain of the organisation it names as owner instead: a
+ * denied attempt on another organisation's data is recorded on the actor's chain (what its user did)
+ * and, as a second event, on the owner's chain, so the owner's privacy officer sees it and the owner's
+ * own verification covers it. Heads are locked in chain-id order, so two writers that both touch two
+ * chains cannot wait on each other in a cycle.
  */
 @Injectable()
 export class AuditWriter implements AuditSink {
   async write(query: (sql: string, params?: unknown[]) => Promise<any[]>, actor: AuditActor, records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const chain = uuid(actor.organisationId) ?? SYSTEM_CHAIN;
-    const [head] = await query(`SELECT seq, head_hash FROM audit_lock_head($1)`, [chain]);
-    let seq = Number(head.seq);
-    let prev: Buffer = head.head_hash;
+    const actorChain = uuid(actor.organisationId) ?? SYSTEM_CHAIN;
+    const chainOf = (record: AuditRecord) => (record.onOwnerChain && record.ownerOrganisationId ? uuid(record.ownerOrganisationId)! : actorChain);
+    const heads = new Map<string, { seq: number; prev: Buffer }>();
+    for (const chain of [...new Set(records.map(chainOf))].sort()) {
+      const [head] = await query(`SELECT seq, head_hash FROM audit_lock_head($1)`, [chain]);
+      heads.set(chain, { seq: Number(head.seq), prev: head.head_hash });
+    }
     const occurredAt = new Date().toISOString();
     const rows: Array<{ event: CanonicalEvent; prev: Buffer; hash: Buffer }> = [];
     for (const record of records) {
-      seq += 1;
+      const chain = chainOf(record);
+      const head = heads.get(chain)!;
+      head.seq += 1;
+      const seq = head.seq;
+      const prev = head.prev;
       const owner = uuid(record.ownerOrganisationId ?? (record.subjectPersonId ? actor.organisationId : undefined));
       const event: CanonicalEvent = {
         chain,
@@ -57,7 +70,7 @@ export class AuditWriter implements AuditSink {
       };
       const hash = chainHash(prev, event);
       rows.push({ event, prev, hash });
-      prev = hash;
+      head.prev = hash;
     }
     const column = <K extends keyof CanonicalEvent>(key: K) => rows.map((r) => r.event[key]);
     // Arrays of arrays cannot travel as one parameter; roles and categories go as JSON text.
@@ -66,14 +79,14 @@ export class AuditWriter implements AuditSink {
                                 resource_id, subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
                                 ground_agreement_id, ground_consent_id, ground_break_glass_id, request_id, client_address, user_agent,
                                 prev_hash, hash)
-       SELECT $1, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
+       SELECT chain, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
               ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, $6, $7, $8, prev, hash
          FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
-                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[])
-              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner)
-        ORDER BY seq`,
+                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[])
+              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain)
+        ORDER BY chain, seq`,
       [
-        chain,
+        column('chain'),
         occurredAt,
         rows[0].event.actorUserId,
         rows[0].event.actorOrganisationId,

@@ -29,6 +29,11 @@ export interface AuditRecord {
   ownerOrganisationId?: string;
   categories?: readonly string[];
   ground?: AuditGround;
+  /**
+   * Write this record on the chain of `ownerOrganisationId` instead of the actor's: the owner's own,
+   * verifiable copy of a denied attempt on its data (apps/api/src/http/problem-details.filter.ts).
+   */
+  onOwnerChain?: boolean;
   /** raise a flag in this organisation's privacy officer queue, tied to this event */
   flag?: { organisationId: string; kind: 'BREAK_GLASS' };
 }

@@ -10,7 +10,8 @@ type AppRequest = Request & { id?: unknown; user?: RequestContext; policy?: Rout
 /**
  * Every error the API returns is an RFC 9457 problem document; server faults are logged without client
  * data. A denied attempt by a signed-in caller (403, or a client the caller may not see) is recorded in
- * the audit trail before the answer goes out.
+ * the audit trail before the answer goes out: on the caller's chain, and on the chain of the
+ * organisation whose data it was aimed at (recordDenial).
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -42,23 +43,67 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       });
   }
 
+  /**
+   * A denied attempt is recorded twice when it was aimed at another organisation's data:
+   * - on the actor's chain, what its user asked for: the id it sent, and the person only when the
+   *   caller named the person itself (`/clients/:id`, a `clientId` in the body) or the data is its own
+   *   organisation's. It never names the person or owner found behind a trajectory, handover,
+   *   involvement or consent id, so the actor's privacy officer learns nothing its user could not;
+   * - on the owner's chain (`onOwnerChain`), one event per owning organisation, naming the person and
+   *   the owner: the owner's privacy officer sees it in `/audit/events`, the person's access report and
+   *   the denial-burst flag, and the owner's own verification covers it.
+   * The person and owner are found with `audit_denial_targets` (libs/audit/sql/40-audit.sql), which
+   * looks past row-level security and answers ids only; the caller gets the same answer either way.
+   */
   private recordDenial(request: AppRequest, problem: Problem): Promise<void> {
     const ctx = request.user!;
+    const actor = actorOf(ctx);
     // The raw path parameter: lower-cased like UuidParam does, so the audit chain hashes the id as stored.
     const raw = typeof request.params?.id === 'string' ? request.params.id : undefined;
-    const id = raw !== undefined && UUID.test(raw) ? raw.toLowerCase() : raw;
-    const aboutClient = (request.route?.path as string | undefined)?.startsWith('/clients/:id') ?? false;
-    return this.transaction.record(actorOf(ctx), [
-      {
-        action: 'access.denied',
-        decision: 'DENY',
-        resourceType: request.policy?.subject ?? 'ClientFile',
-        resourceId: id,
-        subjectPersonId: aboutClient && id && UUID.test(id) ? id : undefined,
-        categories: [],
-      },
-    ]);
+    const resourceId = raw !== undefined && UUID.test(raw) ? raw.toLowerCase() : raw;
+    const target = denialTarget(request, resourceId);
+    const personNamed = target?.kind === 'person' ? target.id : undefined;
+    return this.transaction.runAnonymous(async (tx) => {
+      const found: Array<{ person_id: string; owner_organisation_id: string }> = target
+        ? await tx.query(`SELECT person_id, owner_organisation_id FROM audit_denial_targets($1, $2)`, [target.kind, target.id])
+        : [];
+      const own = found.find((f) => f.owner_organisation_id === ctx.organisationId);
+      const base = { action: 'access.denied', decision: 'DENY' as const, resourceType: request.policy?.subject ?? 'ClientFile', resourceId, categories: [] };
+      tx.audit({ ...base, subjectPersonId: personNamed ?? own?.person_id });
+      for (const { person_id, owner_organisation_id } of found) {
+        if (owner_organisation_id === ctx.organisationId) continue;
+        tx.audit({ ...base, subjectPersonId: person_id, ownerOrganisationId: owner_organisation_id, onOwnerChain: true });
+      }
+    }, actor);
   }
+}
+
+type TargetKind = 'person' | 'trajectory' | 'referral' | 'involvement' | 'consent' | 'document';
+
+/** Routes keyed by the id of something that belongs to a person's file, by their path's first segment. */
+const KEYED: Record<string, TargetKind> = {
+  clients: 'person',
+  trajectories: 'trajectory',
+  handovers: 'referral',
+  involvements: 'involvement',
+  consents: 'consent',
+  documents: 'document',
+};
+
+/**
+ * What a refused request was aimed at: the `:id` of a route that belongs to a person's file, or the
+ * `clientId` of a new trajectory or handover.
+ */
+function denialTarget(request: AppRequest, id: string | undefined): { kind: TargetKind; id: string } | undefined {
+  const path = (request.route?.path as string | undefined) ?? '';
+  const first = path.split('/')[1] ?? '';
+  const kind = KEYED[first];
+  if (kind && path.startsWith(`/${first}/:id`)) return id !== undefined && UUID.test(id) ? { kind, id } : undefined;
+  const clientId = (request.body as { clientId?: unknown } | undefined)?.clientId;
+  if (request.method === 'POST' && (path === '/trajectories' || path === '/handovers') && typeof clientId === 'string' && UUID.test(clientId)) {
+    return { kind: 'person', id: clientId.toLowerCase() };
+  }
+  return undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
