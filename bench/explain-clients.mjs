@@ -38,8 +38,11 @@ try {
   done();
 
   done = step(`${persons.toLocaleString('en')} persons with files, identities, a section and owner involvements`);
-  await q(`INSERT INTO person (insz)
-           SELECT lpad((100000000 + n)::text, 9, '0') || lpad((97 - ((100000000 + n) % 97))::text, 2, '0') FROM generate_series(1, $1) n`, [persons]);
+  await q(
+    `INSERT INTO person (insz)
+           SELECT lpad((100000000 + n)::text, 9, '0') || lpad((97 - ((100000000 + n) % 97))::text, 2, '0') FROM generate_series(1, $1) n`,
+    [persons],
+  );
   // 80% of persons are OCMW clients, 20% VDAB's own.
   await q(`CREATE TEMP TABLE p AS SELECT id, row_number() OVER (ORDER BY insz) AS n FROM person`);
   await q(`CREATE TEMP TABLE owner AS
@@ -70,9 +73,11 @@ try {
   await q(`INSERT INTO involvement (organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id)
            SELECT office, person_id, 'EXECUTOR', 'MEDIATION', current_date - 20, 'MANUAL', ocmw FROM shared`);
   const [someone] = await q(`SELECT id FROM app_user LIMIT 1`);
-  await q(`INSERT INTO consent (organisation_id, person_id, recipient_organisation_ids, purposes, categories, legal_basis, method, valid_from, recorded_by)
+  await q(
+    `INSERT INTO consent (organisation_id, person_id, recipient_organisation_ids, purposes, categories, legal_basis, method, valid_from, recorded_by)
            SELECT ocmw, person_id, ARRAY[office], '{MEDIATION}', '{IDENTITY,CONTACT,EMPLOYMENT}', 'PUBLIC_TASK_NOTICE', 'VERBAL', current_date - 20, $1 FROM shared`,
-    [someone.id]);
+    [someone.id],
+  );
   await q(`ANALYZE`);
   done();
 
@@ -91,10 +96,11 @@ try {
   };
   const ctx = { ...identity, requestId: 'bench', sessionId: 'bench', ability: defineAbilityFor(identity) };
   const repository = new ClientRepository();
-  const [mid] = await q(`SELECT person_id FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR' ORDER BY person_id
-           OFFSET (SELECT count(*) / 2 FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR') LIMIT 1`, [
-    mediator.organisation_id,
-  ]);
+  const [mid] = await q(
+    `SELECT person_id FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR' ORDER BY person_id
+           OFFSET (SELECT count(*) / 2 FROM involvement WHERE organisation_id = $1 AND capacity = 'EXECUTOR') LIMIT 1`,
+    [mediator.organisation_id],
+  );
 
   /** Runs work as a request would: restricted role, transaction-local settings. */
   const asRequest = (work) =>
@@ -110,7 +116,10 @@ try {
     'first page (25)': { limit: 26 },
     'a later page by cursor': { limit: 26, afterId: mid.person_id },
     'search by name prefix "peeters 1"': { limit: 26, namePrefix: 'peeters 1' },
-    'search by INSZ': { limit: 26, insz: (await q(`SELECT insz FROM shared s JOIN person p ON p.id = s.person_id WHERE s.office = $1 LIMIT 1`, [mediator.organisation_id]))[0].insz },
+    'search by INSZ': {
+      limit: 26,
+      insz: (await q(`SELECT insz FROM shared s JOIN person p ON p.id = s.person_id WHERE s.office = $1 LIMIT 1`, [mediator.organisation_id]))[0].insz,
+    },
   };
   for (const [label, query] of Object.entries(scenarios)) {
     let plan = [];
@@ -146,8 +155,14 @@ try {
     client.on('notice', onNotice);
     try {
       await tx.query(`LOAD 'auto_explain'`);
-      for (const setting of ['auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on', 'auto_explain.log_buffers = on',
-        'auto_explain.log_nested_statements = on', 'auto_explain.log_timing = on', 'client_min_messages = log']) {
+      for (const setting of [
+        'auto_explain.log_min_duration = 0',
+        'auto_explain.log_analyze = on',
+        'auto_explain.log_buffers = on',
+        'auto_explain.log_nested_statements = on',
+        'auto_explain.log_timing = on',
+        'client_min_messages = log',
+      ]) {
         await tx.query(`SET LOCAL ${setting}`);
       }
       await tx.query(`SET LOCAL ROLE casework_app`);

@@ -34,11 +34,21 @@ export const BENCH_PASSWORD = 'bench-password-not-secret';
 
 export const PRESETS = {
   small: {
-    ocmws: 20, pwas: 2, atbs: 1, socialEconomy: 2, persons: 20_000, auditEvents: 200_000,
+    ocmws: 20,
+    pwas: 2,
+    atbs: 1,
+    socialEconomy: 2,
+    persons: 20_000,
+    auditEvents: 200_000,
     staff: { OCMW: 6, OFFICE: 8, VDAB: 4, MUNICIPALITY: 1, RVA: 5, PWA: 3, ATB: 4, SOCIAL_ECONOMY_DIRECTOR: 3 },
   },
   flanders: {
-    ocmws: 300, pwas: 20, atbs: 5, socialEconomy: 20, persons: 1_000_000, auditEvents: 10_000_000,
+    ocmws: 300,
+    pwas: 20,
+    atbs: 5,
+    socialEconomy: 20,
+    persons: 1_000_000,
+    auditEvents: 10_000_000,
     staff: { OCMW: 10, OFFICE: 100, VDAB: 20, MUNICIPALITY: 1, RVA: 50, PWA: 5, ATB: 20, SOCIAL_ECONOMY_DIRECTOR: 5 },
   },
 };
@@ -83,15 +93,24 @@ export function organisations(preset, seed) {
   return list;
 }
 
-const ROLE = { OCMW: 'SOCIAL_WORKER', OFFICE: 'MEDIATOR', VDAB: 'MEDIATOR', ATB: 'TRAJECTORY_GUIDE', RVA: 'SOCIAL_WORKER', PWA: 'SOCIAL_WORKER', SOCIAL_ECONOMY_DIRECTOR: 'SOCIAL_WORKER', MUNICIPALITY: 'ORG_ADMIN' };
+const ROLE = {
+  OCMW: 'SOCIAL_WORKER',
+  OFFICE: 'MEDIATOR',
+  VDAB: 'MEDIATOR',
+  ATB: 'TRAJECTORY_GUIDE',
+  RVA: 'SOCIAL_WORKER',
+  PWA: 'SOCIAL_WORKER',
+  SOCIAL_ECONOMY_DIRECTOR: 'SOCIAL_WORKER',
+  MUNICIPALITY: 'ORG_ADMIN',
+};
 /** staff member u of an organisation: 0 privacy officer, 1 admin, the rest case workers (a municipality has one admin) */
 export function staffRole(key, u) {
   if (key === 'MUNICIPALITY') return 'ORG_ADMIN';
   return u === 0 ? 'PRIVACY_OFFICER' : u === 1 ? 'ORG_ADMIN' : ROLE[key];
 }
-export const staffEmail = (org, u) => `${staffRole(org.key, u).toLowerCase().replace(/_/g, '-')}${u}.${org.key.toLowerCase().replace(/_/g, '-')}${org.n}@bench.test`;
+export const staffEmail = (org, u) =>
+  `${staffRole(org.key, u).toLowerCase().replace(/_/g, '-')}${u}.${org.key.toLowerCase().replace(/_/g, '-')}${org.n}@bench.test`;
 export const staffId = (seed, org, u) => benchId(seed, `user:${org.key}:${org.n}`, u);
-
 
 /** mulberry32: a small seeded PRNG, so audit events are the same for the same seed. */
 function prng(seed) {
@@ -368,8 +387,14 @@ export async function generate({ adminUrl, scale = 'small', seed = 1, log = cons
     });
 
     const meta = {
-      scale, seed, generatorVersion: GENERATOR_VERSION, generatedAt: new Date().toISOString(),
-      seconds: +((performance.now() - started) / 1000).toFixed(1), counts, steps, verification,
+      scale,
+      seed,
+      generatorVersion: GENERATOR_VERSION,
+      generatedAt: new Date().toISOString(),
+      seconds: +((performance.now() - started) / 1000).toFixed(1),
+      counts,
+      steps,
+      verification,
     };
     await q(`CREATE TABLE bench_meta (meta jsonb NOT NULL)`);
     await q(`INSERT INTO bench_meta VALUES ($1)`, [JSON.stringify(meta)]);
@@ -467,7 +492,12 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
           const actor = actors[Math.floor(random() * actors.length)];
           const dice = random();
           const history = historyEvery > 0 && seq % historyEvery === 0;
-          let action, resourceType, decision = 'ALLOW', categories = [], subjectPersonId = null, groundKind = null;
+          let action,
+            resourceType,
+            decision = 'ALLOW',
+            categories = [],
+            subjectPersonId = null,
+            groundKind = null;
           if (history || (caseload && dice < 0.55)) {
             action = 'client.read';
             resourceType = 'ClientFile';
@@ -563,7 +593,12 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
           const unsigned = { chain: org.id, seq: c.seq, headHash: c.hash.toString('hex'), time: c.time };
           const signature = sign(null, checkpointPayload(unsigned), key.privateKey);
           await runner.query(`INSERT INTO audit_checkpoint (chain_id, seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)`, [
-            org.id, c.seq, c.hash, c.time, key.keyId, signature,
+            org.id,
+            c.seq,
+            c.hash,
+            c.time,
+            key.keyId,
+            signature,
           ]);
         }
       }
@@ -577,9 +612,11 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
   };
   // Two writers: hashing in Node overlaps with PostgreSQL inserting the other writer's batch.
   const queue = [...plan].sort((a, b) => b.events - a.events);
-  await Promise.all([0, 1].map(async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await writeChain(next);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await writeChain(next);
+    }),
+  );
   // The history counts as reviewed: the anomaly detector of the API starts from now, not from two years back.
   await ds.query(`INSERT INTO audit_detector_state (name, checked_until) VALUES ('anomalies', now())`);
   return plan.filter((p) => p.events > 0).length;

@@ -16,7 +16,17 @@ import pg from 'pg';
 import { AuditWriter, signingKeys, verifyAuditChains } from '../dist/libs/audit/src/index.js';
 import { freePort } from '../test/setup/database-url.mjs';
 import {
-  BENCH_PASSWORD, GENERATOR_VERSION, HISTORY_PERSON_N, OFFICES, PRESETS, benchId, benchSigningKeyPem, databaseName, generate, organisations, staffEmail,
+  BENCH_PASSWORD,
+  GENERATOR_VERSION,
+  HISTORY_PERSON_N,
+  OFFICES,
+  PRESETS,
+  benchId,
+  benchSigningKeyPem,
+  databaseName,
+  generate,
+  organisations,
+  staffEmail,
 } from './generate.mjs';
 import { BENCH_DIR, databaseUrl, openCluster } from './support/cluster.mjs';
 
@@ -125,7 +135,11 @@ async function withRss(pid, work) {
 }
 
 async function login(base, email) {
-  const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
   return (await res.json()).accessToken;
 }
@@ -218,7 +232,11 @@ async function dossierReads(api, people) {
         setupRequest: (req) => {
           pick += 1;
           const reader = readers[pick % readers.length];
-          return { ...req, path: `/clients/${reader.shared[(pick * 7919) % reader.shared.length]}`, headers: { authorization: `Bearer ${reader.token}`, 'x-purpose': 'MEDIATION' } };
+          return {
+            ...req,
+            path: `/clients/${reader.shared[(pick * 7919) % reader.shared.length]}`,
+            headers: { authorization: `Bearer ${reader.token}`, 'x-purpose': 'MEDIATION' },
+          };
         },
       },
     ],
@@ -270,7 +288,10 @@ async function scenarios(api, meta, adminPool) {
   const pools = all.map((k) => people.handoverPool(k));
   const taken = await adminPool.query(`SELECT person_id::text FROM referral WHERE person_id = ANY ($1::uuid[])`, [pools.flat()]);
   const used = new Set(taken.rows.map((r) => r.person_id));
-  const candidates = all.map((k) => ({ k, fresh: pools[k].filter((id) => !used.has(id)) })).filter((c) => c.fresh.length >= 20).slice(0, 26);
+  const candidates = all
+    .map((k) => ({ k, fresh: pools[k].filter((id) => !used.has(id)) }))
+    .filter((c) => c.fresh.length >= 20)
+    .slice(0, 26);
   const ocmws = candidates.map((c) => c.k);
   const fresh = candidates.map((c) => c.fresh);
   const senders = await Promise.all(ocmws.map((k) => login(api.base, staffEmail(people.org('OCMW', k), 2))));
@@ -298,7 +319,13 @@ async function scenarios(api, meta, adminPool) {
             ...req,
             path: '/handovers',
             headers: { ...bearer(senders[i]), 'content-type': 'application/json' },
-            body: JSON.stringify({ kind: 'WARM_HANDOVER', clientId, toOrganisationId: office.id, categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT'], send: true }),
+            body: JSON.stringify({
+              kind: 'WARM_HANDOVER',
+              clientId,
+              toOrganisationId: office.id,
+              categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT'],
+              send: true,
+            }),
           };
         },
         onResponse: (status, body, context) => {
@@ -309,7 +336,12 @@ async function scenarios(api, meta, adminPool) {
         method: 'POST',
         setupRequest: (req, context) => {
           const r = context.referral ?? { id: '00000000-0000-4000-8000-000000000000', version: 1 };
-          return { ...req, path: `/handovers/${r.id}/accept`, headers: { ...bearer(context.receiver), 'content-type': 'application/json' }, body: JSON.stringify({ version: r.version }) };
+          return {
+            ...req,
+            path: `/handovers/${r.id}/accept`,
+            headers: { ...bearer(context.receiver), 'content-type': 'application/json' },
+            body: JSON.stringify({ version: r.version }),
+          };
         },
       },
     ],
@@ -340,7 +372,11 @@ async function scenarios(api, meta, adminPool) {
     requests: [
       {
         method: 'GET',
-        setupRequest: (req) => ({ ...req, path: `/clients?limit=25&search=${encodeURIComponent(searches[searchPick++ % searches.length])}`, headers: bearer(searcher) }),
+        setupRequest: (req) => ({
+          ...req,
+          path: `/clients?limit=25&search=${encodeURIComponent(searches[searchPick++ % searches.length])}`,
+          headers: bearer(searcher),
+        }),
       },
     ],
   });
@@ -365,7 +401,11 @@ async function auditCount(adminPool) {
 async function verification(url) {
   const client = new pg.Pool({ connectionString: url, max: 3 });
   try {
-    const report = await verifyAuditChains({ query: async (sql, params) => (await client.query(sql, params)).rows }, signingKeys(benchSigningKeyPem()).publicKeyPem, { concurrency: 2 });
+    const report = await verifyAuditChains(
+      { query: async (sql, params) => (await client.query(sql, params)).rows },
+      signingKeys(benchSigningKeyPem()).publicKeyPem,
+      { concurrency: 2 },
+    );
     return { ok: report.ok, events: report.events, seconds: round(report.seconds, 2), eventsPerSecond: Math.round(report.eventsPerSecond) };
   } finally {
     await client.end();
@@ -377,7 +417,9 @@ async function verification(url) {
  * writes), from 8 concurrent writers on 8 organisation chains, as the request role.
  */
 async function auditedWrites(url, meta) {
-  const orgs = organisations(PRESETS[meta.scale], meta.seed).filter((o) => o.key === 'OCMW').slice(0, 8);
+  const orgs = organisations(PRESETS[meta.scale], meta.seed)
+    .filter((o) => o.key === 'OCMW')
+    .slice(0, 8);
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   const writer = new AuditWriter();
   const seconds = Math.min(duration, 10);
@@ -391,9 +433,25 @@ async function auditedWrites(url, meta) {
           while (performance.now() < until) {
             await client.query('BEGIN');
             await client.query('SET LOCAL ROLE casework_app');
-            await writer.write(async (sql, params) => (await client.query(sql, params)).rows, {
-              userId: benchId(meta.seed, `user:OCMW:${org.n}`, 2), organisationId: org.id, roles: ['SOCIAL_WORKER'], purpose: 'ACTIVATION', requestId: `bench-w-${i}-${events}`,
-            }, [{ action: 'client.read', decision: 'ALLOW', resourceType: 'ClientFile', subjectPersonId: benchId(meta.seed, 'person', 5 * org.n + 1), categories: ['IDENTITY'] }]);
+            await writer.write(
+              async (sql, params) => (await client.query(sql, params)).rows,
+              {
+                userId: benchId(meta.seed, `user:OCMW:${org.n}`, 2),
+                organisationId: org.id,
+                roles: ['SOCIAL_WORKER'],
+                purpose: 'ACTIVATION',
+                requestId: `bench-w-${i}-${events}`,
+              },
+              [
+                {
+                  action: 'client.read',
+                  decision: 'ALLOW',
+                  resourceType: 'ClientFile',
+                  subjectPersonId: benchId(meta.seed, 'person', 5 * org.n + 1),
+                  categories: ['IDENTITY'],
+                },
+              ],
+            );
             await client.query('COMMIT');
             events += 1;
           }
@@ -437,12 +495,18 @@ async function captureS1(url, meta, samples = 26) {
       const shared = people.sharedOf(f);
       const from = Date.now();
       await new Promise((r) => setTimeout(r, 5));
-      const res = await fetch(`${api.base}/clients/${shared[(s * 7919) % shared.length]}`, { headers: { authorization: `Bearer ${tokens[f]}`, 'x-purpose': 'MEDIATION' } });
+      const res = await fetch(`${api.base}/clients/${shared[(s * 7919) % shared.length]}`, {
+        headers: { authorization: `Bearer ${tokens[f]}`, 'x-purpose': 'MEDIATION' },
+      });
       if (res.status !== 200) throw new Error(`S1 capture: ${res.status} ${await res.text()}`);
       await new Promise((r) => setTimeout(r, 5));
       const to = Date.now();
       if (s === 0) continue; // the first request warms caches
-      const statements = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.at >= from && e.at <= to);
+      const statements = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.at >= from && e.at <= to);
       scripts.push(toPgbench(statements));
     }
   } finally {
@@ -466,7 +530,7 @@ function toPgbench(statements) {
     const oneLine = (sql) => sql.replace(/\s*\n\s*/g, ' ').trim();
     const params = /audit_lock_head|INSERT INTO audit_event/.test(text) ? [scratchChain(original[0]), ...original.slice(1)] : original;
     if (/audit_lock_head/.test(text)) {
-      lines.push(`${oneLine(inline(text, params)).replace(/^SELECT seq, head_hash/, 'SELECT seq AS head_seq, encode(head_hash, \'hex\') AS head_hex')} \\gset`);
+      lines.push(`${oneLine(inline(text, params)).replace(/^SELECT seq, head_hash/, "SELECT seq AS head_seq, encode(head_hash, 'hex') AS head_hex")} \\gset`);
       continue;
     }
     if (/INSERT INTO audit_event/.test(text)) {
@@ -476,7 +540,15 @@ function toPgbench(statements) {
       const hash = (k) => (k === 0 ? `decode(:head_hex, 'hex')` : `sha256(${hash(k - 1)})`);
       const prevs = Array.from({ length: count }, (_, i) => hash(i));
       const hashes = Array.from({ length: count }, (_, i) => hash(i + 1));
-      const fixed = params.map((v, i) => (i === 8 ? { raw: `ARRAY[${seqs.join(', ')}]::bigint[]` } : i === 21 ? { raw: `ARRAY[${prevs.join(', ')}]` } : i === 22 ? { raw: `ARRAY[${hashes.join(', ')}]` } : v));
+      const fixed = params.map((v, i) =>
+        i === 8
+          ? { raw: `ARRAY[${seqs.join(', ')}]::bigint[]` }
+          : i === 21
+            ? { raw: `ARRAY[${prevs.join(', ')}]` }
+            : i === 22
+              ? { raw: `ARRAY[${hashes.join(', ')}]` }
+              : v,
+      );
       lines.push(oneLine(fixed.reduceRight((sql, value, i) => sql.replaceAll(`$${i + 1}`, value && value.raw ? value.raw : literal(value)), text)) + ';');
       continue;
     }
@@ -489,10 +561,14 @@ function removeScratchChains(url, scripts) {
   const chains = [...new Set(scripts.flatMap((s) => [...s.matchAll(/audit_lock_head\('([0-9a-f-]{36})'\)/g)].map((m) => m[1])))];
   const sql = `SET session_replication_role = replica; DELETE FROM audit_event WHERE chain_id = ANY ('{${chains.join(',')}}'); DELETE FROM audit_chain WHERE chain_id = ANY ('{${chains.join(',')}}');`;
   const u = new URL(url);
-  const psql = spawnSync('psql', ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), '-d', u.pathname.slice(1), '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
-    encoding: 'utf8',
-  });
+  const psql = spawnSync(
+    'psql',
+    ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), '-d', u.pathname.slice(1), '-v', 'ON_ERROR_STOP=1', '-c', sql],
+    {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+      encoding: 'utf8',
+    },
+  );
   if (psql.status !== 0) throw new Error(`could not remove pgbench's scratch chains: ${psql.stderr}`);
 }
 
@@ -509,8 +585,25 @@ function pgbenchCeiling(url, scripts, connections) {
   const u = new URL(url);
   const result = spawnSync(
     bin,
-    ['-n', '-M', 'extended', '-c', String(connections), '-j', '2', '-T', String(duration), ...files.flatMap((f) => ['-f', `${f}@1`]),
-      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1)],
+    [
+      '-n',
+      '-M',
+      'extended',
+      '-c',
+      String(connections),
+      '-j',
+      '2',
+      '-T',
+      String(duration),
+      ...files.flatMap((f) => ['-f', `${f}@1`]),
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username),
+      u.pathname.slice(1),
+    ],
     { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, encoding: 'utf8' },
   );
   const out = `${result.stdout}\n${result.stderr}`;
@@ -519,7 +612,15 @@ function pgbenchCeiling(url, scripts, connections) {
   const latency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
   const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
   if (!tps) throw new Error(`pgbench failed:\n${out.slice(-2000)}\nscript:\n${scripts[0]}`);
-  return { tps: round(tps), latencyAverageMs: latency, failed, connections, statementsPerRequest: scripts[0].trim().split('\n').length, scripts: files.length, version: spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim() };
+  return {
+    tps: round(tps),
+    latencyAverageMs: latency,
+    failed,
+    connections,
+    statementsPerRequest: scripts[0].trim().split('\n').length,
+    scripts: files.length,
+    version: spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+  };
 }
 
 // ---------- report ----------
@@ -532,7 +633,14 @@ function machine() {
   } catch {
     /* not a git checkout */
   }
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, commit };
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    commit,
+  };
 }
 
 async function serverVersion(url) {
@@ -549,7 +657,11 @@ function verdicts(r) {
   const v = [];
   const check = (target, measured, ok) => v.push({ target, measured, met: ok === null ? null : !!ok });
   const ratio = r.ceiling?.tps ? r.S1.requestsPerSecond / r.ceiling.tps : null;
-  check('S1 >= 0.5 x pgbench of the same SQL', ratio === null ? 'no pgbench' : `${round(ratio, 2)} (${r.S1.requestsPerSecond} req/s / ${r.ceiling.tps} tps)`, ratio === null ? null : ratio >= 0.5);
+  check(
+    'S1 >= 0.5 x pgbench of the same SQL',
+    ratio === null ? 'no pgbench' : `${round(ratio, 2)} (${r.S1.requestsPerSecond} req/s / ${r.ceiling.tps} tps)`,
+    ratio === null ? null : ratio >= 0.5,
+  );
   check('S1 p99 <= 25 ms at 50 connections', `${r.S1.p99} ms`, r.S1.p99 <= 25);
   const s2 = Math.max(r.S2first.p95, r.S2later.p95);
   check('S2 p95 <= 15 ms', `${r.S2first.p95} ms first page, ${r.S2later.p95} ms later page`, s2 <= 15);
@@ -579,28 +691,43 @@ function markdown(r) {
   ];
   const out = [];
   out.push(`# Benchmark ${r.scale}, ${r.date}`, '');
-  out.push(`Commit ${r.machine.commit}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.postgres} (${r.database}); adapter ${r.adapter}; ${duration} s per scenario.` +
-    (r.machine.stealPercent !== undefined ? ` CPU steal during the scenarios: ${r.machine.stealPercent}% (time the hypervisor gave to other guests).` : ''), '');
+  out.push(
+    `Commit ${r.machine.commit}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; PostgreSQL ${r.postgres} (${r.database}); adapter ${r.adapter}; ${duration} s per scenario.` +
+      (r.machine.stealPercent !== undefined ? ` CPU steal during the scenarios: ${r.machine.stealPercent}% (time the hypervisor gave to other guests).` : ''),
+    '',
+  );
   const c = r.meta.counts;
-  out.push(`Data (generated in ${r.meta.seconds} s, seed ${r.meta.seed}): ${c.organisations} organisations, ${c.users.toLocaleString('en')} users, ${c.persons.toLocaleString('en')} persons, ` +
-    `${c.consents.toLocaleString('en')} consents, ${c.involvements.toLocaleString('en')} involvements, ${c.trajectories.toLocaleString('en')} trajectories, ` +
-    `${c.referrals.toLocaleString('en')} referrals, ${c.auditEvents.toLocaleString('en')} audit events in ${c.chains} chains, ${c.checkpoints.toLocaleString('en')} checkpoints; ` +
-    `${(c.bytes / 2 ** 30).toFixed(2)} GiB.`, '');
+  out.push(
+    `Data (generated in ${r.meta.seconds} s, seed ${r.meta.seed}): ${c.organisations} organisations, ${c.users.toLocaleString('en')} users, ${c.persons.toLocaleString('en')} persons, ` +
+      `${c.consents.toLocaleString('en')} consents, ${c.involvements.toLocaleString('en')} involvements, ${c.trajectories.toLocaleString('en')} trajectories, ` +
+      `${c.referrals.toLocaleString('en')} referrals, ${c.auditEvents.toLocaleString('en')} audit events in ${c.chains} chains, ${c.checkpoints.toLocaleString('en')} checkpoints; ` +
+      `${(c.bytes / 2 ** 30).toFixed(2)} GiB.`,
+    '',
+  );
   out.push('| scenario | connections | req/s | p50 ms | p95 ms | p99 ms | errors | API peak RSS MB |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const [label, s] of rows) out.push(`| ${label} | ${s.connections} | ${s.requestsPerSecond} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.errors} | ${s.peakRssMb} |`);
+  for (const [label, s] of rows)
+    out.push(`| ${label} | ${s.connections} | ${s.requestsPerSecond} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.errors} | ${s.peakRssMb} |`);
   out.push('');
   out.push(`- S4 completed ${r.S4.handoversCompleted} handovers (each a send and an accept).`);
-  out.push(`- S6 audit verification: ${r.S6.events.toLocaleString('en')} events in ${r.S6.seconds} s = **${r.S6.eventsPerSecond.toLocaleString('en')} events/s** (${r.S6.ok ? 'all chains verify' : 'BROKEN'}).`);
-  out.push(`- Audited writes through AuditWriter, one event per transaction, ${r.W.writers} writers: **${r.W.eventsPerSecond.toLocaleString('en')} events/s**; during S1 the API wrote ${r.S1.auditEventsPerSecond} events/s.`);
+  out.push(
+    `- S6 audit verification: ${r.S6.events.toLocaleString('en')} events in ${r.S6.seconds} s = **${r.S6.eventsPerSecond.toLocaleString('en')} events/s** (${r.S6.ok ? 'all chains verify' : 'BROKEN'}).`,
+  );
+  out.push(
+    `- Audited writes through AuditWriter, one event per transaction, ${r.W.writers} writers: **${r.W.eventsPerSecond.toLocaleString('en')} events/s**; during S1 the API wrote ${r.S1.auditEventsPerSecond} events/s.`,
+  );
   if (r.ceiling?.tps) {
-    out.push(`- Ceiling: pgbench replaying the ${r.ceiling.statementsPerRequest} SQL statements of one S1 request (${r.ceiling.scripts} captured requests, ${r.ceiling.connections} connections): ` +
-      `**${r.ceiling.tps} tps** (${r.ceiling.latencyAverageMs} ms average, ${r.ceiling.failed} failed). S1 / pgbench = **${round(r.S1.requestsPerSecond / r.ceiling.tps, 2)}**.`);
+    out.push(
+      `- Ceiling: pgbench replaying the ${r.ceiling.statementsPerRequest} SQL statements of one S1 request (${r.ceiling.scripts} captured requests, ${r.ceiling.connections} connections): ` +
+        `**${r.ceiling.tps} tps** (${r.ceiling.latencyAverageMs} ms average, ${r.ceiling.failed} failed). S1 / pgbench = **${round(r.S1.requestsPerSecond / r.ceiling.tps, 2)}**.`,
+    );
   } else out.push(`- Ceiling: ${r.ceiling?.skipped ?? 'not measured'}.`);
   out.push(`- Framework ceiling: S1 / S7 = **${round(r.S1.requestsPerSecond / r.S7.requestsPerSecond, 3)}**.`);
-  if (r.S2ratio) out.push(`- S2 p95 flanders / small (the worse of first and later page): ${r.S2ratio.flanders} / ${r.S2ratio.small} ms = **${r.S2ratio.ratio}**.`);
+  if (r.S2ratio)
+    out.push(`- S2 p95 flanders / small (the worse of first and later page): ${r.S2ratio.flanders} / ${r.S2ratio.small} ms = **${r.S2ratio.ratio}**.`);
   if (r.adapters) {
     out.push('', '## HTTP adapter', '', '| adapter | S1 req/s | S1 p99 ms | S7 req/s | S7 p99 ms |', '|---|---:|---:|---:|---:|');
-    for (const [name, a] of Object.entries(r.adapters)) out.push(`| ${name} | ${a.S1.requestsPerSecond} | ${a.S1.p99} | ${a.S7.requestsPerSecond} | ${a.S7.p99} |`);
+    for (const [name, a] of Object.entries(r.adapters))
+      out.push(`| ${name} | ${a.S1.requestsPerSecond} | ${a.S1.p99} | ${a.S7.requestsPerSecond} | ${a.S7.p99} |`);
   }
   out.push('', '## Targets', '', '| target | measured | met |', '|---|---|---|');
   for (const v of r.verdicts) out.push(`| ${v.target} | ${v.measured} | ${v.met === null ? '–' : v.met ? 'yes' : '**no**'} |`);
@@ -657,8 +784,19 @@ try {
   const { url, meta } = await ensureDatabase(cluster, scale);
   const adminPool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    const report = { date: new Date().toISOString(), scale, duration, adapter: 'express', machine: machine(), postgres: await serverVersion(url), database: cluster.describe, meta };
-    log(`\nscenarios against ${scale} (${meta.counts.persons.toLocaleString('en')} persons, ${meta.counts.auditEvents.toLocaleString('en')} audit events), ${duration} s each`);
+    const report = {
+      date: new Date().toISOString(),
+      scale,
+      duration,
+      adapter: 'express',
+      machine: machine(),
+      postgres: await serverVersion(url),
+      database: cluster.describe,
+      meta,
+    };
+    log(
+      `\nscenarios against ${scale} (${meta.counts.persons.toLocaleString('en')} persons, ${meta.counts.auditEvents.toLocaleString('en')} audit events), ${duration} s each`,
+    );
     const api = await startApi({ url });
     const cpuBefore = existsSync('/proc/stat') ? cpuTimes() : undefined;
     try {

@@ -11,8 +11,18 @@ export const BENCH_DIR = resolve(import.meta.dirname, '../../.data/bench');
 
 // Sized for a 24 GiB machine: the flanders audit trail (10M events) fits in memory, like it would on
 // a production database server; bulk loads get room for WAL between checkpoints.
-const FLAGS = ['-c', 'shared_buffers=4GB', '-c', 'effective_cache_size=12GB', '-c', 'max_wal_size=16GB', '-c', 'checkpoint_timeout=30min',
-  '-c', 'maintenance_work_mem=1GB'];
+const FLAGS = [
+  '-c',
+  'shared_buffers=4GB',
+  '-c',
+  'effective_cache_size=12GB',
+  '-c',
+  'max_wal_size=16GB',
+  '-c',
+  'checkpoint_timeout=30min',
+  '-c',
+  'maintenance_work_mem=1GB',
+];
 
 export async function openCluster() {
   if (process.env.DATABASE_URL) {

@@ -30,7 +30,11 @@ describe('roles, certifications and the audit of account changes', () => {
     },
     post: (url: string, body: object = {}) => t.http.post(url).auth(token[who], { type: 'bearer' }).send(body),
     patch: async (url: string, body: object) =>
-      t.http.patch(url).auth(token[who], { type: 'bearer' }).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
+      t.http
+        .patch(url)
+        .auth(token[who], { type: 'bearer' })
+        .set('If-Match', await ifMatchFor(t.dataSource, token[who], url))
+        .send(body),
     put: (url: string, body: object) => t.http.put(url).auth(token[who], { type: 'bearer' }).send(body),
     delete: (url: string) => t.http.delete(url).auth(token[who], { type: 'bearer' }),
   });
@@ -124,7 +128,9 @@ describe('roles, certifications and the audit of account changes', () => {
       expect(create.body.errors).toEqual([expect.objectContaining({ field: 'certifications', code: 'certifications-recorded-by-vdab' })]);
       expect(await certificationsOf(worker)).toEqual(before);
       expect(await t.dataSource.query(`SELECT 1 FROM app_user WHERE email = 'self.certified@ocmw-ranst.demo'`)).toEqual([]);
-      expect((await as('ranstAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`, { obtainedOn: day(-1), expiresOn: day(700) })).status).toBe(403);
+      expect((await as('ranstAdmin').put(`/users/${worker}/certifications/PARTNER_PORTAL_EXTENDED`, { obtainedOn: day(-1), expiresOn: day(700) })).status).toBe(
+        403,
+      );
     });
 
     it('a VDAB admin records, renews and withdraws a certification of another organisation’s user, and who recorded it is kept', async () => {
@@ -205,7 +211,10 @@ describe('roles, certifications and the audit of account changes', () => {
         expect.objectContaining({ field: 'obtainedOn', code: 'date-out-of-range' }),
         expect.objectContaining({ field: 'expiresOn', code: 'date-out-of-range' }),
       ]);
-      const missing = await as('vdabAdmin').put(`/users/00000000-0000-4000-8000-000000000000/certifications/PARTNER_PORTAL_BASIC`, { obtainedOn: day(-1), expiresOn: day(365) });
+      const missing = await as('vdabAdmin').put(`/users/00000000-0000-4000-8000-000000000000/certifications/PARTNER_PORTAL_BASIC`, {
+        obtainedOn: day(-1),
+        expiresOn: day(365),
+      });
       expect(missing.status).toBe(404);
       expect(missing.body.code).toBe('user-not-found');
     });

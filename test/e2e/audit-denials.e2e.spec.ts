@@ -77,7 +77,9 @@ describe('denied attempts recorded against the owner', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await as('ranst').post(`/clients/${person}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'CANARY-NOTE-Deniedset' })).status).toBe(201);
+    expect((await as('ranst').post(`/clients/${person}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'CANARY-NOTE-Deniedset' })).status).toBe(
+      201,
+    );
     const trajectory = await as('ranst').post('/trajectories', { clientId: person, type: 'ACTIVATION' });
     expect(trajectory.status).toBe(201);
     const handover = await as('ranst').post('/handovers', {
@@ -131,7 +133,15 @@ describe('denied attempts recorded against the owner', () => {
     console.log(`owner's privacy officer sees ${seen.length} of 9 denied attempts against the person`);
     expect(seen.length).toBe(9);
     for (const e of seen) {
-      expect(e).toMatchObject({ action: 'access.denied', decision: 'DENY', actorUserId: attacker, actorOrganisationId: schelle, subjectPersonId: person, ownerOrganisationId: ranst, chain: ranst });
+      expect(e).toMatchObject({
+        action: 'access.denied',
+        decision: 'DENY',
+        actorUserId: attacker,
+        actorOrganisationId: schelle,
+        subjectPersonId: person,
+        ownerOrganisationId: ranst,
+        chain: ranst,
+      });
     }
     expect(events.body.items.length).toBe(11);
     // ids only: no client content in the events
@@ -157,7 +167,10 @@ describe('denied attempts recorded against the owner', () => {
     expect(byTrajectoryOrHandover.length).toBe(9);
     expect(byTrajectoryOrHandover.every((e: { subjectPersonId: string | null }) => e.subjectPersonId === null)).toBe(true);
     // an unknown id leaves no trace at any owner
-    const [{ n: copiesOfUnknown }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE resource_id = $1 AND chain_id <> $2`, [unknown, schelle]);
+    const [{ n: copiesOfUnknown }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE resource_id = $1 AND chain_id <> $2`, [
+      unknown,
+      schelle,
+    ]);
     expect(copiesOfUnknown).toBe(0);
 
     // The burst is flagged in the target owner's queue (and stays in the actor's)
@@ -165,7 +178,9 @@ describe('denied attempts recorded against the owner', () => {
     expect(await detector.detect()).toBeGreaterThanOrEqual(2);
     expect(await detector.detect()).toBe(0); // once per window
     const ranstFlags = (await as('ranstPrivacy').get('/audit/flags')).body.filter((f: { kind: string }) => f.kind === 'DENIAL_BURST');
-    expect(ranstFlags).toEqual([expect.objectContaining({ actorUserId: attacker, actorOrganisationId: schelle, details: expect.objectContaining({ denials: expect.any(Number) }) })]);
+    expect(ranstFlags).toEqual([
+      expect.objectContaining({ actorUserId: attacker, actorOrganisationId: schelle, details: expect.objectContaining({ denials: expect.any(Number) }) }),
+    ]);
     const schelleFlags = (await as('schellePrivacy').get('/audit/flags')).body.filter((f: { kind: string }) => f.kind === 'DENIAL_BURST');
     expect(schelleFlags).toEqual([expect.objectContaining({ actorUserId: attacker, actorOrganisationId: schelle })]);
     expect(JSON.stringify(schelleFlags)).not.toContain(ranst);

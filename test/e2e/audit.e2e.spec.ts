@@ -17,9 +17,14 @@ describe('audit trail', () => {
     },
     post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
     patch: async (url: string, body: object) =>
-      t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
+      t.http
+        .patch(url)
+        .set('Authorization', `Bearer ${token[who]}`)
+        .set('If-Match', await ifMatchFor(t.dataSource, token[who], url))
+        .send(body),
   });
-  const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+  const person = async (lastName: string) =>
+    (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -39,7 +44,9 @@ describe('audit trail', () => {
   afterAll(() => t.close());
 
   it('fails closed: when the audit write fails the request fails, returns no client data and changes nothing', async () => {
-    await t.dataSource.query(`CREATE FUNCTION test_break_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    await t.dataSource.query(
+      `CREATE FUNCTION test_break_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
+    );
     await t.dataSource.query(`CREATE TRIGGER test_break_audit BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION test_break_audit()`);
     try {
       const read = await as('mediator', 'MEDIATION').get(`/clients/${peeters}`);
@@ -49,12 +56,18 @@ describe('audit trail', () => {
       expect(list.status).toBe(500);
       expect(JSON.stringify(list.body)).not.toMatch(/Peeters/);
 
-      const [before] = await t.dataSource.query(`SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
-                                                   FROM client_file f WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      const [before] = await t.dataSource.query(
+        `SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
+                                                   FROM client_file f WHERE person_id = $1 AND organisation_id = $2`,
+        [peeters, ranst],
+      );
       const change = await as('ranst').patch(`/clients/${peeters}`, { contact: { notes: 'should not be saved' } });
       expect(change.status).toBe(500);
-      const [after] = await t.dataSource.query(`SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
-                                                  FROM client_file f WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      const [after] = await t.dataSource.query(
+        `SELECT version, (SELECT content FROM client_section s WHERE s.person_id = f.person_id AND s.organisation_id = f.organisation_id AND category = 'CONTACT') AS contact
+                                                  FROM client_file f WHERE person_id = $1 AND organisation_id = $2`,
+        [peeters, ranst],
+      );
       expect(after).toEqual(before);
 
       const insz = inszFor('1996-06-07', 612);
@@ -71,12 +84,15 @@ describe('audit trail', () => {
   it('records exactly one event per access, per kind, over a generated run of reads, lists, changes and denials', async () => {
     const requests: string[] = []; // the run's events are found by the request ids its responses carry
     const ids: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file ORDER BY person_id`)).map((r: { person_id: string }) => r.person_id);
-    const ranstIds: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file WHERE organisation_id = $1`, [ranst])).map((r: { person_id: string }) => r.person_id);
+    const ranstIds: string[] = (await t.dataSource.query(`SELECT person_id FROM client_file WHERE organisation_id = $1`, [ranst])).map(
+      (r: { person_id: string }) => r.person_id,
+    );
     const expected: Record<string, number> = {};
     const add = (action: string, n = 1) => (expected[action] = (expected[action] ?? 0) + n);
     // a denial of another organisation's data is also copied to each owner's chain (one per file owner)
     const owners = new Map<string, string[]>();
-    for (const r of await t.dataSource.query(`SELECT person_id, organisation_id FROM client_file`)) owners.set(r.person_id, [...(owners.get(r.person_id) ?? []), r.organisation_id]);
+    for (const r of await t.dataSource.query(`SELECT person_id, organisation_id FROM client_file`))
+      owners.set(r.person_id, [...(owners.get(r.person_id) ?? []), r.organisation_id]);
     let ownerCopies = 0;
     const denied = (org: string, id: string) => {
       add('access.denied');
@@ -131,10 +147,7 @@ describe('audit trail', () => {
   it('records the ground of a shared read: the consent, agreement and involvement ids', async () => {
     const response = await as('mediator', 'MEDIATION').get(`/clients/${peeters}`);
     expect(response.status).toBe(200);
-    const [event] = await t.dataSource.query(
-      `SELECT * FROM audit_event WHERE request_id = $1 AND action = 'client.read'`,
-      [response.headers['x-request-id']],
-    );
+    const [event] = await t.dataSource.query(`SELECT * FROM audit_event WHERE request_id = $1 AND action = 'client.read'`, [response.headers['x-request-id']]);
     const [consent] = await t.dataSource.query(`SELECT id FROM consent WHERE person_id = $1 AND revoked_at IS NULL`, [peeters]);
     expect(event).toMatchObject({
       chain_id: vdab,
@@ -185,7 +198,10 @@ describe('audit trail', () => {
     const activity = await as('ranstPrivacy').get(`/audit/users/${worker}/activity`);
     expect(activity.status).toBe(200);
     expect(activity.body.events).toBeGreaterThan(0);
-    expect(activity.body.byAction.find((a: { action: string }) => a.action === 'client.update')).toMatchObject({ decision: 'ALLOW', events: expect.any(Number) });
+    expect(activity.body.byAction.find((a: { action: string }) => a.action === 'client.update')).toMatchObject({
+      decision: 'ALLOW',
+      events: expect.any(Number),
+    });
     expect(activity.body.byDay[0]).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
     expect((await as('ranstPrivacy').get(`/audit/users/${mediatorId}/activity`)).status).toBe(404);
@@ -197,7 +213,10 @@ describe('audit trail', () => {
     const organisations = new Set(report.body.map((line: { organisationName: string }) => line.organisationName));
     expect(organisations).toEqual(new Set(['OCMW Ranst', 'VDAB Antwerpen']));
     expect(report.body[0]).not.toHaveProperty('employeeId');
-    expect(report.body.find((l: { organisationName: string }) => l.organisationName === 'VDAB Antwerpen')).toMatchObject({ purpose: 'MEDIATION', action: expect.stringMatching(/^client\./) });
+    expect(report.body.find((l: { organisationName: string }) => l.organisationName === 'VDAB Antwerpen')).toMatchObject({
+      purpose: 'MEDIATION',
+      action: expect.stringMatching(/^client\./),
+    });
     const forPrivacy = await as('ranstPrivacy').get(`/clients/${peeters}/access-report`);
     expect(forPrivacy.body[0]).toHaveProperty('employeeId');
     const csv = await as('ranst').get(`/clients/${peeters}/access-report?format=csv`);
@@ -236,10 +255,9 @@ describe('audit trail', () => {
   });
 
   it('keeps events in monthly partitions, and every chain verifiable after a person’s client data is erased', async () => {
-    const partitions = await t.dataSource.query(
-      `SELECT DISTINCT tableoid::regclass::text AS partition FROM audit_event WHERE subject_person_id = $1`,
-      [peeters],
-    );
+    const partitions = await t.dataSource.query(`SELECT DISTINCT tableoid::regclass::text AS partition FROM audit_event WHERE subject_person_id = $1`, [
+      peeters,
+    ]);
     expect(partitions.map((p: { partition: string }) => p.partition)).toEqual([expect.stringMatching(/^audit_event_\d{4}_\d{2}$/)]);
     const [{ before }] = await t.dataSource.query(`SELECT count(*)::int AS before FROM audit_event WHERE subject_person_id = $1`, [peeters]);
     expect(before).toBeGreaterThan(0);

@@ -111,7 +111,6 @@ describe('authentication', () => {
       ]),
     );
   });
-
 });
 
 /**
@@ -122,16 +121,13 @@ describe('authentication', () => {
 describe('sign-in throttling per account and address', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(
-      { freeFailuresPerAccountAddress: 3, freeFailuresPerAddress: 1000, delayBaseSeconds: 1, delayMaxSeconds: 4 },
-      undefined,
-      { TRUST_PROXY: 'true' },
-    );
+    t = await startTestApp({ freeFailuresPerAccountAddress: 3, freeFailuresPerAddress: 1000, delayBaseSeconds: 1, delayMaxSeconds: 4 }, undefined, {
+      TRUST_PROXY: 'true',
+    });
   });
   afterAll(() => t.close());
 
-  const attempt = (address: string, email: string, password: string) =>
-    t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const attempt = (address: string, email: string, password: string) => t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('cannot be turned into a lock-out: the right password from another address signs in while one address hammers the account', async () => {
@@ -189,8 +185,7 @@ describe('sign-in throttling per address', () => {
   afterAll(() => t.close());
 
   it('slows down an address that fails across many accounts, and no other address', async () => {
-    const from = (address: string, email: string, password: string) =>
-      t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
+    const from = (address: string, email: string, password: string) => t.http.post('/auth/login').set('X-Forwarded-For', address).send({ email, password });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await from('203.0.113.30', `someone-${i}@nowhere.demo`, 'guess-guess')).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));

@@ -15,7 +15,8 @@ describe('break-the-glass and anomaly flags', () => {
     },
     post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
   });
-  const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+  const person = async (lastName: string) =>
+    (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
   const JUSTIFICATION = 'Client in acute crisis at our desk, OCMW unreachable; need contact details now';
 
   beforeAll(async () => {
@@ -37,7 +38,10 @@ describe('break-the-glass and anomaly flags', () => {
   it('answers the same whether or not a partner under agreement keeps a file, and opens nothing without one', async () => {
     const claes = await person('Claes');
     const noAgreement = await as('schelle').post(`/clients/${claes}/break-glass`, { categories: ['CONTACT'], justification: JUSTIFICATION });
-    const unknown = await as('schelle').post(`/clients/00000000-0000-4000-8000-000000000001/break-glass`, { categories: ['CONTACT'], justification: JUSTIFICATION });
+    const unknown = await as('schelle').post(`/clients/00000000-0000-4000-8000-000000000001/break-glass`, {
+      categories: ['CONTACT'],
+      justification: JUSTIFICATION,
+    });
     for (const answer of [noAgreement, unknown]) {
       expect(answer.status).toBe(201);
       expect(Object.keys(answer.body).sort()).toEqual(['categories', 'expiresAt', 'grantedAt']);
@@ -61,7 +65,11 @@ describe('break-the-glass and anomaly flags', () => {
     const claes = await person('Claes'); // a Ranst client with no consent or involvement for VDAB
     expect((await as('mediator', 'MEDIATION').get(`/clients/${claes}`)).status).toBe(404);
 
-    const granted = await as('mediator').post(`/clients/${claes}/break-glass`, { categories: ['IDENTITY', 'CONTACT'], justification: JUSTIFICATION, minutes: 30 });
+    const granted = await as('mediator').post(`/clients/${claes}/break-glass`, {
+      categories: ['IDENTITY', 'CONTACT'],
+      justification: JUSTIFICATION,
+      minutes: 30,
+    });
     expect(granted.status).toBe(201);
     expect(granted.body).toEqual({ categories: ['IDENTITY', 'CONTACT'], grantedAt: expect.any(String), expiresAt: expect.any(String) });
     const minutes = (Date.parse(granted.body.expiresAt) - Date.parse(granted.body.grantedAt)) / 60000;
@@ -89,7 +97,9 @@ describe('break-the-glass and anomaly flags', () => {
     expect((await as('vdabPrivacy').get('/audit/flags')).body.filter((f: { kind: string }) => f.kind === 'BREAK_GLASS')).toEqual([]);
 
     // the time box ends: access ends
-    await t.dataSource.query(`UPDATE break_glass SET granted_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = $1`, [grant.id]);
+    await t.dataSource.query(`UPDATE break_glass SET granted_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = $1`, [
+      grant.id,
+    ]);
     expect((await as('mediator').get(`/clients/${claes}`)).status).toBe(404);
   });
 

@@ -64,14 +64,17 @@ describe('documents on a client file', () => {
     expect(created.status).toBe(201);
     client = created.body.id;
     // VDAB may read EMPLOYMENT (not WELFARE) for mediation: a notice, and an involvement Ranst recorded.
-    const consent = await t.http.post(`/clients/${client}/consents`).set('Authorization', auth('ranst')).send({
-      recipientOrganisationIds: [vdab],
-      purposes: ['MEDIATION'],
-      categories: ['IDENTITY', 'EMPLOYMENT'],
-      legalBasis: 'PUBLIC_TASK_NOTICE',
-      method: 'VERBAL',
-      validFrom: '2026-01-01',
-    });
+    const consent = await t.http
+      .post(`/clients/${client}/consents`)
+      .set('Authorization', auth('ranst'))
+      .send({
+        recipientOrganisationIds: [vdab],
+        purposes: ['MEDIATION'],
+        categories: ['IDENTITY', 'EMPLOYMENT'],
+        legalBasis: 'PUBLIC_TASK_NOTICE',
+        method: 'VERBAL',
+        validFrom: '2026-01-01',
+      });
     expect(consent.status).toBe(201);
     const involvement = await t.http
       .post(`/clients/${client}/involvements`)

@@ -46,7 +46,9 @@ describe('handovers through their aggregates', () => {
     return accepted.body;
   };
   const auditActions = async (resourceId: string) =>
-    (await t.dataSource.query(`SELECT action FROM audit_event WHERE resource_id = $1 ORDER BY occurred_at, seq`, [resourceId])).map((e: { action: string }) => e.action);
+    (await t.dataSource.query(`SELECT action FROM audit_event WHERE resource_id = $1 ORDER BY occurred_at, seq`, [resourceId])).map(
+      (e: { action: string }) => e.action,
+    );
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -93,11 +95,15 @@ describe('handovers through their aggregates', () => {
     const { body: done } = await as('ranst').get(`/handovers/${sent.body.id}`);
     expect(done).toMatchObject({ status: 'COMPLETED', version: accepted.version + 1 });
     expect(await auditActions(sent.body.id)).toContain('referral.complete');
-    const [event] = await t.dataSource.query(`SELECT subject_person_id, decision FROM audit_event WHERE resource_id = $1 AND action = 'referral.complete'`, [sent.body.id]);
+    const [event] = await t.dataSource.query(`SELECT subject_person_id, decision FROM audit_event WHERE resource_id = $1 AND action = 'referral.complete'`, [
+      sent.body.id,
+    ]);
     expect(event).toEqual({ subject_person_id: client.id, decision: 'ALLOW' });
     // the receiver hears that the trajectory it takes part in has started
     await t.app.get(NotificationDispatcher).dispatch();
-    const told = (await as('mediator').get('/notifications')).body.filter((n: { referralId: string }) => n.referralId === sent.body.id).map((n: { kind: string }) => n.kind);
+    const told = (await as('mediator').get('/notifications')).body
+      .filter((n: { referralId: string }) => n.referralId === sent.body.id)
+      .map((n: { kind: string }) => n.kind);
     expect(told).toContain('referral.completed');
   });
 
@@ -140,7 +146,13 @@ describe('handovers through their aggregates', () => {
 
     await accept(sent.body.id);
     const open = await as('mediator').get(`/handovers/${sent.body.id}`);
-    expect(open.body).toMatchObject({ status: 'ACCEPTED', note: 'CANARY-HANDOVER-NOTE', question: 'Driving licence?', answer: 'CANARY-ANSWER', noteWithheld: false });
+    expect(open.body).toMatchObject({
+      status: 'ACCEPTED',
+      note: 'CANARY-HANDOVER-NOTE',
+      question: 'Driving licence?',
+      answer: 'CANARY-ANSWER',
+      noteWithheld: false,
+    });
 
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     const closed = await as('mediator').get(`/handovers/${sent.body.id}`);

@@ -118,16 +118,31 @@ describe('warm handover journey', () => {
     expect(trajectory.status).toBe(200);
     expect(trajectory.body).toMatchObject({ type: 'MEDIATION', directorOrganisationId: ranst });
     expect(trajectory.body.participants).toEqual(
-      expect.arrayContaining([expect.objectContaining({ organisationId: ranst, capacity: 'DIRECTOR' }), expect.objectContaining({ organisationId: vdab, capacity: 'EXECUTOR' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ organisationId: ranst, capacity: 'DIRECTOR' }),
+        expect.objectContaining({ organisationId: vdab, capacity: 'EXECUTOR' }),
+      ]),
     );
 
     // a shared note by the mediator reaches the social worker; WELFARE and INTERNAL notes stay home
     const trajectoryId = accepted.body.trajectoryId;
-    const shared = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, { category: 'EMPLOYMENT', visibility: 'SHARED', body: 'Intake planned on 2 December' });
+    const shared = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, {
+      category: 'EMPLOYMENT',
+      visibility: 'SHARED',
+      body: 'Intake planned on 2 December',
+    });
     expect(shared.status).toBe(201);
-    const internal = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: 'VDAB-only remark' });
+    const internal = await as('mediator').post(`/trajectories/${trajectoryId}/notes`, {
+      category: 'EMPLOYMENT',
+      visibility: 'INTERNAL',
+      body: 'VDAB-only remark',
+    });
     expect(internal.status).toBe(201);
-    const welfareNote = await as('ranst').post(`/trajectories/${trajectoryId}/notes`, { category: 'WELFARE', visibility: 'SHARED', body: 'CANARY-WELFARE-NOTE' });
+    const welfareNote = await as('ranst').post(`/trajectories/${trajectoryId}/notes`, {
+      category: 'WELFARE',
+      visibility: 'SHARED',
+      body: 'CANARY-WELFARE-NOTE',
+    });
     expect(welfareNote.status).toBe(201);
     const workerNotes = (await as('ranst').get(`/trajectories/${trajectoryId}/notes`)).body.map((n: { body: string }) => n.body);
     expect(workerNotes).toEqual(expect.arrayContaining(['Intake planned on 2 December', 'CANARY-WELFARE-NOTE']));
@@ -139,7 +154,10 @@ describe('warm handover journey', () => {
 
     // every notification of the journey arrives once, in the right user's list
     const mine = async (who: string) =>
-      (await notificationsOf(who)).body.filter((n: { referralId: string }) => n.referralId === id).map((n: { kind: string }) => n.kind).sort();
+      (await notificationsOf(who)).body
+        .filter((n: { referralId: string }) => n.referralId === id)
+        .map((n: { kind: string }) => n.kind)
+        .sort();
     expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned', 'referral.received']);
     expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
     const [first] = (await notificationsOf('mediator')).body;
@@ -161,13 +179,22 @@ describe('warm handover journey', () => {
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
     expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
-    const told = (await notificationsOf('mediator')).body.filter((n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id);
+    const told = (await notificationsOf('mediator')).body.filter(
+      (n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id,
+    );
     expect(told).toHaveLength(1);
   });
 
   it('refuses to start MEDIATION while a NOT_YET_READY signal stands, and allows it once lifted', async () => {
     const client = await newClient('Notyet');
-    const signal = await as('ranst').post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: vdab, categories: [], reviewDate: '2027-06-30', send: true });
+    const signal = await as('ranst').post('/handovers', {
+      kind: 'NOT_YET_READY',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: [],
+      reviewDate: '2027-06-30',
+      send: true,
+    });
     expect(signal.status).toBe(201);
     const sent = await handover(client.id);
     const blocked = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
@@ -185,7 +212,9 @@ describe('warm handover journey', () => {
   it('gives 50 concurrent accepts of one handover exactly one winner, and no duplicate rows', async () => {
     const client = await newClient('Concurrent');
     const sent = await handover(client.id);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version })),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
@@ -207,7 +236,8 @@ describe('warm handover journey', () => {
       categories: ['IDENTITY', 'EMPLOYMENT'],
       send: true,
     };
-    const post = (key: string, payload: object) => t.http.post('/handovers').set('Authorization', `Bearer ${token.ranst}`).set('Idempotency-Key', key).send(payload);
+    const post = (key: string, payload: object) =>
+      t.http.post('/handovers').set('Authorization', `Bearer ${token.ranst}`).set('Idempotency-Key', key).send(payload);
     const first = await post('handover-retry-1', body);
     const retry = await post('handover-retry-1', body);
     expect(first.status).toBe(201);
@@ -224,9 +254,17 @@ describe('warm handover journey', () => {
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('idempotency-key-reused');
     // keys are per user
-    const other = await t.http.post(`/handovers/${first.body.id}/accept`).set('Authorization', `Bearer ${token.mediator}`).set('Idempotency-Key', 'handover-retry-1').send({ version: first.body.version });
+    const other = await t.http
+      .post(`/handovers/${first.body.id}/accept`)
+      .set('Authorization', `Bearer ${token.mediator}`)
+      .set('Idempotency-Key', 'handover-retry-1')
+      .send({ version: first.body.version });
     expect(other.status).toBe(200);
-    const again = await t.http.post(`/handovers/${first.body.id}/accept`).set('Authorization', `Bearer ${token.mediator}`).set('Idempotency-Key', 'handover-retry-1').send({ version: first.body.version });
+    const again = await t.http
+      .post(`/handovers/${first.body.id}/accept`)
+      .set('Authorization', `Bearer ${token.mediator}`)
+      .set('Idempotency-Key', 'handover-retry-1')
+      .send({ version: first.body.version });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(other.body);
   });
@@ -241,19 +279,32 @@ describe('warm handover journey', () => {
       method: 'VERBAL',
       validFrom: '2026-01-01',
     });
-    const asked = await as('ranst').post('/handovers', { kind: 'ADVICE_REQUEST', clientId: client.id, toOrganisationId: vdab, categories: ['IDENTITY', 'EMPLOYMENT'], send: true });
+    const asked = await as('ranst').post('/handovers', {
+      kind: 'ADVICE_REQUEST',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: ['IDENTITY', 'EMPLOYMENT'],
+      send: true,
+    });
     expect(asked.status).toBe(201);
     expect((await as('mediator').post(`/handovers/${asked.body.id}/advise`, { version: asked.body.version, advice: 'too early' })).status).toBe(409);
     const accepted = await as('mediator').post(`/handovers/${asked.body.id}/accept`, { version: asked.body.version });
     expect(accepted.body).toMatchObject({ status: 'ACCEPTED', trajectoryId: null });
-    const advised = await as('mediator').post(`/handovers/${asked.body.id}/advise`, { version: accepted.body.version, advice: 'Integrated pathway: Dutch lessons alongside a work placement' });
+    const advised = await as('mediator').post(`/handovers/${asked.body.id}/advise`, {
+      version: accepted.body.version,
+      advice: 'Integrated pathway: Dutch lessons alongside a work placement',
+    });
     expect(advised.body).toMatchObject({ status: 'COMPLETED', advice: expect.stringContaining('Integrated pathway') });
-    const notes = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === asked.body.id).map((n: { kind: string }) => n.kind);
+    const notes = (await notificationsOf('ranst')).body
+      .filter((n: { referralId: string }) => n.referralId === asked.body.id)
+      .map((n: { kind: string }) => n.kind);
     expect(notes.sort()).toEqual(['referral.accepted', 'referral.advised']);
   });
 
   it('expires referrals left unanswered past their due date, and tells the sender', async () => {
-    const [overdue] = await t.dataSource.query(`SELECT id, person_id FROM referral WHERE status = 'SENT' AND due_date < current_date ORDER BY due_date LIMIT 1`);
+    const [overdue] = await t.dataSource.query(
+      `SELECT id, person_id FROM referral WHERE status = 'SENT' AND due_date < current_date ORDER BY due_date LIMIT 1`,
+    );
     expect(overdue).toBeDefined(); // the demo seed keeps one waiting too long
     const expired = await t.app.get(ReferralExpiry).expireOverdue();
     expect(expired).toBeGreaterThanOrEqual(1);

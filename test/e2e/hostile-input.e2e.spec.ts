@@ -24,7 +24,10 @@ describe('hostile input', () => {
       get: (url: string) => auth(t.http.get(url)),
       post: (url: string, body: unknown = {}) => auth(t.http.post(url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
       patch: async (url: string, body: unknown = {}) =>
-        auth(t.http.patch(url)).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).set('Content-Type', 'application/json').send(JSON.stringify(body)),
+        auth(t.http.patch(url))
+          .set('If-Match', await ifMatchFor(t.dataSource, token[who], url))
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body)),
       postRaw: (url: string, text: string, headers: Record<string, string> = {}) => {
         let r = auth(t.http.post(url)).set('Content-Type', 'application/json');
         for (const [name, value] of Object.entries(headers)) r = r.set(name, value);
@@ -71,7 +74,8 @@ describe('hostile input', () => {
     }
     ranst = await t.organisationId('OCMW Ranst');
     vdab = await t.organisationId('VDAB Antwerpen');
-    const person = async (lastName: string) => (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
+    const person = async (lastName: string) =>
+      (await t.dataSource.query(`SELECT person_id FROM client_identity WHERE last_name = $1`, [lastName]))[0].person_id as string;
     peeters = await person('Peeters');
     claes = await person('Claes');
   });
@@ -85,7 +89,9 @@ describe('hostile input', () => {
     });
 
     it('a NUL deep in a body is a 400 naming the nested field', async () => {
-      const response = await as('ranst').patch(`/clients/${peeters}`, { contact: { address: { street: 'Kerk\u0000plein', houseNumber: '1', postalCode: '2520', municipality: 'Ranst' } } });
+      const response = await as('ranst').patch(`/clients/${peeters}`, {
+        contact: { address: { street: 'Kerk\u0000plein', houseNumber: '1', postalCode: '2520', municipality: 'Ranst' } },
+      });
       expectFieldProblem(response, 'contact.address.street', 'control-characters');
     });
 
@@ -109,13 +115,20 @@ describe('hostile input', () => {
       expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { lastName: 'Peeters\u007f' }), 'lastName', 'control-characters');
       expectFieldProblem(await as('ranstPrivacy').get('/audit/events?action=client%1Bread'), 'action', 'control-characters');
       expectFieldProblem(await as('ranstPrivacy').get('/audit/events?purpose=MEDIATION%7F'), 'purpose', 'control-characters');
-      const [{ first_name }] = await t.dataSource.query(`SELECT first_name FROM client_identity WHERE person_id = $1 AND organisation_id = $2`, [peeters, ranst]);
+      const [{ first_name }] = await t.dataSource.query(`SELECT first_name FROM client_identity WHERE person_id = $1 AND organisation_id = $2`, [
+        peeters,
+        ranst,
+      ]);
       expect(first_name).toBe('Lena');
     });
 
     it('line breaks and tabs are refused in single-line fields, and kept in multi-line free text', async () => {
       expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { firstName: 'Lena\nX' }), 'firstName', 'control-characters');
-      expectFieldProblem(await as('ranst').patch(`/clients/${peeters}`, { employment: { competences: ['forklift\tdriving'] } }), 'employment.competences[0]', 'control-characters');
+      expectFieldProblem(
+        await as('ranst').patch(`/clients/${peeters}`, { employment: { competences: ['forklift\tdriving'] } }),
+        'employment.competences[0]',
+        'control-characters',
+      );
       const text = 'Intake:\r\n\tDutch A2\n\tforklift licence';
       const note = await as('ranst').post(`/clients/${peeters}/notes`, { category: 'EMPLOYMENT', visibility: 'INTERNAL', body: text });
       expect(note.status).toBe(201);
@@ -150,7 +163,14 @@ describe('hostile input', () => {
     const BAD = ['0000-01-01', '2026-W01', '2026-02-30', '1899-12-31', '2101-01-01', '2026-1-5', '+002026-01-01', '20260105', '2026-13-01'];
 
     it.each(BAD)('%s as a date in a body is a 400 naming the field, and nothing is written', async (date) => {
-      const body = { recipientOrganisationIds: [vdab], purposes: ['MEDIATION'], categories: ['CONTACT'], legalBasis: 'CONSENT', method: 'SIGNED_FORM', validFrom: date };
+      const body = {
+        recipientOrganisationIds: [vdab],
+        purposes: ['MEDIATION'],
+        categories: ['CONTACT'],
+        legalBasis: 'CONSENT',
+        method: 'SIGNED_FORM',
+        validFrom: date,
+      };
       const [{ n: before }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM consent`);
       expectFieldProblem(await as('ranst').post(`/clients/${peeters}/consents`, body), 'validFrom');
       const [{ n: after }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM consent`);
@@ -163,7 +183,8 @@ describe('hostile input', () => {
     });
 
     it('out-of-range and impossible dates name the reason', async () => {
-      const date = (validUntil: string) => as('ranst').post(`/clients/${peeters}/involvements`, { organisationId: vdab, capacity: 'ADVISOR', purpose: 'MEDIATION', validUntil });
+      const date = (validUntil: string) =>
+        as('ranst').post(`/clients/${peeters}/involvements`, { organisationId: vdab, capacity: 'ADVISOR', purpose: 'MEDIATION', validUntil });
       expectFieldProblem(await date('2101-01-01'), 'validUntil', 'date-out-of-range');
       expectFieldProblem(await date('2026-02-30'), 'validUntil', 'isISO8601');
     });
@@ -272,7 +293,9 @@ describe('hostile input', () => {
         { chain_id: await t.organisationId('OCMW Schelle'), resource_id: claes },
         { chain_id: ranst, resource_id: claes },
       ]);
-      const upperIds = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE resource_id ~* '^[0-9a-f-]{36}$' AND resource_id <> lower(resource_id)`);
+      const upperIds = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE resource_id ~* '^[0-9a-f-]{36}$' AND resource_id <> lower(resource_id)`,
+      );
       expect(upperIds).toEqual([{ n: 0 }]);
       await chainsIntact();
     });

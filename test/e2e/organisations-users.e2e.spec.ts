@@ -65,7 +65,10 @@ describe('organisations and users across tenants', () => {
       const response = await as(ranstAdmin).patch(`/users/${worker}`, { roles: ['SOCIAL_WORKER', 'PLATFORM_ADMIN'] });
       expect(response.status).toBe(403);
       expect(response.body.code).toBe('role-grant-forbidden');
-      const create = await as(ranstAdmin).post(`/organisations/${ranstId}/users`, newUser('would-be-admin@ocmw-ranst.demo', ['PLATFORM_ADMIN'], 'Would-be admin'));
+      const create = await as(ranstAdmin).post(
+        `/organisations/${ranstId}/users`,
+        newUser('would-be-admin@ocmw-ranst.demo', ['PLATFORM_ADMIN'], 'Would-be admin'),
+      );
       expect(create.status).toBe(403);
       const after = await as(ranstAdmin).get(`/users/${worker}`);
       expect(after.body.roles).toEqual(['SOCIAL_WORKER']);

@@ -116,7 +116,9 @@ describe('what a partner cannot open for itself', () => {
     const involvement = await as('ranst').post(`/clients/${client.id}/involvements`, { organisationId: vdab, capacity: 'EXECUTOR', purpose: 'MEDIATION' });
     expect(involvement.status).toBe(201);
     const opened = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
-    expect(opened.body.shared).toEqual([expect.objectContaining({ organisationId: ranst, employment: expect.objectContaining({ notes: 'CANARY-EMPLOYMENT-Selfinvolved' }) })]);
+    expect(opened.body.shared).toEqual([
+      expect.objectContaining({ organisationId: ranst, employment: expect.objectContaining({ notes: 'CANARY-EMPLOYMENT-Selfinvolved' }) }),
+    ]);
     expect((await as('ranst').post(`/involvements/${involvement.body.id}/end`, { reason: 'Mediation done' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).body.shared).toEqual([]);
   });
@@ -125,9 +127,16 @@ describe('what a partner cannot open for itself', () => {
     const client = await ranstClient('Sharednotes');
     const trajectory = await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' });
     expect(trajectory.status).toBe(201);
-    const joined = await as('ranst').post(`/trajectories/${trajectory.body.id}/participants`, { organisationId: vdab, capacity: 'EXECUTOR', version: trajectory.body.version });
+    const joined = await as('ranst').post(`/trajectories/${trajectory.body.id}/participants`, {
+      organisationId: vdab,
+      capacity: 'EXECUTOR',
+      version: trajectory.body.version,
+    });
     expect(joined.status).toBe(201);
-    for (const [category, body] of [['WELFARE', 'CANARY-WELFARE-NOTE'], ['EMPLOYMENT', 'Shared employment note']]) {
+    for (const [category, body] of [
+      ['WELFARE', 'CANARY-WELFARE-NOTE'],
+      ['EMPLOYMENT', 'Shared employment note'],
+    ]) {
       expect((await as('ranst').post(`/trajectories/${trajectory.body.id}/notes`, { category, visibility: 'SHARED', body })).status).toBe(201);
     }
     const bodies = async (who: string, url: string, purpose?: string) => {
@@ -162,7 +171,11 @@ describe('what a partner cannot open for itself', () => {
     const events = await as('schellePrivacy').get(`/audit/events?subjectId=${client.id}`);
     expect(events.status).toBe(200);
     expect(events.body.items.length).toBeGreaterThan(0); // Schelle's own registration
-    expect(events.body.items.filter((e: { actorOrganisationId: string; ownerOrganisationId: string }) => e.actorOrganisationId !== schelle || e.ownerOrganisationId !== schelle)).toEqual([]);
+    expect(
+      events.body.items.filter(
+        (e: { actorOrganisationId: string; ownerOrganisationId: string }) => e.actorOrganisationId !== schelle || e.ownerOrganisationId !== schelle,
+      ),
+    ).toEqual([]);
 
     // the owner's report still shows every access to its data, its own and its partners'
     await as('ranst').post(`/clients/${client.id}/involvements`, { organisationId: vdab, capacity: 'EXECUTOR', purpose: 'MEDIATION' });
@@ -183,11 +196,17 @@ describe('what a partner cannot open for itself', () => {
         [legacyChain, await t.userId('mediator2@vdab-antwerpen.demo'), vdab, client.id, client.consentId],
       );
     });
-    const legacy = (await as('ranstPrivacy').get(`/clients/${client.id}/access-report`)).body.filter((l: { categories: string[] }) => l.categories.join() === 'CONTACT');
+    const legacy = (await as('ranstPrivacy').get(`/clients/${client.id}/access-report`)).body.filter(
+      (l: { categories: string[] }) => l.categories.join() === 'CONTACT',
+    );
     expect(legacy).toEqual([expect.objectContaining({ organisationId: vdab, purpose: 'MEDIATION' })]);
     const legacyEvents = await as('ranstPrivacy').get(`/audit/events?subjectId=${client.id}&actorId=${await t.userId('mediator2@vdab-antwerpen.demo')}`);
     expect(legacyEvents.body.items).toEqual([expect.objectContaining({ ownerOrganisationId: ranst, ground: expect.objectContaining({ kind: 'SHARED' }) })]);
-    expect((await as('schellePrivacy').get(`/audit/events?subjectId=${client.id}`)).body.items.filter((e: { actorOrganisationId: string }) => e.actorOrganisationId === vdab)).toEqual([]);
+    expect(
+      (await as('schellePrivacy').get(`/audit/events?subjectId=${client.id}`)).body.items.filter(
+        (e: { actorOrganisationId: string }) => e.actorOrganisationId === vdab,
+      ),
+    ).toEqual([]);
     await t.dataSource.transaction(async (tx) => {
       await tx.query(`SET LOCAL session_replication_role = replica`);
       await tx.query(`DELETE FROM audit_event WHERE chain_id = $1`, [legacyChain]);
@@ -198,7 +217,9 @@ describe('what a partner cannot open for itself', () => {
     const client = await ranstClient('Uppercase');
     const upper = client.id.toUpperCase();
     expect((await as('ranst').get(`/clients/${upper}`)).status).toBe(200);
-    expect((await as('ranst').post(`/clients/${upper}/involvements`, { organisationId: vdab.toUpperCase(), capacity: 'EXECUTOR', purpose: 'MEDIATION' })).status).toBe(201);
+    expect(
+      (await as('ranst').post(`/clients/${upper}/involvements`, { organisationId: vdab.toUpperCase(), capacity: 'EXECUTOR', purpose: 'MEDIATION' })).status,
+    ).toBe(201);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${upper}`)).status).toBe(200);
     expect((await as('ranstPrivacy').get(`/audit/events?subjectId=${upper}`)).status).toBe(200);
     expect((await as('ranstPrivacy').get(`/clients/${upper}/access-report`)).status).toBe(200);
@@ -234,7 +255,13 @@ describe('what a partner cannot open for itself', () => {
     expect(noAgreement.body.errors).toEqual([expect.objectContaining({ field: 'toOrganisationId', code: 'no-agreement' })]);
 
     // a draft is the sender's own: the receiver gets 404 until it is sent
-    const draft = await as('ranst').post('/handovers', { kind: 'WARM_HANDOVER', clientId: client.id, toOrganisationId: vdab, categories: ['IDENTITY'], note: 'CANARY-DRAFT' });
+    const draft = await as('ranst').post('/handovers', {
+      kind: 'WARM_HANDOVER',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: ['IDENTITY'],
+      note: 'CANARY-DRAFT',
+    });
     expect(draft.status).toBe(201);
     expect((await as('mediator').get(`/handovers/${draft.body.id}`)).status).toBe(404);
     expect((await as('mediator').post(`/handovers/${draft.body.id}/accept`, { version: draft.body.version })).status).toBe(404);

@@ -41,7 +41,11 @@ describe('the sharing rule over every resource, through the API', () => {
   const allow = (resource: string, yes: boolean | number) => (allowed[resource] = (allowed[resource] ?? 0) + Number(yes));
 
   const tokenOf = (user: MatrixUser) => {
-    if (!tokens.has(user.id)) tokens.set(user.id, t.signIn(user.email, MATRIX_PASSWORD).then((x) => x.accessToken));
+    if (!tokens.has(user.id))
+      tokens.set(
+        user.id,
+        t.signIn(user.email, MATRIX_PASSWORD).then((x) => x.accessToken),
+      );
     return tokens.get(user.id)!;
   };
   const get = async (user: MatrixUser, url: string, purpose: Purpose | null = null) => {
@@ -54,9 +58,11 @@ describe('the sharing rule over every resource, through the API', () => {
   };
   const pool = async (n: number, work: (i: number) => Promise<void>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: WORKERS }, async () => {
-      while (next < n) await work(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        while (next < n) await work(next++);
+      }),
+    );
   };
   const sameSet = (where: string, got: Iterable<string>, want: Iterable<string>) => {
     const g = new Set(got);
@@ -104,7 +110,8 @@ describe('the sharing rule over every resource, through the API', () => {
       count('trajectory+work', 4);
       const mayTrajectory = cw && categories.includes('TRAJECTORY');
       allow('trajectory', mayTrajectory);
-      if (trajectory.status !== (!cw ? 403 : mayTrajectory ? 200 : 404)) mismatches.push(`${where}: GET trajectory ${trajectory.status}, oracle ${mayTrajectory}`);
+      if (trajectory.status !== (!cw ? 403 : mayTrajectory ? 200 : 404))
+        mismatches.push(`${where}: GET trajectory ${trajectory.status}, oracle ${mayTrajectory}`);
       if (trajectory.status === 200) {
         const text = JSON.stringify(trajectory.body);
         if (!text.includes(e.trajectory.obstacleCanary) || !text.includes(e.trajectory.activityCanary)) mismatches.push(`${where}: trajectory work missing`);
@@ -117,22 +124,38 @@ describe('the sharing rule over every resource, through the API', () => {
       const wantList = [...(mayTrajectory ? [e.trajectory.id] : []), ...(cw && e.viewerTrajectory ? [e.viewerTrajectory] : [])];
       const listStatus = !cw ? 403 : wantList.length > 0 || s.viewerOwnsFile ? 200 : 404;
       if (list.status !== listStatus) mismatches.push(`${where}: GET client trajectories ${list.status}, want ${listStatus}`);
-      if (list.status === 200) sameSet(`${where}: trajectories`, list.body.map((x: { id: string }) => x.id), wantList);
+      if (list.status === 200)
+        sameSet(
+          `${where}: trajectories`,
+          list.body.map((x: { id: string }) => x.id),
+          wantList,
+        );
 
       // 4. notes: on the owner's trajectory (participants only), and on the person
       const onTrajectory = await get(u, `/trajectories/${e.trajectory.id}/notes`, s.purpose);
       const wantTrajectoryNotes = expectedNotes(m, i, u, s.purpose, true);
       count('notes', e.notes.filter((n) => n.trajectoryId).length);
       const trajectoryNotesStatus = !cw ? 403 : e.viewerParticipates ? 200 : 404;
-      if (onTrajectory.status !== trajectoryNotesStatus) mismatches.push(`${where}: GET trajectory notes ${onTrajectory.status}, want ${trajectoryNotesStatus}`);
-      if (onTrajectory.status === 200) sameSet(`${where}: trajectory notes`, onTrajectory.body.map((n: { body: string }) => n.body), wantTrajectoryNotes);
+      if (onTrajectory.status !== trajectoryNotesStatus)
+        mismatches.push(`${where}: GET trajectory notes ${onTrajectory.status}, want ${trajectoryNotesStatus}`);
+      if (onTrajectory.status === 200)
+        sameSet(
+          `${where}: trajectory notes`,
+          onTrajectory.body.map((n: { body: string }) => n.body),
+          wantTrajectoryNotes,
+        );
       const onPerson = await get(u, `/clients/${s.personId}/notes`, s.purpose);
       const wantPersonNotes = expectedNotes(m, i, u, s.purpose, false);
       allow('shared notes of the director', [...wantPersonNotes].filter((b) => b.startsWith('NOTE-OWNER-SHARED') || b.startsWith('NOTE-OTHER')).length);
       count('notes', e.notes.length);
       const personNotesStatus = !cw ? 403 : wantPersonNotes.size > 0 || s.viewerOwnsFile ? 200 : 404;
       if (onPerson.status !== personNotesStatus) mismatches.push(`${where}: GET person notes ${onPerson.status}, want ${personNotesStatus}`);
-      if (onPerson.status === 200) sameSet(`${where}: person notes`, onPerson.body.map((n: { body: string }) => n.body), wantPersonNotes);
+      if (onPerson.status === 200)
+        sameSet(
+          `${where}: person notes`,
+          onPerson.body.map((n: { body: string }) => n.body),
+          wantPersonNotes,
+        );
 
       // 5. handovers: the receiver from SENT on, never a draft; never a handover to someone else
       const toViewer = await get(u, `/handovers/${e.toViewer.id}`, s.purpose);
@@ -146,7 +169,8 @@ describe('the sharing rule over every resource, through the API', () => {
         const want = handoverNoteVisible(m, u, s, e.toViewer);
         allow('handover notes', want);
         const shown = JSON.stringify(toViewer.body).includes(e.toViewer.note);
-        if (shown !== want) knownHoles.push(`${where}: handover ${e.toViewer.kind}/${e.toViewer.status} [${e.toViewer.categories}] note shown=${shown} oracle=${want}`);
+        if (shown !== want)
+          knownHoles.push(`${where}: handover ${e.toViewer.kind}/${e.toViewer.status} [${e.toViewer.categories}] note shown=${shown} oracle=${want}`);
         if (toViewer.body.noteWithheld !== !want) knownHoles.push(`${where}: handover noteWithheld=${toViewer.body.noteWithheld} oracle=${want}`);
       }
 
@@ -193,10 +217,14 @@ describe('the sharing rule over every resource, through the API', () => {
         const items = events.body.items as Array<{ actorOrganisationId: string; ownerOrganisationId: string; action: string; decision: string }>;
         count('audit events', items.length);
         for (const ev of items) {
-          if (ev.actorOrganisationId !== org && ev.ownerOrganisationId !== org) mismatches.push(`${where}: officer of ${org === s.owner ? 'owner' : 'viewer'} sees ${ev.action} of ${ev.actorOrganisationId} on ${ev.ownerOrganisationId}`);
+          if (ev.actorOrganisationId !== org && ev.ownerOrganisationId !== org)
+            mismatches.push(
+              `${where}: officer of ${org === s.owner ? 'owner' : 'viewer'} sees ${ev.action} of ${ev.actorOrganisationId} on ${ev.ownerOrganisationId}`,
+            );
         }
         const ownerRead = items.some((ev) => ev.actorOrganisationId === s.owner && ev.action === 'client.read');
-        if (ownerRead !== (org === s.owner)) mismatches.push(`${where}: the owner's own read in the ${org === s.owner ? 'owner' : 'viewer'} officer's events=${ownerRead}`);
+        if (ownerRead !== (org === s.owner))
+          mismatches.push(`${where}: the owner's own read in the ${org === s.owner ? 'owner' : 'viewer'} officer's events=${ownerRead}`);
         if (org === s.owner) {
           const viewerAccess = items.some((ev) => ev.actorOrganisationId === s.viewer && ev.decision === 'ALLOW' && DATA_ACCESS_ACTION.test(ev.action));
           if (viewerAccess !== viewerSawOwner) mismatches.push(`${where}: owner officer sees viewer access=${viewerAccess}, oracle ${viewerSawOwner}`);
@@ -220,7 +248,9 @@ describe('the sharing rule over every resource, through the API', () => {
       const wantGlass = breakGlassAnswer(u, asked);
       if (glass.status !== wantGlass) mismatches.push(`${where}: break-glass ${glass.status}, want ${wantGlass}`);
       if (nowhere.status !== glass.status || Object.keys(glass.body).sort().join() !== Object.keys(nowhere.body).sort().join()) {
-        mismatches.push(`${where}: break-glass answers differ with and without files: ${glass.status} ${Object.keys(glass.body)} / ${nowhere.status} ${Object.keys(nowhere.body)}`);
+        mismatches.push(
+          `${where}: break-glass answers differ with and without files: ${glass.status} ${Object.keys(glass.body)} / ${nowhere.status} ${Object.keys(nowhere.body)}`,
+        );
       }
       if (glass.status === 201 && JSON.stringify(glass.body).includes(s.owner)) mismatches.push(`${where}: break-glass names the owner`);
       if (wantGlass === 201 && s.purpose) {
@@ -233,7 +263,8 @@ describe('the sharing rule over every resource, through the API', () => {
         if (after.status !== status) mismatches.push(`${where}: read after break-glass ${after.status}, want ${status}`);
         if (after.status === 200) {
           const text = JSON.stringify(after.body);
-          for (const k of DATA_CATEGORIES) if (text.includes(canary(s.owner, s.personId, k)) !== want.includes(k)) mismatches.push(`${where}: after break-glass ${k}`);
+          for (const k of DATA_CATEGORIES)
+            if (text.includes(canary(s.owner, s.personId, k)) !== want.includes(k)) mismatches.push(`${where}: after break-glass ${k}`);
         }
       }
     });
@@ -253,7 +284,10 @@ describe('the sharing rule over every resource, through the API', () => {
         got.push(...page.body.items.map((r: { id: string }) => r.id).filter((id: string) => m.extras.some((e) => e.toViewer.id === id || e.toOther.id === id)));
         cursor = page.body.nextCursor;
       } while (cursor);
-      const want = m.extras.flatMap((e) => [e.toViewer, e.toOther]).filter((r) => r.to === org && r.status !== 'DRAFT').map((r) => r.id);
+      const want = m.extras
+        .flatMap((e) => [e.toViewer, e.toOther])
+        .filter((r) => r.to === org && r.status !== 'DRAFT')
+        .map((r) => r.id);
       count('handovers', want.length);
       sameSet(`inbox of ${org}`, got, want);
     }
@@ -272,16 +306,23 @@ describe('the sharing rule over every resource, through the API', () => {
       if (want.length <= 200) sameSet(`notifications of ${user.email}`, got, want);
       else {
         const mine = new Set(want);
-        if (got.length !== 200 || got.some((id: string) => !mine.has(id))) mismatches.push(`notifications of ${user.email}: ${got.length} shown, some not theirs`);
+        if (got.length !== 200 || got.some((id: string) => !mine.has(id)))
+          mismatches.push(`notifications of ${user.email}: ${got.length} shown, some not theirs`);
       }
     });
 
     const total = Object.values(cases).reduce((a, b) => a + b, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(
-      `resource matrix: ${total} cases in ${seconds}s (${Object.entries(cases).map(([k, v]) => `${k} ${v}`).join(', ')}), ${mismatches.length} disagreements, ${knownHoles.length} handover-note disagreements`,
+      `resource matrix: ${total} cases in ${seconds}s (${Object.entries(cases)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}), ${mismatches.length} disagreements, ${knownHoles.length} handover-note disagreements`,
     );
-    console.log(`resource matrix, cases the oracle allows: ${Object.entries(allowed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `resource matrix, cases the oracle allows: ${Object.entries(allowed)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     if (knownHoles.length > 0) console.log(`handover notes outside the rule (first 5):\n${knownHoles.slice(0, 5).join('\n')}`);
     expect(mismatches.slice(0, 25)).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(20_000);

@@ -99,7 +99,9 @@ describe('sharing rule matrix through the API', () => {
         }
       }
     }
-    console.log(`sharing matrix: ${counts.cases} cases (${counts.allowed} allow, ${counts.denied} deny, ${counts.forbidden} refused by role), ${mismatches.length} mismatches`);
+    console.log(
+      `sharing matrix: ${counts.cases} cases (${counts.allowed} allow, ${counts.denied} deny, ${counts.forbidden} refused by role), ${mismatches.length} mismatches`,
+    );
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(counts.cases).toBeGreaterThanOrEqual(10_000);
     // the matrix must exercise both answers in volume, or agreement would prove little

@@ -11,7 +11,6 @@ describe('sharing client data between partners', () => {
   let vdab: string;
   let schelle: string;
 
-
   const as = (who: string) => ({
     get: (url: string, purpose?: string) => {
       const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
@@ -19,7 +18,11 @@ describe('sharing client data between partners', () => {
     },
     post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
     patch: async (url: string, body: object) =>
-      t.http.patch(url).set('Authorization', `Bearer ${token[who]}`).set('If-Match', await ifMatchFor(t.dataSource, token[who], url)).send(body),
+      t.http
+        .patch(url)
+        .set('Authorization', `Bearer ${token[who]}`)
+        .set('If-Match', await ifMatchFor(t.dataSource, token[who], url))
+        .send(body),
   });
 
   /** The outbox is dispatched by a background job in the service; here the test runs it first. */
@@ -78,7 +81,10 @@ describe('sharing client data between partners', () => {
     const id = await personByName('Peeters');
     const none = await as('mediator').get(`/clients/${id}`);
     const twe = await as('mediator').get(`/clients/${id}`, 'TWE');
-    const unknown = await t.http.get('/clients/00000000-0000-4000-8000-000000000000').set('Authorization', `Bearer ${token.mediator}`).set('X-Purpose', 'MEDIATION');
+    const unknown = await t.http
+      .get('/clients/00000000-0000-4000-8000-000000000000')
+      .set('Authorization', `Bearer ${token.mediator}`)
+      .set('X-Purpose', 'MEDIATION');
     for (const r of [none, twe, unknown]) {
       expect(r.status).toBe(404);
       expect(r.body.code).toBe('client-not-found');
@@ -137,7 +143,13 @@ describe('sharing client data between partners', () => {
     const b = await as('ranst').post('/clients', body(fresh, '1990-05-17'));
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
-    const shape = (r: typeof a) => ({ keys: Object.keys(r.body).sort(), own: Object.keys(r.body.ownFile).sort(), headers: Object.keys(r.headers).filter((h) => !['date', 'etag', 'location', 'content-length', 'x-request-id'].includes(h)).sort() });
+    const shape = (r: typeof a) => ({
+      keys: Object.keys(r.body).sort(),
+      own: Object.keys(r.body.ownFile).sort(),
+      headers: Object.keys(r.headers)
+        .filter((h) => !['date', 'etag', 'location', 'content-length', 'x-request-id'].includes(h))
+        .sort(),
+    });
     expect(shape(a)).toEqual(shape(b));
     expect(a.body.ownFile.version).toBe(b.body.ownFile.version);
     // the same person id as the Schelle file, without revealing Schelle's data
@@ -279,7 +291,9 @@ describe('sharing client data between partners', () => {
     expect(again.status).toBe(201);
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(200);
     const terminated = await as('atbAdmin').post(`/agreements/${draft.body.id}/terminate`, { reason: 'Service discontinued' });
-    const told = (await notificationsOf('ranst')).body.filter((n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id);
+    const told = (await notificationsOf('ranst')).body.filter(
+      (n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id,
+    );
     expect(told).toHaveLength(1);
     expect(terminated.body.status).toBe('TERMINATED');
     expect(terminated.body.terminationReason).toBe('Service discontinued');

@@ -51,7 +51,10 @@ describe('starting the service (embedded default)', () => {
       EMBEDDED_PG_DATA_DIR: join(dataDir, 'pg'),
       LOG_LEVEL: 'info',
     });
-    for (const [run, signal] of [[1, 'SIGINT'], [2, 'SIGTERM']] as const) {
+    for (const [run, signal] of [
+      [1, 'SIGINT'],
+      [2, 'SIGTERM'],
+    ] as const) {
       const settings = await env();
       const began = Date.now();
       const app = start(settings);

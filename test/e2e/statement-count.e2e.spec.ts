@@ -52,7 +52,11 @@ describe('statements per dossier read', () => {
       validFrom: '2026-01-01',
     });
     expect(consent.status).toBe(201);
-    const involvement = await as('ranst')(t.http.post(`/clients/${client}/involvements`)).send({ organisationId: vdab, capacity: 'EXECUTOR', purpose: 'MEDIATION' });
+    const involvement = await as('ranst')(t.http.post(`/clients/${client}/involvements`)).send({
+      organisationId: vdab,
+      capacity: 'EXECUTOR',
+      purpose: 'MEDIATION',
+    });
     expect(involvement.status).toBe(201);
 
     pg.Client.prototype.query = function counted(this: pg.Client, ...args: any[]) {

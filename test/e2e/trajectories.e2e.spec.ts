@@ -33,9 +33,18 @@ describe('trajectories', () => {
   afterAll(() => t.close());
 
   it('runs a trajectory through its status machine, version-guarded, with every refusal explained', async () => {
-    const created = await as('ranst').post('/trajectories', { clientId: peeters, type: 'ACTIVATION', jobTarget: { occupation: 'Magazijnmedewerker', bottleneckOccupation: true } });
+    const created = await as('ranst').post('/trajectories', {
+      clientId: peeters,
+      type: 'ACTIVATION',
+      jobTarget: { occupation: 'Magazijnmedewerker', bottleneckOccupation: true },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'PLANNED', version: 1, directorOrganisationId: ranst, participants: [{ organisationId: ranst, capacity: 'DIRECTOR' }] });
+    expect(created.body).toMatchObject({
+      status: 'PLANNED',
+      version: 1,
+      directorOrganisationId: ranst,
+      participants: [{ organisationId: ranst, capacity: 'DIRECTOR' }],
+    });
     const id = created.body.id;
 
     const twice = await as('ranst').post('/trajectories', { clientId: peeters, type: 'ACTIVATION' });
@@ -86,8 +95,17 @@ describe('trajectories', () => {
     });
     expect(changed.status).toBe(200);
     expect(changed.body.type).toBe('INTEGRATED_PATHWAY');
-    expect(changed.body.history.at(-1)).toMatchObject({ kind: 'TYPE', from: 'QUICK_MEDIATION', to: 'INTEGRATED_PATHWAY', reason: expect.stringContaining('A1') });
-    const same = await as('ranst').post(`/trajectories/${created.body.id}/type`, { type: 'INTEGRATED_PATHWAY', reason: 'again', version: changed.body.version });
+    expect(changed.body.history.at(-1)).toMatchObject({
+      kind: 'TYPE',
+      from: 'QUICK_MEDIATION',
+      to: 'INTEGRATED_PATHWAY',
+      reason: expect.stringContaining('A1'),
+    });
+    const same = await as('ranst').post(`/trajectories/${created.body.id}/type`, {
+      type: 'INTEGRATED_PATHWAY',
+      reason: 'again',
+      version: changed.body.version,
+    });
     expect(same.status).toBe(400);
   });
 
@@ -155,7 +173,11 @@ describe('trajectories', () => {
     expect(withObstacle.status).toBe(201);
     const obstacle = withObstacle.body.obstacles[0];
     expect(obstacle).toMatchObject({ kind: 'MOBILITY', status: 'OPEN', organisationId: ranst, version: 1 });
-    const addressed = await as('ranst').post(`/trajectories/${created.id}/obstacles/${obstacle.id}`, { status: 'ADDRESSED', actions: 'Bike lease signed', version: 1 });
+    const addressed = await as('ranst').post(`/trajectories/${created.id}/obstacles/${obstacle.id}`, {
+      status: 'ADDRESSED',
+      actions: 'Bike lease signed',
+      version: 1,
+    });
     expect(addressed.body.obstacles[0]).toMatchObject({ status: 'ADDRESSED', actions: 'Bike lease signed', version: 2 });
     expect((await as('ranst').post(`/trajectories/${created.id}/obstacles/${obstacle.id}`, { status: 'OPEN', version: 1 })).status).toBe(409);
 
@@ -168,7 +190,11 @@ describe('trajectories', () => {
     });
     expect(planned.status).toBe(201);
     const activity = planned.body.activities[0];
-    const done = await as('ranst').post(`/trajectories/${created.id}/activities/${activity.id}`, { actualFrom: '2027-01-11', result: 'Going well', version: 1 });
+    const done = await as('ranst').post(`/trajectories/${created.id}/activities/${activity.id}`, {
+      actualFrom: '2027-01-11',
+      result: 'Going well',
+      version: 1,
+    });
     expect(done.body.activities[0]).toMatchObject({ actualFrom: '2027-01-11', result: 'Going well', version: 2 });
     const backwards = await as('ranst').post(`/trajectories/${created.id}/activities/${activity.id}`, { actualUntil: '2026-01-01', version: 2 });
     expect(backwards.status).toBe(400);
@@ -199,7 +225,9 @@ describe('trajectories', () => {
       [atb, peeters],
     );
     expect(n).toBe(1);
-    expect((await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: atb, capacity: 'ADVISOR', version: joined.body.version })).status).toBe(409);
+    expect(
+      (await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: atb, capacity: 'ADVISOR', version: joined.body.version })).status,
+    ).toBe(409);
 
     // checkpoints are recorded once due, also after the trajectory closed
     const early = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });

@@ -37,7 +37,11 @@ describe('database', () => {
         const filter = accessibleWhere(ability, action, 'User', { id: 'u.id', organisationId: 'u.organisation_id' }, params.length + 1);
         const selected = await ds.query(`SELECT u.id FROM (VALUES ${values}) AS u(id, organisation_id) WHERE ${filter.sql}`, [...params, ...filter.params]);
         const expected = rows.filter((r) => ability.can(action, subject('User', r))).map((r) => r.id);
-        expect({ roles: identity.roles, action, ids: selected.map((r: { id: string }) => r.id).sort() }).toEqual({ roles: identity.roles, action, ids: expected.sort() });
+        expect({ roles: identity.roles, action, ids: selected.map((r: { id: string }) => r.id).sort() }).toEqual({
+          roles: identity.roles,
+          action,
+          ids: expected.sort(),
+        });
       }
     }
   });
@@ -45,9 +49,7 @@ describe('database', () => {
   it('request work runs as casework_app: no superuser, no RLS bypass, and no DELETE or TRUNCATE of tenants', async () => {
     await ds.transaction(async (tx) => {
       await tx.query('SET LOCAL ROLE casework_app');
-      const [role] = await tx.query(
-        `SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`,
-      );
+      const [role] = await tx.query(`SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
       expect(role).toEqual({ name: 'casework_app', rolsuper: false, rolbypassrls: false });
       const [owner] = await tx.query(`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'organisation'`);
       expect(owner.owner).not.toBe('casework_app');
@@ -83,7 +85,8 @@ describe('database', () => {
   });
 
   it('the demo seed runs once: a second run changes nothing', async () => {
-    const count = async () => (await ds.query(`SELECT (SELECT count(*) FROM organisation) AS o, (SELECT count(*) FROM app_user) AS u, (SELECT count(*) FROM user_role) AS r`))[0];
+    const count = async () =>
+      (await ds.query(`SELECT (SELECT count(*) FROM organisation) AS o, (SELECT count(*) FROM app_user) AS u, (SELECT count(*) FROM user_role) AS r`))[0];
     const before = await count();
     expect(Number(before.u)).toBeGreaterThan(20);
     await expect(seedDemoPartnership(ds, { production: false })).resolves.toBe('already-seeded');

@@ -35,7 +35,9 @@ describe('OpenAPI document against the OWASP ruleset', () => {
     }
     const baseline: Record<string, number> = JSON.parse(readFileSync(join(import.meta.dirname, 'owasp-baseline.json'), 'utf8'));
     console.log(`OWASP findings: ${JSON.stringify(counts)}`);
-    const worse = Object.entries(counts).filter(([code, n]) => n > (baseline[code] ?? 0)).map(([code, n]) => `${code}: ${n} (baseline ${baseline[code] ?? 0})`);
+    const worse = Object.entries(counts)
+      .filter(([code, n]) => n > (baseline[code] ?? 0))
+      .map(([code, n]) => `${code}: ${n} (baseline ${baseline[code] ?? 0})`);
     expect(worse).toEqual([]);
   }, 120_000);
 });

@@ -11,15 +11,48 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * extra property may succeed; fields no endpoint may change stay as they were; the audit chains verify.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
-const PROTECTED = ['organisationId', 'ownerOrganisationId', 'version', 'roles', 'revokedAt', 'status', 'id', 'createdAt', 'kind', 'tokenVersion', 'consentState', 'personId'];
+const PROTECTED = [
+  'organisationId',
+  'ownerOrganisationId',
+  'version',
+  'roles',
+  'revokedAt',
+  'status',
+  'id',
+  'createdAt',
+  'kind',
+  'tokenVersion',
+  'consentState',
+  'personId',
+];
 const EMAILS = ['social.worker@ocmw-ranst.demo', 'mediator@vdab-antwerpen.demo', 'privacy@ocmw-ranst.demo', 'admin@platform.demo', 'coach@atb-antwerpen.demo'];
 const SECRETS = /\n\s+at |node_modules|QueryFailedError|TypeORMError|SELECT |INSERT |syntax error|stack/;
 
 /** Any generated value as query text (fast-check's objects may have no prototype, which String() refuses). */
 const asText = (value: unknown): string => (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value));
 
-type Schema = { $ref?: string; type?: string; enum?: unknown[]; format?: string; items?: Schema; properties?: Record<string, Schema>; required?: string[]; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
-type Operation = { method: string; path: string; parameters?: Array<{ name: string; in: string; schema?: Schema; required?: boolean }>; requestBody?: { content?: Record<string, { schema?: Schema }> } };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  format?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
+type Operation = {
+  method: string;
+  path: string;
+  parameters?: Array<{ name: string; in: string; schema?: Schema; required?: boolean }>;
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+};
 
 /** The real ids an `{id}` route takes, by the path it starts with (`/audit/users/{id}` takes a user id). */
 const ID_KINDS: Array<[RegExp, string]> = [
@@ -87,7 +120,10 @@ describe('fuzzing every route from the OpenAPI document', () => {
   const resolve = (schema: Schema | undefined): Schema => {
     if (!schema) return {};
     if (schema.$ref) return resolve(doc.components.schemas[schema.$ref.split('/').pop()!]);
-    if (schema.allOf) return schema.allOf.map(resolve).reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])] }), {});
+    if (schema.allOf)
+      return schema.allOf
+        .map(resolve)
+        .reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])] }), {});
     if (schema.oneOf || schema.anyOf) return resolve((schema.oneOf ?? schema.anyOf)![0]);
     return schema;
   };
@@ -129,7 +165,8 @@ describe('fuzzing every route from the OpenAPI document', () => {
       switch (s.type) {
         case 'string':
           if (s.format === 'uuid') return fc.oneof(fc.constantFrom(...ids), fc.uuid());
-          if (s.format === 'date') return fc.date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+          if (s.format === 'date')
+            return fc.date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
           if (s.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
           if (s.format === 'email') return fc.emailAddress();
           return fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 200) });
@@ -154,7 +191,9 @@ describe('fuzzing every route from the OpenAPI document', () => {
 
   it(`answers ${RUNS.toLocaleString('en')} hostile requests without a 5xx, a stack trace or a mass assignment`, async () => {
     const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).filter(([m]) => ['get', 'post', 'patch', 'put', 'delete'].includes(m)).map(([method, op]) => ({ ...op, method, path })),
+      Object.entries(methods)
+        .filter(([m]) => ['get', 'post', 'patch', 'put', 'delete'].includes(m))
+        .map(([method, op]) => ({ ...op, method, path })),
     );
     expect(operations.length).toBeGreaterThan(50);
     const snapshot = () =>
@@ -183,7 +222,7 @@ describe('fuzzing every route from the OpenAPI document', () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ op: index, token, inject, bodyKind, seed, purpose }) => {
         const op = operations[index];
-        const sample = <T,>(arb: fc.Arbitrary<T>) => fc.sample(arb, { numRuns: 1, seed })[0];
+        const sample = <T>(arb: fc.Arbitrary<T>) => fc.sample(arb, { numRuns: 1, seed })[0];
         const idKind = ID_KINDS.find(([prefix]) => prefix.test(op.path))?.[1];
         const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) =>
           encodeURIComponent(sample(name === 'months' ? monthsParam : pathParam(name === 'id' ? idKind : PARAM_KINDS[name]))),
@@ -210,14 +249,19 @@ describe('fuzzing every route from the OpenAPI document', () => {
         const response = await req;
         sent += 1;
         // A fuzzed logout (or deactivation) ends that role's session: sign in again to keep fuzzing deep.
-        if (response.status === 401 && tokens[token]) tokens[token] = await t.signIn(EMAILS[token - 1]).then((r) => r.accessToken, () => tokens[token]);
+        if (response.status === 401 && tokens[token])
+          tokens[token] = await t.signIn(EMAILS[token - 1]).then(
+            (r) => r.accessToken,
+            () => tokens[token],
+          );
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         if (op.path.includes('{')) {
           idRoutes.sent += 1;
           idRoutes.statuses[response.status] = (idRoutes.statuses[response.status] ?? 0) + 1;
           if (response.status !== 400 && response.status !== 404) idRoutes.pastValidation += 1;
           // Stricter: not stopped before the handler either (401, the policy guard's 403, limits).
-          const beforeHandler = [400, 401, 404, 413, 415, 429, 431].includes(response.status) || (response.status === 403 && response.body?.code === 'forbidden');
+          const beforeHandler =
+            [400, 401, 404, 413, 415, 429, 431].includes(response.status) || (response.status === 403 && response.body?.code === 'forbidden');
           if (!beforeHandler) idRoutes.reachedHandler += 1;
         }
         const shown = `${op.method.toUpperCase()} ${path} -> ${response.status} ${response.text?.slice(0, 300)}`;

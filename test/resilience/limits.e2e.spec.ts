@@ -73,7 +73,9 @@ describe('resource limits', () => {
     const other = await t.signIn('team.lead@vdab-antwerpen.demo');
     expect((await t.http.get('/me').auth(other.accessToken, { type: 'bearer' })).status).toBe(200);
     // The counter lives in the database, where every API process reads it.
-    const [row] = await t.dataSource.query(`SELECT points FROM rate_limit WHERE key = 'user:' || (SELECT id FROM app_user WHERE email = 'mediator@vdab-antwerpen.demo')`);
+    const [row] = await t.dataSource.query(
+      `SELECT points FROM rate_limit WHERE key = 'user:' || (SELECT id FROM app_user WHERE email = 'mediator@vdab-antwerpen.demo')`,
+    );
     expect(row.points).toBeGreaterThanOrEqual(15);
   });
 
@@ -83,6 +85,4 @@ describe('resource limits', () => {
     limited(last, 'too-many-requests');
     expect((await t.http.get('/health/live')).status).toBe(200);
   });
-
-
 });

@@ -32,7 +32,11 @@ describe('database outage under load', () => {
         const birthDate = new Date(Date.UTC(1960, 0, 1) + serial++ * 86_400_000).toISOString().slice(0, 10);
         const insz = inszFor(birthDate, 101 + w);
         const body = JSON.stringify({ insz, firstName: 'Outage', lastName: `Writer ${w}`, birthDate });
-        const response = await fetch(`${api.base}/clients`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body }).catch(() => undefined);
+        const response = await fetch(`${api.base}/clients`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        }).catch(() => undefined);
         if (!response) {
           answers.push({ at: Date.now(), status: 0, retryAfter: null, type: null });
           continue;
@@ -92,7 +96,10 @@ describe('database outage under load', () => {
         [acknowledged],
       );
       expect(new Set(rows.map((r) => r.insz.trim()))).toEqual(new Set(acknowledged));
-      const report = await verifyAuditChains({ query: async (sql: string, params?: unknown[]) => (await check.query(sql, params)).rows }, signingKeys(TEST_SIGNING_KEY).publicKeyPem);
+      const report = await verifyAuditChains(
+        { query: async (sql: string, params?: unknown[]) => (await check.query(sql, params)).rows },
+        signingKeys(TEST_SIGNING_KEY).publicKeyPem,
+      );
       expect(report.ok).toBe(true);
     } finally {
       await check.end();

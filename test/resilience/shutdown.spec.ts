@@ -41,7 +41,7 @@ describe('graceful shutdown', () => {
     const { code } = await api.exited;
     const exitMs = Date.now() - signalled;
 
-    expect(answers.map((a) => `${a.status} ${a.status === 200 ? "" : a.body.slice(0, 120)}`.trim())).toEqual(Array(20).fill("200"));
+    expect(answers.map((a) => `${a.status} ${a.status === 200 ? '' : a.body.slice(0, 120)}`.trim())).toEqual(Array(20).fill('200'));
     expect(late).toBe('refused');
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);

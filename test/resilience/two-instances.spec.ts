@@ -13,7 +13,12 @@ describe('two API instances on one database', () => {
   let b: ApiProcess;
   beforeAll(async () => {
     cluster = await startOwnCluster();
-    const shared = { DATABASE_URL: cluster.url, JWT_SECRET: randomBytes(32).toString('hex'), LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS: '2', LOGIN_DELAY_BASE_SECONDS: '30' };
+    const shared = {
+      DATABASE_URL: cluster.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS: '2',
+      LOGIN_DELAY_BASE_SECONDS: '30',
+    };
     [a, b] = await Promise.all([startApiProcess(shared), startApiProcess(shared)]);
   }, 120_000);
   afterAll(async () => {
@@ -38,7 +43,9 @@ describe('two API instances on one database', () => {
     const [referral] = rows;
     const [onA, onB] = await Promise.all([signIn(a.base, 'mediator@vdab-antwerpen.demo'), signIn(b.base, 'mediator@vdab-antwerpen.demo')]);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call(i % 2 ? b : a, `/handovers/${referral.id}/accept`, i % 2 ? onB : onA, { version: referral.version }).then((r) => r.status)),
+      Array.from({ length: 20 }, (_, i) =>
+        call(i % 2 ? b : a, `/handovers/${referral.id}/accept`, i % 2 ? onB : onA, { version: referral.version }).then((r) => r.status),
+      ),
     );
     expect(answers.filter((s) => s === 200)).toHaveLength(1);
     expect(answers.filter((s) => s === 409)).toHaveLength(19);

@@ -36,7 +36,20 @@ export class AppModule {
         AuditModule.forRoot(config.audit),
         DomainModule,
       ],
-      controllers: [AuthController, HealthController, MeController, OrganisationsController, UsersController, ClientsController, SharingController, AuditController, TrajectoriesController, ReferralsController, NotesController, DocumentsController],
+      controllers: [
+        AuthController,
+        HealthController,
+        MeController,
+        OrganisationsController,
+        UsersController,
+        ClientsController,
+        SharingController,
+        AuditController,
+        TrajectoriesController,
+        ReferralsController,
+        NotesController,
+        DocumentsController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {

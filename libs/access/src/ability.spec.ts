@@ -79,7 +79,11 @@ describe('abilities', () => {
       expect(vdabAdmin.can(action, certification('mediator', 'org-vdab'))).toBe(true);
       expect(vdabAdmin.can(action, certification('me', 'org-vdab'))).toBe(false);
     }
-    for (const other of [who(['ORG_ADMIN']), who(['MEDIATOR', 'TEAM_LEAD'], 'VDAB', 'org-vdab'), who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform')]) {
+    for (const other of [
+      who(['ORG_ADMIN']),
+      who(['MEDIATOR', 'TEAM_LEAD'], 'VDAB', 'org-vdab'),
+      who(['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM', 'org-platform'),
+    ]) {
       expect(defineAbilityFor(other).can('create', certification('worker', ranst))).toBe(false);
       expect(defineAbilityFor(other).can('delete', certification('worker', ranst))).toBe(false);
     }
@@ -156,7 +160,15 @@ describe('abilities', () => {
         facts(category, {
           involvements: [],
           consents: [],
-          breakGlass: [{ organisationId: vdab, userId: 'me', categories: ['CONTACT', 'WELFARE'], grantedAt: '2026-11-23T09:30:00.000Z', expiresAt: '2026-11-23T10:30:00.000Z' }],
+          breakGlass: [
+            {
+              organisationId: vdab,
+              userId: 'me',
+              categories: ['CONTACT', 'WELFARE'],
+              grantedAt: '2026-11-23T09:30:00.000Z',
+              expiresAt: '2026-11-23T10:30:00.000Z',
+            },
+          ],
           agreementLinks: [{ activated: true, terminated: false, ...current }],
         });
       const lapsed = { certifications: [{ kind: 'PARTNER_PORTAL_BASIC' as const, obtainedOn: '2024-01-01', expiresOn: '2026-11-22' }] };
@@ -172,7 +184,9 @@ describe('abilities', () => {
       expect(mediator().can('read', facts('WELFARE'))).toBe(false);
       expect(mediator({ purpose: undefined }).can('read', facts('IDENTITY'))).toBe(false);
       expect(mediator({ purpose: 'TWE' }).can('read', facts('IDENTITY'))).toBe(false);
-      expect(mediator({ certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: '2024-01-01', expiresOn: '2026-11-22' }] }).can('read', facts('IDENTITY'))).toBe(false);
+      expect(
+        mediator({ certifications: [{ kind: 'PARTNER_PORTAL_BASIC', obtainedOn: '2024-01-01', expiresOn: '2026-11-22' }] }).can('read', facts('IDENTITY')),
+      ).toBe(false);
     });
 
     it('gives case workers their own files, and never privacy officers, admins or platform admins', () => {

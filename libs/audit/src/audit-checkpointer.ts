@@ -71,7 +71,12 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     );
     const made: Checkpoint[] = [];
     for (const row of due) {
-      const unsigned = { chain: row.chain_id as string, seq: Number(row.seq), headHash: (row.head_hash as Buffer).toString('hex'), time: new Date().toISOString() };
+      const unsigned = {
+        chain: row.chain_id as string,
+        seq: Number(row.seq),
+        headHash: (row.head_hash as Buffer).toString('hex'),
+        time: new Date().toISOString(),
+      };
       const signature = sign(null, checkpointPayload(unsigned), this.keys.privateKey);
       const checkpoint: Checkpoint = { ...unsigned, keyId: this.keys.keyId, signature: signature.toString('base64') };
       await mkdir(dirname(this.config.checkpointFile), { recursive: true });

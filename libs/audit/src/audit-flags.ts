@@ -53,7 +53,13 @@ export class AuditFlagService {
         `UPDATE audit_flag SET status = $2, reviewed_by = $3, reviewed_at = now(), review_comment = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, status, ctx.userId, comment.trim()],
       );
-      tx.audit({ action: 'audit.flag-review', decision: 'ALLOW', resourceType: 'AuditFlag', resourceId: id, subjectPersonId: row.subject_person_id ?? undefined });
+      tx.audit({
+        action: 'audit.flag-review',
+        decision: 'ALLOW',
+        resourceType: 'AuditFlag',
+        resourceId: id,
+        subjectPersonId: row.subject_person_id ?? undefined,
+      });
       return toFlag(row);
     });
   }

@@ -13,7 +13,15 @@ export class AuditModule {
   static forRoot(config: AuditConfig): DynamicModule {
     return {
       module: AuditModule,
-      providers: [{ provide: AUDIT_CONFIG, useValue: config }, AuditWriter, { provide: AUDIT_SINK, useExisting: AuditWriter }, AuditCheckpointer, AuditQueryService, AuditFlagService, AuditFlagDetector],
+      providers: [
+        { provide: AUDIT_CONFIG, useValue: config },
+        AuditWriter,
+        { provide: AUDIT_SINK, useExisting: AuditWriter },
+        AuditCheckpointer,
+        AuditQueryService,
+        AuditFlagService,
+        AuditFlagDetector,
+      ],
       exports: [AUDIT_SINK, AUDIT_CONFIG, AuditCheckpointer, AuditQueryService, AuditFlagService, AuditFlagDetector],
     };
   }

@@ -44,6 +44,21 @@ import { UserService } from './users/user.service.js';
     ReferralExpiry,
     NotificationDispatcher,
   ],
-  exports: [OrganisationService, UserService, ClientService, InvolvementService, ConsentService, AgreementService, BreakGlassService, TrajectoryService, ReferralService, NotificationService, NoteService, DocumentService, ReferralExpiry, NotificationDispatcher],
+  exports: [
+    OrganisationService,
+    UserService,
+    ClientService,
+    InvolvementService,
+    ConsentService,
+    AgreementService,
+    BreakGlassService,
+    TrajectoryService,
+    ReferralService,
+    NotificationService,
+    NoteService,
+    DocumentService,
+    ReferralExpiry,
+    NotificationDispatcher,
+  ],
 })
 export class DomainModule {}

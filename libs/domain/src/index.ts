@@ -20,5 +20,12 @@ export * from './notes/note.service.js';
 export * from './notifications/notification.service.js';
 export * from './referrals/referral-expiry.js';
 export { DocumentService } from './documents/document.service.js';
-export { DOCUMENT_MAX_BYTES, DOCUMENT_MEDIA_TYPES, DOCUMENTS_PER_FILE, DOCUMENTS_PER_LIST, type ClientDocument, type DocumentMediaType } from './documents/document.repository.js';
+export {
+  DOCUMENT_MAX_BYTES,
+  DOCUMENT_MEDIA_TYPES,
+  DOCUMENTS_PER_FILE,
+  DOCUMENTS_PER_LIST,
+  type ClientDocument,
+  type DocumentMediaType,
+} from './documents/document.repository.js';
 export { STAFF_CARDS_MAX } from './users/user.repository.js';

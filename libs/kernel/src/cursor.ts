@@ -33,4 +33,5 @@ export function decodeCursorKey<T>(cursor: string, read: (value: unknown) => T |
 }
 
 /** A UUID as PostgreSQL prints it (lower case), which is how every cursor carries ids. */
-export const isCursorUuid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+export const isCursorUuid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);

@@ -1,14 +1,5 @@
 /** Kinds of partner organisation (tenant) in a Flemish job-shop, plus the platform operator. */
-export const ORGANISATION_KINDS = [
-  'VDAB',
-  'OCMW',
-  'MUNICIPALITY',
-  'RVA',
-  'PWA',
-  'ATB',
-  'SOCIAL_ECONOMY_DIRECTOR',
-  'PLATFORM',
-] as const;
+export const ORGANISATION_KINDS = ['VDAB', 'OCMW', 'MUNICIPALITY', 'RVA', 'PWA', 'ATB', 'SOCIAL_ECONOMY_DIRECTOR', 'PLATFORM'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 /** Roles a user holds inside their own organisation. PLATFORM_ADMIN exists only in the PLATFORM organisation. */

@@ -100,7 +100,10 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited during start-up:\n${output}`);
-    const ready = await fetch(`${base}/health/ready`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${base}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`the API was not ready within 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -121,7 +124,11 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
 }
 
 export async function signIn(base: string, email: string, password = 'Demo-Partner-2026'): Promise<string> {
-  const response = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const response = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (response.status !== 200) throw new Error(`sign-in of ${email}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }

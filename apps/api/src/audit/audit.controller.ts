@@ -1,4 +1,14 @@
-import { AuditCheckpointer, AuditFlagService, AuditQueryService, accessReportCsv, verifyAuditChains, type AuditEventView, type AuditFlag, type UserActivity, type VerificationReport } from '@app/audit';
+import {
+  AuditCheckpointer,
+  AuditFlagService,
+  AuditQueryService,
+  accessReportCsv,
+  verifyAuditChains,
+  type AuditEventView,
+  type AuditFlag,
+  type UserActivity,
+  type VerificationReport,
+} from '@app/audit';
 import { Ctx, RateLimits } from '@app/auth';
 import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
@@ -69,7 +79,12 @@ export class AuditController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: [AccessReportLineDto] })
   @ApiProblems(400, 401, 403, 404, 429)
-  async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Res({ passthrough: true }) response: Response) {
+  async accessReport(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @Query() query: AccessReportQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     if (query.format === 'csv') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
     const lines = await this.queries.accessReport(ctx, id);
     if (!lines) throw new NotFound('client');

@@ -1,7 +1,17 @@
 import { Ctx } from '@app/auth';
 import { PURPOSE_HEADER, PURPOSES, type RequestContext } from '@app/kernel';
 import { Requires } from '@app/access';
-import { BreakGlassService, ClientService, ConsentService, InvolvementService, type BreakGlassReceipt, type ClientPage, type ClientView, type Consent, type Involvement } from '@app/domain';
+import {
+  BreakGlassService,
+  ClientService,
+  ConsentService,
+  InvolvementService,
+  type BreakGlassReceipt,
+  type ClientPage,
+  type ClientView,
+  type Consent,
+  type Involvement,
+} from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,7 +21,6 @@ import { UuidParam } from '../http/params.js';
 import { BreakGlassDto, BreakGlassReceiptDto, ConsentDto, CreateConsentDto, CreateInvolvementDto, InvolvementDto } from '../sharing/dto/sharing.dto.js';
 import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
 import { ClientPageDto, ClientQueryDto, ClientViewDto, CreateClientDto, RegisteredClientDto, UpdateClientDto } from './dto/client.dto.js';
-
 
 /** Documents the purpose header on every route that may show another organisation's data. */
 const PurposeHeader = () =>
@@ -68,7 +77,8 @@ export class ClientsController {
   @Patch(':id')
   @Requires('client.update')
   @ApiOperation({
-    summary: 'Change your own file: identity fields (not the INSZ), and sections as a JSON Merge Patch (RFC 7396): a field sent replaces it, a field sent as null removes it, a section sent as null removes the section',
+    summary:
+      'Change your own file: identity fields (not the INSZ), and sections as a JSON Merge Patch (RFC 7396): a field sent replaces it, a field sent as null removes it, a section sent as null removes the section',
   })
   @ApiHeader({ name: 'If-Match', required: true, description: 'ETag from a previous read; a stale one is a 412, none a 428' })
   @ApiOkResponse({ type: ClientViewDto })

@@ -35,7 +35,12 @@ describe('configuration', () => {
   });
 
   it('reads the sign-in delays, and refuses the retired lock-out settings by name', () => {
-    expect(loadConfig({}, cwd).auth).toMatchObject({ freeFailuresPerAccountAddress: 5, freeFailuresPerAddress: 100, delayBaseSeconds: 1, delayMaxSeconds: 900 });
+    expect(loadConfig({}, cwd).auth).toMatchObject({
+      freeFailuresPerAccountAddress: 5,
+      freeFailuresPerAddress: 100,
+      delayBaseSeconds: 1,
+      delayMaxSeconds: 900,
+    });
     expect(loadConfig({ LOGIN_DELAY_BASE_SECONDS: '2', LOGIN_DELAY_MAX_SECONDS: '60' }, cwd).auth).toMatchObject({ delayBaseSeconds: 2, delayMaxSeconds: 60 });
     expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' }, cwd)).toThrow(/LOGIN_MAX_FAILURES_PER_ACCOUNT is no longer used/);
     expect(() => loadConfig({ LOGIN_BLOCK_SECONDS: '900' }, cwd)).toThrow(/LOGIN_BLOCK_SECONDS is no longer used/);

@@ -24,7 +24,11 @@ export function sqlDefinitionFiles(root = ROOT): string[] {
   const libs = join(root, 'libs');
   return readdirSync(libs)
     .filter((lib) => existsSync(join(libs, lib, 'sql')))
-    .flatMap((lib) => readdirSync(join(libs, lib, 'sql')).filter((name) => name.endsWith('.sql')).map((name) => join(libs, lib, 'sql', name)))
+    .flatMap((lib) =>
+      readdirSync(join(libs, lib, 'sql'))
+        .filter((name) => name.endsWith('.sql'))
+        .map((name) => join(libs, lib, 'sql', name)),
+    )
     .sort((a, b) => basename(a).localeCompare(basename(b)));
 }
 

@@ -3,7 +3,19 @@ import { Ctx } from '@app/auth';
 import { DOCUMENT_MEDIA_TYPES, DOCUMENTS_PER_LIST, DocumentService, type ClientDocument } from '@app/domain';
 import { DATA_CATEGORIES, type RequestContext } from '@app/kernel';
 import { Body, Controller, Get, Post, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiProperty,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { create as contentDisposition } from 'content-disposition';
 import { ApiProblems } from '../http/openapi.js';
@@ -50,7 +62,12 @@ export class DocumentsController {
   })
   @ApiCreatedResponse({ type: ClientDocumentDto })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
-  async upload(@Ctx() ctx: RequestContext, @UuidParam() id: string, @UploadedFile() file: Express.Multer.File | undefined, @Body() body: UploadDocumentDto): Promise<ClientDocument> {
+  async upload(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() body: UploadDocumentDto,
+  ): Promise<ClientDocument> {
     const document = await sniffDocument(file);
     return this.documents.upload(ctx, id, { category: body.category, ...document });
   }

@@ -28,9 +28,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async handle(ctx: RequestContext, key: string, request: Request, response: Response, next: CallHandler): Promise<unknown> {
     if (key.length < 1 || key.length > 200) throw new InvalidInput([{ field: IDEMPOTENCY_HEADER, code: 'maxLength', params: { max: 200 } }]);
-    const hash = createHash('sha256').update(`${request.method} ${request.originalUrl.split('?')[0]}\n${canonicalize(request.body ?? {})}`).digest();
+    const hash = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl.split('?')[0]}\n${canonicalize(request.body ?? {})}`)
+      .digest();
     const stored = await this.transaction.run(ctx, async (tx) => {
-      const [row] = await tx.query(`SELECT request_hash, response_status, response_body FROM idempotency_key WHERE user_id = $1 AND key = $2`, [ctx.userId, key]);
+      const [row] = await tx.query(`SELECT request_hash, response_status, response_body FROM idempotency_key WHERE user_id = $1 AND key = $2`, [
+        ctx.userId,
+        key,
+      ]);
       if (row) {
         if (!Buffer.from(row.request_hash).equals(hash)) throw new UnprocessableEntityException({ code: 'idempotency-key-reused' });
         if (row.response_status === null) throw new ConflictException({ code: 'idempotent-request-in-progress' });
@@ -69,7 +74,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       // The work failed: free the key, so the client can retry the same request.
-      await this.transaction.run(ctx, (tx) => tx.query(`DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2`, [ctx.userId, key])).catch(() => undefined);
+      await this.transaction
+        .run(ctx, (tx) => tx.query(`DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2`, [ctx.userId, key]))
+        .catch(() => undefined);
       throw error;
     }
   }

@@ -32,4 +32,9 @@ const IsCursorText: PropertyDecorator = (target, propertyName) =>
  * decodes it strictly (libs/domain/src/shared/cursor.ts): a forged one is a 400 naming `cursor`.
  */
 export const PageCursor = () =>
-  applyDecorators(ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' }), IsOptional(), IsString(), IsCursorText);
+  applyDecorators(
+    ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' }),
+    IsOptional(),
+    IsString(),
+    IsCursorText,
+  );

@@ -13,8 +13,7 @@ class LowerCaseUuidPipe extends ParseUUIDPipe {
 }
 
 /** A path id that must be a UUID (in any case; handed on in lower case); anything else is a 400 naming the parameter. */
-export const UuidParam = (name = 'id') =>
-  Param(name, new LowerCaseUuidPipe({ exceptionFactory: () => new InvalidInput([{ field: name, code: 'isUUID' }]) }));
+export const UuidParam = (name = 'id') => Param(name, new LowerCaseUuidPipe({ exceptionFactory: () => new InvalidInput([{ field: name, code: 'isUUID' }]) }));
 
 /** A path parameter from a fixed vocabulary (e.g. a certification kind); anything else is a 400 naming it. */
 export const EnumParam = (name: string, values: readonly string[]) =>

@@ -36,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       sendProblem(request, response, problem);
       return;
     }
-    this.recordDenial(request, problem)
+    this.recordDenial(request)
       .catch((error) => this.logger.error({ requestId: request.id, errorName: (error as Error)?.name }, 'could not audit a denied attempt'))
       .finally(() => {
         if (!response.headersSent) sendProblem(request, response, problem);
@@ -55,7 +55,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
    * The person and owner are found with `audit_denial_targets` (libs/audit/sql/40-audit.sql), which
    * looks past row-level security and answers ids only; the caller gets the same answer either way.
    */
-  private recordDenial(request: AppRequest, problem: Problem): Promise<void> {
+  private recordDenial(request: AppRequest): Promise<void> {
     const ctx = request.user!;
     const actor = actorOf(ctx);
     // The raw path parameter: lower-cased like UuidParam does, so the audit chain hashes the id as stored.

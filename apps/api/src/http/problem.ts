@@ -74,13 +74,18 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
  */
 const UNAVAILABLE_STATES = /^(08...|53300|57P01|57P02|57P03|57014)$/;
 /** The pg driver's and pool's own words when the server went away or no connection was free in time. */
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|ECONNRESET|Client has encountered a connection error|not queryable|Connection ended|terminating connection/i;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|ECONNRESET|Client has encountered a connection error|not queryable|Connection ended|terminating connection/i;
 
 /** TypeORM's words for a transaction whose connection was lost under it (it releases the runner). */
 const RELEASED_RUNNER = /^QueryRunner(Provider)?AlreadyReleasedError$/;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+  for (
+    let e = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
     if (typeof e.name === 'string' && RELEASED_RUNNER.test(e.name)) return true;
     if (typeof e.code === 'string' && (UNAVAILABLE_STATES.test(e.code) || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET')) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;

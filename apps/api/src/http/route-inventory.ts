@@ -10,7 +10,12 @@ export interface RouteEntry {
 }
 
 const joinPath = (...parts: Array<string | string[] | undefined>) =>
-  '/' + parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+  '/' +
+  parts
+    .flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '')
+    .map((p) => p.replace(/^\/|\/$/g, ''))
+    .filter(Boolean)
+    .join('/');
 
 /** Every route of the given controllers with the access it declares, for the route snapshot and its test. */
 export function routeInventory(controllers: Type[]): RouteEntry[] {

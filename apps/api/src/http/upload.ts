@@ -31,7 +31,8 @@ export class DocumentUpload implements NestInterceptor {
 
 function uploadProblem(error: unknown): HttpException {
   if (error instanceof MulterError) {
-    if (error.code === 'LIMIT_FILE_SIZE') return new HttpException({ code: 'file-too-large', fields: [{ field: 'file', code: 'file-too-large' }] }, HttpStatus.PAYLOAD_TOO_LARGE);
+    if (error.code === 'LIMIT_FILE_SIZE')
+      return new HttpException({ code: 'file-too-large', fields: [{ field: 'file', code: 'file-too-large' }] }, HttpStatus.PAYLOAD_TOO_LARGE);
     const field = error.code === 'LIMIT_UNEXPECTED_FILE' || error.code === 'LIMIT_FILE_COUNT' ? 'file' : (error.field ?? 'body');
     return new HttpException({ code: 'validation-failed', fields: [{ field, code: 'upload-malformed' }] }, HttpStatus.BAD_REQUEST);
   }
@@ -42,7 +43,8 @@ function uploadProblem(error: unknown): HttpException {
 
 /** What a document's content is, by its bytes; its name and the browser's word are not trusted. */
 export async function sniffDocument(file: Express.Multer.File | undefined): Promise<{ fileName: string; mediaType: DocumentMediaType; content: Buffer }> {
-  if (!file || file.size === 0) throw new HttpException({ code: 'validation-failed', fields: [{ field: 'file', code: 'file-required' }] }, HttpStatus.BAD_REQUEST);
+  if (!file || file.size === 0)
+    throw new HttpException({ code: 'validation-failed', fields: [{ field: 'file', code: 'file-required' }] }, HttpStatus.BAD_REQUEST);
   const fileName = baseName(file.originalname);
   if (!fileName || ANY_CONTROL.test(fileName) || fileName.length > 255) {
     throw new HttpException({ code: 'validation-failed', fields: [{ field: 'file', code: 'file-name' }] }, HttpStatus.BAD_REQUEST);

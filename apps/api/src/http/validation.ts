@@ -118,7 +118,13 @@ function checkString(value: string, field: string, multiline: boolean, rules: Te
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const path = !error.property ? parent || '(body)' : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const path = !error.property
+      ? parent || '(body)'
+      : /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : parent
+          ? `${parent}.${error.property}`
+          : error.property;
     const own = Object.keys(error.constraints ?? {}).map((key) => fieldProblem(error, path, key));
     return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });

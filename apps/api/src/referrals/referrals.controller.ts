@@ -8,7 +8,18 @@ import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.
 import { ApiProblems } from '../http/openapi.js';
 import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
 import { UuidParam } from '../http/params.js';
-import { AdviseDto, AnswerDto, AssignDto, CreateReferralDto, DeclineReferralDto, QueueQueryDto, ReferralDto, ReferralQueueDto, ReferralVersionDto, RequestInfoDto } from './dto/referral.dto.js';
+import {
+  AdviseDto,
+  AnswerDto,
+  AssignDto,
+  CreateReferralDto,
+  DeclineReferralDto,
+  QueueQueryDto,
+  ReferralDto,
+  ReferralQueueDto,
+  ReferralVersionDto,
+  RequestInfoDto,
+} from './dto/referral.dto.js';
 
 /** A retried request with the same Idempotency-Key gets the first answer instead of a second change. */
 const Idempotent = () =>

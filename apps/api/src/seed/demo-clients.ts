@@ -74,7 +74,11 @@ export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string
        VALUES ($1, $2, $3, $4, $5, $6::date) RETURNING id`,
       [ALL_PURPOSES, from, until, reference, parties[0], from],
     );
-    await tx.query(`INSERT INTO agreement_party (agreement_id, organisation_id, confirmed_at) SELECT $1, unnest($2::uuid[]), $3::date`, [row.id, parties, from]);
+    await tx.query(`INSERT INTO agreement_party (agreement_id, organisation_id, confirmed_at) SELECT $1, unnest($2::uuid[]), $3::date`, [
+      row.id,
+      parties,
+      from,
+    ]);
     for (const [fromOrg, toOrg, categories] of flows) {
       await tx.query(`INSERT INTO agreement_flow VALUES ($1, $2, $3, $4)`, [row.id, fromOrg, toOrg, categories]);
     }
@@ -92,11 +96,26 @@ export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string
     'Samenwerkingsovereenkomst VDAB Antwerpen - lokale besturen 2020-2025',
   );
   for (const ocmw of ocmwIds) {
-    await agreement([ocmw, vdab], [[ocmw, vdab, TO_VDAB], [vdab, ocmw, TO_OCMW]], '2026-01-01', '2031-12-31', 'Verwerkersovereenkomst Mijn Loopbaan voor Partners 2026-2031');
+    await agreement(
+      [ocmw, vdab],
+      [
+        [ocmw, vdab, TO_VDAB],
+        [vdab, ocmw, TO_OCMW],
+      ],
+      '2026-01-01',
+      '2031-12-31',
+      'Verwerkersovereenkomst Mijn Loopbaan voor Partners 2026-2031',
+    );
   }
   const atb = ids.get('atb-antwerpen')!;
   const schelle = ids.get('ocmw-schelle')!;
-  await agreement([schelle, atb], [[schelle, atb, NOTICE_CATEGORIES]], '2020-01-01', '2025-12-31', 'Samenwerking trajectbegeleiding ATB - OCMW Schelle 2020-2025');
+  await agreement(
+    [schelle, atb],
+    [[schelle, atb, NOTICE_CATEGORIES]],
+    '2020-01-01',
+    '2025-12-31',
+    'Samenwerking trajectbegeleiding ATB - OCMW Schelle 2020-2025',
+  );
 
   for (const client of DEMO_CLIENTS) {
     const org = ids.get(client.ocmw)!;
@@ -114,10 +133,47 @@ export async function seedDemoSharing(tx: EntityManager, ids: Map<string, string
       client.birthDate,
     ]);
     const sections: Array<[string, object]> = [
-      ['CONTACT', { address: { street: 'Dorpsstraat', houseNumber: String(client.serial % 90), postalCode: MUNICIPALITY_OF[client.ocmw][1], municipality: MUNICIPALITY_OF[client.ocmw][0] }, preferredLanguage: 'nl', notes: 'Prefers a call in the morning.' }],
-      ['EMPLOYMENT', { educationLevel: 'HIGHER_SECONDARY', workHistory: ['Production operator (2 years)'], competences: ['forklift'], jobTarget: { occupation: 'Magazijnmedewerker', bottleneckOccupation: true }, notes: 'Motivated; wants day shifts.' }],
-      ['OBSTACLES', { mobility: 'No driving licence; bus connection to the industrial zone is poor', languageLevel: 'B1', childcare: 'Two children in primary school', notes: 'Mobility is the main obstacle.' }],
-      ['WELFARE', { incomeSituation: 'LEEFLOON', welfareNotes: 'Debt mediation running since spring.', healthNotes: 'Back complaints; no heavy lifting.', notes: 'Confidential: stays with the OCMW unless the client agrees.' }],
+      [
+        'CONTACT',
+        {
+          address: {
+            street: 'Dorpsstraat',
+            houseNumber: String(client.serial % 90),
+            postalCode: MUNICIPALITY_OF[client.ocmw][1],
+            municipality: MUNICIPALITY_OF[client.ocmw][0],
+          },
+          preferredLanguage: 'nl',
+          notes: 'Prefers a call in the morning.',
+        },
+      ],
+      [
+        'EMPLOYMENT',
+        {
+          educationLevel: 'HIGHER_SECONDARY',
+          workHistory: ['Production operator (2 years)'],
+          competences: ['forklift'],
+          jobTarget: { occupation: 'Magazijnmedewerker', bottleneckOccupation: true },
+          notes: 'Motivated; wants day shifts.',
+        },
+      ],
+      [
+        'OBSTACLES',
+        {
+          mobility: 'No driving licence; bus connection to the industrial zone is poor',
+          languageLevel: 'B1',
+          childcare: 'Two children in primary school',
+          notes: 'Mobility is the main obstacle.',
+        },
+      ],
+      [
+        'WELFARE',
+        {
+          incomeSituation: 'LEEFLOON',
+          welfareNotes: 'Debt mediation running since spring.',
+          healthNotes: 'Back complaints; no heavy lifting.',
+          notes: 'Confidential: stays with the OCMW unless the client agrees.',
+        },
+      ],
     ];
     for (const [category, content] of sections) {
       await tx.query(`INSERT INTO client_section (organisation_id, person_id, category, content, updated_by) VALUES ($1, $2, $3, $4, $5)`, [
@@ -233,10 +289,10 @@ async function seedDemoReferrals(
       `INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, 'DIRECTOR', $3), ($1, $4, 'EXECUTOR', $5)`,
       [row.id, p.org, p.worker, vdab, mediator],
     );
-    await tx.query(`INSERT INTO trajectory_history (trajectory_id, kind, to_value, reason, by_organisation) VALUES ($1, 'CREATED', 'MEDIATION', 'Warm handover accepted', $2)`, [
-      row.id,
-      vdab,
-    ]);
+    await tx.query(
+      `INSERT INTO trajectory_history (trajectory_id, kind, to_value, reason, by_organisation) VALUES ($1, 'CREATED', 'MEDIATION', 'Warm handover accepted', $2)`,
+      [row.id, vdab],
+    );
     return row.id as string;
   };
   await referral('Peeters', 'WARM_HANDOVER', 'SENT', 2);

@@ -112,19 +112,24 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
 
     const ids = new Map<string, string>();
     for (const org of DEMO_ORGANISATIONS) {
-      const [row] = await tx.query(
-        `INSERT INTO organisation (name, kind, kbo_number, nis_code, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [org.name, org.kind, kboFromBase(org.kboBase), org.nisCode ?? null, org.parent ? ids.get(org.parent) : null],
-      );
+      const [row] = await tx.query(`INSERT INTO organisation (name, kind, kbo_number, nis_code, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
+        org.name,
+        org.kind,
+        kboFromBase(org.kboBase),
+        org.nisCode ?? null,
+        org.parent ? ids.get(org.parent) : null,
+      ]);
       ids.set(org.slug, row.id);
     }
     const passwordHash = await hasher.hash(DEMO_PASSWORD);
     const userIds = new Map<string, string>();
     for (const user of demoUsers()) {
-      const [row] = await tx.query(
-        `INSERT INTO app_user (organisation_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [ids.get(user.organisation), user.email, user.displayName, passwordHash],
-      );
+      const [row] = await tx.query(`INSERT INTO app_user (organisation_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [
+        ids.get(user.organisation),
+        user.email,
+        user.displayName,
+        passwordHash,
+      ]);
       userIds.set(user.email, row.id);
       await tx.query(`INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[])`, [row.id, user.roles]);
       if (user.certified) {

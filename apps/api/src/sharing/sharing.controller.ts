@@ -79,7 +79,7 @@ export class SharingController {
   @Post('agreements/:id/confirm')
   @HttpCode(200)
   @Requires('agreement.update')
-  @ApiOperation({ summary: "Confirm the agreement for your organisation (org admins of a party)" })
+  @ApiOperation({ summary: 'Confirm the agreement for your organisation (org admins of a party)' })
   @ApiOkResponse({ type: AgreementDto })
   @ApiProblems(400, 401, 403, 404, 409)
   confirmAgreement(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Agreement> {

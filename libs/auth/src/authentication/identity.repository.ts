@@ -27,7 +27,13 @@ export class IdentityRepository {
     );
     const row = rows[0];
     return (
-      row && { userId: row.id, organisationId: row.organisation_id, passwordHash: row.password_hash, tokenVersion: row.token_version, canSignIn: row.can_sign_in }
+      row && {
+        userId: row.id,
+        organisationId: row.organisation_id,
+        passwordHash: row.password_hash,
+        tokenVersion: row.token_version,
+        canSignIn: row.can_sign_in,
+      }
     );
   }
 
@@ -49,16 +55,14 @@ export class IdentityRepository {
       [userId, sessionId, tokenVersion],
     );
     const row = rows[0];
-    return (
-      row && { userId: row.id, organisationId: row.organisation_id, organisationKind: row.kind, roles: row.roles, certifications: row.certifications }
-    );
+    return row && { userId: row.id, organisationId: row.organisation_id, organisationKind: row.kind, roles: row.roles, certifications: row.certifications };
   }
 
   async createSession(tx: Tx, userId: string, ttlSeconds: number, refreshTokenHash: Buffer): Promise<string> {
-    const [session] = await tx.query(
-      `INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
-      [userId, ttlSeconds],
-    );
+    const [session] = await tx.query(`INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`, [
+      userId,
+      ttlSeconds,
+    ]);
     await tx.query(`INSERT INTO refresh_token (token_hash, session_id) VALUES ($1, $2)`, [refreshTokenHash, session.id]);
     await tx.query(`UPDATE app_user SET last_sign_in_at = now() WHERE id = $1`, [userId]);
     return session.id;
@@ -85,17 +89,13 @@ export class IdentityRepository {
     tx: Tx,
     tokenHash: Buffer,
   ): Promise<{ outcome: 'ok'; sessionId: string; userId: string; tokenVersion: number } | { outcome: 'reused' | 'invalid' }> {
-    const spent = await tx.query(
-      `UPDATE refresh_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING session_id`,
-      [tokenHash],
-    );
+    const spent = await tx.query(`UPDATE refresh_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING session_id`, [tokenHash]);
     if (spent.length === 0) {
       const known = await tx.query(`SELECT session_id FROM refresh_token WHERE token_hash = $1`, [tokenHash]);
       if (known.length === 0) return { outcome: 'invalid' };
-      await tx.query(
-        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'REFRESH_TOKEN_REUSED' WHERE id = $1 AND revoked_at IS NULL`,
-        [known[0].session_id],
-      );
+      await tx.query(`UPDATE auth_session SET revoked_at = now(), revoke_reason = 'REFRESH_TOKEN_REUSED' WHERE id = $1 AND revoked_at IS NULL`, [
+        known[0].session_id,
+      ]);
       return { outcome: 'reused' };
     }
     const rows = await tx.query(
@@ -113,9 +113,6 @@ export class IdentityRepository {
   }
 
   async revokeSession(tx: Tx, sessionId: string, reason: string): Promise<void> {
-    await tx.query(
-      `UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
-      [sessionId, reason],
-    );
+    await tx.query(`UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, reason]);
   }
 }

@@ -35,8 +35,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(request: Request & { id?: unknown }, claims: AccessTokenClaims): Promise<RequestContext> {
-    const valid =
-      typeof claims.sub === 'string' && typeof claims.sid === 'string' && Number.isInteger(claims.ver) && isUuid(claims.sub) && isUuid(claims.sid);
+    const valid = typeof claims.sub === 'string' && typeof claims.sid === 'string' && Number.isInteger(claims.ver) && isUuid(claims.sub) && isUuid(claims.sid);
     const identity = valid ? await this.identities.loadActiveIdentity(claims.sub, claims.sid, claims.ver) : undefined;
     if (!identity) throw new UnauthorizedException({ code: 'invalid-token' });
     const purpose = purposeFrom(request.get(PURPOSE_HEADER));

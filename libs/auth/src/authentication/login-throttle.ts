@@ -57,8 +57,7 @@ export class LoginThrottle {
     @InjectDataSource() dataSource: DataSource,
   ) {
     // In-memory blocking off: a wait ends, or a success clears it, for every process at the same moment.
-    const limiter = (keyPrefix: string, points: number, duration: number) =>
-      sharedLimiter(dataSource, { keyPrefix, points, duration, inMemoryBlock: false });
+    const limiter = (keyPrefix: string, points: number, duration: number) => sharedLimiter(dataSource, { keyPrefix, points, duration, inMemoryBlock: false });
     this.accountAddress = {
       counter: limiter('login-account-address', Number.MAX_SAFE_INTEGER, ACCOUNT_ADDRESS_MEMORY_SECONDS),
       gate: limiter('login-account-address-wait', 1, config.delayMaxSeconds),
@@ -112,7 +111,11 @@ export class LoginThrottle {
    */
   async recordSuccess(attempt: SignInAttempt): Promise<void> {
     const [accountAddress, address] = attempt.dimensions.map(({ dimension }) => dimension);
-    await Promise.all([accountAddress.counter.delete(accountAddress.key), accountAddress.gate.delete(accountAddress.key), address.counter.reward(address.key, 1)]);
+    await Promise.all([
+      accountAddress.counter.delete(accountAddress.key),
+      accountAddress.gate.delete(accountAddress.key),
+      address.counter.reward(address.key, 1),
+    ]);
   }
 
   /** The wait after the n-th failure beyond the free ones (n from 0): base * 2^n, capped. */

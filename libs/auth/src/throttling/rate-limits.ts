@@ -7,7 +7,11 @@ import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 /** 429 with the seconds to wait; the problem filter turns it into a `Retry-After` header. */
 export class TooManyRequests extends HttpException {
   /** `rateLimit`: the limit that was reached, told in the RateLimit-* headers of the 429. */
-  constructor(readonly retryAfterSeconds: number, code = 'too-many-requests', rateLimit?: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    code = 'too-many-requests',
+    rateLimit?: number,
+  ) {
     super({ code, retryAfterSeconds, rateLimit }, HttpStatus.TOO_MANY_REQUESTS);
   }
 }
@@ -60,7 +64,10 @@ export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string,
  * The RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP"),
  * so a client can pace itself; the tighter of the limits that apply is the one told.
  */
-export function setRateLimitHeaders(response: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown }, state: RateLimitState): void {
+export function setRateLimitHeaders(
+  response: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown },
+  state: RateLimitState,
+): void {
   const told = Number(response.getHeader('RateLimit-Remaining'));
   if (Number.isFinite(told) && told <= state.remaining) return;
   response.setHeader('RateLimit-Limit', String(state.limit));

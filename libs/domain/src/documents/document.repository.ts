@@ -63,12 +63,18 @@ export class DocumentRepository {
   /** How many documents the caller's organisation keeps on the person (its own file's, locked for the insert). */
   async countOwn(tx: Tx, ctx: RequestContext, personId: string): Promise<number> {
     await tx.query(`SELECT 1 FROM client_file WHERE organisation_id = $1 AND person_id = $2 FOR UPDATE`, [ctx.organisationId, personId]);
-    const [row] = await tx.query(`SELECT count(*)::int AS n FROM client_document WHERE organisation_id = $1 AND person_id = $2`, [ctx.organisationId, personId]);
+    const [row] = await tx.query(`SELECT count(*)::int AS n FROM client_document WHERE organisation_id = $1 AND person_id = $2`, [
+      ctx.organisationId,
+      personId,
+    ]);
     return row.n;
   }
 
   async listForPerson(tx: Tx, personId: string): Promise<ClientDocument[]> {
-    const rows = await tx.query(`SELECT ${COLUMNS} FROM client_document d WHERE d.person_id = $1 AND ${READABLE} ORDER BY d.created_at, d.id LIMIT ${DOCUMENTS_PER_LIST}`, [personId]);
+    const rows = await tx.query(
+      `SELECT ${COLUMNS} FROM client_document d WHERE d.person_id = $1 AND ${READABLE} ORDER BY d.created_at, d.id LIMIT ${DOCUMENTS_PER_LIST}`,
+      [personId],
+    );
     return rows.map(toDocument);
   }
 

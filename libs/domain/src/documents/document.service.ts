@@ -22,7 +22,8 @@ export class DocumentService {
   upload(ctx: RequestContext, personId: string, input: NewDocument): Promise<ClientDocument> {
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
-      if ((await this.documents.countOwn(tx, ctx, personId)) >= DOCUMENTS_PER_FILE) throw new Conflict('too-many-documents', 'file', { max: DOCUMENTS_PER_FILE });
+      if ((await this.documents.countOwn(tx, ctx, personId)) >= DOCUMENTS_PER_FILE)
+        throw new Conflict('too-many-documents', 'file', { max: DOCUMENTS_PER_FILE });
       const document = await this.documents.insert(tx, ctx, personId, input);
       tx.audit({
         action: 'document.create',
@@ -66,7 +67,9 @@ export class DocumentService {
     const ground =
       owner === ctx.organisationId
         ? { kind: 'OWNER' as const }
-        : sharedGround((await this.clients.visibleFiles(tx, personId)).find((f) => f.organisationId === owner)?.grounds.find((g) => categories.includes(g.category)));
+        : sharedGround(
+            (await this.clients.visibleFiles(tx, personId)).find((f) => f.organisationId === owner)?.grounds.find((g) => categories.includes(g.category)),
+          );
     tx.audit({
       action,
       decision: 'ALLOW',

@@ -34,7 +34,14 @@ export class NotificationService {
   async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string; agreementId?: string }): Promise<void> {
     await tx.query(
       `INSERT INTO outbox_event (kind, referral_id, agreement_id, person_id, target_user_ids, target_organisation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [kind, about.referralId ?? null, about.agreementId ?? null, about.clientId ?? null, (target.userIds ?? []).filter(Boolean), target.organisationId ?? null],
+      [
+        kind,
+        about.referralId ?? null,
+        about.agreementId ?? null,
+        about.clientId ?? null,
+        (target.userIds ?? []).filter(Boolean),
+        target.organisationId ?? null,
+      ],
     );
   }
 

@@ -59,7 +59,8 @@ export class BreakGlassService {
         });
       }
       // asked, and nothing to open: recorded all the same (the caller's privacy officer sees it)
-      if (owners.length === 0) tx.audit({ action: 'break-glass.request', decision: 'ALLOW', resourceType: 'BreakGlass', subjectPersonId: personId, categories });
+      if (owners.length === 0)
+        tx.audit({ action: 'break-glass.request', decision: 'ALLOW', resourceType: 'BreakGlass', subjectPersonId: personId, categories });
       return { categories, grantedAt: box.granted_at, expiresAt: box.expires_at };
     });
   }

@@ -90,10 +90,10 @@ export class ConsentService {
     if (!ctx.ability.can('read', subject('Consent', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
-      const rows = await tx.query(
-        `SELECT ${COLUMNS} FROM consent c WHERE c.person_id = $1 AND c.organisation_id = $2 ORDER BY c.recorded_at DESC, c.id`,
-        [personId, ctx.organisationId],
-      );
+      const rows = await tx.query(`SELECT ${COLUMNS} FROM consent c WHERE c.person_id = $1 AND c.organisation_id = $2 ORDER BY c.recorded_at DESC, c.id`, [
+        personId,
+        ctx.organisationId,
+      ]);
       tx.audit({ action: 'consent.list', decision: 'ALLOW', resourceType: 'Consent', subjectPersonId: personId, ground: { kind: 'OWNER' } });
       return rows.map(toConsent);
     });
@@ -106,7 +106,14 @@ export class ConsentService {
       if (!ctx.ability.can('update', subject('Consent', current))) throw new Forbidden('forbidden');
       if (current.revokedAt) throw new Conflict('consent-already-revoked');
       await tx.query(`UPDATE consent SET revoked_at = now(), revoked_by = $2, revocation_reason = $3 WHERE id = $1`, [id, ctx.userId, reason]);
-      tx.audit({ action: 'consent.revoke', decision: 'ALLOW', resourceType: 'Consent', resourceId: id, subjectPersonId: current.personId, categories: current.categories });
+      tx.audit({
+        action: 'consent.revoke',
+        decision: 'ALLOW',
+        resourceType: 'Consent',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        categories: current.categories,
+      });
       // the organisations it named may lose their access: their case workers hear of it
       for (const recipient of current.recipientOrganisationIds) {
         await this.notifications.notify(tx, { organisationId: recipient }, 'consent.revoked', { clientId: current.personId });

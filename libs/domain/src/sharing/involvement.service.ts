@@ -33,7 +33,8 @@ export class InvolvementService {
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
       // An involvement opens the recorder's data to another organisation; one's own needs none.
-      if (input.organisationId.toLowerCase() === ctx.organisationId) throw new InvalidInput([{ field: 'organisationId', code: 'involvement-own-organisation' }]);
+      if (input.organisationId.toLowerCase() === ctx.organisationId)
+        throw new InvalidInput([{ field: 'organisationId', code: 'involvement-own-organisation' }]);
       if (!ctx.ability.can('create', subject('Involvement', { organisationId: input.organisationId, recordedByOrganisationId: ctx.organisationId }))) {
         throw new Forbidden('forbidden');
       }
@@ -49,7 +50,14 @@ export class InvolvementService {
           recordedByOrganisationId: ctx.organisationId,
           recordedBy: ctx.userId,
         }))!;
-        tx.audit({ action: 'involvement.add', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: personId, ground: { kind: 'OWNER' } });
+        tx.audit({
+          action: 'involvement.add',
+          decision: 'ALLOW',
+          resourceType: 'Involvement',
+          resourceId: id,
+          subjectPersonId: personId,
+          ground: { kind: 'OWNER' },
+        });
         return (await this.involvements.find(tx, id))!;
       } catch (error) {
         if (isUniqueViolation(error, 'involvement_active_key')) throw new Conflict('involvement-exists', 'organisationId');
@@ -82,7 +90,14 @@ export class InvolvementService {
   async recordOnBehalf(
     tx: Tx,
     ctx: RequestContext,
-    input: { organisationId: string; personId: string; capacity: Exclude<Capacity, 'OWNER'>; purpose: Purpose; owner: string; source: 'HANDOVER' | 'TRAJECTORY' },
+    input: {
+      organisationId: string;
+      personId: string;
+      capacity: Exclude<Capacity, 'OWNER'>;
+      purpose: Purpose;
+      owner: string;
+      source: 'HANDOVER' | 'TRAJECTORY';
+    },
   ): Promise<void> {
     const id = await this.involvements.record(tx, {
       organisationId: input.organisationId,
@@ -94,7 +109,15 @@ export class InvolvementService {
       recordedBy: ctx.userId,
       unlessActive: true,
     });
-    if (id) tx.audit({ action: 'involvement.add', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: input.personId, ownerOrganisationId: input.owner });
+    if (id)
+      tx.audit({
+        action: 'involvement.add',
+        decision: 'ALLOW',
+        resourceType: 'Involvement',
+        resourceId: id,
+        subjectPersonId: input.personId,
+        ownerOrganisationId: input.owner,
+      });
   }
 
   /** Involvements in a person's trajectory that the caller's organisation holds or recorded. */
@@ -116,7 +139,14 @@ export class InvolvementService {
       if (current.capacity === 'OWNER') throw new Conflict('owner-involvement-cannot-end');
       if (current.endedAt) throw new Conflict('involvement-already-ended');
       await this.involvements.end(tx, id, ctx.userId, reason ?? null);
-      tx.audit({ action: 'involvement.end', decision: 'ALLOW', resourceType: 'Involvement', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.recordedByOrganisationId });
+      tx.audit({
+        action: 'involvement.end',
+        decision: 'ALLOW',
+        resourceType: 'Involvement',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        ownerOrganisationId: current.recordedByOrganisationId,
+      });
       return (await this.involvements.find(tx, id))!;
     });
   }

@@ -2,15 +2,7 @@
  * Trajectory types: the activation and mediation routes, temporary work experience, and the four
  * Integration Through Work types a newcomer's screening assigns.
  */
-export const TRAJECTORY_TYPES = [
-  'ACTIVATION',
-  'MEDIATION',
-  'TWE',
-  'QUICK_MEDIATION',
-  'INTEGRATED_PATHWAY',
-  'COMBINED_PATHWAY',
-  'LINEAR_PATHWAY',
-] as const;
+export const TRAJECTORY_TYPES = ['ACTIVATION', 'MEDIATION', 'TWE', 'QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY'] as const;
 export type TrajectoryType = (typeof TRAJECTORY_TYPES)[number];
 
 export const TRAJECTORY_STATUSES = ['PLANNED', 'ACTIVE', 'ON_HOLD', 'COMPLETED', 'STOPPED'] as const;

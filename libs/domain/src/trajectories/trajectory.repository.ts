@@ -83,7 +83,13 @@ export class TrajectoryRepository {
     return row.id;
   }
 
-  async addParticipant(tx: Tx, trajectoryId: string, organisationId: string, capacity: 'EXECUTOR' | 'ADVISOR', responsibleUserId: string | null = null): Promise<void> {
+  async addParticipant(
+    tx: Tx,
+    trajectoryId: string,
+    organisationId: string,
+    capacity: 'EXECUTOR' | 'ADVISOR',
+    responsibleUserId: string | null = null,
+  ): Promise<void> {
     await tx.query(`INSERT INTO trajectory_participant (trajectory_id, organisation_id, capacity, responsible_user_id) VALUES ($1, $2, $3, $4)`, [
       trajectoryId,
       organisationId,
@@ -149,12 +155,10 @@ export class TrajectoryRepository {
   }
 
   async recordCheckpoint(tx: Tx, id: string, months: number, working: boolean, organisationId: string): Promise<void> {
-    await tx.query(`UPDATE trajectory_checkpoint SET working = $3, recorded_at = now(), recorded_by_organisation_id = $4 WHERE trajectory_id = $1 AND months = $2`, [
-      id,
-      months,
-      working,
-      organisationId,
-    ]);
+    await tx.query(
+      `UPDATE trajectory_checkpoint SET working = $3, recorded_at = now(), recorded_by_organisation_id = $4 WHERE trajectory_id = $1 AND months = $2`,
+      [id, months, working, organisationId],
+    );
   }
 
   /** Director or participant, and a case worker: who may work on the trajectory. */
@@ -164,7 +168,12 @@ export class TrajectoryRepository {
   }
 
   async addObstacle(tx: Tx, id: string, organisationId: string, kind: string, actions: string | null): Promise<void> {
-    await tx.query(`INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions) VALUES ($1, $2, $3, $4)`, [id, organisationId, kind, actions]);
+    await tx.query(`INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions) VALUES ($1, $2, $3, $4)`, [
+      id,
+      organisationId,
+      kind,
+      actions,
+    ]);
   }
 
   async updateObstacle(tx: Tx, obstacleId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<void> {

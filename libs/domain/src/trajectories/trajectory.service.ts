@@ -14,7 +14,6 @@ export { TRAJECTORY_OUTCOMES, type Trajectory, type TrajectoryOutcome } from './
 /** What happens in the same transaction when a trajectory starts (first ACTIVE): another aggregate's follow-up. */
 export type TrajectoryStartListener = (tx: Tx, ctx: RequestContext, trajectory: Trajectory) => Promise<void>;
 
-
 /** The purpose a partner is involved for, by trajectory type (Integration Through Work types activate). */
 const PURPOSE_OF_TYPE: Record<TrajectoryType, 'ACTIVATION' | 'MEDIATION' | 'TWE'> = {
   ACTIVATION: 'ACTIVATION',
@@ -70,7 +69,14 @@ export class TrajectoryService {
       if (!ctx.ability.can('update', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
       if (input.type === 'MEDIATION') await assertReadyForMediation(tx, input.clientId, ctx.organisationId);
       try {
-        const id = await this.start(tx, ctx, { personId: input.clientId, director: ctx.organisationId, directorUserId: ctx.userId, type: input.type, jobTarget: input.jobTarget, reason: null });
+        const id = await this.start(tx, ctx, {
+          personId: input.clientId,
+          director: ctx.organisationId,
+          directorUserId: ctx.userId,
+          type: input.type,
+          jobTarget: input.jobTarget,
+          reason: null,
+        });
         return (await this.trajectories.find(tx, id))!;
       } catch (error) {
         if (isUniqueViolation(error, 'trajectory_open_key')) throw new Conflict('trajectory-exists', 'type', { type: input.type });
@@ -100,7 +106,11 @@ export class TrajectoryService {
   }
 
   /** A status change; an illegal one is a 409 that names the allowed ones. Closing needs an outcome. */
-  transition(ctx: RequestContext, id: string, change: { to: TrajectoryStatus; reason?: string; version: number; outcome?: TrajectoryOutcome }): Promise<Trajectory> {
+  transition(
+    ctx: RequestContext,
+    id: string,
+    change: { to: TrajectoryStatus; reason?: string; version: number; outcome?: TrajectoryOutcome },
+  ): Promise<Trajectory> {
     return this.transaction.run(ctx, async (tx) => {
       const current = await this.lockAsDirector(tx, ctx, id, change.version);
       const check = checkTrajectoryTransition(current.status, change.to);
@@ -113,7 +123,16 @@ export class TrajectoryService {
         await this.trajectories.addCheckpoints(tx, id);
         for (const listener of this.startListeners) await listener(tx, ctx, current);
       }
-      tx.audit({ action: 'trajectory.transition', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      tx.audit({
+        action: 'trajectory.transition',
+        decision: 'ALLOW',
+        resourceType: 'Trajectory',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        ownerOrganisationId: current.directorOrganisationId,
+        categories: ['TRAJECTORY'],
+        ground: { kind: 'OWNER' },
+      });
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -131,7 +150,16 @@ export class TrajectoryService {
         throw error;
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
-      tx.audit({ action: 'trajectory.type-change', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'], ground: { kind: 'OWNER' } });
+      tx.audit({
+        action: 'trajectory.type-change',
+        decision: 'ALLOW',
+        resourceType: 'Trajectory',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        ownerOrganisationId: current.directorOrganisationId,
+        categories: ['TRAJECTORY'],
+        ground: { kind: 'OWNER' },
+      });
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -156,7 +184,15 @@ export class TrajectoryService {
         source: 'TRAJECTORY',
       });
       await this.trajectories.bumpVersion(tx, id);
-      tx.audit({ action: 'trajectory.participant', decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'] });
+      tx.audit({
+        action: 'trajectory.participant',
+        decision: 'ALLOW',
+        resourceType: 'Trajectory',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        ownerOrganisationId: current.directorOrganisationId,
+        categories: ['TRAJECTORY'],
+      });
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -166,7 +202,12 @@ export class TrajectoryService {
     return this.work(ctx, id, 'trajectory.obstacle', (tx, t) => this.trajectories.addObstacle(tx, t.id, ctx.organisationId, input.kind, input.actions ?? null));
   }
 
-  updateObstacle(ctx: RequestContext, id: string, obstacleId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<Trajectory> {
+  updateObstacle(
+    ctx: RequestContext,
+    id: string,
+    obstacleId: string,
+    change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number },
+  ): Promise<Trajectory> {
     return this.work(ctx, id, 'trajectory.obstacle', async (tx, t) => {
       const obstacle = t.obstacles.find((o) => o.id === obstacleId);
       if (!obstacle) throw new NotFound('obstacle');
@@ -183,7 +224,8 @@ export class TrajectoryService {
     return this.work(ctx, id, 'trajectory.activity', async (tx, t) => {
       if (input.plannedUntil && input.plannedUntil < input.plannedFrom) throw new InvalidInput([{ field: 'plannedUntil', code: 'until-before-from' }]);
       if (input.providerOrganisationId) {
-        if (!(await this.organisations.isActive(tx, input.providerOrganisationId))) throw new InvalidInput([{ field: 'providerOrganisationId', code: 'organisation-not-found' }]);
+        if (!(await this.organisations.isActive(tx, input.providerOrganisationId)))
+          throw new InvalidInput([{ field: 'providerOrganisationId', code: 'organisation-not-found' }]);
       }
       await this.trajectories.addActivity(tx, t.id, ctx.organisationId, input);
     });
@@ -207,29 +249,37 @@ export class TrajectoryService {
 
   /** In work or not at a follow-up checkpoint; recorded once it is due. */
   recordCheckpoint(ctx: RequestContext, id: string, months: number, working: boolean): Promise<Trajectory> {
-    return this.work(ctx, id, 'trajectory.checkpoint', async (tx, t) => {
-      const checkpoint = t.checkpoints.find((c) => c.months === months);
-      if (!checkpoint) throw new NotFound('checkpoint');
-      if (checkpoint.dueOn > belgianToday()) throw new Conflict('checkpoint-not-due', undefined, { dueOn: checkpoint.dueOn });
-      await this.trajectories.recordCheckpoint(tx, t.id, months, working, ctx.organisationId);
-    }, true); // follow-up happens after the trajectory has closed
+    return this.work(
+      ctx,
+      id,
+      'trajectory.checkpoint',
+      async (tx, t) => {
+        const checkpoint = t.checkpoints.find((c) => c.months === months);
+        if (!checkpoint) throw new NotFound('checkpoint');
+        if (checkpoint.dueOn > belgianToday()) throw new Conflict('checkpoint-not-due', undefined, { dueOn: checkpoint.dueOn });
+        await this.trajectories.recordCheckpoint(tx, t.id, months, working, ctx.organisationId);
+      },
+      true,
+    ); // follow-up happens after the trajectory has closed
   }
 
   /** Work on a trajectory the caller can see and takes part in (director or participant), audited. */
-  private work(
-    ctx: RequestContext,
-    id: string,
-    action: string,
-    change: (tx: Tx, t: Trajectory) => Promise<unknown>,
-    allowClosed = false,
-  ): Promise<Trajectory> {
+  private work(ctx: RequestContext, id: string, action: string, change: (tx: Tx, t: Trajectory) => Promise<unknown>, allowClosed = false): Promise<Trajectory> {
     return this.transaction.run(ctx, async (tx) => {
       const current = await this.trajectories.find(tx, id, true);
       if (!current) throw new NotFound('trajectory');
       if (!(await this.trajectories.worksOn(tx, id))) throw new Forbidden('not-a-trajectory-participant');
       if (!allowClosed && (current.status === 'COMPLETED' || current.status === 'STOPPED')) throw new Conflict('trajectory-closed');
       await change(tx, current);
-      tx.audit({ action, decision: 'ALLOW', resourceType: 'Trajectory', resourceId: id, subjectPersonId: current.personId, ownerOrganisationId: current.directorOrganisationId, categories: ['TRAJECTORY'] });
+      tx.audit({
+        action,
+        decision: 'ALLOW',
+        resourceType: 'Trajectory',
+        resourceId: id,
+        subjectPersonId: current.personId,
+        ownerOrganisationId: current.directorOrganisationId,
+        categories: ['TRAJECTORY'],
+      });
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -255,7 +305,15 @@ export class TrajectoryService {
     };
   }
 
-  private async history(tx: Tx, ctx: RequestContext, id: string, kind: 'CREATED' | 'STATUS' | 'TYPE', from: string | null, to: string, reason: string | null): Promise<void> {
+  private async history(
+    tx: Tx,
+    ctx: RequestContext,
+    id: string,
+    kind: 'CREATED' | 'STATUS' | 'TYPE',
+    from: string | null,
+    to: string,
+    reason: string | null,
+  ): Promise<void> {
     await this.trajectories.addHistory(tx, id, { kind, from, to, reason, byUser: ctx.userId, byOrganisation: ctx.organisationId });
   }
 
@@ -311,7 +369,13 @@ export class TrajectoryService {
     });
     const id =
       (await this.trajectories.openMediation(tx, handover.personId)) ??
-      (await this.start(tx, ctx, { personId: handover.personId, director: handover.sender, directorUserId: handover.senderUserId, type: 'MEDIATION', reason: 'Warm handover accepted' }));
+      (await this.start(tx, ctx, {
+        personId: handover.personId,
+        director: handover.sender,
+        directorUserId: handover.senderUserId,
+        type: 'MEDIATION',
+        reason: 'Warm handover accepted',
+      }));
     await this.trajectories.joinAsExecutor(tx, id, ctx.organisationId, ctx.userId);
     return id;
   }

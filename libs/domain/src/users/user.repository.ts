@@ -34,10 +34,7 @@ export class UserRepository {
 
   async listByOrganisation(tx: Tx, ctx: RequestContext, organisationId: string): Promise<User[]> {
     const scope = accessibleWhere(ctx.ability, 'read', 'User', COLUMNS, 2);
-    const rows = await tx.query(
-      `${SELECT} WHERE u.organisation_id = $1 AND ${scope.sql} ORDER BY u.display_name, u.id`,
-      [organisationId, ...scope.params],
-    );
+    const rows = await tx.query(`${SELECT} WHERE u.organisation_id = $1 AND ${scope.sql} ORDER BY u.display_name, u.id`, [organisationId, ...scope.params]);
     return rows.map(toUser);
   }
 
@@ -86,10 +83,7 @@ export class UserRepository {
 
   async replaceRoles(tx: Tx, userId: string, roles: readonly Role[]): Promise<void> {
     await tx.query(`DELETE FROM user_role WHERE user_id = $1 AND role <> ALL($2)`, [userId, roles]);
-    await tx.query(
-      `INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-      [userId, roles],
-    );
+    await tx.query(`INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [userId, roles]);
   }
 
   /**
@@ -154,7 +148,16 @@ export class UserRepository {
          token_version = token_version + CASE WHEN $6::boolean THEN 1 ELSE 0 END,
          version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, changes.displayName ?? null, changes.active ?? null, changes.passwordHash ?? null, changes.endSessions, changes.workPhone !== undefined, changes.workPhone ?? null],
+      [
+        id,
+        version,
+        changes.displayName ?? null,
+        changes.active ?? null,
+        changes.passwordHash ?? null,
+        changes.endSessions,
+        changes.workPhone !== undefined,
+        changes.workPhone ?? null,
+      ],
     );
     if (rows.length === 0) return false;
     if (!changes.endSessions) return [];

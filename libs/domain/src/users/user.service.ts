@@ -106,12 +106,14 @@ export class UserService {
       // One audit event per kind of change, with ids and role names only (never a name, e-mail or password).
       const about = { decision: 'ALLOW', resourceType: 'User', resourceId: id } as const;
       if (displayName !== undefined && displayName !== current.displayName) tx.audit({ ...about, action: 'user.update', categories: ['displayName'] });
-      if (changes.workPhone !== undefined && (changes.workPhone?.trim() ?? null) !== current.workPhone) tx.audit({ ...about, action: 'user.update', categories: ['workPhone'] });
+      if (changes.workPhone !== undefined && (changes.workPhone?.trim() ?? null) !== current.workPhone)
+        tx.audit({ ...about, action: 'user.update', categories: ['workPhone'] });
       if (changes.roles && !sameRoles(current.roles, changes.roles)) {
         tx.audit({ ...about, action: 'user.roles-change', categories: [...roleList('BEFORE', current.roles), ...roleList('AFTER', changes.roles)] });
       }
       if (changes.password !== undefined) tx.audit({ ...about, action: 'user.password-change' });
-      if (changes.active !== undefined && changes.active !== current.active) tx.audit({ ...about, action: changes.active ? 'user.activate' : 'user.deactivate' });
+      if (changes.active !== undefined && changes.active !== current.active)
+        tx.audit({ ...about, action: changes.active ? 'user.activate' : 'user.deactivate' });
       for (const session of revokedSessions) {
         tx.audit({ action: 'auth.session-revoke', decision: 'ALLOW', resourceType: 'Session', resourceId: session, categories: ['ACCOUNT_CHANGED'] });
       }
@@ -138,7 +140,10 @@ export class UserService {
       if (dates.expiresOn > LATEST_DATE) problems.push({ field: 'expiresOn', code: 'date-out-of-range', params: DATE_RANGE });
       else if (dates.expiresOn <= dates.obtainedOn) problems.push({ field: 'expiresOn', code: 'expires-before-obtained' });
       if (problems.length > 0) throw new InvalidInput(problems);
-      const { certification, replaced } = await this.users.putCertification(tx, userId, kind, dates, { organisationId: ctx.organisationId, userId: ctx.userId });
+      const { certification, replaced } = await this.users.putCertification(tx, userId, kind, dates, {
+        organisationId: ctx.organisationId,
+        userId: ctx.userId,
+      });
       if (!(await this.users.bumpVersion(tx, userId, target.version))) throw new VersionMismatch(target.version);
       tx.audit({
         action: replaced ? 'user.certification-renew' : 'user.certification-record',

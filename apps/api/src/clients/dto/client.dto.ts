@@ -2,18 +2,7 @@ import { DATA_CATEGORIES, PURPOSES } from '@app/kernel';
 import { IsInsz } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
 import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
@@ -111,7 +100,6 @@ export class UpdateClientDto {
   @ApiPropertyOptional({ type: ObstaclesDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => ObstaclesDto) obstacles?: ObstaclesDto | null;
   @ApiPropertyOptional({ type: WelfareDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => WelfareDto) welfare?: WelfareDto | null;
 }
-
 
 export class ClientQueryDto {
   @ApiPropertyOptional({

@@ -22,7 +22,10 @@ export class CreateReferralDto {
   @ArrayMaxSize(10)
   @IsCalendarDate({ each: true })
   proposedIntakeDates?: string[];
-  @ApiPropertyOptional({ example: '2027-03-01', description: 'NOT_YET_READY: until when guidance to work must wait' }) @IsOptional() @IsCalendarDate() reviewDate?: string;
+  @ApiPropertyOptional({ example: '2027-03-01', description: 'NOT_YET_READY: until when guidance to work must wait' })
+  @IsOptional()
+  @IsCalendarDate()
+  reviewDate?: string;
   @ApiPropertyOptional({ description: 'Send at once instead of keeping a draft' }) @IsOptional() @IsBoolean() send?: boolean;
 }
 
@@ -59,7 +62,11 @@ export class AssignDto extends ReferralVersionDto {
 export class QueueQueryDto {
   @ApiProperty({ enum: ['inbox', 'outbox'] }) @IsIn(['inbox', 'outbox']) box: 'inbox' | 'outbox';
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: (typeof REFERRAL_STATUSES)[number];
-  @ApiPropertyOptional({ type: Boolean }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assignee?: string;
   @PageLimit() limit?: number;
   @PageCursor() cursor?: string;
@@ -75,7 +82,10 @@ export class ReferralDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeUserId: string | null;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
   @ApiProperty({ nullable: true, type: String }) note: string | null;
-  @ApiProperty({ description: "true: note, question and answer are withheld (null), as the sharing rule does not give the receiver the sender's file for this handover's purpose now" })
+  @ApiProperty({
+    description:
+      "true: note, question and answer are withheld (null), as the sharing rule does not give the receiver the sender's file for this handover's purpose now",
+  })
   noteWithheld: boolean;
   @ApiProperty({ type: [String] }) proposedIntakeDates: string[];
   @ApiProperty({ nullable: true, type: String }) reviewDate: string | null;
@@ -99,4 +109,3 @@ export class ReferralQueueDto {
   @ApiProperty({ type: Object, example: { SENT: 3, INFO_REQUESTED: 1 }, description: 'Referrals per status in this box' }) counts: Record<string, number>;
   @ApiProperty({ type: String, nullable: true, description: 'Send as cursor for the next page; null on the last page' }) nextCursor: string | null;
 }
-

@@ -24,9 +24,14 @@ const PARTNER_CAPACITIES = ['DIRECTOR', 'EXECUTOR', 'ADVISOR'] as const;
 
 export class CreateInvolvementDto {
   @ApiProperty({ format: 'uuid', description: 'The partner organisation that takes part in the trajectory' }) @IsUUID() organisationId: string;
-  @ApiProperty({ enum: PARTNER_CAPACITIES, description: 'OWNER is set by registering a client' }) @IsIn(PARTNER_CAPACITIES) capacity: (typeof PARTNER_CAPACITIES)[number];
+  @ApiProperty({ enum: PARTNER_CAPACITIES, description: 'OWNER is set by registering a client' })
+  @IsIn(PARTNER_CAPACITIES)
+  capacity: (typeof PARTNER_CAPACITIES)[number];
   @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose: (typeof PURPOSES)[number];
-  @ApiPropertyOptional({ example: '2027-06-30', description: 'Last day of the involvement; open-ended when left out' }) @IsOptional() @IsCalendarDate() validUntil?: string;
+  @ApiPropertyOptional({ example: '2027-06-30', description: 'Last day of the involvement; open-ended when left out' })
+  @IsOptional()
+  @IsCalendarDate()
+  validUntil?: string;
 }
 
 export class EndInvolvementDto {

@@ -123,7 +123,13 @@ export class CertificationViewDto {
   expiresOn: string;
   @ApiProperty({ description: 'Not expired today (Europe/Brussels)' })
   valid: boolean;
-  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'The VDAB organisation that recorded it (null: recorded before recorders were kept)' })
+  @ApiProperty({
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    type: String,
+    description: 'The VDAB organisation that recorded it (null: recorded before recorders were kept)',
+  })
   recordedByOrganisationId: string | null;
   @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'The VDAB admin who recorded it' })
   recordedByUserId: string | null;
