@@ -1,3 +1,4 @@
+import { inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Trajectories through the API: directed by the file's owner, read by partners under the sharing rule. */
@@ -230,16 +231,77 @@ describe('trajectories', () => {
     ).toBe(409);
 
     // checkpoints are recorded once due, also after the trajectory closed
-    const early = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
+    const early = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true, source: 'CLIENT' });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('checkpoint-not-due');
     const closed = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'COMPLETED', outcome: 'EMPLOYED', version: joined.body.version });
     await t.dataSource.query(`UPDATE trajectory_checkpoint SET due_on = current_date - 1 WHERE trajectory_id = $1 AND months = 6`, [created.id]);
-    const recorded = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true });
+    const recorded = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true, source: 'CLIENT' });
     expect(recorded.status).toBe(200);
     expect(recorded.body.checkpoints[0]).toMatchObject({ months: 6, working: true, recordedAt: expect.any(String) });
     expect(closed.body.status).toBe('COMPLETED');
     expect((await as('ranst').post(`/trajectories/${created.id}/obstacles`, { kind: 'OTHER' })).status).toBe(409);
-    expect((await as('ranst').post(`/trajectories/${created.id}/checkpoints/7`, { working: true })).status).toBe(404);
+    expect((await as('ranst').post(`/trajectories/${created.id}/checkpoints/7`, { working: true, source: 'CLIENT' })).status).toBe(404);
+  });
+
+  it("keeps every organisation's own rows and checkpoint observations: nobody overwrites another's, every change names its author", async () => {
+    const vdab = await t.organisationId('VDAB Antwerpen');
+    const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
+    const ranstWorker = await t.userId('social.worker@ocmw-ranst.demo');
+    const birthDate = '1988-10-10';
+    const client = (await as('ranst').post('/clients', { insz: inszFor(birthDate, 771), firstName: 'Obs', lastName: 'Ervatie', birthDate })).body.id;
+    expect(
+      (
+        await as('ranst').post(`/clients/${client}/consents`, {
+          recipientOrganisationIds: [vdab],
+          purposes: ['MEDIATION'],
+          categories: ['IDENTITY', 'TRAJECTORY'],
+          legalBasis: 'PUBLIC_TASK_NOTICE',
+          method: 'VERBAL',
+          validFrom: '2026-01-01',
+        })
+      ).status,
+    ).toBe(201);
+    const { body: created } = await as('ranst').post('/trajectories', { clientId: client, type: 'MEDIATION' });
+    const started = await as('ranst').post(`/trajectories/${created.id}/transitions`, { to: 'ACTIVE', version: created.version });
+    expect(started.status).toBe(200);
+    const ranstObstacle = (await as('ranst').post(`/trajectories/${created.id}/obstacles`, { kind: 'MOBILITY' })).body.obstacles[0];
+    expect(ranstObstacle).toMatchObject({ organisationId: ranst, createdByUserId: ranstWorker, updatedByUserId: ranstWorker });
+    const joined = await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: vdab, capacity: 'EXECUTOR', version: started.body.version });
+    expect(joined.status).toBe(201);
+
+    // VDAB works on the trajectory under its own name, and cannot rewrite the OCMW's row (nor the OCMW VDAB's)
+    const rewrite = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/obstacles/${ranstObstacle.id}`, { status: 'ADDRESSED', version: 1 });
+    expect(rewrite.status).toBe(403);
+    expect(rewrite.body.code).toBe('not-own-trajectory-row');
+    const own = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/obstacles`, { kind: 'LANGUAGE', actions: 'NT2 course' });
+    expect(own.status).toBe(201);
+    const vdabObstacle = own.body.obstacles.find((o: { organisationId: string }) => o.organisationId === vdab);
+    expect(vdabObstacle).toMatchObject({ kind: 'LANGUAGE', createdByUserId: mediatorId, updatedByUserId: mediatorId });
+    expect((await as('ranst').post(`/trajectories/${created.id}/obstacles/${vdabObstacle.id}`, { status: 'ADDRESSED', version: 1 })).status).toBe(403);
+    const untouched = (await as('ranst').get(`/trajectories/${created.id}`)).body.obstacles;
+    expect(untouched.find((o: { id: string }) => o.id === ranstObstacle.id)).toMatchObject({ status: 'OPEN', version: 1 });
+
+    // the 6-month checkpoint: each organisation's observation is kept; they disagree, and it shows
+    await t.dataSource.query(`UPDATE trajectory_checkpoint SET due_on = current_date - 1 WHERE trajectory_id = $1 AND months = 6`, [created.id]);
+    const byVdab = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/checkpoints/6`, { working: true, source: 'DIMONA' });
+    expect(byVdab.status).toBe(200);
+    const byRanst = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: false, source: 'CLIENT' });
+    expect(byRanst.status).toBe(200);
+    const six = byRanst.body.checkpoints.find((c: { months: number }) => c.months === 6);
+    expect(six).toMatchObject({ working: null, disagree: true });
+    expect(six.observations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ organisationId: vdab, recordedByUserId: mediatorId, working: true, source: 'DIMONA' }),
+        expect.objectContaining({ organisationId: ranst, recordedByUserId: ranstWorker, working: false, source: 'CLIENT' }),
+      ]),
+    );
+    expect(six.observations).toHaveLength(2);
+    // recording again replaces only one's own observation
+    const corrected = await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true, source: 'EMPLOYER' });
+    const again = corrected.body.checkpoints.find((c: { months: number }) => c.months === 6);
+    expect(again).toMatchObject({ working: true, disagree: false });
+    expect(again.observations).toHaveLength(2);
+    expect((await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true })).status).toBe(400); // how do you know?
   });
 });

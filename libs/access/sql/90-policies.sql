@@ -140,16 +140,16 @@ CREATE POLICY trajectory_update ON trajectory FOR UPDATE TO casework_app
   USING (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()))
   WITH CHECK (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
 
--- trajectory_activity
+-- trajectory_activity: each organisation changes its own rows only
 CREATE POLICY trajectory_activity_change ON trajectory_activity FOR UPDATE TO casework_app
-  USING (casework_works_on_trajectory(trajectory_id))
-  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+  USING (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation())
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
 CREATE POLICY trajectory_activity_read ON trajectory_activity FOR SELECT TO casework_app
   USING ((EXISTS ( SELECT 1
    FROM trajectory t
   WHERE (t.id = trajectory_activity.trajectory_id))));
 CREATE POLICY trajectory_activity_write ON trajectory_activity FOR INSERT TO casework_app
-  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
 
 -- trajectory_checkpoint
 CREATE POLICY trajectory_checkpoint_change ON trajectory_checkpoint FOR UPDATE TO casework_app
@@ -161,6 +161,17 @@ CREATE POLICY trajectory_checkpoint_read ON trajectory_checkpoint FOR SELECT TO 
   WHERE (t.id = trajectory_checkpoint.trajectory_id))));
 CREATE POLICY trajectory_checkpoint_write ON trajectory_checkpoint FOR INSERT TO casework_app
   WITH CHECK (casework_works_on_trajectory(trajectory_id));
+
+-- trajectory_checkpoint_observation: every participant's own observation, seen by all who see the trajectory
+CREATE POLICY trajectory_checkpoint_observation_change ON trajectory_checkpoint_observation FOR UPDATE TO casework_app
+  USING (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation())
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
+CREATE POLICY trajectory_checkpoint_observation_read ON trajectory_checkpoint_observation FOR SELECT TO casework_app
+  USING ((EXISTS ( SELECT 1
+   FROM trajectory t
+  WHERE (t.id = trajectory_checkpoint_observation.trajectory_id))));
+CREATE POLICY trajectory_checkpoint_observation_write ON trajectory_checkpoint_observation FOR INSERT TO casework_app
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
 
 -- trajectory_history
 CREATE POLICY trajectory_history_join ON trajectory_history FOR INSERT TO casework_app
@@ -174,16 +185,16 @@ CREATE POLICY trajectory_history_write ON trajectory_history FOR INSERT TO casew
    FROM trajectory t
   WHERE ((t.id = trajectory_history.trajectory_id) AND (t.director_organisation_id = app_current_organisation())))));
 
--- trajectory_obstacle
+-- trajectory_obstacle: each organisation changes its own rows only
 CREATE POLICY trajectory_obstacle_change ON trajectory_obstacle FOR UPDATE TO casework_app
-  USING (casework_works_on_trajectory(trajectory_id))
-  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+  USING (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation())
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
 CREATE POLICY trajectory_obstacle_read ON trajectory_obstacle FOR SELECT TO casework_app
   USING ((EXISTS ( SELECT 1
    FROM trajectory t
   WHERE (t.id = trajectory_obstacle.trajectory_id))));
 CREATE POLICY trajectory_obstacle_write ON trajectory_obstacle FOR INSERT TO casework_app
-  WITH CHECK (casework_works_on_trajectory(trajectory_id));
+  WITH CHECK (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation());
 
 -- trajectory_participant
 CREATE POLICY trajectory_participant_join ON trajectory_participant FOR INSERT TO casework_app

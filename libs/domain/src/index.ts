@@ -29,3 +29,4 @@ export {
   type DocumentMediaType,
 } from './documents/document.repository.js';
 export { STAFF_CARDS_MAX } from './users/user.repository.js';
+export { CHECKPOINT_SOURCES, type Checkpoint, type CheckpointObservation, type CheckpointSource } from './trajectories/trajectory.repository.js';

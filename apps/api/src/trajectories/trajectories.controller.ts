@@ -117,11 +117,13 @@ export class TrajectoriesController {
   @Post('trajectories/:id/checkpoints/:months')
   @HttpCode(200)
   @Requires('trajectory.work')
-  @ApiOperation({ summary: 'Record whether the person is in work at the 6, 12, 18 or 24-month checkpoint (once it is due)' })
+  @ApiOperation({
+    summary: "Record your organisation's observation at the 6, 12, 18 or 24-month checkpoint (once it is due): in work or not, and how you know; others' observations are kept",
+  })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)
   recordCheckpoint(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Param('months', ParseIntPipe) months: number, @Body() body: CheckpointDto) {
-    return this.trajectories.recordCheckpoint(ctx, id, months, body.working);
+    return this.trajectories.recordCheckpoint(ctx, id, months, { working: body.working, source: body.source });
   }
 
   @Post('trajectories/:id/participants')

@@ -17,7 +17,16 @@ export interface Trajectory {
   closedAt: Date | null;
   participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null }>;
   history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null }>;
-  obstacles: Array<{ id: string; kind: string; status: string; actions: string | null; organisationId: string; version: number }>;
+  obstacles: Array<{
+    id: string;
+    kind: string;
+    status: string;
+    actions: string | null;
+    organisationId: string;
+    createdByUserId: string | null;
+    updatedByUserId: string | null;
+    version: number;
+  }>;
   activities: Array<{
     id: string;
     kind: string;
@@ -28,12 +37,40 @@ export interface Trajectory {
     actualFrom: string | null;
     actualUntil: string | null;
     result: string | null;
+    createdByUserId: string | null;
+    updatedByUserId: string | null;
     version: number;
   }>;
-  checkpoints: Array<{ months: number; dueOn: string; working: boolean | null; recordedAt: string | null }>;
+  checkpoints: Checkpoint[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** How an organisation knows whether the person is in work (UNKNOWN: recorded before sources were kept). */
+export const CHECKPOINT_SOURCES = ['CLIENT', 'EMPLOYER', 'DIMONA', 'OTHER'] as const;
+export type CheckpointSource = (typeof CHECKPOINT_SOURCES)[number] | 'UNKNOWN';
+
+export interface CheckpointObservation {
+  organisationId: string;
+  recordedByUserId: string | null;
+  working: boolean;
+  source: CheckpointSource;
+  recordedAt: string;
+}
+
+/**
+ * A follow-up checkpoint with every organisation's own observation; none overwrites another's.
+ * `working` is what they agree on (null when nobody recorded one, or when they disagree: then
+ * `disagree` is true and the observations tell who saw what).
+ */
+export interface Checkpoint {
+  months: number;
+  dueOn: string;
+  working: boolean | null;
+  recordedAt: string | null;
+  disagree: boolean;
+  observations: CheckpointObservation[];
 }
 
 export interface TrajectoryInsert {
@@ -154,10 +191,14 @@ export class TrajectoryRepository {
     );
   }
 
-  async recordCheckpoint(tx: Tx, id: string, months: number, working: boolean, organisationId: string): Promise<void> {
+  /** The caller's organisation's own observation at a checkpoint (recorded again, it replaces only its own). */
+  async recordCheckpoint(tx: Tx, id: string, months: number, observation: { working: boolean; source: CheckpointSource; organisationId: string; userId: string }): Promise<void> {
     await tx.query(
-      `UPDATE trajectory_checkpoint SET working = $3, recorded_at = now(), recorded_by_organisation_id = $4 WHERE trajectory_id = $1 AND months = $2`,
-      [id, months, working, organisationId],
+      `INSERT INTO trajectory_checkpoint_observation AS o (trajectory_id, months, organisation_id, recorded_by_user_id, working, source)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (trajectory_id, months, organisation_id)
+       DO UPDATE SET working = excluded.working, source = excluded.source, recorded_by_user_id = excluded.recorded_by_user_id, recorded_at = now()`,
+      [id, months, observation.organisationId, observation.userId, observation.working, observation.source],
     );
   }
 
@@ -167,42 +208,48 @@ export class TrajectoryRepository {
     return works;
   }
 
-  async addObstacle(tx: Tx, id: string, organisationId: string, kind: string, actions: string | null): Promise<void> {
-    await tx.query(`INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions) VALUES ($1, $2, $3, $4)`, [
-      id,
-      organisationId,
-      kind,
-      actions,
-    ]);
+  async addObstacle(tx: Tx, id: string, author: { organisationId: string; userId: string }, kind: string, actions: string | null): Promise<void> {
+    await tx.query(
+      `INSERT INTO trajectory_obstacle (trajectory_id, organisation_id, kind, actions, created_by_user_id, updated_by_user_id) VALUES ($1, $2, $3, $4, $5, $5)`,
+      [id, author.organisationId, kind, actions, author.userId],
+    );
   }
 
-  async updateObstacle(tx: Tx, obstacleId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<void> {
-    await tx.query(
-      `UPDATE trajectory_obstacle SET status = $2, actions = coalesce($3, actions), version = version + 1, updated_at = now() WHERE id = $1 AND version = $4`,
-      [obstacleId, change.status, change.actions ?? null, change.version],
+  async updateObstacle(tx: Tx, obstacleId: string, userId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE trajectory_obstacle SET status = $2, actions = coalesce($3, actions), updated_by_user_id = $5, version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $4 RETURNING id`,
+      [obstacleId, change.status, change.actions ?? null, change.version, userId],
     );
+    return rows.length === 1;
   }
 
   async addActivity(
     tx: Tx,
     id: string,
-    organisationId: string,
+    author: { organisationId: string; userId: string },
     input: { kind: string; providerOrganisationId?: string; plannedFrom: string; plannedUntil?: string },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO trajectory_activity (trajectory_id, organisation_id, kind, provider_organisation_id, planned_from, planned_until)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, organisationId, input.kind, input.providerOrganisationId ?? null, input.plannedFrom, input.plannedUntil ?? null],
+      `INSERT INTO trajectory_activity (trajectory_id, organisation_id, kind, provider_organisation_id, planned_from, planned_until, created_by_user_id, updated_by_user_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
+      [id, author.organisationId, input.kind, input.providerOrganisationId ?? null, input.plannedFrom, input.plannedUntil ?? null, author.userId],
     );
   }
 
-  async updateActivity(tx: Tx, activityId: string, change: { actualFrom?: string; actualUntil?: string; result?: string; version: number }): Promise<void> {
-    await tx.query(
+  async updateActivity(
+    tx: Tx,
+    activityId: string,
+    userId: string,
+    change: { actualFrom?: string; actualUntil?: string; result?: string; version: number },
+  ): Promise<boolean> {
+    const rows = await tx.query(
       `UPDATE trajectory_activity SET actual_from = coalesce($2, actual_from), actual_until = coalesce($3, actual_until),
-              result = coalesce($4, result), version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $5`,
-      [activityId, change.actualFrom ?? null, change.actualUntil ?? null, change.result ?? null, change.version],
+              result = coalesce($4, result), updated_by_user_id = $6, version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $5 RETURNING id`,
+      [activityId, change.actualFrom ?? null, change.actualUntil ?? null, change.result ?? null, change.version, userId],
     );
+    return rows.length === 1;
   }
 
   /** The trajectory with its participants, history and work, when the rule lets the caller read it (category TRAJECTORY of the director's file). */
@@ -217,14 +264,20 @@ export class TrajectoryRepository {
                                                           'reason', h.reason, 'byOrganisationId', h.by_organisation) ORDER BY h.at, h.id), '[]')
                  FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history,
               (SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind, 'status', o.status, 'actions', o.actions,
-                                                          'organisationId', o.organisation_id, 'version', o.version) ORDER BY o.created_at, o.id), '[]')
+                                                          'organisationId', o.organisation_id, 'createdByUserId', o.created_by_user_id,
+                                                          'updatedByUserId', o.updated_by_user_id, 'version', o.version) ORDER BY o.created_at, o.id), '[]')
                  FROM trajectory_obstacle o WHERE o.trajectory_id = t.id) AS obstacles,
               (SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'organisationId', a.organisation_id,
                                                           'providerOrganisationId', a.provider_organisation_id, 'plannedFrom', a.planned_from,
                                                           'plannedUntil', a.planned_until, 'actualFrom', a.actual_from, 'actualUntil', a.actual_until,
-                                                          'result', a.result, 'version', a.version) ORDER BY a.planned_from, a.id), '[]')
+                                                          'result', a.result, 'createdByUserId', a.created_by_user_id,
+                                                          'updatedByUserId', a.updated_by_user_id, 'version', a.version) ORDER BY a.planned_from, a.id), '[]')
                  FROM trajectory_activity a WHERE a.trajectory_id = t.id) AS activities,
-              (SELECT coalesce(json_agg(json_build_object('months', c.months, 'dueOn', c.due_on, 'working', c.working, 'recordedAt', c.recorded_at)
+              (SELECT coalesce(json_agg(json_build_object('months', c.months, 'dueOn', c.due_on, 'observations',
+                         (SELECT coalesce(json_agg(json_build_object('organisationId', ob.organisation_id, 'recordedByUserId', ob.recorded_by_user_id,
+                                                                     'working', ob.working, 'source', ob.source, 'recordedAt', ob.recorded_at)
+                                                   ORDER BY ob.recorded_at, ob.organisation_id), '[]')
+                            FROM trajectory_checkpoint_observation ob WHERE ob.trajectory_id = c.trajectory_id AND ob.months = c.months))
                                         ORDER BY c.months), '[]')
                  FROM trajectory_checkpoint c WHERE c.trajectory_id = t.id) AS checkpoints
          FROM trajectory t WHERE t.id = $1 AND casework_can_read(t.director_organisation_id, t.person_id, 'TRAJECTORY')`,
@@ -245,10 +298,23 @@ export class TrajectoryRepository {
       history: row.history.map((h: { at: string }) => ({ ...h, at: new Date(h.at) })),
       obstacles: row.obstacles,
       activities: row.activities,
-      checkpoints: row.checkpoints,
+      checkpoints: row.checkpoints.map(checkpointOf),
       version: row.version,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
   }
+}
+
+function checkpointOf(row: { months: number; dueOn: string; observations: CheckpointObservation[] }): Checkpoint {
+  const values = new Set(row.observations.map((o) => o.working));
+  const latest = row.observations.map((o) => o.recordedAt).sort().at(-1) ?? null;
+  return {
+    months: row.months,
+    dueOn: row.dueOn,
+    working: values.size === 1 ? row.observations[0].working : null,
+    recordedAt: latest,
+    disagree: values.size > 1,
+    observations: row.observations,
+  };
 }

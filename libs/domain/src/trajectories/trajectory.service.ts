@@ -7,7 +7,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
 import { InvolvementService } from '../sharing/involvement.service.js';
 import { checkTrajectoryTransition, type TrajectoryStatus, type TrajectoryType } from './trajectory-status.js';
-import { TrajectoryRepository, type Trajectory, type TrajectoryOutcome } from './trajectory.repository.js';
+import { TrajectoryRepository, type CheckpointSource, type Trajectory, type TrajectoryOutcome } from './trajectory.repository.js';
 
 export { TRAJECTORY_OUTCOMES, type Trajectory, type TrajectoryOutcome } from './trajectory.repository.js';
 
@@ -199,7 +199,9 @@ export class TrajectoryService {
 
   /** Obstacles, activities and checkpoints: the director or a participant works on them, under its own name. */
   addObstacle(ctx: RequestContext, id: string, input: { kind: string; actions?: string }): Promise<Trajectory> {
-    return this.work(ctx, id, 'trajectory.obstacle', (tx, t) => this.trajectories.addObstacle(tx, t.id, ctx.organisationId, input.kind, input.actions ?? null));
+    return this.work(ctx, id, 'trajectory.obstacle', (tx, t) =>
+      this.trajectories.addObstacle(tx, t.id, { organisationId: ctx.organisationId, userId: ctx.userId }, input.kind, input.actions ?? null),
+    );
   }
 
   updateObstacle(
@@ -211,8 +213,11 @@ export class TrajectoryService {
     return this.work(ctx, id, 'trajectory.obstacle', async (tx, t) => {
       const obstacle = t.obstacles.find((o) => o.id === obstacleId);
       if (!obstacle) throw new NotFound('obstacle');
-      if (obstacle.version !== change.version) throw new StaleVersion(obstacle.version);
-      await this.trajectories.updateObstacle(tx, obstacleId, change);
+      // each organisation changes its own rows: a participant never rewrites the director's (or another's)
+      if (obstacle.organisationId !== ctx.organisationId) throw new Forbidden('not-own-trajectory-row');
+      if (obstacle.version !== change.version || !(await this.trajectories.updateObstacle(tx, obstacleId, ctx.userId, change))) {
+        throw new StaleVersion(obstacle.version);
+      }
     });
   }
 
@@ -227,7 +232,7 @@ export class TrajectoryService {
         if (!(await this.organisations.isActive(tx, input.providerOrganisationId)))
           throw new InvalidInput([{ field: 'providerOrganisationId', code: 'organisation-not-found' }]);
       }
-      await this.trajectories.addActivity(tx, t.id, ctx.organisationId, input);
+      await this.trajectories.addActivity(tx, t.id, { organisationId: ctx.organisationId, userId: ctx.userId }, input);
     });
   }
 
@@ -240,15 +245,19 @@ export class TrajectoryService {
     return this.work(ctx, id, 'trajectory.activity', async (tx, t) => {
       const activity = t.activities.find((a) => a.id === activityId);
       if (!activity) throw new NotFound('activity');
+      if (activity.organisationId !== ctx.organisationId) throw new Forbidden('not-own-trajectory-row');
       if (activity.version !== change.version) throw new StaleVersion(activity.version);
       const from = change.actualFrom ?? activity.actualFrom;
       if (change.actualUntil && (!from || change.actualUntil < from)) throw new InvalidInput([{ field: 'actualUntil', code: 'until-before-from' }]);
-      await this.trajectories.updateActivity(tx, activityId, change);
+      if (!(await this.trajectories.updateActivity(tx, activityId, ctx.userId, change))) throw new StaleVersion(activity.version);
     });
   }
 
-  /** In work or not at a follow-up checkpoint; recorded once it is due. */
-  recordCheckpoint(ctx: RequestContext, id: string, months: number, working: boolean): Promise<Trajectory> {
+  /**
+   * The caller's organisation's observation at a follow-up checkpoint (in work or not, and how it knows),
+   * once it is due. Every organisation keeps its own; recording again replaces only one's own.
+   */
+  recordCheckpoint(ctx: RequestContext, id: string, months: number, observation: { working: boolean; source: CheckpointSource }): Promise<Trajectory> {
     return this.work(
       ctx,
       id,
@@ -257,7 +266,7 @@ export class TrajectoryService {
         const checkpoint = t.checkpoints.find((c) => c.months === months);
         if (!checkpoint) throw new NotFound('checkpoint');
         if (checkpoint.dueOn > belgianToday()) throw new Conflict('checkpoint-not-due', undefined, { dueOn: checkpoint.dueOn });
-        await this.trajectories.recordCheckpoint(tx, t.id, months, working, ctx.organisationId);
+        await this.trajectories.recordCheckpoint(tx, t.id, months, { ...observation, organisationId: ctx.organisationId, userId: ctx.userId });
       },
       true,
     ); // follow-up happens after the trajectory has closed

@@ -1,4 +1,4 @@
-import { TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
+import { CHECKPOINT_SOURCES, TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
@@ -61,7 +61,13 @@ export class TrajectoryDto {
   @ApiProperty({ type: [HistoryEntryDto] }) history: HistoryEntryDto[];
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'id, kind, status, actions, organisationId, version' }) obstacles: object[];
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'id, kind, provider, planned and actual dates, result, version' }) activities: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'months (6, 12, 18, 24), dueOn, working, recordedAt' }) checkpoints: object[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      "months (6, 12, 18, 24), dueOn, observations (each organisation's own: organisationId, recordedByUserId, working, source, recordedAt), working (what they agree on, null when none or they disagree), disagree, recordedAt (the latest)",
+  })
+  checkpoints: object[];
   @ApiProperty({ description: 'Send it back as `version` with every change' }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -97,6 +103,9 @@ export class UpdateActivityDto {
 
 export class CheckpointDto {
   @ApiProperty({ description: 'In work at this checkpoint' }) @IsBoolean() working: boolean;
+  @ApiProperty({ enum: CHECKPOINT_SOURCES, description: 'How you know: the client says so, the employer, a Dimona declaration, other' })
+  @IsIn(CHECKPOINT_SOURCES)
+  source: (typeof CHECKPOINT_SOURCES)[number];
 }
 
 export class AddParticipantDto {
