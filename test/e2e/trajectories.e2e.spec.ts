@@ -1,4 +1,4 @@
-import { inszFor } from '@app/domain';
+import { NotificationDispatcher, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Trajectories through the API: directed by the file's owner, read by partners under the sharing rule. */
@@ -303,5 +303,43 @@ describe('trajectories', () => {
     expect(again).toMatchObject({ working: true, disagree: false });
     expect(again.observations).toHaveLength(2);
     expect((await as('ranst').post(`/trajectories/${created.id}/checkpoints/6`, { working: true })).status).toBe(400); // how do you know?
+
+    // VDAB, the executor, runs the mediation: pauses, resumes, and its screening switches the ITW type;
+    // the OCMW stays director, hears of each move, and is the one who may stop it.
+    const read = async () => (await as('ranst').get(`/trajectories/${created.id}`)).body;
+    const paused = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'ON_HOLD', reason: 'Ziekte', version: (await read()).version });
+    expect(paused.status).toBe(200);
+    expect(paused.body.status).toBe('ON_HOLD');
+    const resumed = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'ACTIVE', version: paused.body.version });
+    expect(resumed.body.status).toBe('ACTIVE');
+    const screened = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/type`, {
+      type: 'COMBINED_PATHWAY',
+      reason: 'Screening: taal en werk combineren',
+      version: resumed.body.version,
+    });
+    expect(screened.status).toBe(200);
+    expect(screened.body.type).toBe('COMBINED_PATHWAY');
+    expect(screened.body.history.filter((h: { byOrganisationId: string }) => h.byOrganisationId === vdab).map((h: { kind: string; to: string }) => `${h.kind}:${h.to}`)).toEqual([
+      'STATUS:ON_HOLD',
+      'STATUS:ACTIVE',
+      'TYPE:COMBINED_PATHWAY',
+    ]);
+    const stop = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'STOPPED', outcome: 'OTHER', version: screened.body.version });
+    expect(stop.status).toBe(403);
+    expect(stop.body.code).toBe('only-director-may');
+    expect(
+      (await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/type`, { type: 'TWE', reason: 'Tijdelijke werkervaring', version: screened.body.version })).status,
+    ).toBe(403);
+    await t.app.get(NotificationDispatcher).dispatch();
+    const told = (await as('ranst').get('/notifications')).body.filter((n: { clientId: string }) => n.clientId === client);
+    expect(told.map((n: { kind: string }) => n.kind).sort()).toEqual(['trajectory.status-changed', 'trajectory.status-changed', 'trajectory.type-changed']);
+
+    // Another OCMW serving the same person opens its own MEDIATION trajectory: one open per type per
+    // director, so it neither blocks Ranst's nor learns that Ranst has one.
+    const schelleFile = await as('schelle').post('/clients', { insz: inszFor(birthDate, 771), firstName: 'Obs', lastName: 'Ervatie', birthDate });
+    expect(schelleFile.status).toBe(201);
+    const schelleTrajectory = await as('schelle').post('/trajectories', { clientId: client, type: 'COMBINED_PATHWAY' });
+    expect(schelleTrajectory.status).toBe(201);
+    expect(schelleTrajectory.body.directorOrganisationId).not.toBe(ranst);
   });
 });

@@ -237,6 +237,23 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_participates(p_trajectory uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_participates(p_trajectory uuid) TO casework_app;
 
+-- The caller's organisation carries out the trajectory (EXECUTOR) and it is of a type an executor runs
+-- (mediation and the four Integration Through Work types): it may start, hold, resume and complete it
+-- and set its ITW type (libs/domain trajectory.service, EXECUTED_TYPES).
+CREATE OR REPLACE FUNCTION casework_executes_trajectory(p_trajectory uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT casework_is_caseworker() AND EXISTS (
+          SELECT 1 FROM trajectory_participant p JOIN trajectory t ON t.id = p.trajectory_id
+           WHERE p.trajectory_id = p_trajectory AND p.organisation_id = app_current_organisation() AND p.capacity = 'EXECUTOR'
+             AND t.type IN ('MEDIATION', 'QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY'))
+      $function$;
+REVOKE ALL ON FUNCTION casework_executes_trajectory(p_trajectory uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_executes_trajectory(p_trajectory uuid) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_partner_file_visible(p_person uuid)
  RETURNS boolean
  LANGUAGE sql

@@ -139,6 +139,10 @@ CREATE POLICY trajectory_read ON trajectory FOR SELECT TO casework_app
 CREATE POLICY trajectory_update ON trajectory FOR UPDATE TO casework_app
   USING (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()))
   WITH CHECK (((director_organisation_id = app_current_organisation()) AND casework_is_caseworker()));
+-- the executor of a mediation or ITW trajectory runs it, and it stays one of those types
+CREATE POLICY trajectory_update_by_executor ON trajectory FOR UPDATE TO casework_app
+  USING (casework_executes_trajectory(id))
+  WITH CHECK (type IN ('MEDIATION', 'QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY') AND casework_executes_trajectory(id));
 
 -- trajectory_activity: each organisation changes its own rows only
 CREATE POLICY trajectory_activity_change ON trajectory_activity FOR UPDATE TO casework_app
@@ -180,6 +184,8 @@ CREATE POLICY trajectory_history_read ON trajectory_history FOR SELECT TO casewo
   USING ((EXISTS ( SELECT 1
    FROM trajectory t
   WHERE (t.id = trajectory_history.trajectory_id))));
+CREATE POLICY trajectory_history_by_executor ON trajectory_history FOR INSERT TO casework_app
+  WITH CHECK (by_organisation = app_current_organisation() AND casework_executes_trajectory(trajectory_id));
 CREATE POLICY trajectory_history_write ON trajectory_history FOR INSERT TO casework_app
   WITH CHECK ((EXISTS ( SELECT 1
    FROM trajectory t

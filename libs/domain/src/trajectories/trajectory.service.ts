@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, isUniqueViolation } from '@app/kernel';
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
+import { NotificationService } from '../notifications/notification.service.js';
 import { InvolvementService } from '../sharing/involvement.service.js';
 import { checkTrajectoryTransition, type TrajectoryStatus, type TrajectoryType } from './trajectory-status.js';
 import { TrajectoryRepository, type CheckpointSource, type Trajectory, type TrajectoryOutcome } from './trajectory.repository.js';
@@ -25,6 +26,16 @@ const PURPOSE_OF_TYPE: Record<TrajectoryType, 'ACTIVATION' | 'MEDIATION' | 'TWE'
   LINEAR_PATHWAY: 'ACTIVATION',
 };
 
+/**
+ * Trajectories an executor carries out (VDAB, as the cooperation agreement has it): mediation and the
+ * four Integration Through Work types. Their executor starts, holds, resumes and completes them and
+ * records the screening that sets or switches the ITW type; the director is told of each and may stop
+ * the trajectory.
+ */
+export const EXECUTED_TYPES: readonly TrajectoryType[] = ['MEDIATION', 'QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY'];
+const ITW_TYPES: readonly TrajectoryType[] = ['QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY'];
+const EXECUTOR_MOVES: readonly TrajectoryStatus[] = ['ACTIVE', 'ON_HOLD', 'COMPLETED'];
+
 export interface NewTrajectory {
   clientId: string;
   type: TrajectoryType;
@@ -40,8 +51,10 @@ export class StaleVersion extends Conflict {
 
 /**
  * Trajectories, directed by the organisation whose file they belong to. Partners read them through
- * the sharing rule (category TRAJECTORY); only the director changes status and type here. Every change
- * is version-guarded, kept in the history with its reason, and audited.
+ * the sharing rule (category TRAJECTORY). The director changes status and type; the executor of a
+ * mediation or ITW trajectory starts, holds, resumes and completes it and records the screening that
+ * sets its ITW type, and the director hears of each. Every change is version-guarded, kept in the
+ * history with its reason and author, and audited.
  */
 @Injectable()
 export class TrajectoryService {
@@ -52,6 +65,7 @@ export class TrajectoryService {
     private readonly trajectories: TrajectoryRepository,
     private readonly involvements: InvolvementService,
     private readonly organisations: OrganisationRepository,
+    private readonly notifications: NotificationService,
     private readonly transaction: RequestTransaction,
   ) {}
 
@@ -112,7 +126,7 @@ export class TrajectoryService {
     change: { to: TrajectoryStatus; reason?: string; version: number; outcome?: TrajectoryOutcome },
   ): Promise<Trajectory> {
     return this.transaction.run(ctx, async (tx) => {
-      const current = await this.lockAsDirector(tx, ctx, id, change.version);
+      const current = await this.lockToRun(tx, ctx, id, change.version, (t) => EXECUTOR_MOVES.includes(change.to) && EXECUTED_TYPES.includes(t.type));
       const check = checkTrajectoryTransition(current.status, change.to);
       if (!check.ok) throw new Conflict('illegal-transition', 'to', { from: current.status, to: change.to, allowed: check.allowed.join(', ') || 'none' });
       const closing = change.to === 'COMPLETED' || change.to === 'STOPPED';
@@ -123,6 +137,7 @@ export class TrajectoryService {
         await this.trajectories.addCheckpoints(tx, id);
         for (const listener of this.startListeners) await listener(tx, ctx, current);
       }
+      await this.tellDirector(tx, ctx, current, 'trajectory.status-changed');
       tx.audit({
         action: 'trajectory.transition',
         decision: 'ALLOW',
@@ -131,7 +146,7 @@ export class TrajectoryService {
         subjectPersonId: current.personId,
         ownerOrganisationId: current.directorOrganisationId,
         categories: ['TRAJECTORY'],
-        ground: { kind: 'OWNER' },
+        ground: { kind: current.directorOrganisationId === ctx.organisationId ? 'OWNER' : 'SHARED' },
       });
       return (await this.trajectories.find(tx, id))!;
     });
@@ -140,7 +155,8 @@ export class TrajectoryService {
   /** A change of type (e.g. a newcomer moving from quick mediation to an integrated pathway), with the reason kept. */
   changeType(ctx: RequestContext, id: string, change: { type: TrajectoryType; reason: string; version: number }): Promise<Trajectory> {
     return this.transaction.run(ctx, async (tx) => {
-      const current = await this.lockAsDirector(tx, ctx, id, change.version);
+      // the executor's screening sets or switches the Integration Through Work type
+      const current = await this.lockToRun(tx, ctx, id, change.version, (t) => EXECUTED_TYPES.includes(t.type) && ITW_TYPES.includes(change.type));
       if (current.status === 'COMPLETED' || current.status === 'STOPPED') throw new Conflict('trajectory-closed');
       if (current.type === change.type) throw new InvalidInput([{ field: 'type', code: 'type-unchanged' }]);
       try {
@@ -150,6 +166,7 @@ export class TrajectoryService {
         throw error;
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
+      await this.tellDirector(tx, ctx, current, 'trajectory.type-changed');
       tx.audit({
         action: 'trajectory.type-change',
         decision: 'ALLOW',
@@ -158,7 +175,7 @@ export class TrajectoryService {
         subjectPersonId: current.personId,
         ownerOrganisationId: current.directorOrganisationId,
         categories: ['TRAJECTORY'],
-        ground: { kind: 'OWNER' },
+        ground: { kind: current.directorOrganisationId === ctx.organisationId ? 'OWNER' : 'SHARED' },
       });
       return (await this.trajectories.find(tx, id))!;
     });
@@ -291,6 +308,28 @@ export class TrajectoryService {
       });
       return (await this.trajectories.find(tx, id))!;
     });
+  }
+
+  /**
+   * The trajectory, locked, for a change its director may make, or its EXECUTOR participant where
+   * `executorMay` says so (a mediation or ITW trajectory's start, hold, resume, completion and screening).
+   */
+  private async lockToRun(tx: Tx, ctx: RequestContext, id: string, version: number, executorMay: (t: Trajectory) => boolean): Promise<Trajectory> {
+    const current = await this.trajectories.find(tx, id, true);
+    if (!current) throw new NotFound('trajectory');
+    const director = current.directorOrganisationId === ctx.organisationId;
+    const executor = current.participants.some((p) => p.organisationId === ctx.organisationId && p.capacity === 'EXECUTOR');
+    if (!director && !(executor && executorMay(current))) {
+      throw new Forbidden(executor ? 'only-director-may' : 'only-director-changes-trajectory');
+    }
+    if (current.version !== version) throw new StaleVersion(current.version);
+    return current;
+  }
+
+  /** When the executor moves the trajectory, the director's case workers hear of it. */
+  private async tellDirector(tx: Tx, ctx: RequestContext, t: Trajectory, kind: string): Promise<void> {
+    if (t.directorOrganisationId === ctx.organisationId) return;
+    await this.notifications.notify(tx, { organisationId: t.directorOrganisationId }, kind, { clientId: t.personId });
   }
 
   private async lockAsDirector(tx: Tx, ctx: RequestContext, id: string, version: number): Promise<Trajectory> {
