@@ -315,4 +315,40 @@ describe('warm handover journey', () => {
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.expire' AND resource_id = $1`, [overdue.id]);
     expect(n).toBe(1);
   });
+
+  // after the expiry test above: this one runs the expiry job itself
+  it('holds a NOT_YET_READY signal until its review date, whatever the receiver answers or the deadline, for every mediation type, and reminds the sender then', async () => {
+    const client = await newClient('Holdsfast');
+    const signal = await as('ranst').post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: vdab, categories: [], reviewDate: '2027-06-30', send: true });
+    expect(signal.status).toBe(201);
+    // the response deadline passes: the signal does not expire, and still holds
+    await t.dataSource.query(`UPDATE referral SET due_date = current_date - 1 WHERE id = $1`, [signal.body.id]);
+    await t.app.get(ReferralExpiry).expireOverdue();
+    const [{ status }] = await t.dataSource.query(`SELECT status FROM referral WHERE id = $1`, [signal.body.id]);
+    expect(status).toBe('SENT');
+    for (const type of ['MEDIATION', 'QUICK_MEDIATION', 'COMBINED_PATHWAY']) {
+      const blocked = await as('ranst').post('/trajectories', { clientId: client.id, type });
+      expect({ type, status: blocked.status, code: blocked.body.code }).toEqual({ type, status: 409, code: 'not-yet-ready' });
+    }
+    // the receiver's answer lifts nothing: a declined signal still holds
+    await t.dataSource.query(`UPDATE referral SET status = 'DECLINED' WHERE id = $1`, [signal.body.id]);
+    expect((await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' })).body.code).toBe('not-yet-ready');
+    // a trajectory planned before the signal does not start while it holds either
+    await t.dataSource.query(`UPDATE referral SET status = 'WITHDRAWN' WHERE id = $1`, [signal.body.id]);
+    const planned = await as('ranst').post('/trajectories', { clientId: client.id, type: 'LINEAR_PATHWAY' });
+    expect(planned.status).toBe(201);
+    await t.dataSource.query(`UPDATE referral SET status = 'SENT' WHERE id = $1`, [signal.body.id]);
+    const start = await as('ranst').post(`/trajectories/${planned.body.id}/transitions`, { to: 'ACTIVE', version: planned.body.version });
+    expect(start.status).toBe(409);
+    expect(start.body.code).toBe('not-yet-ready');
+    // at the review date the sender is reminded, once
+    await t.dataSource.query(`UPDATE referral SET review_date = current_date WHERE id = $1`, [signal.body.id]);
+    await t.app.get(ReferralExpiry).expireOverdue();
+    await t.app.get(ReferralExpiry).expireOverdue();
+    await t.app.get(NotificationDispatcher).dispatch();
+    const reminders = (await as('ranst').get('/notifications')).body.filter(
+      (n: { kind: string; referralId: string }) => n.kind === 'referral.review-due' && n.referralId === signal.body.id,
+    );
+    expect(reminders).toHaveLength(1);
+  });
 });

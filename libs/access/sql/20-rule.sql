@@ -422,9 +422,11 @@ CREATE OR REPLACE FUNCTION casework_not_ready_until(p_person uuid, p_from uuid)
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
+        -- holds until its review date or until its sender withdraws it: a receiver's answer or the
+        -- response deadline lifts nothing
         SELECT max(r.review_date) FROM referral r
          WHERE r.person_id = p_person AND r.from_organisation_id = p_from AND r.kind = 'NOT_YET_READY'
-           AND r.status IN ('SENT', 'INFO_REQUESTED', 'ACCEPTED') AND r.review_date >= app_today()
+           AND r.status NOT IN ('DRAFT', 'WITHDRAWN') AND r.review_date >= app_today()
       $function$;
 REVOKE ALL ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) TO casework_app;

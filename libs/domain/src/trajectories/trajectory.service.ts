@@ -81,7 +81,7 @@ export class TrajectoryService {
     return this.transaction.run(ctx, async (tx) => {
       if (!(await this.clients.ownsFile(tx, input.clientId))) throw new NotFound('client');
       if (!ctx.ability.can('update', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
-      if (input.type === 'MEDIATION') await assertReadyForMediation(tx, input.clientId, ctx.organisationId);
+      if (EXECUTED_TYPES.includes(input.type)) await assertReadyForMediation(tx, input.clientId, ctx.organisationId);
       try {
         const id = await this.start(tx, ctx, {
           personId: input.clientId,
@@ -129,6 +129,10 @@ export class TrajectoryService {
       const current = await this.lockToRun(tx, ctx, id, change.version, (t) => EXECUTOR_MOVES.includes(change.to) && EXECUTED_TYPES.includes(t.type));
       const check = checkTrajectoryTransition(current.status, change.to);
       if (!check.ok) throw new Conflict('illegal-transition', 'to', { from: current.status, to: change.to, allowed: check.allowed.join(', ') || 'none' });
+      // a standing NOT_YET_READY signal of the director holds the start of mediation, whatever its type
+      if (change.to === 'ACTIVE' && !current.startedAt && EXECUTED_TYPES.includes(current.type)) {
+        await assertReadyForMediation(tx, current.personId, current.directorOrganisationId);
+      }
       const closing = change.to === 'COMPLETED' || change.to === 'STOPPED';
       if (closing && !change.outcome) throw new InvalidInput([{ field: 'outcome', code: 'outcome-required' }]);
       await this.trajectories.updateStatus(tx, id, change.to, closing ? change.outcome! : null);
@@ -430,8 +434,9 @@ export class TrajectoryService {
 }
 
 /**
- * A standing NOT_YET_READY signal (sent, not withdrawn, review date not passed) of the organisation that
- * directs the client's trajectory blocks starting MEDIATION; another organisation's signal does not.
+ * A standing NOT_YET_READY signal (sent and not withdrawn, review date not passed) of the organisation
+ * that directs the client's trajectory blocks starting mediation of any type (MEDIATION and the ITW
+ * types); another organisation's signal does not.
  */
 export async function assertReadyForMediation(tx: Tx, personId: string, director: string): Promise<void> {
   const [{ until }] = await tx.query(`SELECT casework_not_ready_until($1, $2)::text AS until`, [personId, director]);
