@@ -206,6 +206,8 @@ export function buildMatrix(seed: number, scenarioCount: number, tag: string): M
     const categories = h.next() < 0.7 && likelyShared.length > 0 ? h.subset(likelyShared) : h.subset(DATA_CATEGORIES);
     const id = randomUUID();
     s.handovers.push({ id, kind, from: s.owner, to, status, categories, note: `HANDOVER-NOTE-${id.slice(0, 8)}` });
+    // before the receiver accepts there is usually no involvement yet: the handover alone must open the file
+    if (to === s.viewer && (status === 'SENT' || status === 'INFO_REQUESTED') && h.next() < 0.6) s.involvement.state = 'NONE';
   }
   // WELFARE only under explicit consent: the database refuses anything else, so the fixture does too.
   for (const s of scenarios) {
