@@ -70,7 +70,8 @@ describe('denied attempts recorded against the owner', () => {
         await as('ranst').post(`/clients/${person}/consents`, {
           recipientOrganisationIds: [vdab],
           purposes: ['MEDIATION'],
-          categories: ['IDENTITY', 'EMPLOYMENT'],
+          // TRAJECTORY: a warm handover is refused without it (issue 13, item 3)
+          categories: ['IDENTITY', 'EMPLOYMENT', 'TRAJECTORY'],
           legalBasis: 'PUBLIC_TASK_NOTICE',
           method: 'VERBAL',
           validFrom: '2026-01-01',

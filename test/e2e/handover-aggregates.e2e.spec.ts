@@ -133,16 +133,16 @@ describe('handovers through their aggregates', () => {
     expect(JSON.stringify(inbox.body)).not.toContain('CANARY-SIGNAL-NOTE');
   });
 
-  it("shows a warm handover's note and thread while the rule shares the sender's file, and withholds them once consent is revoked", async () => {
+  it("shows a warm handover's note and thread while the rule shares the sender's file (the open handover itself included), and withholds them once consent is revoked", async () => {
     const client = await newClient('Revoked');
     const sent = await handover(client.id, 'CANARY-HANDOVER-NOTE');
-    // before acceptance the receiver has no involvement recorded by the sender: the rule shares nothing yet
-    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ status: 'SENT', note: null, noteWithheld: true });
+    // before acceptance the open handover is the receiver's ground for what it offers (issue 13): note and thread included
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ status: 'SENT', note: 'CANARY-HANDOVER-NOTE', noteWithheld: false });
     const asked = await as('mediator').post(`/handovers/${sent.body.id}/request-info`, { version: sent.body.version, question: 'Driving licence?' });
     expect(asked.status).toBe(200);
     const answered = await as('ranst').post(`/handovers/${sent.body.id}/answer`, { version: asked.body.version, answer: 'CANARY-ANSWER' });
     expect(answered.body).toMatchObject({ answer: 'CANARY-ANSWER', noteWithheld: false });
-    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ note: null, answer: null, noteWithheld: true });
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ note: 'CANARY-HANDOVER-NOTE', answer: 'CANARY-ANSWER', noteWithheld: false });
 
     await accept(sent.body.id);
     const open = await as('mediator').get(`/handovers/${sent.body.id}`);

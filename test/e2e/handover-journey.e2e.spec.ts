@@ -35,7 +35,8 @@ describe('warm handover journey', () => {
     const consent = await as('ranst').post(`/clients/${created.body.id}/consents`, {
       recipientOrganisationIds: [vdab],
       purposes: ['MEDIATION'],
-      categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'OBSTACLES'],
+      // TRAJECTORY: a warm handover is refused without it (issue 13), the receiver works on the trajectory
+      categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES'],
       legalBasis: 'PUBLIC_TASK_NOTICE',
       method: 'VERBAL',
       validFrom: '2026-01-01',
@@ -168,7 +169,7 @@ describe('warm handover journey', () => {
     const view = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
     expect(view.status).toBe(200);
     expect(view.body.shared[0]).toMatchObject({ organisationId: ranst, identity: { lastName: 'Journeyman' } });
-    expect(view.body.shared[0].withheld).toEqual(['TRAJECTORY', 'WELFARE']);
+    expect(view.body.shared[0].withheld).toEqual(['WELFARE']); // the consent names TRAJECTORY now: the executor sees its trajectory
     expect(JSON.stringify(view.body)).not.toContain('CANARY-JOURNEY-WELFARE');
 
     // the handover is done once its trajectory starts

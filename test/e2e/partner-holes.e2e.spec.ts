@@ -267,8 +267,8 @@ describe('what a partner cannot open for itself', () => {
     expect((await as('mediator').post(`/handovers/${draft.body.id}/accept`, { version: draft.body.version })).status).toBe(404);
     const sent = await as('ranst').post(`/handovers/${draft.body.id}/send`, { version: draft.body.version });
     expect(sent.status).toBe(200);
-    // sent, it is listed; its note waits for the rule: VDAB has no involvement recorded by Ranst until it accepts
-    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).body).toMatchObject({ status: 'SENT', note: null, noteWithheld: true });
+    // sent, it is listed, and the open handover itself shares what it offers for deciding (issue 13): its note too
+    expect((await as('mediator').get(`/handovers/${draft.body.id}`)).body).toMatchObject({ status: 'SENT', note: 'CANARY-DRAFT', noteWithheld: false });
     const accepted = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ note: 'CANARY-DRAFT', noteWithheld: false });

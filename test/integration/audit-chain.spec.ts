@@ -33,7 +33,13 @@ describe('audit hash chains', () => {
     resourceId: i % 2 === 0 ? randomUUID() : nasty(i),
     subjectPersonId: i % 5 === 0 ? undefined : randomUUID(),
     categories: ['IDENTITY', 'CONTACT', 'WELFARE'].slice(0, i % 4),
-    ground: i % 3 === 0 ? { kind: 'OWNER' } : { kind: 'SHARED', involvementId: randomUUID(), agreementId: randomUUID(), consentId: randomUUID() },
+    // an open handover's read names the referral (hashed only when set): both forms in every chain
+    ground:
+      i % 3 === 0
+        ? { kind: 'OWNER' }
+        : i % 3 === 1
+          ? { kind: 'SHARED', agreementId: randomUUID(), consentId: randomUUID(), referralId: randomUUID() }
+          : { kind: 'SHARED', involvementId: randomUUID(), agreementId: randomUUID(), consentId: randomUUID() },
   });
 
   const withQuery = (tx: EntityManager | DataSource) => (sql: string, params?: unknown[]) => tx.query(sql, params);

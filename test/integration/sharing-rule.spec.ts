@@ -69,6 +69,7 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
     const disagreements: string[] = [];
     let cases = 0;
     let allowed = 0;
+    let byHandover = 0;
     for (const [index, s] of m.scenarios.entries()) {
       // the scenario's user, and a colleague of another role or certification, for the same person
       const colleague = m.users.filter((u) => u.organisationId === s.viewer)[index % 30];
@@ -77,6 +78,8 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
           for (const owner of filesOf(s)) {
             const sql = await tx.query(`SELECT k, casework_can_read($1, $2, k) AS ok FROM unnest($3::text[]) AS k`, [owner, s.personId, DATA_CATEGORIES]);
             const facts = (await loadShareFacts(rows(tx), ctx, s.personId, [owner])).get(owner)!;
+            // categories only an open handover opens (the referral ground), so the dimension is seen to be exercised
+            byHandover += (await tx.query(`SELECT count(*)::int AS n FROM casework_access_grounds($1, $2) WHERE referral_id IS NOT NULL`, [owner, s.personId]))[0].n;
             for (const { k, ok } of sql) {
               cases++;
               if (ok) allowed++;
@@ -87,8 +90,9 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
         });
       }
     }
-    console.log(`CASL/SQL contract: ${cases} cases, ${allowed} allowed, ${disagreements.length} disagreements`);
+    console.log(`CASL/SQL contract: ${cases} cases, ${allowed} allowed (${byHandover} by an open handover), ${disagreements.length} disagreements`);
     expect(disagreements.slice(0, 20)).toEqual([]);
+    expect(byHandover).toBeGreaterThan(50);
     expect(cases).toBeGreaterThanOrEqual(20_000);
     expect(allowed).toBeGreaterThan(1000);
   }, 300_000);

@@ -8,8 +8,8 @@ import { addDays, buildMatrix, oracle, writeMatrix, type Matrix, type MatrixScen
  * who recorded the involvement (the owner, the involved organisation itself, or a third one), the
  * owner's trajectory (with an obstacle, an activity and the four checkpoints) and who takes part in
  * it, case notes per category and visibility (by the director, by another participant, by the
- * viewer), handovers in every state towards the viewer and towards another organisation, and
- * notifications. Written set-based, as the owner; the `expect*` functions below are an independent
+ * viewer), handovers in every state towards the viewer and towards another organisation (the
+ * scenario's `handovers`, written and judged by the shared fixture), and notifications. Written set-based, as the owner; the `expect*` functions below are an independent
  * reading of the rule over this model, never the system's own code.
  */
 
@@ -123,6 +123,8 @@ export function buildResourceMatrix(seed: number, scenarioCount: number, tag: st
     };
     const toViewer = referral(s.viewer, r.pick(REFERRAL_STATUSES));
     const toOther = referral(s.other, r.next() < 0.5 ? 'SENT' : 'ACCEPTED');
+    // these are the person's handovers (the shared fixture writes them, and its oracle reads them as grounds)
+    s.handovers = [toViewer, toOther];
     return {
       recorder,
       trajectory: {
@@ -208,28 +210,7 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
         notes.map((n) => n.body),
       ],
     );
-    const referrals = s.flatMap((sc, i) => [x[i].toViewer, x[i].toOther].map((r) => ({ ...r, person: sc.personId, sender: sw(sc.owner) })));
-    await tx.query(
-      `INSERT INTO referral (id, kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, review_date, status, sent_at, due_date)
-       SELECT id, kind, person, f, tt, sender, string_to_array(cats, ','), note, CASE WHEN kind = 'NOT_YET_READY' THEN $11::date END, status,
-              CASE WHEN status <> 'DRAFT' THEN now() END, CASE WHEN status <> 'DRAFT' THEN $12::date END
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::int[])
-              AS r(id, kind, person, f, tt, sender, cats, note, status, n)`,
-      [
-        referrals.map((r) => r.id),
-        referrals.map((r) => r.kind),
-        referrals.map((r) => r.person),
-        referrals.map((r) => r.from),
-        referrals.map((r) => r.to),
-        referrals.map((r) => r.sender),
-        referrals.map((r) => r.categories.join(',')),
-        referrals.map((r) => r.note),
-        referrals.map((r) => r.status),
-        referrals.map(() => 0),
-        addDays(t, 60),
-        addDays(t, 14),
-      ],
-    );
+    // the handovers (toViewer, toOther) are the scenarios' own: writeMatrix wrote them
     const notifications = s.flatMap((sc, i) => x[i].notifications.map((n, j) => ({ ...n, person: sc.personId, referral: j === 0 ? x[i].toViewer.id : x[i].toOther.id })));
     await tx.query(
       `INSERT INTO notification (id, user_id, kind, referral_id, person_id) SELECT id, u, 'referral.received', r, p FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS n(id, u, r, p)`,

@@ -20,6 +20,10 @@ type Certification = (typeof CERTIFICATIONS)[number];
 const AGREEMENT_STATES = ['NONE', 'PENDING', 'ACTIVE', 'TERMINATED', 'EXPIRED', 'SCHEDULED', 'REVERSE_ONLY'] as const;
 const INVOLVEMENT_STATES = ['NONE', 'ACTIVE', 'ENDED', 'EXPIRED', 'FUTURE', 'OTHER_ORG'] as const;
 const CONSENT_STATES = ['NONE', 'ACTIVE', 'REVOKED', 'EXPIRED', 'FUTURE', 'OTHER_RECIPIENT'] as const;
+export const HANDOVER_STATUSES = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED'] as const;
+export const HANDOVER_KINDS = ['WARM_HANDOVER', 'NOT_YET_READY', 'ADVICE_REQUEST'] as const;
+/** the purpose a handover's kind states: its receiver reads for that purpose only */
+export const HANDOVER_PURPOSE: Record<(typeof HANDOVER_KINDS)[number], Purpose> = { WARM_HANDOVER: 'MEDIATION', NOT_YET_READY: 'MEDIATION', ADVICE_REQUEST: 'ADVICE' };
 
 export interface MatrixOrg {
   id: string;
@@ -41,6 +45,16 @@ export interface MatrixAgreement {
   purposes: Purpose[];
   categories: DataCategory[];
 }
+/** A handover of the owner about the scenario's person (to the viewer or to another organisation). */
+export interface MatrixHandover {
+  id: string;
+  kind: (typeof HANDOVER_KINDS)[number];
+  from: string;
+  to: string;
+  status: (typeof HANDOVER_STATUSES)[number];
+  categories: DataCategory[];
+  note: string;
+}
 export interface MatrixScenario {
   personId: string;
   insz: string;
@@ -59,6 +73,11 @@ export interface MatrixScenario {
    */
   involvement: { state: (typeof INVOLVEMENT_STATES)[number]; purpose: Purpose; id: string; recordedBy?: string };
   consent: { state: (typeof CONSENT_STATES)[number]; purposes: Purpose[]; categories: DataCategory[]; legalBasis: 'CONSENT' | 'PUBLIC_TASK_NOTICE'; id: string };
+  /**
+   * The owner's handovers about the person. An open one (SENT, INFO_REQUESTED) to the viewer is a ground
+   * of its own for the categories it offers, for its kind's purpose, under the agreement and consent.
+   */
+  handovers: MatrixHandover[];
 }
 export interface Matrix {
   orgs: MatrixOrg[];
@@ -170,7 +189,25 @@ export function buildMatrix(seed: number, scenarioCount: number, tag: string): M
         legalBasis: r.next() < 0.5 ? 'CONSENT' : 'PUBLIC_TASK_NOTICE',
         id: randomUUID(),
       },
+      handovers: [],
     });
+  }
+  // Handovers, from a stream of their own so the draws above stay as they were: most to the viewer, for
+  // the scenario's purpose, offering categories the agreement and consent name; every status occurs.
+  const h = prng(seed ^ 0x4a4d);
+  for (const s of scenarios) {
+    if (h.next() < 0.55) continue;
+    const to = h.next() < 0.85 ? s.viewer : s.other;
+    const fitting = HANDOVER_KINDS.filter((k) => HANDOVER_PURPOSE[k] === s.purpose);
+    const kind = fitting.length > 0 && h.next() < 0.75 ? h.pick(fitting) : h.pick(HANDOVER_KINDS);
+    const status = h.next() < 0.6 ? h.pick(['SENT', 'INFO_REQUESTED'] as const) : h.pick(HANDOVER_STATUSES);
+    const flow = agreements.find((a) => a.owner === s.owner && a.viewer === to)?.categories ?? [];
+    const likelyShared = s.consent.categories.filter((k) => flow.includes(k));
+    const categories = h.next() < 0.7 && likelyShared.length > 0 ? h.subset(likelyShared) : h.subset(DATA_CATEGORIES);
+    const id = randomUUID();
+    s.handovers.push({ id, kind, from: s.owner, to, status, categories, note: `HANDOVER-NOTE-${id.slice(0, 8)}` });
+    // before the receiver accepts there is usually no involvement yet: the handover alone must open the file
+    if (to === s.viewer && (status === 'SENT' || status === 'INFO_REQUESTED') && h.next() < 0.6) s.involvement.state = 'NONE';
   }
   // WELFARE only under explicit consent: the database refuses anything else, so the fixture does too.
   for (const s of scenarios) {
@@ -199,8 +236,14 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
   if (fileOwner !== s.owner) return [];
   const involvementOrg = s.involvement.state === 'OTHER_ORG' ? s.other : s.viewer;
   const involvementActive = s.involvement.state === 'ACTIVE' || s.involvement.state === 'OTHER_ORG';
-  if (involvementOrg !== user.organisationId || !involvementActive || s.involvement.purpose !== purpose) return [];
-  if ((s.involvement.recordedBy ?? s.owner) !== fileOwner) return [];
+  const involved = involvementOrg === user.organisationId && involvementActive && s.involvement.purpose === purpose && (s.involvement.recordedBy ?? s.owner) === fileOwner;
+  // an open handover of the owner to the user's organisation, for its kind's purpose: what it offers
+  const offered = new Set(
+    s.handovers
+      .filter((x) => x.from === fileOwner && x.to === user.organisationId && (x.status === 'SENT' || x.status === 'INFO_REQUESTED') && HANDOVER_PURPOSE[x.kind] === purpose)
+      .flatMap((x) => x.categories),
+  );
+  if (!involved && offered.size === 0) return [];
   const agreement = m.agreements.find((a) => a.owner === fileOwner && a.viewer === user.organisationId);
   if (!agreement || agreement.state !== 'ACTIVE' || !agreement.purposes.includes(purpose)) return [];
   const consent = s.consent;
@@ -208,7 +251,8 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
   const consentActive = consent.state === 'ACTIVE' || consent.state === 'OTHER_RECIPIENT';
   if (recipient !== user.organisationId || !consentActive || !consent.purposes.includes(purpose)) return [];
   return DATA_CATEGORIES.filter(
-    (k) => agreement.categories.includes(k) && consent.categories.includes(k) && (k !== 'WELFARE' || consent.legalBasis === 'CONSENT'),
+    (k) =>
+      (involved || offered.has(k)) && agreement.categories.includes(k) && consent.categories.includes(k) && (k !== 'WELFARE' || consent.legalBasis === 'CONSENT'),
   );
 }
 
@@ -339,6 +383,28 @@ export async function writeMatrix(ds: DataSource, m: Matrix, kboPrefix: string):
         consented.map((x) => (x.consent.state === 'REVOKED' ? addDays(t, -1) : null)),
         consented.map(() => 0),
         recorder,
+      ],
+    );
+    const handovers = s.flatMap((x) => x.handovers.map((r) => ({ ...r, person: x.personId })));
+    const senderOf = (org: string) => m.users.find((u) => u.organisationId === org && u.role === 'SOCIAL_WORKER')!.id;
+    await tx.query(
+      `INSERT INTO referral (id, kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, review_date, status, sent_at, due_date)
+       SELECT id, kind, person, f, tt, sender, string_to_array(cats, ','), note, CASE WHEN kind = 'NOT_YET_READY' THEN $10::date END, status,
+              CASE WHEN status <> 'DRAFT' THEN now() END, CASE WHEN status <> 'DRAFT' THEN $11::date END
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[])
+              AS r(id, kind, person, f, tt, sender, cats, note, status)`,
+      [
+        handovers.map((r) => r.id),
+        handovers.map((r) => r.kind),
+        handovers.map((r) => r.person),
+        handovers.map((r) => r.from),
+        handovers.map((r) => r.to),
+        handovers.map((r) => senderOf(r.from)),
+        handovers.map((r) => r.categories.join(',')),
+        handovers.map((r) => r.note),
+        handovers.map((r) => r.status),
+        addDays(t, 60),
+        addDays(t, 14),
       ],
     );
   });

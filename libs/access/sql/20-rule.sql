@@ -21,14 +21,16 @@ GRANT EXECUTE ON FUNCTION casework_accepted_handover(p_person uuid, p_director u
 
 -- The grounds on which the caller reads categories of p_owner's file on p_person, for the request's
 -- purpose (X-Purpose), or for p_purpose where the resource states its own (a handover's kind).
+-- Per category one ground, the first of: an involvement the owner recorded, an open handover of the
+-- owner to the caller (referral_id), a break-the-glass grant.
 CREATE OR REPLACE FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text DEFAULT NULL)
- RETURNS TABLE(category text, involvement_id uuid, agreement_id uuid, consent_id uuid, break_glass_id uuid)
+ RETURNS TABLE(category text, involvement_id uuid, agreement_id uuid, consent_id uuid, break_glass_id uuid, referral_id uuid)
  LANGUAGE sql
  STABLE SECURITY DEFINER ROWS 6
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-        SELECT DISTINCT ON (g.category) g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id FROM (
-        SELECT k.category, i.id AS involvement_id, a.id AS agreement_id, c.id AS consent_id, NULL::uuid AS break_glass_id
+        SELECT DISTINCT ON (g.category) g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id, g.referral_id FROM (
+        SELECT k.category, i.id AS involvement_id, a.id AS agreement_id, c.id AS consent_id, NULL::uuid AS break_glass_id, NULL::uuid AS referral_id
           FROM involvement i
           JOIN agreement_flow f ON f.from_organisation_id = p_owner AND f.to_organisation_id = i.organisation_id
           JOIN agreement a ON a.id = f.agreement_id AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL
@@ -49,8 +51,34 @@ AS $function$
                         WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
                           AND (uc.kind = 'PARTNER_PORTAL_EXTENDED' OR (uc.kind = 'PARTNER_PORTAL_BASIC' AND i.purpose <> 'TWE')))
         UNION ALL
+        -- an open handover (SENT, or waiting for the sender's answer) of the owner to the caller's
+        -- organisation about the person, for the handover's purpose (an advice request: ADVICE, else
+        -- MEDIATION): the categories it offers, each only under an active agreement flow and an active
+        -- consent or notice of the owner naming the caller, the purpose and the category (WELFARE only
+        -- under CONSENT). The receiver decides with the facts; declined, withdrawn, expired or accepted,
+        -- it opens nothing (an accepted warm handover's involvement, recorded by the sender, takes over).
+        SELECT k.category, NULL, a.id, c.id, NULL, r.id
+          FROM referral r
+          JOIN agreement_flow f ON f.from_organisation_id = p_owner AND f.to_organisation_id = r.to_organisation_id
+          JOIN agreement a ON a.id = f.agreement_id AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL
+                          AND a.valid_from <= app_today() AND app_today() <= a.valid_until
+                          AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = ANY (a.purposes)
+          JOIN consent c ON c.person_id = p_person AND c.organisation_id = p_owner AND c.revoked_at IS NULL
+                        AND r.to_organisation_id = ANY (c.recipient_organisation_ids)
+                        AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = ANY (c.purposes)
+                        AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until)
+          CROSS JOIN LATERAL unnest(r.categories) AS k(category)
+         WHERE r.from_organisation_id = p_owner AND r.to_organisation_id = app_current_organisation() AND r.person_id = p_person
+           AND r.to_organisation_id <> p_owner AND r.status IN ('SENT', 'INFO_REQUESTED')
+           AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = coalesce(p_purpose, app_current_purpose())
+           AND k.category = ANY (f.categories) AND k.category = ANY (c.categories) AND (k.category <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+           AND casework_is_caseworker()
+           AND EXISTS (SELECT 1 FROM user_certification uc
+                        WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
+                          AND uc.kind IN ('PARTNER_PORTAL_BASIC', 'PARTNER_PORTAL_EXTENDED'))
+        UNION ALL
         -- break-the-glass: the requesting user only, within its time box, while an agreement links the two
-        SELECT k.category, NULL, NULL, NULL, b.id
+        SELECT k.category, NULL, NULL, NULL, b.id, NULL
           FROM break_glass b CROSS JOIN LATERAL unnest(b.categories) AS k(category)
          WHERE b.person_id = p_person AND b.owner_organisation_id = p_owner
            AND b.organisation_id = app_current_organisation() AND b.user_id = app_current_user()
@@ -60,8 +88,8 @@ AS $function$
                         WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
                           AND uc.kind IN ('PARTNER_PORTAL_BASIC', 'PARTNER_PORTAL_EXTENDED'))
         ) g
-         -- the regular ground first: break-the-glass counts only where nothing else allows the access
-         ORDER BY g.category, g.break_glass_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
+         -- the involvement first, then an open handover: break-the-glass counts only where nothing else allows the access
+         ORDER BY g.category, g.break_glass_id IS NOT NULL, g.referral_id IS NOT NULL, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id, g.referral_id
       $function$;
 REVOKE ALL ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_access_grounds(p_owner uuid, p_person uuid, p_purpose text) TO casework_app;
@@ -267,6 +295,23 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_partner_file_visible(p_person uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_partner_file_visible(p_person uuid) TO casework_app;
 
+-- Whether an open handover (SENT or INFO_REQUESTED) to the caller's organisation, for the request's
+-- purpose, is about the person: such a person is a candidate of the caller's lists (whether anything of
+-- the sender's file opens is casework_access_grounds' answer).
+CREATE OR REPLACE FUNCTION casework_open_handover_to_me(p_person uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM referral r
+                        WHERE r.person_id = p_person AND r.to_organisation_id = app_current_organisation()
+                          AND r.status IN ('SENT', 'INFO_REQUESTED')
+                          AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = app_current_purpose())
+      $function$;
+REVOKE ALL ON FUNCTION casework_open_handover_to_me(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_open_handover_to_me(p_person uuid) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
@@ -276,6 +321,7 @@ CREATE OR REPLACE FUNCTION casework_partner_persons(p_after uuid, p_limit intege
 AS $function$
       DECLARE
         candidate uuid;
+        previous uuid;
         found int := 0;
         visible boolean;
         terms text[] := casework_search_terms(p_name);
@@ -286,19 +332,32 @@ AS $function$
           RETURN QUERY
             SELECT DISTINCT ci.person_id FROM client_identity ci
              WHERE ci.insz = p_insz::char(11) AND ci.organisation_id <> app_current_organisation() AND ci.person_id > p_after
-               AND EXISTS (SELECT 1 FROM involvement i
-                            WHERE i.person_id = ci.person_id AND i.organisation_id = app_current_organisation()
-                              AND i.purpose = app_current_purpose() AND i.ended_at IS NULL AND i.capacity <> 'OWNER')
+               AND (EXISTS (SELECT 1 FROM involvement i
+                             WHERE i.person_id = ci.person_id AND i.organisation_id = app_current_organisation()
+                               AND i.purpose = app_current_purpose() AND i.ended_at IS NULL AND i.capacity <> 'OWNER')
+                    OR casework_open_handover_to_me(ci.person_id))
                AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')
              ORDER BY 1 LIMIT p_limit;
           RETURN;
         END IF;
+        -- The persons the caller's organisation is involved with for the purpose, and those an open
+        -- handover to it is about (a ground too, casework_access_grounds), merged in person-id order.
         FOR candidate IN
-          SELECT DISTINCT i.person_id FROM involvement i
-           WHERE i.organisation_id = app_current_organisation() AND i.purpose = app_current_purpose()
-             AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > p_after
-           ORDER BY i.person_id
+          SELECT c.person_id FROM (
+            (SELECT DISTINCT i.person_id FROM involvement i
+              WHERE i.organisation_id = app_current_organisation() AND i.purpose = app_current_purpose()
+                AND i.ended_at IS NULL AND i.capacity <> 'OWNER' AND i.person_id > p_after
+              ORDER BY i.person_id)
+            UNION ALL
+            (SELECT DISTINCT r.person_id FROM referral r
+              WHERE r.to_organisation_id = app_current_organisation() AND r.status IN ('SENT', 'INFO_REQUESTED')
+                AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = app_current_purpose()
+                AND r.person_id > p_after
+              ORDER BY r.person_id)
+          ) c ORDER BY c.person_id
         LOOP
+          CONTINUE WHEN candidate = previous;
+          previous := candidate;
           IF p_name IS NULL THEN
             visible := casework_partner_file_visible(candidate);
           ELSE
@@ -381,22 +440,46 @@ AS $function$ SELECT person_id FROM trajectory WHERE id = p_trajectory $function
 REVOKE ALL ON FUNCTION casework_trajectory_person(p_trajectory uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_trajectory_person(p_trajectory uuid) TO casework_app;
 
+-- Why categories a handover would offer are not shared with its receiver for the purpose: per category
+-- and reason, 'agreement' (no active agreement flow from the sender to the receiver covers the category
+-- and purpose), 'consent' (no active consent or notice of the sender names the receiver, the purpose and
+-- the category), 'welfare-notice' (only a notice names WELFARE: WELFARE is shared under explicit consent only).
+CREATE OR REPLACE FUNCTION casework_uncovered_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[])
+ RETURNS TABLE(category text, reason text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT k, w.reason FROM unnest(p_categories) k
+         CROSS JOIN LATERAL (
+           SELECT 'agreement' AS reason
+            WHERE NOT EXISTS (SELECT 1 FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
+                               WHERE f.from_organisation_id = p_from AND f.to_organisation_id = p_to AND k = ANY (f.categories)
+                                 AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL AND p_purpose = ANY (a.purposes)
+                                 AND a.valid_from <= app_today() AND app_today() <= a.valid_until)
+           UNION ALL
+           SELECT CASE WHEN k = 'WELFARE' AND EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p_person AND c.organisation_id = p_from AND c.revoked_at IS NULL
+                                                        AND p_to = ANY (c.recipient_organisation_ids) AND p_purpose = ANY (c.purposes) AND k = ANY (c.categories)
+                                                        AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until))
+                       THEN 'welfare-notice' ELSE 'consent' END
+            WHERE NOT EXISTS (SELECT 1 FROM consent c
+                               WHERE c.person_id = p_person AND c.organisation_id = p_from AND c.revoked_at IS NULL
+                                 AND p_to = ANY (c.recipient_organisation_ids) AND p_purpose = ANY (c.purposes) AND k = ANY (c.categories)
+                                 AND (k <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+                                 AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until))
+         ) w
+         ORDER BY k, w.reason
+      $function$;
+REVOKE ALL ON FUNCTION casework_uncovered_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_uncovered_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[])
  RETURNS text[]
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-        SELECT coalesce(array_agg(k ORDER BY k), '{}') FROM unnest(p_categories) k
-         WHERE NOT EXISTS (SELECT 1 FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
-                            WHERE f.from_organisation_id = p_from AND f.to_organisation_id = p_to AND k = ANY (f.categories)
-                              AND a.activated_at IS NOT NULL AND a.terminated_at IS NULL AND p_purpose = ANY (a.purposes)
-                              AND a.valid_from <= app_today() AND app_today() <= a.valid_until)
-            OR NOT EXISTS (SELECT 1 FROM consent c
-                            WHERE c.person_id = p_person AND c.organisation_id = p_from AND c.revoked_at IS NULL
-                              AND p_to = ANY (c.recipient_organisation_ids) AND p_purpose = ANY (c.purposes) AND k = ANY (c.categories)
-                              AND (k <> 'WELFARE' OR c.legal_basis = 'CONSENT')
-                              AND c.valid_from <= app_today() AND (c.valid_until IS NULL OR app_today() <= c.valid_until))
+        SELECT coalesce(array_agg(DISTINCT u.category ORDER BY u.category), '{}') FROM casework_uncovered_categories(p_from, p_to, p_person, p_purpose, p_categories) u
       $function$;
 REVOKE ALL ON FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_unshareable_categories(p_from uuid, p_to uuid, p_person uuid, p_purpose text, p_categories text[]) TO casework_app;

@@ -67,6 +67,8 @@ export interface ClientSectionSubject {
   breakGlass: Array<{ organisationId: string; userId: string; categories: DataCategory[]; grantedAt: string; expiresAt: string }>;
   /** agreements that have both the owner and the caller's organisation as parties */
   agreementLinks: Array<{ activated: boolean; terminated: boolean; validFrom: string; validUntil: string }>;
+  /** handovers of the owner to the caller's organisation about the person (from SENT on), with the purpose their kind states */
+  handovers: Array<{ toOrganisationId: string; purpose: Purpose; status: string; categories: DataCategory[] }>;
 }
 /** A client file as a whole (registering, changing): the owning organisation. */
 export interface ClientFileSubject {
@@ -244,7 +246,9 @@ function certifiedFor(identity: Identity, purpose: Purpose): boolean {
  * Another organisation's category K of a person, for the caller's purpose: an active involvement of
  * the caller's organisation for that purpose that the owner recorded, an active agreement flow from the owner to it covering
  * the purpose and K, an active consent or notice of the person naming it, the purpose and K (WELFARE
- * only under explicit CONSENT), and a current partner-portal certification for the purpose.
+ * only under explicit CONSENT), and a current partner-portal certification for the purpose. Or, in
+ * place of the involvement, an open handover (SENT, INFO_REQUESTED) of the owner to it for the purpose
+ * that offers K (casework_access_grounds, the referral ground).
  * One rule per category, because a condition cannot compare two fields of the subject.
  */
 function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']): void {
@@ -264,10 +268,7 @@ function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']):
   if (!purpose || !today || !certifiedFor(identity, purpose)) return;
   const current = { validFrom: { $lte: today }, validUntil: { $gte: today } };
   for (const category of DATA_CATEGORIES) {
-    can('read', 'ClientSection', {
-      category,
-      organisationId: { $ne: me },
-      involvements: { $elemMatch: { organisationId: me, purpose, ended: false, recordedByOwner: true, ...current } },
+    const covered = {
       agreementFlows: { $elemMatch: { toOrganisationId: me, categories: category, purposes: purpose, activated: true, terminated: false, ...current } },
       consents: {
         $elemMatch: {
@@ -279,6 +280,20 @@ function shareRules(identity: Identity, can: AbilityBuilder<AppAbility>['can']):
           ...current,
         },
       },
+    };
+    can('read', 'ClientSection', {
+      category,
+      organisationId: { $ne: me },
+      involvements: { $elemMatch: { organisationId: me, purpose, ended: false, recordedByOwner: true, ...current } },
+      ...covered,
+    });
+    // An open handover of the owner to the caller's organisation, for its purpose: the categories it
+    // offers, under the same agreement flow and consent, only while it waits for the receiver's decision.
+    can('read', 'ClientSection', {
+      category,
+      organisationId: { $ne: me },
+      handovers: { $elemMatch: { toOrganisationId: me, purpose, status: { $in: ['SENT', 'INFO_REQUESTED'] }, categories: category } },
+      ...covered,
     });
   }
 }

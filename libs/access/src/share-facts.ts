@@ -11,13 +11,14 @@ const day = (value: string | null) => value ?? OPEN_END;
  * (CASL, `shareRules` in ./ability.ts) decides on: the caller's involvements with the person, the
  * agreement flows out of each owner to the caller's organisation, the person's consents each owner
  * recorded that name the caller's organisation, the caller's break-the-glass grants, and the
- * agreements linking each owner with the caller's organisation. It joins; it does not decide.
+ * agreements linking each owner with the caller's organisation, and each owner's handovers to the
+ * caller's organisation. It joins; it does not decide.
  */
 export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: string, owners: string[]): Promise<Map<string, ShareFacts>> {
   const facts = new Map<string, ShareFacts>(
     owners.map((owner) => [
       owner,
-      { organisationId: owner, personId, involvements: [], agreementFlows: [], consents: [], breakGlass: [], agreementLinks: [] },
+      { organisationId: owner, personId, involvements: [], agreementFlows: [], consents: [], breakGlass: [], agreementLinks: [], handovers: [] },
     ]),
   );
   if (owners.length === 0) return facts;
@@ -51,6 +52,15 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
        JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $2`,
     [owners, ctx.organisationId],
   );
+  // the owner's handovers to the caller's organisation about the person (drafts are the sender's alone)
+  const handovers = await tx.query(
+    `SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status, categories
+       FROM referral WHERE person_id = $1 AND from_organisation_id = ANY ($2) AND to_organisation_id = $3 AND status <> 'DRAFT'`,
+    [personId, owners, ctx.organisationId],
+  );
+  for (const h of handovers) {
+    facts.get(h.from_organisation_id)?.handovers.push({ toOrganisationId: h.to_organisation_id, purpose: h.purpose, status: h.status, categories: h.categories });
+  }
   for (const g of grants) {
     facts.get(g.owner_organisation_id)?.breakGlass.push({
       organisationId: g.organisation_id,

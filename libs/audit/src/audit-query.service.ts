@@ -19,7 +19,7 @@ export interface AuditEventView {
   categories: string[];
   purpose: string | null;
   decision: 'ALLOW' | 'DENY';
-  ground: { kind: string; involvementId?: string; agreementId?: string; consentId?: string; breakGlassId?: string } | null;
+  ground: { kind: string; involvementId?: string; agreementId?: string; consentId?: string; breakGlassId?: string; referralId?: string } | null;
   requestId: string | null;
   clientAddress: string | null;
 }
@@ -62,7 +62,7 @@ export interface AccessReportLine {
 const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_organisation_id, e.actor_roles, e.action, e.resource_type,
   e.resource_id, e.subject_person_id,
   audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) AS owner_organisation_id, e.categories, e.purpose, e.decision, e.ground_kind, e.ground_involvement_id, e.ground_agreement_id,
-  e.ground_consent_id, e.ground_break_glass_id, e.request_id, e.client_address`;
+  e.ground_consent_id, e.ground_break_glass_id, e.ground_referral_id, e.request_id, e.client_address`;
 
 /**
  * The privacy officer's console and the who-saw-my-data report. Reads run as the caller under
@@ -215,6 +215,7 @@ function toView(r: Record<string, any>): AuditEventView {
           ...(r.ground_agreement_id ? { agreementId: r.ground_agreement_id } : {}),
           ...(r.ground_consent_id ? { consentId: r.ground_consent_id } : {}),
           ...(r.ground_break_glass_id ? { breakGlassId: r.ground_break_glass_id } : {}),
+          ...(r.ground_referral_id ? { referralId: r.ground_referral_id } : {}),
         }
       : null,
     requestId: r.request_id,

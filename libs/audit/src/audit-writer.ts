@@ -44,6 +44,7 @@ export class AuditWriter implements AuditSink {
       const seq = head.seq;
       const prev = head.prev;
       const owner = uuid(record.ownerOrganisationId ?? (record.subjectPersonId ? actor.organisationId : undefined));
+      const referral = uuid(record.ground?.referralId);
       const event: CanonicalEvent = {
         chain,
         seq,
@@ -64,6 +65,7 @@ export class AuditWriter implements AuditSink {
         groundAgreementId: uuid(record.ground?.agreementId),
         groundConsentId: uuid(record.ground?.consentId),
         groundBreakGlassId: uuid(record.ground?.breakGlassId),
+        ...(referral ? { groundReferralId: referral } : {}),
         requestId: actor.requestId || null,
         clientAddress: actor.clientAddress ?? null,
         userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
@@ -77,13 +79,13 @@ export class AuditWriter implements AuditSink {
     await query(
       `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type,
                                 resource_id, subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
-                                ground_agreement_id, ground_consent_id, ground_break_glass_id, request_id, client_address, user_agent,
+                                ground_agreement_id, ground_consent_id, ground_break_glass_id, ground_referral_id, request_id, client_address, user_agent,
                                 prev_hash, hash)
        SELECT chain, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
-              ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, $6, $7, $8, prev, hash
+              ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, prev, hash
          FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
-                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[])
-              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain)
+                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[], $25::uuid[])
+              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain, g_ref)
         ORDER BY chain, seq`,
       [
         column('chain'),
@@ -110,6 +112,7 @@ export class AuditWriter implements AuditSink {
         rows.map((r) => r.prev),
         rows.map((r) => r.hash),
         rows.map((r) => r.event.ownerOrganisationId ?? null),
+        rows.map((r) => r.event.groundReferralId ?? null),
       ],
     );
     const flagged = records.map((record, i) => ({ record, event: rows[i].event })).filter((x) => x.record.flag);

@@ -28,6 +28,8 @@ export interface CanonicalEvent {
   groundAgreementId: string | null;
   groundConsentId: string | null;
   groundBreakGlassId: string | null;
+  /** the open handover a read was allowed under; present only when set (events from before it existed are hashed without it) */
+  groundReferralId?: string;
   requestId: string | null;
   clientAddress: string | null;
   userAgent: string | null;

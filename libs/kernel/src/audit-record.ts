@@ -12,6 +12,8 @@ export interface AuditGround {
   agreementId?: string;
   consentId?: string;
   breakGlassId?: string;
+  /** the open handover that gave the receiver the categories it offers (SHARED, with its agreement and consent) */
+  referralId?: string;
 }
 
 export interface AuditRecord {

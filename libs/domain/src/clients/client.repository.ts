@@ -19,6 +19,8 @@ export interface ShareGround {
   consentId: string | null;
   /** set when only a break-the-glass grant opens the category */
   breakGlassId: string | null;
+  /** set when an open handover of the owner to the caller opens the category (with its agreement and consent) */
+  referralId: string | null;
 }
 
 export interface IdentityRow extends ClientIdentity {
@@ -109,7 +111,7 @@ export class ClientRepository {
       `SELECT f.id, f.organisation_id, f.version, f.created_at, f.updated_at,
               (SELECT coalesce(json_agg(json_build_object('category', g.category, 'involvementId', g.involvement_id,
                                                           'agreementId', g.agreement_id, 'consentId', g.consent_id,
-                                                          'breakGlassId', g.break_glass_id)), '[]')
+                                                          'breakGlassId', g.break_glass_id, 'referralId', g.referral_id)), '[]')
                  FROM casework_access_grounds(f.organisation_id, f.person_id) g) AS grounds
          FROM client_file f WHERE f.person_id = $1 AND ${FILE_VISIBLE}
         ORDER BY f.organisation_id`,
@@ -190,7 +192,7 @@ export class ClientRepository {
   async partnerGrounds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Array<ShareGround & { personId: string; organisationId: string }>> {
     if (personIds.length === 0) return [];
     const rows = await tx.query(
-      `SELECT f.person_id, f.organisation_id, g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id
+      `SELECT f.person_id, f.organisation_id, g.category, g.involvement_id, g.agreement_id, g.consent_id, g.break_glass_id, g.referral_id
          FROM client_file f CROSS JOIN LATERAL casework_access_grounds(f.organisation_id, f.person_id) g
         WHERE f.person_id = ANY ($1) AND f.organisation_id <> $2
         ORDER BY f.person_id, f.organisation_id, g.category`,
@@ -204,6 +206,7 @@ export class ClientRepository {
       agreementId: r.agreement_id,
       consentId: r.consent_id,
       breakGlassId: r.break_glass_id,
+      referralId: r.referral_id,
     }));
   }
 

@@ -211,7 +211,7 @@ export class ClientService {
 const OWNER: AuditGround = { kind: 'OWNER' };
 
 function groundKey(g: ShareGround): string {
-  return `${g.involvementId}/${g.agreementId}/${g.consentId}/${g.breakGlassId}`;
+  return `${g.involvementId}/${g.agreementId}/${g.consentId}/${g.breakGlassId}/${g.referralId}`;
 }
 
 /**
@@ -233,7 +233,13 @@ export function mergeSection(stored: object, patch: object): Record<string, unkn
 export function sharedGround(g: ShareGround | undefined): AuditGround {
   if (!g) return { kind: 'SHARED' };
   if (g.breakGlassId) return { kind: 'BREAK_GLASS', breakGlassId: g.breakGlassId };
-  return { kind: 'SHARED', involvementId: g.involvementId ?? undefined, agreementId: g.agreementId ?? undefined, consentId: g.consentId ?? undefined };
+  return {
+    kind: 'SHARED',
+    involvementId: g.involvementId ?? undefined,
+    agreementId: g.agreementId ?? undefined,
+    consentId: g.consentId ?? undefined,
+    referralId: g.referralId ?? undefined,
+  };
 }
 
 /** The categories whose content a view actually returned. */

@@ -176,10 +176,9 @@ export class ReferralRepository {
     return row.linked;
   }
 
-  /** The offered categories the sender may not pass to the receiver for this purpose now (agreement flow and consent). */
-  async unshareableCategories(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<string[]> {
-    const [row] = await tx.query(`SELECT casework_unshareable_categories($1, $2, $3, $4, $5) AS missing`, [from, to, personId, purpose, categories]);
-    return row.missing;
+  /** Why offered categories are not shared with the receiver for the purpose: per category, 'agreement', 'consent' or 'welfare-notice' (casework_uncovered_categories). */
+  async uncoveredCategories(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<Array<{ category: DataCategory; reason: 'agreement' | 'consent' | 'welfare-notice' }>> {
+    return tx.query(`SELECT category, reason FROM casework_uncovered_categories($1, $2, $3, $4, $5)`, [from, to, personId, purpose, categories]);
   }
 
   /** The receiver's answer time under their agreement, in working days (null: the default). */

@@ -76,7 +76,7 @@ export class ReferralService {
       if (!(await this.organisations.isActive(tx, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
       else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
       if (problems.length > 0) throw new InvalidInput(problems);
-      await this.assertShareable(tx, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
+      await this.assertShareable(tx, input.kind, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
       const id = await this.referrals.insert(tx, {
         kind: input.kind,
         personId: input.clientId,
@@ -200,7 +200,7 @@ export class ReferralService {
     const fields: ReferralMoveFields = {};
     switch (action) {
       case 'send': {
-        await this.assertShareable(tx, current.fromOrganisationId, current.toOrganisationId, current.clientId, PURPOSE_OF[current.kind], current.categories);
+        await this.assertShareable(tx, current.kind, current.fromOrganisationId, current.toOrganisationId, current.clientId, PURPOSE_OF[current.kind], current.categories);
         const days = await this.referrals.responseWorkingDays(tx, current.fromOrganisationId, current.toOrganisationId);
         fields.sentAt = true;
         fields.dueDate = addWorkingDays(belgianToday(), days ?? DEFAULT_RESPONSE_WORKING_DAYS);
@@ -224,7 +224,7 @@ export class ReferralService {
       case 'accept':
         if (current.kind === 'WARM_HANDOVER') {
           // Consent and agreement are checked again now: either may have changed since sending.
-          await this.assertShareable(tx, current.fromOrganisationId, current.toOrganisationId, current.clientId, 'MEDIATION', current.categories);
+          await this.assertShareable(tx, current.kind, current.fromOrganisationId, current.toOrganisationId, current.clientId, 'MEDIATION', current.categories);
         }
         break;
     }
@@ -267,12 +267,28 @@ export class ReferralService {
     }
   }
 
-  private async assertShareable(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<void> {
-    if (categories.length === 0) return;
-    const missing = await this.referrals.unshareableCategories(tx, from, to, personId, purpose, categories);
-    if (missing.length > 0) {
-      throw new InvalidInput([{ field: 'categories', code: 'not-covered-by-consent', params: { categories: missing.join(', ') } }]);
+  /**
+   * The offered categories must be shared with the receiver for the handover's purpose, now: an active
+   * agreement flow and an active consent or notice naming the receiver, the purpose and each category
+   * (WELFARE under explicit consent only). A warm handover also needs the consent to name TRAJECTORY:
+   * the receiver works on the sender's trajectory once it accepts. One problem per reason, each naming
+   * its categories, so the sender knows what to fix (the agreement, or the client's consent).
+   */
+  private async assertShareable(tx: Tx, kind: ReferralKind, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<void> {
+    const asked = kind === 'WARM_HANDOVER' ? [...new Set<DataCategory>([...categories, 'TRAJECTORY'])] : categories;
+    if (asked.length === 0) return;
+    const gaps = await this.referrals.uncoveredCategories(tx, from, to, personId, purpose, asked);
+    const offered = (reason: string) => gaps.filter((g) => g.reason === reason && categories.includes(g.category)).map((g) => g.category);
+    const problems = [];
+    const agreement = offered('agreement');
+    if (agreement.length > 0) problems.push({ field: 'categories', code: 'not-covered-by-agreement', params: { categories: agreement.join(', '), purpose } });
+    const consent = offered('consent');
+    if (consent.length > 0) problems.push({ field: 'categories', code: 'not-covered-by-consent', params: { categories: consent.join(', '), purpose } });
+    if (offered('welfare-notice').length > 0) problems.push({ field: 'categories', code: 'welfare-needs-consent' });
+    if (kind === 'WARM_HANDOVER' && !categories.includes('TRAJECTORY') && gaps.some((g) => g.category === 'TRAJECTORY' && g.reason === 'consent')) {
+      problems.push({ field: 'categories', code: 'consent-lacks-trajectory', params: { purpose } });
     }
+    if (problems.length > 0) throw new InvalidInput(problems);
   }
 }
 

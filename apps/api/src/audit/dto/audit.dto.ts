@@ -26,6 +26,7 @@ export class AuditGroundDto {
   @ApiPropertyOptional({ format: 'uuid' }) agreementId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) consentId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) breakGlassId?: string;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, description: 'the open handover that gave the receiver the categories it offers' }) referralId?: string;
 }
 
 export class AuditEventDto {
