@@ -142,7 +142,11 @@ describe('handovers through their aggregates', () => {
     expect(asked.status).toBe(200);
     const answered = await as('ranst').post(`/handovers/${sent.body.id}/answer`, { version: asked.body.version, answer: 'CANARY-ANSWER' });
     expect(answered.body).toMatchObject({ answer: 'CANARY-ANSWER', noteWithheld: false });
-    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({ note: 'CANARY-HANDOVER-NOTE', answer: 'CANARY-ANSWER', noteWithheld: false });
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body).toMatchObject({
+      note: 'CANARY-HANDOVER-NOTE',
+      answer: 'CANARY-ANSWER',
+      noteWithheld: false,
+    });
 
     await accept(sent.body.id);
     const open = await as('mediator').get(`/handovers/${sent.body.id}`);

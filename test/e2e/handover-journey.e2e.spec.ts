@@ -320,7 +320,14 @@ describe('warm handover journey', () => {
   // after the expiry test above: this one runs the expiry job itself
   it('holds a NOT_YET_READY signal until its review date, whatever the receiver answers or the deadline, for every mediation type, and reminds the sender then', async () => {
     const client = await newClient('Holdsfast');
-    const signal = await as('ranst').post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: vdab, categories: [], reviewDate: '2027-06-30', send: true });
+    const signal = await as('ranst').post('/handovers', {
+      kind: 'NOT_YET_READY',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: [],
+      reviewDate: '2027-06-30',
+      send: true,
+    });
     expect(signal.status).toBe(201);
     // the response deadline passes: the signal does not expire, and still holds
     await t.dataSource.query(`UPDATE referral SET due_date = current_date - 1 WHERE id = $1`, [signal.body.id]);

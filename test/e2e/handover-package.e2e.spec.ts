@@ -210,10 +210,10 @@ describe('the handover package: the receiver decides with the facts', () => {
         WHERE f.from_organisation_id = $1 AND f.to_organisation_id = $2 AND a.terminated_at IS NULL AND a.valid_until >= current_date`,
       [ranst, vdab],
     );
-    await t.dataSource.query(`UPDATE agreement_flow SET categories = array_remove(categories, 'OBSTACLES') WHERE agreement_id = $1 AND from_organisation_id = $2`, [
-      flow.agreement_id,
-      ranst,
-    ]);
+    await t.dataSource.query(
+      `UPDATE agreement_flow SET categories = array_remove(categories, 'OBSTACLES') WHERE agreement_id = $1 AND from_organisation_id = $2`,
+      [flow.agreement_id, ranst],
+    );
     try {
       const covered = await newClient('NoFlow');
       const noFlow = await send(covered.id, ['IDENTITY', 'OBSTACLES']);
@@ -222,10 +222,10 @@ describe('the handover package: the receiver decides with the facts', () => {
       expect(noFlow.body.errors[0].message).toContain('OBSTACLES');
       expect(noFlow.body.errors[0].message).toContain('agreement');
     } finally {
-      await t.dataSource.query(`UPDATE agreement_flow SET categories = array_append(categories, 'OBSTACLES') WHERE agreement_id = $1 AND from_organisation_id = $2`, [
-        flow.agreement_id,
-        ranst,
-      ]);
+      await t.dataSource.query(
+        `UPDATE agreement_flow SET categories = array_append(categories, 'OBSTACLES') WHERE agreement_id = $1 AND from_organisation_id = $2`,
+        [flow.agreement_id, ranst],
+      );
     }
   });
 });

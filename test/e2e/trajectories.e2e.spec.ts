@@ -267,7 +267,11 @@ describe('trajectories', () => {
     expect(started.status).toBe(200);
     const ranstObstacle = (await as('ranst').post(`/trajectories/${created.id}/obstacles`, { kind: 'MOBILITY' })).body.obstacles[0];
     expect(ranstObstacle).toMatchObject({ organisationId: ranst, createdByUserId: ranstWorker, updatedByUserId: ranstWorker });
-    const joined = await as('ranst').post(`/trajectories/${created.id}/participants`, { organisationId: vdab, capacity: 'EXECUTOR', version: started.body.version });
+    const joined = await as('ranst').post(`/trajectories/${created.id}/participants`, {
+      organisationId: vdab,
+      capacity: 'EXECUTOR',
+      version: started.body.version,
+    });
     expect(joined.status).toBe(201);
 
     // VDAB works on the trajectory under its own name, and cannot rewrite the OCMW's row (nor the OCMW VDAB's)
@@ -307,7 +311,11 @@ describe('trajectories', () => {
     // VDAB, the executor, runs the mediation: pauses, resumes, and its screening switches the ITW type;
     // the OCMW stays director, hears of each move, and is the one who may stop it.
     const read = async () => (await as('ranst').get(`/trajectories/${created.id}`)).body;
-    const paused = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'ON_HOLD', reason: 'Ziekte', version: (await read()).version });
+    const paused = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, {
+      to: 'ON_HOLD',
+      reason: 'Ziekte',
+      version: (await read()).version,
+    });
     expect(paused.status).toBe(200);
     expect(paused.body.status).toBe('ON_HOLD');
     const resumed = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'ACTIVE', version: paused.body.version });
@@ -319,16 +327,26 @@ describe('trajectories', () => {
     });
     expect(screened.status).toBe(200);
     expect(screened.body.type).toBe('COMBINED_PATHWAY');
-    expect(screened.body.history.filter((h: { byOrganisationId: string }) => h.byOrganisationId === vdab).map((h: { kind: string; to: string }) => `${h.kind}:${h.to}`)).toEqual([
-      'STATUS:ON_HOLD',
-      'STATUS:ACTIVE',
-      'TYPE:COMBINED_PATHWAY',
-    ]);
-    const stop = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, { to: 'STOPPED', outcome: 'OTHER', version: screened.body.version });
+    expect(
+      screened.body.history
+        .filter((h: { byOrganisationId: string }) => h.byOrganisationId === vdab)
+        .map((h: { kind: string; to: string }) => `${h.kind}:${h.to}`),
+    ).toEqual(['STATUS:ON_HOLD', 'STATUS:ACTIVE', 'TYPE:COMBINED_PATHWAY']);
+    const stop = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, {
+      to: 'STOPPED',
+      outcome: 'OTHER',
+      version: screened.body.version,
+    });
     expect(stop.status).toBe(403);
     expect(stop.body.code).toBe('only-director-may');
     expect(
-      (await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/type`, { type: 'TWE', reason: 'Tijdelijke werkervaring', version: screened.body.version })).status,
+      (
+        await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/type`, {
+          type: 'TWE',
+          reason: 'Tijdelijke werkervaring',
+          version: screened.body.version,
+        })
+      ).status,
     ).toBe(403);
     await t.app.get(NotificationDispatcher).dispatch();
     const told = (await as('ranst').get('/notifications')).body.filter((n: { clientId: string }) => n.clientId === client);

@@ -68,7 +68,19 @@ describe('audit hash chains', () => {
       const batch = Array.from({ length: 1 + (round % 7) }, () => record(i++));
       await ds.transaction(async (tx) => {
         await tx.query(`SET LOCAL ROLE casework_app`);
-        await writer.write(withQuery(tx), { organisationId: chain, userId: randomUUID(), roles: ['MEDIATOR'], purpose: 'MEDIATION', userAgent: nasty(round), requestId: nasty(round + 1), clientAddress: '::1' }, batch);
+        await writer.write(
+          withQuery(tx),
+          {
+            organisationId: chain,
+            userId: randomUUID(),
+            roles: ['MEDIATOR'],
+            purpose: 'MEDIATION',
+            userAgent: nasty(round),
+            requestId: nasty(round + 1),
+            clientAddress: '::1',
+          },
+          batch,
+        );
       });
       if (round % 40 === 39) await checkpointer.checkpointDue();
     }
@@ -87,10 +99,20 @@ describe('audit hash chains', () => {
 
   it('signs checkpoints, stores them and appends them to the export file', async () => {
     const stored = await ds.query(`SELECT count(*)::int AS n FROM audit_checkpoint WHERE chain_id = ANY ($1)`, [chains]);
-    const lines = readFileSync(checkpointFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(checkpointFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(stored[0].n).toBeGreaterThanOrEqual(chains.length * 2);
     expect(lines.filter((l) => chains.includes(l.chain))).toHaveLength(stored[0].n);
-    expect(lines[0]).toEqual({ chain: expect.any(String), seq: expect.any(Number), headHash: expect.stringMatching(/^[0-9a-f]{64}$/), time: expect.any(String), keyId: checkpointer.keys.keyId, signature: expect.any(String) });
+    expect(lines[0]).toEqual({
+      chain: expect.any(String),
+      seq: expect.any(Number),
+      headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      time: expect.any(String),
+      keyId: checkpointer.keys.keyId,
+      signature: expect.any(String),
+    });
   });
 
   it('lets the app role insert and read, never change or remove', async () => {
@@ -166,7 +188,11 @@ describe('audit hash chains', () => {
               expected = { seq: k, reasons: ['hash', 'sequence'] };
               break;
             case 'reorder':
-              for (const [from, to] of [[k, 1e12], [k + 1, k], [1e12, k + 1]]) {
+              for (const [from, to] of [
+                [k, 1e12],
+                [k + 1, k],
+                [1e12, k + 1],
+              ]) {
                 await tx.query(`UPDATE audit_event SET seq = $3 WHERE chain_id = $1 AND seq = $2`, [chain, from, to]);
               }
               expected = { seq: k, reasons: ['hash'] };

@@ -22,10 +22,11 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
   const asRequest = <T>(user: MatrixUser, purpose: Purpose | null, work: (tx: EntityManager, ctx: RequestContext) => Promise<T>) =>
     ds.transaction(async (tx) => {
       await tx.query(`SET LOCAL ROLE casework_app`);
-      await tx.query(
-        `SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true), set_config('app.purpose', $3, true)`,
-        [user.id, user.organisationId, purpose ?? ''],
-      );
+      await tx.query(`SELECT set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true), set_config('app.purpose', $3, true)`, [
+        user.id,
+        user.organisationId,
+        purpose ?? '',
+      ]);
       const kind = m.orgs.find((o) => o.id === user.organisationId)!.kind;
       const identity = {
         userId: user.id,
@@ -79,12 +80,15 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
             const sql = await tx.query(`SELECT k, casework_can_read($1, $2, k) AS ok FROM unnest($3::text[]) AS k`, [owner, s.personId, DATA_CATEGORIES]);
             const facts = (await loadShareFacts(rows(tx), ctx, s.personId, [owner])).get(owner)!;
             // categories only an open handover opens (the referral ground), so the dimension is seen to be exercised
-            byHandover += (await tx.query(`SELECT count(*)::int AS n FROM casework_access_grounds($1, $2) WHERE referral_id IS NOT NULL`, [owner, s.personId]))[0].n;
+            byHandover += (
+              await tx.query(`SELECT count(*)::int AS n FROM casework_access_grounds($1, $2) WHERE referral_id IS NOT NULL`, [owner, s.personId])
+            )[0].n;
             for (const { k, ok } of sql) {
               cases++;
               if (ok) allowed++;
               const casl = mayReadSection(ctx, facts, k);
-              if (casl !== ok) disagreements.push(`${s.personId} ${owner === s.owner ? 'owner' : 'own'} ${k} as ${user.role}/${user.certification}: sql=${ok} casl=${casl}`);
+              if (casl !== ok)
+                disagreements.push(`${s.personId} ${owner === s.owner ? 'owner' : 'own'} ${k} as ${user.role}/${user.certification}: sql=${ok} casl=${casl}`);
             }
           }
         });
@@ -120,7 +124,14 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
     for (const [i, user] of users.entries()) {
       const purpose = m.scenarios[i].purpose;
       const org = user.organisationId;
-      const expectSet = { person: new Set<string>(), file: new Set<string>(), identity: new Set<string>(), section: new Set<string>(), involvement: new Set<string>(), consent: new Set<string>() };
+      const expectSet = {
+        person: new Set<string>(),
+        file: new Set<string>(),
+        identity: new Set<string>(),
+        section: new Set<string>(),
+        involvement: new Set<string>(),
+        consent: new Set<string>(),
+      };
       for (const s of m.scenarios) {
         if (filesOf(s).includes(org)) expectSet.person.add(s.personId);
         for (const owner of filesOf(s)) {
@@ -160,7 +171,9 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
     expect(most).toBeGreaterThan(0);
     expect(total).toBeGreaterThan(most); // the restricted role really hides rows the connection's own role would see
     // Recorded for the reader: the suite connects as a superuser when it runs on embedded PostgreSQL.
-    console.log(`RLS raw-SQL test as ${rolsuper ? 'a superuser' : 'a non-superuser'} connection, ${users.length} callers, at most ${most} of ${total} sections visible to one caller`);
+    console.log(
+      `RLS raw-SQL test as ${rolsuper ? 'a superuser' : 'a non-superuser'} connection, ${users.length} callers, at most ${most} of ${total} sections visible to one caller`,
+    );
   }, 120_000);
 
   it('refuses writes outside the caller’s own files and any change to a recorded consent', async () => {
@@ -170,7 +183,9 @@ describe('the sharing rule in SQL, CASL and row-level security', () => {
       asRequest(owner, null, (tx) => tx.query(`UPDATE client_section SET content = '{}' WHERE person_id = $1 RETURNING 1`, [s.personId])),
     ).resolves.toEqual([[], 0]);
     await expect(
-      asRequest(owner, null, (tx) => tx.query(`INSERT INTO client_section (organisation_id, person_id, category, content) VALUES ($1, $2, 'CONTACT', '{}')`, [s.owner, s.personId])),
+      asRequest(owner, null, (tx) =>
+        tx.query(`INSERT INTO client_section (organisation_id, person_id, category, content) VALUES ($1, $2, 'CONTACT', '{}')`, [s.owner, s.personId]),
+      ),
     ).rejects.toThrow(/row-level security/);
     await expect(ds.query(`UPDATE consent SET categories = '{IDENTITY}' WHERE id = $1`, [s.consent.id])).rejects.toThrow(/cannot be changed/);
     await expect(ds.query(`DELETE FROM consent WHERE id = $1`, [s.consent.id])).rejects.toThrow(/never deleted/);

@@ -19,7 +19,11 @@ export const isCaseworker = (u: MatrixUser) => CASEWORK_ROLES_ORACLE.includes(u.
 const RECORDERS = ['OWNER', 'INVOLVED', 'THIRD'] as const;
 const REFERRAL_STATUSES = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED'] as const;
 const REFERRAL_KINDS = ['WARM_HANDOVER', 'NOT_YET_READY', 'ADVICE_REQUEST'] as const;
-export const REFERRAL_PURPOSE: Record<(typeof REFERRAL_KINDS)[number], Purpose> = { WARM_HANDOVER: 'MEDIATION', NOT_YET_READY: 'MEDIATION', ADVICE_REQUEST: 'ADVICE' };
+export const REFERRAL_PURPOSE: Record<(typeof REFERRAL_KINDS)[number], Purpose> = {
+  WARM_HANDOVER: 'MEDIATION',
+  NOT_YET_READY: 'MEDIATION',
+  ADVICE_REQUEST: 'ADVICE',
+};
 const TYPE_OF: Record<Purpose, string> = { MEDIATION: 'MEDIATION', ACTIVATION: 'ACTIVATION', TWE: 'TWE', ADVICE: 'INTEGRATED_PATHWAY' };
 
 export interface NoteFixture {
@@ -104,12 +108,35 @@ export function buildResourceMatrix(seed: number, scenarioCount: number, tag: st
     }
     // another participant's shared note: judged on the director's file, like the director's own
     const otherCategory = r.pick(DATA_CATEGORIES);
-    if (otherParticipates) notes.push({ id: randomUUID(), authorOrg: s.other, category: otherCategory, visibility: 'SHARED', trajectoryId, body: noteCanary('OTHER-SHARED', s, otherCategory) });
+    if (otherParticipates)
+      notes.push({
+        id: randomUUID(),
+        authorOrg: s.other,
+        category: otherCategory,
+        visibility: 'SHARED',
+        trajectoryId,
+        body: noteCanary('OTHER-SHARED', s, otherCategory),
+      });
     const viewerCategory = r.pick(DATA_CATEGORIES);
     if (viewerParticipates && r.next() < 0.5) {
-      notes.push({ id: randomUUID(), authorOrg: s.viewer, category: viewerCategory, visibility: 'SHARED', trajectoryId, body: noteCanary('VIEWER-SHARED', s, viewerCategory) });
+      notes.push({
+        id: randomUUID(),
+        authorOrg: s.viewer,
+        category: viewerCategory,
+        visibility: 'SHARED',
+        trajectoryId,
+        body: noteCanary('VIEWER-SHARED', s, viewerCategory),
+      });
     }
-    if (s.viewerOwnsFile) notes.push({ id: randomUUID(), authorOrg: s.viewer, category: 'WELFARE', visibility: 'INTERNAL', trajectoryId: null, body: noteCanary('VIEWER-INTERNAL', s, 'WELFARE') });
+    if (s.viewerOwnsFile)
+      notes.push({
+        id: randomUUID(),
+        authorOrg: s.viewer,
+        category: 'WELFARE',
+        visibility: 'INTERNAL',
+        trajectoryId: null,
+        body: noteCanary('VIEWER-INTERNAL', s, 'WELFARE'),
+      });
     const referral = (to: string, status: (typeof REFERRAL_STATUSES)[number]): ReferralFixture => {
       const id = randomUUID();
       // most handovers fit the scenario (the involvement's purpose, categories the agreement and consent both name),
@@ -160,9 +187,18 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
   const sw = (org: string) => m.ownerStaff.get(org)!.socialWorker.id;
   await ds.transaction(async (tx) => {
     // the owner's trajectory (open), and the viewer's own closed one where it keeps a file
-    const own = s.map((sc, i) => ({ id: x[i].trajectory.id, person: sc.personId, director: sc.owner, type: x[i].trajectory.type, status: 'ACTIVE', by: sw(sc.owner) }));
+    const own = s.map((sc, i) => ({
+      id: x[i].trajectory.id,
+      person: sc.personId,
+      director: sc.owner,
+      type: x[i].trajectory.type,
+      status: 'ACTIVE',
+      by: sw(sc.owner),
+    }));
     const theirs = s.flatMap((sc, i) =>
-      x[i].viewerTrajectory ? [{ id: x[i].viewerTrajectory!, person: sc.personId, director: sc.viewer, type: 'ACTIVATION', status: 'COMPLETED', by: authorOf(sc.viewer) }] : [],
+      x[i].viewerTrajectory
+        ? [{ id: x[i].viewerTrajectory!, person: sc.personId, director: sc.viewer, type: 'ACTIVATION', status: 'COMPLETED', by: authorOf(sc.viewer) }]
+        : [],
     );
     const all = [...own, ...theirs];
     await tx.query(
@@ -189,7 +225,13 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
     await tx.query(
       `INSERT INTO trajectory_activity (id, trajectory_id, organisation_id, kind, planned_from, result)
        SELECT id, t, org, 'TRAINING', $5::date, txt FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS a(id, t, org, txt)`,
-      [x.map((e) => e.trajectory.activityId), x.map((e) => e.trajectory.id), s.map((sc) => sc.owner), x.map((e) => e.trajectory.activityCanary), addDays(t, -20)],
+      [
+        x.map((e) => e.trajectory.activityId),
+        x.map((e) => e.trajectory.id),
+        s.map((sc) => sc.owner),
+        x.map((e) => e.trajectory.activityCanary),
+        addDays(t, -20),
+      ],
     );
     await tx.query(
       `INSERT INTO trajectory_checkpoint (trajectory_id, months, due_on) SELECT t, m, $2::date FROM unnest($1::uuid[]) AS t, unnest(ARRAY[6, 12, 18, 24]) AS m`,
@@ -211,7 +253,9 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
       ],
     );
     // the handovers (toViewer, toOther) are the scenarios' own: writeMatrix wrote them
-    const notifications = s.flatMap((sc, i) => x[i].notifications.map((n, j) => ({ ...n, person: sc.personId, referral: j === 0 ? x[i].toViewer.id : x[i].toOther.id })));
+    const notifications = s.flatMap((sc, i) =>
+      x[i].notifications.map((n, j) => ({ ...n, person: sc.personId, referral: j === 0 ? x[i].toViewer.id : x[i].toOther.id })),
+    );
     await tx.query(
       `INSERT INTO notification (id, user_id, kind, referral_id, person_id) SELECT id, u, 'referral.received', r, p FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS n(id, u, r, p)`,
       [notifications.map((n) => n.id), notifications.map((n) => n.userId), notifications.map((n) => n.referral), notifications.map((n) => n.person)],

@@ -23,7 +23,11 @@ const CONSENT_STATES = ['NONE', 'ACTIVE', 'REVOKED', 'EXPIRED', 'FUTURE', 'OTHER
 export const HANDOVER_STATUSES = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED'] as const;
 export const HANDOVER_KINDS = ['WARM_HANDOVER', 'NOT_YET_READY', 'ADVICE_REQUEST'] as const;
 /** the purpose a handover's kind states: its receiver reads for that purpose only */
-export const HANDOVER_PURPOSE: Record<(typeof HANDOVER_KINDS)[number], Purpose> = { WARM_HANDOVER: 'MEDIATION', NOT_YET_READY: 'MEDIATION', ADVICE_REQUEST: 'ADVICE' };
+export const HANDOVER_PURPOSE: Record<(typeof HANDOVER_KINDS)[number], Purpose> = {
+  WARM_HANDOVER: 'MEDIATION',
+  NOT_YET_READY: 'MEDIATION',
+  ADVICE_REQUEST: 'ADVICE',
+};
 
 export interface MatrixOrg {
   id: string;
@@ -72,7 +76,13 @@ export interface MatrixScenario {
    * third organisation opens nothing.
    */
   involvement: { state: (typeof INVOLVEMENT_STATES)[number]; purpose: Purpose; id: string; recordedBy?: string };
-  consent: { state: (typeof CONSENT_STATES)[number]; purposes: Purpose[]; categories: DataCategory[]; legalBasis: 'CONSENT' | 'PUBLIC_TASK_NOTICE'; id: string };
+  consent: {
+    state: (typeof CONSENT_STATES)[number];
+    purposes: Purpose[];
+    categories: DataCategory[];
+    legalBasis: 'CONSENT' | 'PUBLIC_TASK_NOTICE';
+    id: string;
+  };
   /**
    * The owner's handovers about the person. An open one (SENT, INFO_REQUESTED) to the viewer is a ground
    * of its own for the categories it offers, for its kind's purpose, under the agreement and consent.
@@ -165,7 +175,9 @@ export function buildMatrix(seed: number, scenarioCount: number, tag: string): M
     // Bias towards the region where most conditions hold, so ALLOW cases are plentiful; every state still occurs.
     const likely = <T>(good: T, all: readonly T[]) => (r.next() < 0.7 ? good : r.pick(all));
     const staff = users.filter((u) => u.organisationId === viewer.id);
-    const ready = staff.filter((u) => ['SOCIAL_WORKER', 'MEDIATOR', 'TRAJECTORY_GUIDE', 'TEAM_LEAD'].includes(u.role) && ['BASIC', 'EXTENDED'].includes(u.certification));
+    const ready = staff.filter(
+      (u) => ['SOCIAL_WORKER', 'MEDIATOR', 'TRAJECTORY_GUIDE', 'TEAM_LEAD'].includes(u.role) && ['BASIC', 'EXTENDED'].includes(u.certification),
+    );
     const user = r.next() < 0.6 ? r.pick(ready) : r.pick(staff);
     const purpose = r.next() < 0.06 ? null : r.pick(PURPOSES);
     const involvementPurpose = purpose && r.next() < 0.8 ? purpose : r.pick(PURPOSES);
@@ -236,11 +248,18 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
   if (fileOwner !== s.owner) return [];
   const involvementOrg = s.involvement.state === 'OTHER_ORG' ? s.other : s.viewer;
   const involvementActive = s.involvement.state === 'ACTIVE' || s.involvement.state === 'OTHER_ORG';
-  const involved = involvementOrg === user.organisationId && involvementActive && s.involvement.purpose === purpose && (s.involvement.recordedBy ?? s.owner) === fileOwner;
+  const involved =
+    involvementOrg === user.organisationId && involvementActive && s.involvement.purpose === purpose && (s.involvement.recordedBy ?? s.owner) === fileOwner;
   // an open handover of the owner to the user's organisation, for its kind's purpose: what it offers
   const offered = new Set(
     s.handovers
-      .filter((x) => x.from === fileOwner && x.to === user.organisationId && (x.status === 'SENT' || x.status === 'INFO_REQUESTED') && HANDOVER_PURPOSE[x.kind] === purpose)
+      .filter(
+        (x) =>
+          x.from === fileOwner &&
+          x.to === user.organisationId &&
+          (x.status === 'SENT' || x.status === 'INFO_REQUESTED') &&
+          HANDOVER_PURPOSE[x.kind] === purpose,
+      )
       .flatMap((x) => x.categories),
   );
   if (!involved && offered.size === 0) return [];
@@ -252,7 +271,10 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
   if (recipient !== user.organisationId || !consentActive || !consent.purposes.includes(purpose)) return [];
   return DATA_CATEGORIES.filter(
     (k) =>
-      (involved || offered.has(k)) && agreement.categories.includes(k) && consent.categories.includes(k) && (k !== 'WELFARE' || consent.legalBasis === 'CONSENT'),
+      (involved || offered.has(k)) &&
+      agreement.categories.includes(k) &&
+      consent.categories.includes(k) &&
+      (k !== 'WELFARE' || consent.legalBasis === 'CONSENT'),
   );
 }
 
@@ -261,16 +283,21 @@ export async function writeMatrix(ds: DataSource, m: Matrix, kboPrefix: string):
   const hash = await argon2.hash(MATRIX_PASSWORD, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
   const t = m.today;
   await ds.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO organisation (id, name, kind, kbo_number) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
-      [m.orgs.map((o) => o.id), m.orgs.map((o) => o.name), m.orgs.map((o) => o.kind), m.orgs.map((_, i) => kboFromBase(`${kboPrefix}${String(i).padStart(4, '0')}`))],
-    );
+    await tx.query(`INSERT INTO organisation (id, name, kind, kbo_number) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`, [
+      m.orgs.map((o) => o.id),
+      m.orgs.map((o) => o.name),
+      m.orgs.map((o) => o.kind),
+      m.orgs.map((_, i) => kboFromBase(`${kboPrefix}${String(i).padStart(4, '0')}`)),
+    ]);
     await tx.query(
       `INSERT INTO app_user (id, organisation_id, email, display_name, password_hash)
        SELECT id, org, email, 'Matrix user', $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(id, org, email)`,
       [m.users.map((u) => u.id), m.users.map((u) => u.organisationId), m.users.map((u) => u.email), hash],
     );
-    await tx.query(`INSERT INTO user_role (user_id, role) SELECT * FROM unnest($1::uuid[], $2::text[])`, [m.users.map((u) => u.id), m.users.map((u) => u.role)]);
+    await tx.query(`INSERT INTO user_role (user_id, role) SELECT * FROM unnest($1::uuid[], $2::text[])`, [
+      m.users.map((u) => u.id),
+      m.users.map((u) => u.role),
+    ]);
     const certified = m.users.filter((u) => u.certification !== 'NONE');
     const certRow = (u: MatrixUser): [string, string, string] => {
       switch (u.certification) {
@@ -332,13 +359,18 @@ export async function writeMatrix(ds: DataSource, m: Matrix, kboPrefix: string):
     const s = m.scenarios;
     await tx.query(`INSERT INTO person (id, insz) SELECT * FROM unnest($1::uuid[], $2::text[])`, [s.map((x) => x.personId), s.map((x) => x.insz)]);
     const files = [...s.map((x) => [x.owner, x]), ...s.filter((x) => x.viewerOwnsFile).map((x) => [x.viewer, x])] as Array<[string, MatrixScenario]>;
-    await tx.query(`INSERT INTO client_file (organisation_id, person_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [files.map((f) => f[0]), files.map((f) => f[1].personId)]);
+    await tx.query(`INSERT INTO client_file (organisation_id, person_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
+      files.map((f) => f[0]),
+      files.map((f) => f[1].personId),
+    ]);
     await tx.query(
       `INSERT INTO client_identity (organisation_id, person_id, insz, first_name, last_name, birth_date)
        SELECT org, person, insz, 'Matrix', last, '1980-01-01' FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS f(org, person, insz, last)`,
       [files.map((f) => f[0]), files.map((f) => f[1].personId), files.map((f) => f[1].insz), files.map((f) => canary(f[0], f[1].personId, 'IDENTITY'))],
     );
-    const sections = files.flatMap(([org, x]) => (['CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE'] as const).map((k) => [org, x.personId, k] as const));
+    const sections = files.flatMap(([org, x]) =>
+      (['CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE'] as const).map((k) => [org, x.personId, k] as const),
+    );
     await tx.query(
       `INSERT INTO client_section (organisation_id, person_id, category, content)
        SELECT org, person, k, jsonb_build_object('notes', note) FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS s(org, person, k, note)`,

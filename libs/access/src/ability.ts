@@ -237,7 +237,8 @@ function certifiedFor(identity: Identity, purpose: Purpose): boolean {
   return (
     !!today &&
     (identity.certifications ?? []).some(
-      (c) => certificationsAllowing(purpose).includes(c.kind as ReturnType<typeof certificationsAllowing>[number]) && c.obtainedOn <= today && today <= c.expiresOn,
+      (c) =>
+        certificationsAllowing(purpose).includes(c.kind as ReturnType<typeof certificationsAllowing>[number]) && c.obtainedOn <= today && today <= c.expiresOn,
     )
   );
 }

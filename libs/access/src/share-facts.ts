@@ -59,7 +59,9 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
     [personId, owners, ctx.organisationId],
   );
   for (const h of handovers) {
-    facts.get(h.from_organisation_id)?.handovers.push({ toOrganisationId: h.to_organisation_id, purpose: h.purpose, status: h.status, categories: h.categories });
+    facts
+      .get(h.from_organisation_id)
+      ?.handovers.push({ toOrganisationId: h.to_organisation_id, purpose: h.purpose, status: h.status, categories: h.categories });
   }
   for (const g of grants) {
     facts.get(g.owner_organisation_id)?.breakGlass.push({

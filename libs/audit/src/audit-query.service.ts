@@ -239,7 +239,8 @@ function decodeEventCursor(cursor: string): [string, string, number] {
 /** RFC 4180 CSV of the report, for the client. */
 export function accessReportCsv(lines: AccessReportLine[]): string {
   const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : value instanceof Date ? value.toISOString() : String(value);
+    const text =
+      value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : value instanceof Date ? value.toISOString() : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const withEmployees = lines.some((l) => 'employeeId' in l);

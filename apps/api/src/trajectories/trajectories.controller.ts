@@ -118,7 +118,8 @@ export class TrajectoriesController {
   @HttpCode(200)
   @Requires('trajectory.work')
   @ApiOperation({
-    summary: "Record your organisation's observation at the 6, 12, 18 or 24-month checkpoint (once it is due): in work or not, and how you know; others' observations are kept",
+    summary:
+      "Record your organisation's observation at the 6, 12, 18 or 24-month checkpoint (once it is due): in work or not, and how you know; others' observations are kept",
   })
   @ApiOkResponse({ type: TrajectoryDto })
   @ApiProblems(400, 401, 403, 404, 409, 413)

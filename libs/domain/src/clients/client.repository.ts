@@ -68,10 +68,14 @@ export class ClientRepository {
   }
 
   async insertIdentity(tx: Tx, ctx: RequestContext, personId: string, identity: ClientIdentity): Promise<void> {
-    await tx.query(
-      `INSERT INTO client_identity (organisation_id, person_id, insz, first_name, last_name, birth_date) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [ctx.organisationId, personId, identity.insz, identity.firstName, identity.lastName, identity.birthDate],
-    );
+    await tx.query(`INSERT INTO client_identity (organisation_id, person_id, insz, first_name, last_name, birth_date) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      ctx.organisationId,
+      personId,
+      identity.insz,
+      identity.firstName,
+      identity.lastName,
+      identity.birthDate,
+    ]);
   }
 
   async updateIdentity(tx: Tx, ctx: RequestContext, personId: string, changes: Partial<ClientIdentity>): Promise<void> {
@@ -169,7 +173,13 @@ export class ClientRepository {
   async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; name?: string }): Promise<string[]> {
     const searching = query.insz !== undefined || query.name !== undefined;
     if (query.name !== undefined) await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
-    const params: unknown[] = [ctx.organisationId, query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.name ?? null];
+    const params: unknown[] = [
+      ctx.organisationId,
+      query.afterId ?? '00000000-0000-0000-0000-000000000000',
+      query.limit,
+      query.insz ?? null,
+      query.name ?? null,
+    ];
     // The first (longest) word's candidate test is repeated on its own: inlined, it lets the planner use the name index.
     const own = searching
       ? `SELECT ci.person_id FROM client_identity ci

@@ -92,7 +92,15 @@ export class ClientService {
         else await this.clients.putSection(tx, ctx, personId, category, merged);
         changed.push(category);
       }
-      tx.audit({ action: 'client.update', decision: 'ALLOW', resourceType: 'ClientFile', resourceId: own.id, subjectPersonId: personId, categories: changed, ground: OWNER });
+      tx.audit({
+        action: 'client.update',
+        decision: 'ALLOW',
+        resourceType: 'ClientFile',
+        resourceId: own.id,
+        subjectPersonId: personId,
+        categories: changed,
+        ground: OWNER,
+      });
       return (await this.read(tx, ctx, personId, false))!;
     });
   }
@@ -109,7 +117,11 @@ export class ClientService {
       if (pageIds.length === 0) return { items: [], nextCursor: null };
       const identities = await this.clients.readableIdentities(tx, pageIds);
       const own = await this.clients.ownFileIds(tx, ctx, pageIds);
-      const partnerGrounds = await this.clients.partnerGrounds(tx, ctx, pageIds.filter((id) => !own.has(id)));
+      const partnerGrounds = await this.clients.partnerGrounds(
+        tx,
+        ctx,
+        pageIds.filter((id) => !own.has(id)),
+      );
       const items = pageIds.map((id) => {
         const candidates = identities.filter((i) => i.personId === id);
         const name = candidates.find((i) => i.organisationId === ctx.organisationId) ?? candidates[0];
@@ -161,7 +173,15 @@ export class ClientService {
         const content = sectionsOf(file.organisationId, identities, sections, DATA_CATEGORIES);
         ownFile = { organisationId: file.organisationId, version: file.version, createdAt: file.createdAt, updatedAt: file.updatedAt, ...content };
         if (audit) {
-          tx.audit({ action: 'client.read', decision: 'ALLOW', resourceType: 'ClientFile', resourceId: file.id, subjectPersonId: personId, categories: touched(content), ground: OWNER });
+          tx.audit({
+            action: 'client.read',
+            decision: 'ALLOW',
+            resourceType: 'ClientFile',
+            resourceId: file.id,
+            subjectPersonId: personId,
+            categories: touched(content),
+            ground: OWNER,
+          });
         }
         continue;
       }

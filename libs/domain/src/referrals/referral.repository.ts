@@ -74,7 +74,9 @@ export const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIA
  * reads them only while the sharing rule gives it the offered categories of that file for the handover's
  * purpose, now (casework_handover_note_visible). Otherwise the handover is still listed, thread withheld.
  */
-const PURPOSE_SQL = `CASE r.kind ${Object.entries(PURPOSE_OF).map(([kind, purpose]) => `WHEN '${kind}' THEN '${purpose}'`).join(' ')} END`;
+const PURPOSE_SQL = `CASE r.kind ${Object.entries(PURPOSE_OF)
+  .map(([kind, purpose]) => `WHEN '${kind}' THEN '${purpose}'`)
+  .join(' ')} END`;
 const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visible(r.from_organisation_id, r.person_id, ${PURPOSE_SQL}, r.categories) AS shown) v`;
 
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
@@ -104,7 +106,9 @@ export class ReferralRepository {
 
   /** The handovers accepted into a trajectory, which its start completes. */
   async acceptedIdsOfTrajectory(tx: Tx, trajectoryId: string): Promise<string[]> {
-    const rows = await tx.query(`SELECT r.id FROM referral r WHERE r.trajectory_id = $1 AND r.status = 'ACCEPTED' AND ${VISIBLE} ORDER BY r.id`, [trajectoryId]);
+    const rows = await tx.query(`SELECT r.id FROM referral r WHERE r.trajectory_id = $1 AND r.status = 'ACCEPTED' AND ${VISIBLE} ORDER BY r.id`, [
+      trajectoryId,
+    ]);
     return rows.map((r: { id: string }) => r.id);
   }
 
@@ -133,10 +137,10 @@ export class ReferralRepository {
   /** Counts per status over a whole box. */
   async counts(tx: Tx, box: 'inbox' | 'outbox', organisationId: string): Promise<Record<string, number>> {
     const side = box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
-    const rows = await tx.query(`SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`, [
-      organisationId,
-      box,
-    ]);
+    const rows = await tx.query(
+      `SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`,
+      [organisationId, box],
+    );
     return Object.fromEntries(rows.map((c: { status: string; n: number }) => [c.status, c.n]));
   }
 
@@ -150,7 +154,8 @@ export class ReferralRepository {
     };
     if (fields.sentAt) set.push(`sent_at = now()`);
     if (fields.dueDate !== undefined) set.push(`due_date = ${param(fields.dueDate)}::date`);
-    if (fields.declineReasonCode !== undefined) set.push(`decline_reason_code = ${param(fields.declineReasonCode)}`, `decline_reason = ${param(fields.declineReason ?? null)}`);
+    if (fields.declineReasonCode !== undefined)
+      set.push(`decline_reason_code = ${param(fields.declineReasonCode)}`, `decline_reason = ${param(fields.declineReason ?? null)}`);
     if (fields.question !== undefined) set.push(`question = ${param(fields.question)}`);
     if (fields.answer !== undefined) set.push(`answer = ${param(fields.answer)}`);
     if (fields.advice !== undefined) set.push(`advice = ${param(fields.advice)}`);
@@ -177,7 +182,14 @@ export class ReferralRepository {
   }
 
   /** Why offered categories are not shared with the receiver for the purpose: per category, 'agreement', 'consent' or 'welfare-notice' (casework_uncovered_categories). */
-  async uncoveredCategories(tx: Tx, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<Array<{ category: DataCategory; reason: 'agreement' | 'consent' | 'welfare-notice' }>> {
+  async uncoveredCategories(
+    tx: Tx,
+    from: string,
+    to: string,
+    personId: string,
+    purpose: Purpose,
+    categories: DataCategory[],
+  ): Promise<Array<{ category: DataCategory; reason: 'agreement' | 'consent' | 'welfare-notice' }>> {
     return tx.query(`SELECT category, reason FROM casework_uncovered_categories($1, $2, $3, $4, $5)`, [from, to, personId, purpose, categories]);
   }
 

@@ -70,11 +70,13 @@ export class ReferralService {
         const today = belgianToday();
         const latest = addMonths(today, NOT_YET_READY_MAX_MONTHS);
         if (!input.reviewDate) problems.push({ field: 'reviewDate', code: 'isDefined' });
-        else if (input.reviewDate <= today || input.reviewDate > latest) problems.push({ field: 'reviewDate', code: 'review-date-range', params: { min: today, max: latest } });
+        else if (input.reviewDate <= today || input.reviewDate > latest)
+          problems.push({ field: 'reviewDate', code: 'review-date-range', params: { min: today, max: latest } });
       }
       if (input.kind !== 'NOT_YET_READY' && input.categories.length === 0) problems.push({ field: 'categories', code: 'arrayMinSize', params: { min: 1 } });
       if (!(await this.organisations.isActive(tx, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
-      else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
+      else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId)))
+        problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
       if (problems.length > 0) throw new InvalidInput(problems);
       await this.assertShareable(tx, input.kind, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
       const id = await this.referrals.insert(tx, {
@@ -88,7 +90,14 @@ export class ReferralService {
         proposedIntakeDates: input.proposedIntakeDates ?? [],
         reviewDate: input.reviewDate ?? null,
       });
-      tx.audit({ action: 'referral.create', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: input.clientId, categories: input.categories });
+      tx.audit({
+        action: 'referral.create',
+        decision: 'ALLOW',
+        resourceType: 'Referral',
+        resourceId: id,
+        subjectPersonId: input.clientId,
+        categories: input.categories,
+      });
       if (input.send) await this.apply(tx, ctx, id, 'send', 1, 'sender');
       return (await this.referrals.find(tx, id))!;
     });
@@ -138,10 +147,22 @@ export class ReferralService {
       if (current.version !== body.version) throw new StaleVersion(current.version);
       const move = moveReferral(current.status, 'complete', 'system');
       if (current.kind !== 'ADVICE_REQUEST' || !move.ok) {
-        throw new Conflict('illegal-referral-move', undefined, { action: 'advise', status: current.status, allowed: current.kind === 'ADVICE_REQUEST' ? 'accept' : 'none' });
+        throw new Conflict('illegal-referral-move', undefined, {
+          action: 'advise',
+          status: current.status,
+          allowed: current.kind === 'ADVICE_REQUEST' ? 'accept' : 'none',
+        });
       }
       if (!(await this.referrals.move(tx, id, current.version, move.to, { advice: body.advice.trim() }))) throw new StaleVersion(current.version + 1);
-      tx.audit({ action: 'referral.advise', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId, categories: current.categories });
+      tx.audit({
+        action: 'referral.advise',
+        decision: 'ALLOW',
+        resourceType: 'Referral',
+        resourceId: id,
+        subjectPersonId: current.clientId,
+        ownerOrganisationId: current.fromOrganisationId,
+        categories: current.categories,
+      });
       await this.notifications.notify(tx, { userIds: [current.senderUserId] }, 'referral.advised', { referralId: id, clientId: current.clientId });
       return (await this.referrals.find(tx, id))!;
     });
@@ -157,9 +178,17 @@ export class ReferralService {
       if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(current.status)) {
         throw new Conflict('illegal-referral-move', undefined, { action: 'assign', status: current.status, allowed: 'none' });
       }
-      if (!(await this.users.isActiveCaseWorkerOf(tx, body.userId, ctx.organisationId))) throw new InvalidInput([{ field: 'userId', code: 'not-a-case-worker-here' }]);
+      if (!(await this.users.isActiveCaseWorkerOf(tx, body.userId, ctx.organisationId)))
+        throw new InvalidInput([{ field: 'userId', code: 'not-a-case-worker-here' }]);
       await this.referrals.assign(tx, id, body.userId);
-      tx.audit({ action: 'referral.assign', decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId });
+      tx.audit({
+        action: 'referral.assign',
+        decision: 'ALLOW',
+        resourceType: 'Referral',
+        resourceId: id,
+        subjectPersonId: current.clientId,
+        ownerOrganisationId: current.fromOrganisationId,
+      });
       await this.notifications.notify(tx, { userIds: [body.userId] }, 'referral.assigned', { referralId: id, clientId: current.clientId });
       return (await this.referrals.find(tx, id))!;
     });
@@ -200,7 +229,15 @@ export class ReferralService {
     const fields: ReferralMoveFields = {};
     switch (action) {
       case 'send': {
-        await this.assertShareable(tx, current.kind, current.fromOrganisationId, current.toOrganisationId, current.clientId, PURPOSE_OF[current.kind], current.categories);
+        await this.assertShareable(
+          tx,
+          current.kind,
+          current.fromOrganisationId,
+          current.toOrganisationId,
+          current.clientId,
+          PURPOSE_OF[current.kind],
+          current.categories,
+        );
         const days = await this.referrals.responseWorkingDays(tx, current.fromOrganisationId, current.toOrganisationId);
         fields.sentAt = true;
         fields.dueDate = addWorkingDays(belgianToday(), days ?? DEFAULT_RESPONSE_WORKING_DAYS);
@@ -229,9 +266,21 @@ export class ReferralService {
         break;
     }
     if (!(await this.referrals.move(tx, id, version, move.to, fields))) throw new StaleVersion(current.version + 1);
-    tx.audit({ action: `referral.${action}`, decision: 'ALLOW', resourceType: 'Referral', resourceId: id, subjectPersonId: current.clientId, ownerOrganisationId: current.fromOrganisationId, categories: current.categories });
+    tx.audit({
+      action: `referral.${action}`,
+      decision: 'ALLOW',
+      resourceType: 'Referral',
+      resourceId: id,
+      subjectPersonId: current.clientId,
+      ownerOrganisationId: current.fromOrganisationId,
+      categories: current.categories,
+    });
     if (action === 'accept' && current.kind === 'WARM_HANDOVER') {
-      const trajectoryId = await this.trajectories.joinOrStartMediation(tx, ctx, { personId: current.clientId, sender: current.fromOrganisationId, senderUserId: current.senderUserId });
+      const trajectoryId = await this.trajectories.joinOrStartMediation(tx, ctx, {
+        personId: current.clientId,
+        sender: current.fromOrganisationId,
+        senderUserId: current.senderUserId,
+      });
       await this.referrals.linkTrajectory(tx, id, trajectoryId);
     }
     await this.notify(tx, current, action);
@@ -274,7 +323,15 @@ export class ReferralService {
    * the receiver works on the sender's trajectory once it accepts. One problem per reason, each naming
    * its categories, so the sender knows what to fix (the agreement, or the client's consent).
    */
-  private async assertShareable(tx: Tx, kind: ReferralKind, from: string, to: string, personId: string, purpose: Purpose, categories: DataCategory[]): Promise<void> {
+  private async assertShareable(
+    tx: Tx,
+    kind: ReferralKind,
+    from: string,
+    to: string,
+    personId: string,
+    purpose: Purpose,
+    categories: DataCategory[],
+  ): Promise<void> {
     const asked = kind === 'WARM_HANDOVER' ? [...new Set<DataCategory>([...categories, 'TRAJECTORY'])] : categories;
     if (asked.length === 0) return;
     const gaps = await this.referrals.uncoveredCategories(tx, from, to, personId, purpose, asked);
@@ -293,7 +350,15 @@ export class ReferralService {
 }
 
 function readEvent(action: string, referral: Referral) {
-  return { action, decision: 'ALLOW' as const, resourceType: 'Referral', resourceId: referral.id, subjectPersonId: referral.clientId, ownerOrganisationId: referral.fromOrganisationId, categories: [] };
+  return {
+    action,
+    decision: 'ALLOW' as const,
+    resourceType: 'Referral',
+    resourceId: referral.id,
+    subjectPersonId: referral.clientId,
+    ownerOrganisationId: referral.fromOrganisationId,
+    categories: [],
+  };
 }
 
 /** timestamptz as PostgreSQL prints it: `2026-11-23 10:11:12.123456+01` (offset minutes and seconds when there are any). */
@@ -303,8 +368,15 @@ function isPgTimestamptz(value: unknown): value is string {
   const match = typeof value === 'string' ? PG_TIMESTAMPTZ.exec(value) : null;
   if (!match) return false;
   const [, date, hours, minutes, seconds, offsetHours, offsetMinutes = '00', offsetSeconds = '00'] = match;
-  return checkCalendarDate(date) === undefined && Number(hours) < 24 && Number(minutes) < 60 && Number(seconds) < 60 &&
-    Number(offsetHours) <= 15 && Number(offsetMinutes) < 60 && Number(offsetSeconds) < 60;
+  return (
+    checkCalendarDate(date) === undefined &&
+    Number(hours) < 24 &&
+    Number(minutes) < 60 &&
+    Number(seconds) < 60 &&
+    Number(offsetHours) <= 15 &&
+    Number(offsetMinutes) < 60 &&
+    Number(offsetSeconds) < 60
+  );
 }
 
 /** `[due date or 'infinity', created_at, id]` of the last referral of the previous page, as encodeQueueCursor wrote it. */

@@ -192,7 +192,12 @@ export class TrajectoryRepository {
   }
 
   /** The caller's organisation's own observation at a checkpoint (recorded again, it replaces only its own). */
-  async recordCheckpoint(tx: Tx, id: string, months: number, observation: { working: boolean; source: CheckpointSource; organisationId: string; userId: string }): Promise<void> {
+  async recordCheckpoint(
+    tx: Tx,
+    id: string,
+    months: number,
+    observation: { working: boolean; source: CheckpointSource; organisationId: string; userId: string },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO trajectory_checkpoint_observation AS o (trajectory_id, months, organisation_id, recorded_by_user_id, working, source)
        VALUES ($1, $2, $3, $4, $5, $6)
@@ -215,7 +220,12 @@ export class TrajectoryRepository {
     );
   }
 
-  async updateObstacle(tx: Tx, obstacleId: string, userId: string, change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number }): Promise<boolean> {
+  async updateObstacle(
+    tx: Tx,
+    obstacleId: string,
+    userId: string,
+    change: { status: 'OPEN' | 'ADDRESSED'; actions?: string; version: number },
+  ): Promise<boolean> {
     const rows = await tx.query(
       `UPDATE trajectory_obstacle SET status = $2, actions = coalesce($3, actions), updated_by_user_id = $5, version = version + 1, updated_at = now()
         WHERE id = $1 AND version = $4 RETURNING id`,
@@ -308,7 +318,11 @@ export class TrajectoryRepository {
 
 function checkpointOf(row: { months: number; dueOn: string; observations: CheckpointObservation[] }): Checkpoint {
   const values = new Set(row.observations.map((o) => o.working));
-  const latest = row.observations.map((o) => o.recordedAt).sort().at(-1) ?? null;
+  const latest =
+    row.observations
+      .map((o) => o.recordedAt)
+      .sort()
+      .at(-1) ?? null;
   return {
     months: row.months,
     dueOn: row.dueOn,

@@ -101,7 +101,8 @@ export class CheckpointDto {
 }
 
 export class FlagQueryDto {
-  @ApiPropertyOptional({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) @IsOptional() @IsIn(['OPEN', 'ACKNOWLEDGED', 'ESCALATED']) status?: 'OPEN' | 'ACKNOWLEDGED' | 'ESCALATED';
+  @ApiPropertyOptional({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) @IsOptional() @IsIn(['OPEN', 'ACKNOWLEDGED', 'ESCALATED']) status?:
+    'OPEN' | 'ACKNOWLEDGED' | 'ESCALATED';
 }
 
 export class FlagReviewDto {
@@ -126,7 +127,10 @@ export class AuditFlagDto {
 }
 
 export class ActivityQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Default: 30 days ago' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Default: 30 days ago' })
+  @IsOptional()
+  @IsCalendarDate({ orDateTime: true })
+  from?: string;
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Default: now' }) @IsOptional() @IsCalendarDate({ orDateTime: true }) to?: string;
 }
 

@@ -28,9 +28,10 @@ const en: Catalogue = {
   'certification-self-record-forbidden': 'You may not record or withdraw a certification of your own account: another VDAB administrator must.',
   'certification-not-found': 'This user holds no such certification.',
   'document-not-found': 'There is no such document, or you may not read it.',
-  'only-director-may': 'Only the director of this trajectory may do that. As its executor you start, pause, resume and complete it and record the screening (an Integration Through Work type); stopping it is the director\'s decision.',
+  'only-director-may':
+    "Only the director of this trajectory may do that. As its executor you start, pause, resume and complete it and record the screening (an Integration Through Work type); stopping it is the director's decision.",
   'not-own-trajectory-row': 'This row belongs to another organisation on the trajectory: add your own, or ask them to change theirs.',
-  'if-match-required': 'Send the If-Match header with the ETag of the version you read, so nobody else\'s change is overwritten unseen.',
+  'if-match-required': "Send the If-Match header with the ETag of the version you read, so nobody else's change is overwritten unseen.",
   'too-many-documents': 'This file already holds {max} documents, the most one file may keep.',
   'field.too-many-documents': 'already holds {max} documents',
   'file-too-large': 'The file is larger than the 10 MB a document may be. Send a smaller or compressed version.',
@@ -103,7 +104,8 @@ const en: Catalogue = {
   'field.isISO8601': 'must be a date like 2026-01-31',
   'field.isDateTime': 'must be a date like 2026-01-31 or a time like 2026-01-31T09:00:00Z',
   'field.date-out-of-range': 'must be a date between {min} and {max}',
-  'field.control-characters': 'must not contain control characters (such as a NUL character, or a line break or tab in a one-line field); retype it rather than pasting it',
+  'field.control-characters':
+    'must not contain control characters (such as a NUL character, or a line break or tab in a one-line field); retype it rather than pasting it',
   'field.blank': 'must contain text, not only spaces or line breaks',
   'field.too-deep': 'is nested more than {max} levels deep; send it the way the documentation shows',
   'field.isNisCode': 'must be a 5-digit NIS municipality code, like 11037',
@@ -120,7 +122,8 @@ const en: Catalogue = {
   'field.platform-admin-only-in-platform': 'PLATFORM_ADMIN can only be given to users of the platform organisation',
   'field.cannot-deactivate-self': 'you cannot deactivate your own account',
   'field.expires-before-obtained': 'must be after the date the certification was obtained',
-  'field.certifications-recorded-by-vdab': 'partner-portal certifications are recorded by VDAB, which runs the training (PUT /users/:id/certifications/:kind); leave this field out',
+  'field.certifications-recorded-by-vdab':
+    'partner-portal certifications are recorded by VDAB, which runs the training (PUT /users/:id/certifications/:kind); leave this field out',
   'field.obtained-in-future': 'must not be after today',
   'field.insz-format': 'must be an 11-digit national register number (INSZ), like 85.07.30-033.28',
   'field.insz-checksum': 'is not a valid national register number: the check digits do not match',
@@ -142,9 +145,12 @@ const en: Catalogue = {
   'field.max': 'must be at most {max}',
   'field.isInt': 'must be a whole number',
   'field.matches': 'does not have the expected format',
-  'field.not-covered-by-consent': 'the client’s consent (or notice) does not name the receiving organisation for {purpose} with: {categories}. Record a consent that does, or offer fewer categories',
-  'field.not-covered-by-agreement': 'the cooperation agreement with the receiving organisation does not let {categories} flow to it for {purpose}. Offer fewer categories, or extend the agreement',
-  'field.consent-lacks-trajectory': 'lacks TRAJECTORY in the client’s consent for the receiving organisation and {purpose}: the receiver works on the trajectory once it accepts a warm handover. Record a consent that names TRAJECTORY',
+  'field.not-covered-by-consent':
+    'the client’s consent (or notice) does not name the receiving organisation for {purpose} with: {categories}. Record a consent that does, or offer fewer categories',
+  'field.not-covered-by-agreement':
+    'the cooperation agreement with the receiving organisation does not let {categories} flow to it for {purpose}. Offer fewer categories, or extend the agreement',
+  'field.consent-lacks-trajectory':
+    'lacks TRAJECTORY in the client’s consent for the receiving organisation and {purpose}: the receiver works on the trajectory once it accepts a warm handover. Record a consent that names TRAJECTORY',
   'field.shared-needs-trajectory': 'SHARED notes belong to a trajectory: give its trajectoryId',
   'field.involvement-own-organisation': 'is your own organisation: record the partners you share your file with',
   'field.break-glass-never-welfare': 'cannot include WELFARE: welfare and health details are never opened by emergency access',
@@ -176,7 +182,8 @@ const nl: Catalogue = {
   'certification-self-record-forbidden': 'Je mag geen attest van je eigen account registreren of intrekken: een andere VDAB-beheerder moet dat doen.',
   'certification-not-found': 'Deze gebruiker heeft zo geen attest.',
   'document-not-found': 'Dit document bestaat niet, of u mag het niet lezen.',
-  'only-director-may': 'Alleen de regisseur van dit traject mag dat. Als uitvoerder start, pauzeert, hervat en beëindigt u het en registreert u de screening (een type Integratie door Werk); het stopzetten beslist de regisseur.',
+  'only-director-may':
+    'Alleen de regisseur van dit traject mag dat. Als uitvoerder start, pauzeert, hervat en beëindigt u het en registreert u de screening (een type Integratie door Werk); het stopzetten beslist de regisseur.',
   'not-own-trajectory-row': 'Deze regel hoort bij een andere organisatie in het traject: voeg uw eigen regel toe, of vraag hen de hunne aan te passen.',
   'if-match-required': 'Stuur de If-Match-header mee met de ETag van de versie die u las, zodat niemands wijziging ongezien wordt overschreven.',
   'too-many-documents': 'Dit dossier bevat al {max} documenten, het maximum voor één dossier.',
@@ -186,7 +193,8 @@ const nl: Catalogue = {
   'field.file-required': 'is verplicht: voeg het document toe als formulierveld "file"',
   'field.file-too-large': 'is groter dan 10 MB',
   'field.file-name': 'heeft een naam nodig van hoogstens 255 tekens zonder stuurtekens',
-  'field.unsupported-file-type': 'is naar de inhoud een bestand van het soort "{detected}"; enkel PDF-, PNG-, JPEG-, DOCX- en ODT-documenten kunnen worden toegevoegd',
+  'field.unsupported-file-type':
+    'is naar de inhoud een bestand van het soort "{detected}"; enkel PDF-, PNG-, JPEG-, DOCX- en ODT-documenten kunnen worden toegevoegd',
   'field.upload-malformed': 'is geen geldige upload: stuur één bestand als formulierveld "file" en de categorie als formulierveld',
   'not-found': 'Er is niets gevonden op dit adres.',
   'organisation-not-found': 'Deze organisatie bestaat niet of is niet zichtbaar voor jou.',
@@ -212,7 +220,8 @@ const nl: Catalogue = {
   'consent-already-revoked': 'Deze toestemming is al ingetrokken.',
   'agreement-terminated': 'Deze overeenkomst is opgezegd; maak een nieuwe op om opnieuw samen te werken.',
   'agreement-already-confirmed': 'Je organisatie heeft deze overeenkomst al bevestigd.',
-  'break-glass-no-agreement': 'Geen partnerorganisatie die met een actieve overeenkomst aan de jouwe verbonden is, heeft een dossier over deze persoon: noodtoegang is niet mogelijk.',
+  'break-glass-no-agreement':
+    'Geen partnerorganisatie die met een actieve overeenkomst aan de jouwe verbonden is, heeft een dossier over deze persoon: noodtoegang is niet mogelijk.',
   'flag-not-found': 'Deze melding bestaat niet of staat niet in jouw reviewlijst.',
   'flag-already-reviewed': 'Deze melding is al beoordeeld.',
   'trajectory-not-found': 'Dit traject bestaat niet of is voor dit doel niet zichtbaar voor jou.',
@@ -251,7 +260,8 @@ const nl: Catalogue = {
   'field.isISO8601': 'moet een datum zijn zoals 2026-01-31',
   'field.isDateTime': 'moet een datum zijn zoals 2026-01-31 of een tijdstip zoals 2026-01-31T09:00:00Z',
   'field.date-out-of-range': 'moet een datum tussen {min} en {max} zijn',
-  'field.control-characters': 'mag geen stuurtekens bevatten (zoals een NUL-teken, of een regeleinde of tab in een veld van één regel); typ het opnieuw in plaats van het te plakken',
+  'field.control-characters':
+    'mag geen stuurtekens bevatten (zoals een NUL-teken, of een regeleinde of tab in een veld van één regel); typ het opnieuw in plaats van het te plakken',
   'field.blank': 'moet tekst bevatten, niet enkel spaties of regeleinden',
   'field.too-deep': 'is meer dan {max} niveaus diep genest; verstuur het zoals de documentatie toont',
   'field.isNisCode': 'moet een NIS-gemeentecode van 5 cijfers zijn, zoals 11037',
@@ -268,7 +278,8 @@ const nl: Catalogue = {
   'field.platform-admin-only-in-platform': 'PLATFORM_ADMIN kan enkel gegeven worden aan gebruikers van de platformorganisatie',
   'field.cannot-deactivate-self': 'je kan je eigen account niet deactiveren',
   'field.expires-before-obtained': 'moet na de datum liggen waarop het attest behaald werd',
-  'field.certifications-recorded-by-vdab': 'partnerportaal-attesten worden geregistreerd door VDAB, dat de opleiding geeft (PUT /users/:id/certifications/:kind); laat dit veld weg',
+  'field.certifications-recorded-by-vdab':
+    'partnerportaal-attesten worden geregistreerd door VDAB, dat de opleiding geeft (PUT /users/:id/certifications/:kind); laat dit veld weg',
   'field.obtained-in-future': 'mag niet na vandaag liggen',
   'field.insz-format': 'moet een rijksregisternummer (INSZ) van 11 cijfers zijn, zoals 85.07.30-033.28',
   'field.insz-checksum': 'is geen geldig rijksregisternummer: de controlecijfers kloppen niet',
@@ -290,9 +301,12 @@ const nl: Catalogue = {
   'field.max': 'mag hoogstens {max} zijn',
   'field.isInt': 'moet een geheel getal zijn',
   'field.matches': 'heeft niet het verwachte formaat',
-  'field.not-covered-by-consent': 'de toestemming (of kennisgeving) van de cliënt noemt de ontvangende organisatie niet voor {purpose} met: {categories}. Registreer een toestemming die dat doet, of bied minder categorieën aan',
-  'field.not-covered-by-agreement': 'de samenwerkingsovereenkomst met de ontvangende organisatie laat {categories} niet naar haar stromen voor {purpose}. Bied minder categorieën aan, of breid de overeenkomst uit',
-  'field.consent-lacks-trajectory': 'mist TRAJECTORY in de toestemming van de cliënt voor de ontvangende organisatie en {purpose}: de ontvanger werkt aan het traject zodra ze een warme overdracht aanvaardt. Registreer een toestemming die TRAJECTORY noemt',
+  'field.not-covered-by-consent':
+    'de toestemming (of kennisgeving) van de cliënt noemt de ontvangende organisatie niet voor {purpose} met: {categories}. Registreer een toestemming die dat doet, of bied minder categorieën aan',
+  'field.not-covered-by-agreement':
+    'de samenwerkingsovereenkomst met de ontvangende organisatie laat {categories} niet naar haar stromen voor {purpose}. Bied minder categorieën aan, of breid de overeenkomst uit',
+  'field.consent-lacks-trajectory':
+    'mist TRAJECTORY in de toestemming van de cliënt voor de ontvangende organisatie en {purpose}: de ontvanger werkt aan het traject zodra ze een warme overdracht aanvaardt. Registreer een toestemming die TRAJECTORY noemt',
   'field.shared-needs-trajectory': 'GEDEELDE notities horen bij een traject: geef de trajectoryId',
   'field.involvement-own-organisation': 'is je eigen organisatie: registreer de partners waarmee je jouw dossier deelt',
   'field.break-glass-never-welfare': 'mag WELFARE niet bevatten: welzijns- en gezondheidsgegevens worden nooit via noodtoegang geopend',
