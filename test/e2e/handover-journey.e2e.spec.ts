@@ -210,6 +210,54 @@ describe('warm handover journey', () => {
     expect(accepted.status).toBe(200);
   });
 
+  it('keeps the whole conversation of a handover: two questions, two answers and messages, each with its author', async () => {
+    const client = await newClient('Gesprek');
+    const sent = await handover(client.id);
+    expect(sent.status).toBe(201);
+    const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
+    const ranstWorker = await t.userId('social.worker@ocmw-ranst.demo');
+    let version = sent.body.version;
+    const ask = async (question: string) => {
+      const r = await as('mediator').post(`/handovers/${sent.body.id}/request-info`, { version, question });
+      expect(r.status).toBe(200);
+      version = r.body.version;
+    };
+    const reply = async (answer: string) => {
+      const r = await as('ranst').post(`/handovers/${sent.body.id}/answer`, { version, answer });
+      expect(r.status).toBe(200);
+      version = r.body.version;
+    };
+    await ask('Is there a driving licence in progress?');
+    await reply('Yes, theory passed in October.');
+    await ask('Can the intake be in Dutch?');
+    await reply('Yes, level B1.');
+    const message = await as('mediator').post(`/handovers/${sent.body.id}/messages`, { body: 'Thanks, I will call you on Monday.' });
+    expect(message.status).toBe(201);
+    const thread = await as('ranst').get(`/handovers/${sent.body.id}/messages`);
+    expect(thread.status).toBe(200);
+    expect(thread.body.withheld).toBe(false);
+    expect(thread.body.items.map((m: { kind: string; body: string; authorUserId: string }) => [m.kind, m.body, m.authorUserId])).toEqual([
+      ['QUESTION', 'Is there a driving licence in progress?', mediatorId],
+      ['ANSWER', 'Yes, theory passed in October.', ranstWorker],
+      ['QUESTION', 'Can the intake be in Dutch?', mediatorId],
+      ['ANSWER', 'Yes, level B1.', ranstWorker],
+      ['MESSAGE', 'Thanks, I will call you on Monday.', mediatorId],
+    ]);
+    expect((await as('mediator').get(`/handovers/${sent.body.id}/messages`)).body.items).toHaveLength(5);
+    const told = (await notificationsOf('ranst')).body.filter(
+      (n: { referralId: string; kind: string }) => n.referralId === sent.body.id && n.kind === 'referral.message',
+    );
+    expect(told).toHaveLength(1);
+    // once the client revokes the consent, the receiver's side of the conversation closes
+    const consents = (await as('ranst').get(`/clients/${client.id}/consents`)).body;
+    for (const c of consents) await as('ranst').post(`/consents/${c.id}/revoke`, { reason: 'Client withdrew' });
+    const closed = await as('mediator').get(`/handovers/${sent.body.id}/messages`);
+    expect(closed.body).toEqual({ items: [], withheld: true });
+    const refused = await as('mediator').post(`/handovers/${sent.body.id}/messages`, { body: 'Still there?' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('thread-withheld');
+  });
+
   it('gives 50 concurrent accepts of one handover exactly one winner, and no duplicate rows', async () => {
     const client = await newClient('Concurrent');
     const sent = await handover(client.id);

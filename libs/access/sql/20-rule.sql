@@ -184,6 +184,25 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_handover_note_visible(p_from uuid, p_person uuid, p_purpose text, p_categories text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_handover_note_visible(p_from uuid, p_person uuid, p_purpose text, p_categories text[]) TO casework_app;
 
+-- A handover's conversation is client data of the sender's file, like its note: the sender's side, and
+-- the receiver (from SENT on) while the rule gives it the offered categories for the handover's purpose.
+CREATE OR REPLACE FUNCTION casework_handover_thread_visible(p_referral uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT casework_is_caseworker() AND EXISTS (
+          SELECT 1 FROM referral r
+           WHERE r.id = p_referral
+             AND (r.from_organisation_id = app_current_organisation()
+                  OR (r.to_organisation_id = app_current_organisation() AND r.status <> 'DRAFT'
+                      AND casework_handover_note_visible(r.from_organisation_id, r.person_id,
+                            CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END, r.categories))))
+      $function$;
+REVOKE ALL ON FUNCTION casework_handover_thread_visible(p_referral uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_handover_thread_visible(p_referral uuid) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
  RETURNS TABLE(id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[], legal_basis text, valid_from date, valid_until date, revoked boolean)
  LANGUAGE sql

@@ -144,6 +144,12 @@ CREATE POLICY trajectory_update_by_executor ON trajectory FOR UPDATE TO casework
   USING (casework_executes_trajectory(id))
   WITH CHECK (type IN ('MEDIATION', 'QUICK_MEDIATION', 'INTEGRATED_PATHWAY', 'COMBINED_PATHWAY', 'LINEAR_PATHWAY') AND casework_executes_trajectory(id));
 
+-- referral_message: the handover's conversation, under the same rule as its note
+CREATE POLICY referral_message_read ON referral_message FOR SELECT TO casework_app
+  USING (casework_handover_thread_visible(referral_id));
+CREATE POLICY referral_message_write ON referral_message FOR INSERT TO casework_app
+  WITH CHECK (organisation_id = app_current_organisation() AND author_user_id = app_current_user() AND casework_handover_thread_visible(referral_id));
+
 -- trajectory_activity: each organisation changes its own rows only
 CREATE POLICY trajectory_activity_change ON trajectory_activity FOR UPDATE TO casework_app
   USING (casework_works_on_trajectory(trajectory_id) AND organisation_id = app_current_organisation())

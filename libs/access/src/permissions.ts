@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   'document.create': { action: 'create', subject: 'Document' },
   'note.create': { action: 'create', subject: 'Note' },
   'referral.read': { action: 'read', subject: 'Referral' },
+  /** either side's message in the conversation */
+  'referral.message': { action: 'update', subject: 'Referral' },
   'referral.create': { action: 'create', subject: 'Referral' },
   /** the sender's moves: send, answer a question, withdraw */
   'referral.send': { action: 'update', subject: 'Referral' },

@@ -30,3 +30,4 @@ export {
 } from './documents/document.repository.js';
 export { STAFF_CARDS_MAX } from './users/user.repository.js';
 export { CHECKPOINT_SOURCES, type Checkpoint, type CheckpointObservation, type CheckpointSource } from './trajectories/trajectory.repository.js';
+export { MESSAGES_PER_REFERRAL, type ReferralMessage } from './referrals/referral.repository.js';

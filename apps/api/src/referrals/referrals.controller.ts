@@ -3,7 +3,7 @@ import { Requires } from '@app/access';
 import { type RequestContext } from '@app/kernel';
 import { ReferralService, type Referral } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors, applyDecorators } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
 import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
@@ -14,9 +14,11 @@ import {
   AssignDto,
   CreateReferralDto,
   DeclineReferralDto,
+  PostMessageDto,
   QueueQueryDto,
   ReferralDto,
   ReferralQueueDto,
+  ReferralThreadDto,
   ReferralVersionDto,
   RequestInfoDto,
 } from './dto/referral.dto.js';
@@ -115,6 +117,26 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   answer(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AnswerDto): Promise<Referral> {
     return this.referrals.transition(ctx, id, 'answer', body);
+  }
+
+  @Get(':id/messages')
+  @Requires('referral.read')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({ summary: "The handover's conversation: every question, answer and message with its author and time" })
+  @ApiOkResponse({ type: ReferralThreadDto })
+  @ApiProblems(400, 401, 403, 404)
+  messages(@Ctx() ctx: RequestContext, @UuidParam() id: string) {
+    return this.referrals.messages(ctx, id);
+  }
+
+  @Post(':id/messages')
+  @Requires('referral.message')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({ summary: 'Add a message to the conversation (sender or receiver, while the handover is open or accepted); the other side is notified' })
+  @ApiCreatedResponse({ type: ReferralThreadDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  postMessage(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: PostMessageDto) {
+    return this.referrals.postMessage(ctx, id, body.body);
   }
 
   @Idempotent()

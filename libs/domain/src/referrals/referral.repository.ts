@@ -32,6 +32,21 @@ export interface Referral {
   updatedAt: Date;
 }
 
+/** One entry of a handover's conversation: a question, an answer or a message, with its author. */
+export interface ReferralMessage {
+  id: string;
+  referralId: string;
+  kind: 'QUESTION' | 'ANSWER' | 'MESSAGE';
+  organisationId: string;
+  /** null for a question or answer kept from before conversations were kept */
+  authorUserId: string | null;
+  body: string;
+  createdAt: Date;
+}
+
+/** A conversation is bounded, so it can be answered whole. */
+export const MESSAGES_PER_REFERRAL = 200;
+
 export interface ReferralInsert {
   kind: ReferralKind;
   personId: string;
@@ -102,6 +117,39 @@ export class ReferralRepository {
   async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
     const rows = await tx.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${VISIBLE}${lock ? ' FOR UPDATE OF r' : ''}`, [id]);
     return rows[0] && toReferral(rows[0]);
+  }
+
+  /** The conversation of a handover, oldest first, when the caller may read it (casework_handover_thread_visible). */
+  async messages(tx: Tx, id: string): Promise<ReferralMessage[]> {
+    const rows = await tx.query(
+      `SELECT m.id, m.referral_id, m.kind, m.organisation_id, m.author_user_id, m.body, m.created_at FROM referral_message m
+        WHERE m.referral_id = $1 AND casework_handover_thread_visible(m.referral_id) ORDER BY m.created_at, m.id LIMIT ${MESSAGES_PER_REFERRAL}`,
+      [id],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      referralId: r.referral_id,
+      kind: r.kind,
+      organisationId: r.organisation_id,
+      authorUserId: r.author_user_id,
+      body: r.body,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async messageCount(tx: Tx, id: string): Promise<number> {
+    const [row] = await tx.query(`SELECT count(*)::int AS n FROM referral_message WHERE referral_id = $1`, [id]);
+    return row.n;
+  }
+
+  async addMessage(tx: Tx, id: string, author: { organisationId: string; userId: string }, kind: ReferralMessage['kind'], body: string): Promise<void> {
+    await tx.query(`INSERT INTO referral_message (referral_id, organisation_id, author_user_id, kind, body) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      author.organisationId,
+      author.userId,
+      kind,
+      body,
+    ]);
   }
 
   /** The handovers accepted into a trajectory, which its start completes. */

@@ -9,7 +9,7 @@ import { addMonths, checkCalendarDate } from '@app/kernel';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '@app/kernel';
 import { StaleVersion, TrajectoryService } from '../trajectories/trajectory.service.js';
 import { DECLINE_REASON_CODES, moveReferral, type ReferralAction, type ReferralKind, type ReferralSide, type ReferralStatus } from './referral-state.js';
-import { PURPOSE_OF, ReferralRepository, type Referral, type ReferralMoveFields } from './referral.repository.js';
+import { MESSAGES_PER_REFERRAL, PURPOSE_OF, ReferralRepository, type Referral, type ReferralMessage, type ReferralMoveFields } from './referral.repository.js';
 import { DEFAULT_RESPONSE_WORKING_DAYS, addWorkingDays } from './working-days.js';
 
 export type { Referral } from './referral.repository.js';
@@ -109,6 +109,44 @@ export class ReferralService {
       if (!referral) throw new NotFound('referral');
       tx.audit(readEvent('referral.read', referral));
       return referral;
+    });
+  }
+
+  /**
+   * A handover's conversation (questions, answers, messages, with their authors), when the caller may
+   * read it: the sender's side, and the receiver while the rule gives it the offered categories.
+   */
+  messages(ctx: RequestContext, id: string): Promise<{ items: ReferralMessage[]; withheld: boolean }> {
+    return this.transaction.run(ctx, async (tx) => {
+      const referral = await this.referrals.find(tx, id);
+      if (!referral) throw new NotFound('referral');
+      if (referral.noteWithheld) return { items: [], withheld: true };
+      const items = await this.referrals.messages(tx, id);
+      tx.audit({ ...readEvent('referral.thread-read', referral), categories: referral.categories });
+      return { items, withheld: false };
+    });
+  }
+
+  /** A message on an open or accepted handover, from either side; the other side is notified. */
+  postMessage(ctx: RequestContext, id: string, body: string): Promise<{ items: ReferralMessage[]; withheld: boolean }> {
+    return this.transaction.run(ctx, async (tx) => {
+      const referral = await this.referrals.find(tx, id, true);
+      if (!referral) throw new NotFound('referral');
+      if (referral.noteWithheld) throw new Forbidden('thread-withheld');
+      if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(referral.status)) {
+        throw new Conflict('referral-closed', undefined, { status: referral.status });
+      }
+      if ((await this.referrals.messageCount(tx, id)) >= MESSAGES_PER_REFERRAL)
+        throw new Conflict('too-many-messages', undefined, { max: MESSAGES_PER_REFERRAL });
+      await this.referrals.addMessage(tx, id, { organisationId: ctx.organisationId, userId: ctx.userId }, 'MESSAGE', body.trim());
+      tx.audit({ ...readEvent('referral.message', referral), categories: referral.categories });
+      const sender = referral.fromOrganisationId === ctx.organisationId;
+      const receiverTarget = { userIds: referral.assigneeUserId ? [referral.assigneeUserId] : [], organisationId: referral.toOrganisationId };
+      await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [referral.senderUserId] }, 'referral.message', {
+        referralId: id,
+        clientId: referral.clientId,
+      });
+      return { items: await this.referrals.messages(tx, id), withheld: false };
     });
   }
 
@@ -250,13 +288,17 @@ export class ReferralService {
         fields.declineReasonCode = body.reasonCode;
         fields.declineReason = body.reason ?? null;
         break;
+      // every question and answer is kept in the conversation; the fields hold the latest of each
       case 'request-info':
         if (!body.question?.trim()) throw new InvalidInput([{ field: 'question', code: 'isNotEmpty' }]);
+        if (current.noteWithheld) throw new Forbidden('thread-withheld');
         fields.question = body.question.trim();
+        await this.referrals.addMessage(tx, id, { organisationId: ctx.organisationId, userId: ctx.userId }, 'QUESTION', fields.question);
         break;
       case 'answer':
         if (!body.answer?.trim()) throw new InvalidInput([{ field: 'answer', code: 'isNotEmpty' }]);
         fields.answer = body.answer.trim();
+        await this.referrals.addMessage(tx, id, { organisationId: ctx.organisationId, userId: ctx.userId }, 'ANSWER', fields.answer);
         break;
       case 'accept':
         if (current.kind === 'WARM_HANDOVER') {

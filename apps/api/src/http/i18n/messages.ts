@@ -28,6 +28,10 @@ const en: Catalogue = {
   'certification-self-record-forbidden': 'You may not record or withdraw a certification of your own account: another VDAB administrator must.',
   'certification-not-found': 'This user holds no such certification.',
   'document-not-found': 'There is no such document, or you may not read it.',
+  'thread-withheld':
+    "The client's data is not shared with your organisation for this handover now (agreement or consent), so its conversation is closed to you.",
+  'referral-closed': 'This handover is {status}: its conversation is closed.',
+  'too-many-messages': 'This conversation holds {max} messages, the most one handover keeps. Call the other side instead.',
   'only-director-may':
     "Only the director of this trajectory may do that. As its executor you start, pause, resume and complete it and record the screening (an Integration Through Work type); stopping it is the director's decision.",
   'not-own-trajectory-row': 'This row belongs to another organisation on the trajectory: add your own, or ask them to change theirs.',
@@ -182,6 +186,10 @@ const nl: Catalogue = {
   'certification-self-record-forbidden': 'Je mag geen attest van je eigen account registreren of intrekken: een andere VDAB-beheerder moet dat doen.',
   'certification-not-found': 'Deze gebruiker heeft zo geen attest.',
   'document-not-found': 'Dit document bestaat niet, of u mag het niet lezen.',
+  'thread-withheld':
+    'De gegevens van de cliënt worden nu niet met uw organisatie gedeeld voor deze overdracht (samenwerkingsakkoord of toestemming), dus het gesprek is voor u gesloten.',
+  'referral-closed': 'Deze overdracht is {status}: het gesprek is gesloten.',
+  'too-many-messages': 'Dit gesprek bevat {max} berichten, het maximum voor één overdracht. Bel de andere kant.',
   'only-director-may':
     'Alleen de regisseur van dit traject mag dat. Als uitvoerder start, pauzeert, hervat en beëindigt u het en registreert u de screening (een type Integratie door Werk); het stopzetten beslist de regisseur.',
   'not-own-trajectory-row': 'Deze regel hoort bij een andere organisatie in het traject: voeg uw eigen regel toe, of vraag hen de hunne aan te passen.',

@@ -1,5 +1,5 @@
 import { DATA_CATEGORIES } from '@app/kernel';
-import { DECLINE_REASON_CODES, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
+import { DECLINE_REASON_CODES, MESSAGES_PER_REFERRAL, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
@@ -108,4 +108,30 @@ export class ReferralQueueDto {
   @ApiProperty({ type: [ReferralDto] }) items: ReferralDto[];
   @ApiProperty({ type: Object, example: { SENT: 3, INFO_REQUESTED: 1 }, description: 'Referrals per status in this box' }) counts: Record<string, number>;
   @ApiProperty({ type: String, nullable: true, description: 'Send as cursor for the next page; null on the last page' }) nextCursor: string | null;
+}
+
+export class PostMessageDto {
+  @ApiProperty({ minLength: 1, maxLength: 4000 }) @IsString() @MinLength(1) @MaxLength(4000) @MultilineText() body: string;
+}
+
+export class ReferralMessageDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) referralId: string;
+  @ApiProperty({ enum: ['QUESTION', 'ANSWER', 'MESSAGE'] }) kind: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36, description: "the author's organisation" }) organisationId: string;
+  @ApiProperty({
+    format: 'uuid',
+    maxLength: 36,
+    nullable: true,
+    type: String,
+    description: 'null for a question or answer kept from before conversations were kept',
+  })
+  authorUserId: string | null;
+  @ApiProperty({ maxLength: 4000 }) body: string;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) createdAt: Date;
+}
+
+export class ReferralThreadDto {
+  @ApiProperty({ type: [ReferralMessageDto], maxItems: MESSAGES_PER_REFERRAL }) items: ReferralMessageDto[];
+  @ApiProperty({ description: "the conversation is withheld: the rule does not give you the sender's file for this handover now" }) withheld: boolean;
 }
