@@ -258,6 +258,42 @@ describe('warm handover journey', () => {
     expect(refused.body.code).toBe('thread-withheld');
   });
 
+  it('plans the three-way intake: the receiver confirms a proposed date or proposes others, both see it, and it goes in a calendar', async () => {
+    const client = await newClient('Intake');
+    const today = belgianToday();
+    const inDays = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const sent = await handover(client.id, { proposedIntakeDates: [inDays(7), inDays(9)] });
+    expect(sent.body).toMatchObject({ proposedIntakeDates: [inDays(7), inDays(9)], intakeProposedByOrganisationId: ranst, intake: null });
+    // the sender cannot confirm its own proposal; a date not proposed is refused with the proposals named
+    expect((await as('ranst').post(`/handovers/${sent.body.id}/intake`, { date: inDays(7), version: sent.body.version })).body.code).toBe(
+      'intake-not-yours-to-confirm',
+    );
+    const notProposed = await as('mediator').post(`/handovers/${sent.body.id}/intake`, { date: inDays(8), version: sent.body.version });
+    expect(notProposed.status).toBe(400);
+    expect(notProposed.body.errors[0]).toMatchObject({ field: 'date', code: 'not-a-proposed-date', message: expect.stringContaining(inDays(7)) });
+    // VDAB proposes others; Ranst confirms one with a time
+    const counter = await as('mediator').post(`/handovers/${sent.body.id}/intake/proposals`, { dates: [inDays(10), inDays(11)], version: sent.body.version });
+    expect(counter.status).toBe(200);
+    expect(counter.body).toMatchObject({ proposedIntakeDates: [inDays(10), inDays(11)], intakeProposedByOrganisationId: vdab });
+    const past = await as('ranst').post(`/handovers/${sent.body.id}/intake/proposals`, { dates: ['2020-01-01'], version: counter.body.version });
+    expect(past.status).toBe(400);
+    const confirmed = await as('ranst').post(`/handovers/${sent.body.id}/intake`, { date: inDays(11), time: '10:30', version: counter.body.version });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.intake).toMatchObject({ date: inDays(11), time: '10:30', confirmedByOrganisationId: ranst });
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body.intake).toMatchObject({ date: inDays(11), time: '10:30' });
+    const ics = await as('mediator').get(`/handovers/${sent.body.id}/intake.ics`);
+    expect(ics.status).toBe(200);
+    expect(ics.headers['content-type']).toMatch(/^text\/calendar/);
+    expect(ics.text).toContain('BEGIN:VEVENT');
+    expect(ics.text).toContain(`DTSTART:${inDays(11).replace(/-/g, '')}T103000`);
+    expect(ics.text).toContain(`UID:intake-${sent.body.id}@casework`);
+    expect(ics.text).not.toContain('Journey'); // no client data in a calendar
+    const told = (await notificationsOf('mediator')).body.filter(
+      (n: { referralId: string; kind: string }) => n.referralId === sent.body.id && n.kind === 'referral.intake-confirmed',
+    );
+    expect(told).toHaveLength(1);
+  });
+
   it('gives 50 concurrent accepts of one handover exactly one winner, and no duplicate rows', async () => {
     const client = await newClient('Concurrent');
     const sent = await handover(client.id);

@@ -38,7 +38,8 @@ export type Resource =
   | 'activity'
   | 'checkpoint'
   | 'certification'
-  | 'document';
+  | 'document'
+  | 'intake';
 
 /** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
 const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint', 'document'];

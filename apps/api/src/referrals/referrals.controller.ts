@@ -2,8 +2,10 @@ import { Ctx } from '@app/auth';
 import { Requires } from '@app/access';
 import { type RequestContext } from '@app/kernel';
 import { ReferralService, type Referral } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors, applyDecorators } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { intakeEvent } from './intake-calendar.js';
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
 import { DEFAULT_PAGE_SIZE } from '../http/paging.js';
@@ -12,9 +14,11 @@ import {
   AdviseDto,
   AnswerDto,
   AssignDto,
+  ConfirmIntakeDto,
   CreateReferralDto,
   DeclineReferralDto,
   PostMessageDto,
+  ProposeIntakeDto,
   QueueQueryDto,
   ReferralDto,
   ReferralQueueDto,
@@ -117,6 +121,42 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   answer(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: AnswerDto): Promise<Referral> {
     return this.referrals.transition(ctx, id, 'answer', body);
+  }
+
+  @Post(':id/intake/proposals')
+  @HttpCode(200)
+  @Requires('referral.message')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({ summary: 'Propose 1 to 3 dates for the three-way intake (either side); the other side confirms one. Undoes a confirmed intake.' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  proposeIntake(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ProposeIntakeDto): Promise<Referral> {
+    return this.referrals.proposeIntake(ctx, id, body);
+  }
+
+  @Post(':id/intake')
+  @HttpCode(200)
+  @Requires('referral.message')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({ summary: 'Confirm one of the dates the other side proposed, with a time if known' })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  confirmIntake(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ConfirmIntakeDto): Promise<Referral> {
+    return this.referrals.confirmIntake(ctx, id, body);
+  }
+
+  @Get(':id/intake.ics')
+  @Requires('referral.read')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({ summary: 'The confirmed intake as an iCalendar event (no client data in it: a link to the handover)' })
+  @ApiProduces('text/calendar')
+  @ApiOkResponse({ description: 'text/calendar', schema: { type: 'string', maxLength: 4096 } })
+  @ApiProblems(400, 401, 403, 404)
+  async intakeIcs(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const referral = await this.referrals.intakeOf(ctx, id);
+    response.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="intake-${referral.id}.ics"`);
+    return intakeEvent(referral);
   }
 
   @Get(':id/messages')

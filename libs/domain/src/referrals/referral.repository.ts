@@ -16,6 +16,10 @@ export interface Referral {
   /** the note, question and answer are withheld (null): the rule does not give the receiver the sender's file for this handover now */
   noteWithheld: boolean;
   proposedIntakeDates: string[];
+  /** the side that proposed the intake dates: the other side confirms one */
+  intakeProposedByOrganisationId: string | null;
+  /** the confirmed three-way intake: a date, a time if known (`HH:MM`), who confirmed it and when */
+  intake: { date: string; time: string | null; confirmedByOrganisationId: string; confirmedAt: Date } | null;
   reviewDate: string | null;
   status: ReferralStatus;
   sentAt: Date | null;
@@ -96,7 +100,8 @@ const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visib
 
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
   CASE WHEN v.shown THEN r.note END AS note, CASE WHEN v.shown THEN r.question END AS question, CASE WHEN v.shown THEN r.answer END AS answer,
-  NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.review_date::text, r.status, r.sent_at, r.due_date::text,
+  NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.intake_proposed_by_organisation_id,
+  r.intake_date::text, to_char(r.intake_time, 'HH24:MI') AS intake_time, r.intake_confirmed_by_organisation_id, r.intake_confirmed_at, r.review_date::text, r.status, r.sent_at, r.due_date::text,
   r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
 
 /** The referrals the caller's organisation sees: its own (sent or not), and those sent to it from SENT on. */
@@ -107,8 +112,9 @@ const VISIBLE = `(r.from_organisation_id = app_current_organisation() OR (r.to_o
 export class ReferralRepository {
   async insert(tx: Tx, r: ReferralInsert): Promise<string> {
     const [row] = await tx.query(
-      `INSERT INTO referral (kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, proposed_intake_dates, review_date)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO referral (kind, person_id, from_organisation_id, to_organisation_id, sender_user_id, categories, note, proposed_intake_dates, review_date,
+                             intake_proposed_by_organisation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN cardinality($8::date[]) > 0 THEN $3::uuid END) RETURNING id`,
       [r.kind, r.personId, r.from, r.to, r.senderUserId, r.categories, r.note, r.proposedIntakeDates, r.reviewDate],
     );
     return row.id;
@@ -215,6 +221,28 @@ export class ReferralRepository {
     return updated.length === 1;
   }
 
+  /** New proposed intake dates from one side; a confirmed intake is undone (version-guarded). */
+  async proposeIntake(tx: Tx, id: string, version: number, dates: string[], by: string): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE referral SET proposed_intake_dates = $3::date[], intake_proposed_by_organisation_id = $4, intake_date = NULL, intake_time = NULL,
+              intake_confirmed_by_organisation_id = NULL, intake_confirmed_at = NULL, version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $2 RETURNING id`,
+      [id, version, dates, by],
+    );
+    return rows.length === 1;
+  }
+
+  /** One of the proposed dates confirmed by the other side (version-guarded). */
+  async confirmIntake(tx: Tx, id: string, version: number, date: string, time: string | null, by: string): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE referral SET intake_date = $3::date, intake_time = $4::time, intake_confirmed_by_organisation_id = $5, intake_confirmed_at = now(),
+              version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $2 RETURNING id`,
+      [id, version, date, time, by],
+    );
+    return rows.length === 1;
+  }
+
   async assign(tx: Tx, id: string, userId: string): Promise<void> {
     await tx.query(`UPDATE referral SET assignee_user_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, userId]);
   }
@@ -261,6 +289,10 @@ function toReferral(r: Record<string, any>): Referral {
     note: r.note,
     noteWithheld: r.note_withheld,
     proposedIntakeDates: r.proposed_intake_dates,
+    intakeProposedByOrganisationId: r.intake_proposed_by_organisation_id,
+    intake: r.intake_date
+      ? { date: r.intake_date, time: r.intake_time, confirmedByOrganisationId: r.intake_confirmed_by_organisation_id, confirmedAt: r.intake_confirmed_at }
+      : null,
     reviewDate: r.review_date,
     status: r.status,
     sentAt: r.sent_at,

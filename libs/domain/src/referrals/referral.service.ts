@@ -113,6 +113,64 @@ export class ReferralService {
   }
 
   /**
+   * One side proposes intake dates (1 to 3, from today, within a year); the other side confirms one.
+   * Proposing again undoes a confirmed intake. Open or accepted handovers only; the other side hears of it.
+   */
+  proposeIntake(ctx: RequestContext, id: string, body: { dates: string[]; version: number }): Promise<Referral> {
+    return this.intakeChange(ctx, id, body.version, async (tx, current) => {
+      const today = belgianToday();
+      const last = addMonths(today, 12);
+      body.dates.forEach((date, i) => {
+        if (date < today || date > last) throw new InvalidInput([{ field: `dates[${i}]`, code: 'intake-date-range', params: { min: today, max: last } }]);
+      });
+      if (!(await this.referrals.proposeIntake(tx, id, current.version, [...new Set(body.dates)].sort(), ctx.organisationId)))
+        throw new StaleVersion(current.version);
+      return 'referral.intake-proposed';
+    });
+  }
+
+  confirmIntake(ctx: RequestContext, id: string, body: { date: string; time?: string; version: number }): Promise<Referral> {
+    return this.intakeChange(ctx, id, body.version, async (tx, current) => {
+      if (!current.intakeProposedByOrganisationId || current.intakeProposedByOrganisationId === ctx.organisationId) {
+        throw new Conflict('intake-not-yours-to-confirm');
+      }
+      if (!current.proposedIntakeDates.includes(body.date)) {
+        throw new InvalidInput([{ field: 'date', code: 'not-a-proposed-date', params: { proposed: current.proposedIntakeDates.join(', ') } }]);
+      }
+      if (!(await this.referrals.confirmIntake(tx, id, current.version, body.date, body.time ?? null, ctx.organisationId)))
+        throw new StaleVersion(current.version);
+      return 'referral.intake-confirmed';
+    });
+  }
+
+  /** The referral, for its confirmed intake (an iCalendar event); audited as a read. */
+  intakeOf(ctx: RequestContext, id: string): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const referral = await this.referrals.find(tx, id);
+      if (!referral) throw new NotFound('referral');
+      if (!referral.intake) throw new NotFound('intake');
+      tx.audit(readEvent('referral.intake-read', referral));
+      return referral;
+    });
+  }
+
+  private intakeChange(ctx: RequestContext, id: string, version: number, change: (tx: Tx, current: Referral) => Promise<string>): Promise<Referral> {
+    return this.transaction.run(ctx, async (tx) => {
+      const current = await this.referrals.find(tx, id, true);
+      if (!current) throw new NotFound('referral');
+      if (current.kind !== 'WARM_HANDOVER') throw new Conflict('intake-only-for-handover');
+      if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(current.status)) throw new Conflict('referral-closed', undefined, { status: current.status });
+      if (current.version !== version) throw new StaleVersion(current.version);
+      const kind = await change(tx, current);
+      tx.audit({ ...readEvent(kind, current), categories: [] });
+      const sender = current.fromOrganisationId === ctx.organisationId;
+      const receiverTarget = { userIds: current.assigneeUserId ? [current.assigneeUserId] : [], organisationId: current.toOrganisationId };
+      await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [current.senderUserId] }, kind, { referralId: id, clientId: current.clientId });
+      return (await this.referrals.find(tx, id))!;
+    });
+  }
+
+  /**
    * A handover's conversation (questions, answers, messages, with their authors), when the caller may
    * read it: the sender's side, and the receiver while the rule gives it the offered categories.
    */

@@ -28,6 +28,11 @@ const en: Catalogue = {
   'certification-self-record-forbidden': 'You may not record or withdraw a certification of your own account: another VDAB administrator must.',
   'certification-not-found': 'This user holds no such certification.',
   'document-not-found': 'There is no such document, or you may not read it.',
+  'intake-not-found': 'No intake has been confirmed for this handover yet.',
+  'intake-not-yours-to-confirm': 'Your side proposed these dates (or none were proposed): the other side confirms one, or you propose new ones.',
+  'intake-only-for-handover': 'An intake is planned for a warm handover only.',
+  'field.not-a-proposed-date': 'must be one of the proposed dates: {proposed}',
+  'field.intake-date-range': 'must be a date between {min} and {max}',
   'thread-withheld':
     "The client's data is not shared with your organisation for this handover now (agreement or consent), so its conversation is closed to you.",
   'referral-closed': 'This handover is {status}: its conversation is closed.',
@@ -186,6 +191,11 @@ const nl: Catalogue = {
   'certification-self-record-forbidden': 'Je mag geen attest van je eigen account registreren of intrekken: een andere VDAB-beheerder moet dat doen.',
   'certification-not-found': 'Deze gebruiker heeft zo geen attest.',
   'document-not-found': 'Dit document bestaat niet, of u mag het niet lezen.',
+  'intake-not-found': 'Voor deze overdracht is nog geen intake bevestigd.',
+  'intake-not-yours-to-confirm': 'Uw kant stelde deze data voor (of er werden er geen voorgesteld): de andere kant bevestigt er één, of u stelt nieuwe voor.',
+  'intake-only-for-handover': 'Een intake wordt enkel gepland voor een warme overdracht.',
+  'field.not-a-proposed-date': 'moet een van de voorgestelde data zijn: {proposed}',
+  'field.intake-date-range': 'moet een datum zijn tussen {min} en {max}',
   'thread-withheld':
     'De gegevens van de cliënt worden nu niet met uw organisatie gedeeld voor deze overdracht (samenwerkingsakkoord of toestemming), dus het gesprek is voor u gesloten.',
   'referral-closed': 'Deze overdracht is {status}: het gesprek is gesloten.',

@@ -2,7 +2,22 @@ import { DATA_CATEGORIES } from '@app/kernel';
 import { DECLINE_REASON_CODES, MESSAGES_PER_REFERRAL, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
 import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
@@ -72,6 +87,13 @@ export class QueueQueryDto {
   @PageCursor() cursor?: string;
 }
 
+export class IntakeDto {
+  @ApiProperty({ example: '2027-01-12', maxLength: 10 }) date: string;
+  @ApiProperty({ example: '10:30', nullable: true, type: String, maxLength: 5 }) time: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) confirmedByOrganisationId: string;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) confirmedAt: Date;
+}
+
 export class ReferralDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: REFERRAL_KINDS }) kind: string;
@@ -88,6 +110,10 @@ export class ReferralDto {
   })
   noteWithheld: boolean;
   @ApiProperty({ type: [String] }) proposedIntakeDates: string[];
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'the side that proposed the dates; the other side confirms one' })
+  intakeProposedByOrganisationId: string | null;
+  @ApiProperty({ nullable: true, type: () => IntakeDto, description: 'the confirmed three-way intake' })
+  intake: IntakeDto | null;
   @ApiProperty({ nullable: true, type: String }) reviewDate: string | null;
   @ApiProperty({ enum: REFERRAL_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: Date }) sentAt: Date | null;
@@ -134,4 +160,25 @@ export class ReferralMessageDto {
 export class ReferralThreadDto {
   @ApiProperty({ type: [ReferralMessageDto], maxItems: MESSAGES_PER_REFERRAL }) items: ReferralMessageDto[];
   @ApiProperty({ description: "the conversation is withheld: the rule does not give you the sender's file for this handover now" }) withheld: boolean;
+}
+
+export class ProposeIntakeDto extends ReferralVersionDto {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'date', maxLength: 10 },
+    minItems: 1,
+    maxItems: 3,
+    example: ['2027-01-12', '2027-01-14'],
+    description: 'from today, within a year',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @IsCalendarDate({ each: true })
+  dates: string[];
+}
+
+export class ConfirmIntakeDto extends ReferralVersionDto {
+  @ApiProperty({ example: '2027-01-12', description: 'one of the dates the other side proposed' }) @IsCalendarDate() date: string;
+  @ApiPropertyOptional({ example: '10:30', maxLength: 5 }) @IsOptional() @Matches(/^([01][0-9]|2[0-3]):[0-5][0-9]$/) time?: string;
 }
