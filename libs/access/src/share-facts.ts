@@ -22,42 +22,33 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
     ]),
   );
   if (owners.length === 0) return facts;
-  const involvements = await tx.query(
-    `SELECT organisation_id, purpose, valid_from::text, valid_until::text, ended_at IS NOT NULL AS ended, recorded_by_organisation_id
-       FROM involvement WHERE person_id = $1 AND organisation_id = $2`,
-    [personId, ctx.organisationId],
-  );
-  const flows = await tx.query(
-    `SELECT f.from_organisation_id, f.to_organisation_id, f.categories, a.purposes, a.activated_at IS NOT NULL AS activated,
-            a.terminated_at IS NOT NULL AS terminated, a.valid_from::text, a.valid_until::text
-       FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
-      WHERE f.from_organisation_id = ANY ($1) AND f.to_organisation_id = $2`,
-    [owners, ctx.organisationId],
-  );
-  const consents = await tx.query(
-    `SELECT organisation_id, recipient_organisation_ids, purposes, categories, legal_basis, valid_from::text, valid_until::text, revoked
-       FROM casework_consents_naming_me($1, $2)`,
-    [personId, owners],
-  );
-  const grants = await tx.query(
-    `SELECT owner_organisation_id, organisation_id, user_id, categories, granted_at, expires_at
-       FROM break_glass WHERE person_id = $1 AND owner_organisation_id = ANY ($2) AND organisation_id = $3 AND user_id = $4`,
+  // One round trip for every kind of fact (each a JSON list): the rule is re-checked in CASL at the
+  // cost of one statement, not six (test/e2e/statement-count.e2e.spec.ts).
+  const list = (sql: string) => `(SELECT coalesce(json_agg(x), '[]') FROM (${sql}) x)`;
+  const [row] = await tx.query(
+    `SELECT ${list(`SELECT organisation_id, purpose, valid_from::text AS valid_from, valid_until::text AS valid_until, ended_at IS NOT NULL AS ended,
+                           recorded_by_organisation_id
+                      FROM involvement WHERE person_id = $1 AND organisation_id = $3`)} AS involvements,
+            ${list(`SELECT f.from_organisation_id, f.to_organisation_id, f.categories, a.purposes, a.activated_at IS NOT NULL AS activated,
+                           a.terminated_at IS NOT NULL AS terminated, a.valid_from::text AS valid_from, a.valid_until::text AS valid_until
+                      FROM agreement_flow f JOIN agreement a ON a.id = f.agreement_id
+                     WHERE f.from_organisation_id = ANY ($2) AND f.to_organisation_id = $3`)} AS flows,
+            ${list(`SELECT organisation_id, recipient_organisation_ids, purposes, categories, legal_basis, valid_from::text AS valid_from,
+                           valid_until::text AS valid_until, revoked
+                      FROM casework_consents_naming_me($1, $2)`)} AS consents,
+            ${list(`SELECT owner_organisation_id, organisation_id, user_id, categories, granted_at, expires_at
+                      FROM break_glass WHERE person_id = $1 AND owner_organisation_id = ANY ($2) AND organisation_id = $3 AND user_id = $4`)} AS grants,
+            ${list(`SELECT pa.organisation_id AS owner, a.activated_at IS NOT NULL AS activated, a.terminated_at IS NOT NULL AS terminated,
+                           a.valid_from::text AS valid_from, a.valid_until::text AS valid_until
+                      FROM agreement a
+                      JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = ANY ($2)
+                      JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $3`)} AS links,
+            -- the owner's handovers to the caller's organisation about the person (drafts are the sender's alone)
+            ${list(`SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status, categories
+                      FROM referral WHERE person_id = $1 AND from_organisation_id = ANY ($2) AND to_organisation_id = $3 AND status <> 'DRAFT'`)} AS handovers`,
     [personId, owners, ctx.organisationId, ctx.userId],
   );
-  const links = await tx.query(
-    `SELECT pa.organisation_id AS owner, a.activated_at IS NOT NULL AS activated, a.terminated_at IS NOT NULL AS terminated,
-            a.valid_from::text, a.valid_until::text
-       FROM agreement a
-       JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = ANY ($1)
-       JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $2`,
-    [owners, ctx.organisationId],
-  );
-  // the owner's handovers to the caller's organisation about the person (drafts are the sender's alone)
-  const handovers = await tx.query(
-    `SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status, categories
-       FROM referral WHERE person_id = $1 AND from_organisation_id = ANY ($2) AND to_organisation_id = $3 AND status <> 'DRAFT'`,
-    [personId, owners, ctx.organisationId],
-  );
+  const { involvements, flows, consents, grants, links, handovers } = row as Record<string, any[]>;
   for (const h of handovers) {
     facts
       .get(h.from_organisation_id)
@@ -68,8 +59,8 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
       organisationId: g.organisation_id,
       userId: g.user_id,
       categories: g.categories,
-      grantedAt: g.granted_at.toISOString(),
-      expiresAt: g.expires_at.toISOString(),
+      grantedAt: new Date(g.granted_at).toISOString(),
+      expiresAt: new Date(g.expires_at).toISOString(),
     });
   }
   for (const l of links) {
