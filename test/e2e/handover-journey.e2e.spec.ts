@@ -216,6 +216,16 @@ describe('warm handover journey', () => {
     expect(sent.status).toBe(201);
     const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
     const ranstWorker = await t.userId('social.worker@ocmw-ranst.demo');
+    // a warm handover between people: the receiver sees who sent it and how to reach them
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body.sender).toEqual({
+      id: ranstWorker,
+      organisationId: ranst,
+      organisationName: 'OCMW Ranst',
+      displayName: 'Sanne Verlinden',
+      roles: ['SOCIAL_WORKER'],
+      email: 'social.worker@ocmw-ranst.demo',
+      workPhone: null,
+    });
     let version = sent.body.version;
     const ask = async (question: string) => {
       const r = await as('mediator').post(`/handovers/${sent.body.id}/request-info`, { version, question });

@@ -332,6 +332,13 @@ describe('trajectories', () => {
         .filter((h: { byOrganisationId: string }) => h.byOrganisationId === vdab)
         .map((h: { kind: string; to: string }) => `${h.kind}:${h.to}`),
     ).toEqual(['STATUS:ON_HOLD', 'STATUS:ACTIVE', 'TYPE:COMBINED_PATHWAY']);
+    // each change names the person who made it, with a contact card
+    expect(screened.body.history.at(-1).by).toMatchObject({
+      id: mediatorId,
+      displayName: 'Nadia El Amrani',
+      organisationName: 'VDAB Antwerpen',
+      roles: ['MEDIATOR'],
+    });
     const stop = await as('mediator', 'MEDIATION').post(`/trajectories/${created.id}/transitions`, {
       to: 'STOPPED',
       outcome: 'OTHER',

@@ -7,6 +7,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiProper
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
+import { StaffCardDto } from '../users/dto/user.dto.js';
 import { MultilineText } from '../http/validators.js';
 
 export class CreateNoteDto {
@@ -29,6 +30,7 @@ export class CaseNoteDto {
   @ApiProperty({ format: 'uuid' }) organisationId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) trajectoryId: string | null;
   @ApiProperty({ format: 'uuid' }) authorUserId: string;
+  @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the author's contact card" }) author: StaffCardDto | null;
   @ApiProperty({ enum: DATA_CATEGORIES }) category: string;
   @ApiProperty({ enum: ['INTERNAL', 'SHARED'] }) visibility: string;
   @ApiProperty() body: string;

@@ -1,3 +1,4 @@
+import type { StaffCard } from '../users/user.js';
 import { RequestTransaction, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
@@ -9,6 +10,8 @@ export interface CaseNote {
   organisationId: string;
   trajectoryId: string | null;
   authorUserId: string;
+  /** the author's contact card */
+  author: StaffCard | null;
   category: DataCategory;
   visibility: 'INTERNAL' | 'SHARED';
   body: string;
@@ -30,7 +33,7 @@ export interface NewNote {
  */
 const VISIBLE = `casework_note_visible(n.organisation_id, n.visibility, n.trajectory_id, n.person_id, n.category)`;
 
-const COLUMNS = `n.id, n.person_id, n.organisation_id, n.trajectory_id, n.author_user_id, n.category, n.visibility, n.body, n.created_at,
+const COLUMNS = `n.id, n.person_id, n.organisation_id, n.trajectory_id, n.author_user_id, casework_staff_card(n.author_user_id) AS author, n.category, n.visibility, n.body, n.created_at,
   CASE WHEN n.visibility = 'SHARED' THEN casework_trajectory_director(n.trajectory_id) ELSE n.organisation_id END AS owner_organisation_id`;
 
 /**
@@ -128,6 +131,7 @@ export class NoteService {
       organisationId: r.organisation_id,
       trajectoryId: r.trajectory_id,
       authorUserId: r.author_user_id,
+      author: r.author,
       category: r.category,
       visibility: r.visibility,
       body: r.body,

@@ -1,3 +1,4 @@
+import type { StaffCard } from '../users/user.js';
 import { belgianToday, type DataCategory, type Purpose, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { isPendingReferral, type ReferralKind, type ReferralStatus } from './referral-state.js';
@@ -11,6 +12,9 @@ export interface Referral {
   toOrganisationId: string;
   senderUserId: string;
   assigneeUserId: string | null;
+  /** who to call: the sender's and the assignee's contact cards (libs/domain/sql/50-people.sql) */
+  sender: StaffCard | null;
+  assignee: StaffCard | null;
   categories: DataCategory[];
   note: string | null;
   /** the note, question and answer are withheld (null): the rule does not give the receiver the sender's file for this handover now */
@@ -101,7 +105,8 @@ const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visib
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
   CASE WHEN v.shown THEN r.note END AS note, CASE WHEN v.shown THEN r.question END AS question, CASE WHEN v.shown THEN r.answer END AS answer,
   NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.intake_proposed_by_organisation_id,
-  r.intake_date::text, to_char(r.intake_time, 'HH24:MI') AS intake_time, r.intake_confirmed_by_organisation_id, r.intake_confirmed_at, r.review_date::text, r.status, r.sent_at, r.due_date::text,
+  r.intake_date::text, to_char(r.intake_time, 'HH24:MI') AS intake_time, r.intake_confirmed_by_organisation_id, r.intake_confirmed_at,
+  casework_staff_card(r.sender_user_id) AS sender_card, casework_staff_card(r.assignee_user_id) AS assignee_card, r.review_date::text, r.status, r.sent_at, r.due_date::text,
   r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
 
 /** The referrals the caller's organisation sees: its own (sent or not), and those sent to it from SENT on. */
@@ -285,6 +290,8 @@ function toReferral(r: Record<string, any>): Referral {
     toOrganisationId: r.to_organisation_id,
     senderUserId: r.sender_user_id,
     assigneeUserId: r.assignee_user_id,
+    sender: r.sender_card,
+    assignee: r.assignee_card,
     categories: r.categories,
     note: r.note,
     noteWithheld: r.note_withheld,

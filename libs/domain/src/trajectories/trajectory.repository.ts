@@ -1,3 +1,4 @@
+import type { StaffCard } from '../users/user.js';
 import type { Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import type { TrajectoryStatus, TrajectoryType } from './trajectory-status.js';
@@ -15,8 +16,10 @@ export interface Trajectory {
   outcome: TrajectoryOutcome | null;
   startedAt: Date | null;
   closedAt: Date | null;
-  participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null }>;
-  history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null }>;
+  /** the organisations on the trajectory, with their responsible case worker's contact card */
+  participants: Array<{ organisationId: string; capacity: string; responsibleUserId: string | null; responsible: StaffCard | null }>;
+  /** every status and type change with its reason, and who made it (a contact card) */
+  history: Array<{ at: Date; kind: string; from: string | null; to: string; reason: string | null; byOrganisationId: string | null; by: StaffCard | null }>;
   obstacles: Array<{
     id: string;
     kind: string;
@@ -268,10 +271,12 @@ export class TrajectoryRepository {
     const [row] = await tx.query(
       `SELECT t.*,
               (SELECT coalesce(json_agg(json_build_object('organisationId', p.organisation_id, 'capacity', p.capacity,
-                                                          'responsibleUserId', p.responsible_user_id) ORDER BY p.since), '[]')
+                                                          'responsibleUserId', p.responsible_user_id,
+                                                          'responsible', casework_staff_card(p.responsible_user_id)) ORDER BY p.since), '[]')
                  FROM trajectory_participant p WHERE p.trajectory_id = t.id) AS participants,
               (SELECT coalesce(json_agg(json_build_object('at', h.at, 'kind', h.kind, 'from', h.from_value, 'to', h.to_value,
-                                                          'reason', h.reason, 'byOrganisationId', h.by_organisation) ORDER BY h.at, h.id), '[]')
+                                                          'reason', h.reason, 'byOrganisationId', h.by_organisation,
+                                                          'by', casework_staff_card(h.by_user)) ORDER BY h.at, h.id), '[]')
                  FROM trajectory_history h WHERE h.trajectory_id = t.id) AS history,
               (SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind, 'status', o.status, 'actions', o.actions,
                                                           'organisationId', o.organisation_id, 'createdByUserId', o.created_by_user_id,

@@ -46,7 +46,8 @@ export interface StaffCard {
   displayName: string;
   /** the case-work roles (social worker, trajectory guide, mediator, team lead) */
   roles: Role[];
-  email: string;
+  /** work contact; null on the records of a colleague who left */
+  email: string | null;
   workPhone: string | null;
 }
 

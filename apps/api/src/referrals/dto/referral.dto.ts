@@ -19,6 +19,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
+import { StaffCardDto } from '../../users/dto/user.dto.js';
 import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 
 export class CreateReferralDto {
@@ -102,6 +103,8 @@ export class ReferralDto {
   @ApiProperty({ format: 'uuid' }) toOrganisationId: string;
   @ApiProperty({ format: 'uuid' }) senderUserId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeUserId: string | null;
+  @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the sender's contact card" }) sender: StaffCardDto | null;
+  @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the assignee's contact card" }) assignee: StaffCardDto | null;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({

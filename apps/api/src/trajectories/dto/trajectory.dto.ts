@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsCalendarDate, MultilineText } from '../../http/validators.js';
 import { JobTargetDto } from '../../clients/dto/client.dto.js';
+import { StaffCardDto } from '../../users/dto/user.dto.js';
 
 export class CreateTrajectoryDto {
   @ApiProperty({ format: 'uuid', description: 'The person; your organisation keeps their file and directs the trajectory' }) @IsUUID() clientId: string;
@@ -36,6 +37,7 @@ class ParticipantDto {
   @ApiProperty({ format: 'uuid' }) organisationId: string;
   @ApiProperty({ enum: ['DIRECTOR', 'EXECUTOR', 'ADVISOR'] }) capacity: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) responsibleUserId: string | null;
+  @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the responsible case worker's contact card" }) responsible: StaffCardDto | null;
 }
 
 class HistoryEntryDto {
@@ -45,6 +47,7 @@ class HistoryEntryDto {
   @ApiProperty() to: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) byOrganisationId: string | null;
+  @ApiProperty({ type: () => StaffCardDto, nullable: true, description: 'who made the change' }) by: StaffCardDto | null;
 }
 
 export class TrajectoryDto {

@@ -177,6 +177,6 @@ export class StaffCardDto {
   @ApiProperty({ maxLength: 200 }) organisationName: string;
   @ApiProperty({ maxLength: 120 }) displayName: string;
   @ApiProperty({ enum: ROLES, isArray: true, maxItems: ROLES.length }) roles: Role[];
-  @ApiProperty({ maxLength: 254 }) email: string;
+  @ApiProperty({ maxLength: 254, nullable: true, type: String, description: 'null on the records of a colleague who left' }) email: string | null;
   @ApiProperty({ nullable: true, type: String, maxLength: 25 }) workPhone: string | null;
 }
