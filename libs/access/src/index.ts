@@ -3,8 +3,8 @@
  * rule (`../sql`, functions and row-level security policies) side by side. See the README, "Sharing
  * client data".
  */
-export * from './ability.js';
-export * from './accessible-where.js';
-export * from './decorators.js';
-export * from './permissions.js';
-export * from './share-facts.js';
+export { type Action, AGREEMENT_EXISTENCE_FIELDS, defineAbilityFor } from './ability.js';
+export { accessibleWhere } from './accessible-where.js';
+export { IS_PUBLIC, POLICY, Public, Requires, type RoutePolicy } from './decorators.js';
+export { PERMISSIONS } from './permissions.js';
+export { loadShareFacts, mayReadSection } from './share-facts.js';

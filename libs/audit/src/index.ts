@@ -1,8 +1,8 @@
-export * from './audit-checkpointer.js';
-export * from './audit-flags.js';
-export * from './audit-query.service.js';
-export * from './audit-verifier.js';
-export * from './audit-writer.js';
-export * from './audit.config.js';
-export * from './audit.module.js';
-export * from './canonical.js';
+export { AuditCheckpointer, checkpointPayload } from './audit-checkpointer.js';
+export { type AuditFlag, AuditFlagDetector, AuditFlagService } from './audit-flags.js';
+export { accessReportCsv, type AuditEventView, AuditQueryService, type UserActivity } from './audit-query.service.js';
+export { type VerificationReport, verifyAuditChains } from './audit-verifier.js';
+export { AuditWriter } from './audit-writer.js';
+export { type AuditConfig, signingKeys } from './audit.config.js';
+export { AuditModule } from './audit.module.js';
+export { chainHash, GENESIS_HASH } from './canonical.js';

@@ -1,9 +1,6 @@
-export * from './auth.config.js';
-export * from './auth.module.js';
-export * from './authentication/auth.service.js';
-export * from './authentication/login-throttle.js';
-export * from './authentication/password-hasher.js';
-export * from './authentication/token.service.js';
-export * from './context/ctx.decorator.js';
-export * from './access.guard.js';
-export * from './throttling/rate-limits.js';
+export { type AuthConfig } from './auth.config.js';
+export { AuthModule } from './auth.module.js';
+export { AuthService, InvalidCredentials, type SignedInUser } from './authentication/auth.service.js';
+export { PasswordHasher } from './authentication/password-hasher.js';
+export { Ctx } from './context/ctx.decorator.js';
+export { RateLimits, setRateLimitHeaders } from './throttling/rate-limits.js';

@@ -3,11 +3,27 @@
  * request context, the transaction scope, the audit record contract, errors, cursors and dates. It
  * imports no other library of this repository.
  */
-export * from './audit-record.js';
-export * from './cursor.js';
-export * from './dates.js';
-export * from './errors.js';
-export * from './identity.js';
-export * from './request-context.js';
-export * from './request-transaction.js';
-export * from './sharing.js';
+export { AUDIT_SINK, type AuditActor, type AuditGround, type AuditRecord, type AuditSink } from './audit-record.js';
+export { decodeCursorKey, decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from './cursor.js';
+export { addMonths, checkCalendarDate, checkDateOrDateTime, EARLIEST_DATE, isIsoInstant, LATEST_DATE } from './dates.js';
+export { Conflict, DomainError, type FieldProblem, Forbidden, InvalidInput, isUniqueViolation, NotFound, VersionMismatch } from './errors.js';
+export { CERTIFICATION_KINDS, type CertificationKind, ORGANISATION_KINDS, type OrganisationKind, type Role, ROLES } from './identity.js';
+export { type CertificationFact, type ContextAbility, type Identity, type RequestContext } from './request-context.js';
+export { actorOf, RequestTransaction, type Tx } from './request-transaction.js';
+export {
+  belgianToday,
+  type Capacity,
+  CASEWORK_ROLES,
+  certificationsAllowing,
+  CONSENT_METHODS,
+  type ConsentMethod,
+  DATA_CATEGORIES,
+  type DataCategory,
+  LEGAL_BASES,
+  type LegalBasis,
+  OPEN_END,
+  ownPurposeOf,
+  type Purpose,
+  PURPOSE_HEADER,
+  PURPOSES,
+} from './sharing.js';
