@@ -29,7 +29,9 @@ import { createDataSource, runMigrations } from '../dist/apps/api/src/database/d
 import { GENESIS_HASH, chainHash, checkpointPayload, signingKeys, verifyAuditChains } from '../dist/libs/audit/src/index.js';
 import { BENCH_DIR, databaseUrl, openCluster, withAdmin } from './support/cluster.mjs';
 
-export const GENERATOR_VERSION = 1;
+// 2: the office's EXECUTOR involvement is recorded by the file's owner (the OCMW that handed over), as
+// only the owner's records are grounds for its data
+export const GENERATOR_VERSION = 2;
 export const BENCH_PASSWORD = 'bench-password-not-secret';
 
 export const PRESETS = {
@@ -309,7 +311,7 @@ export async function generate({ adminUrl, scale = 'small', seed = 1, log = cons
       progress(0.85);
       await q(
         `INSERT INTO involvement (id, organisation_id, person_id, capacity, purpose, valid_from, source, recorded_by_organisation_id, recorded_at)
-         SELECT ${id('involvement-executor', 'n')}, office, id, 'EXECUTOR', 'MEDIATION', current_date - 380, 'HANDOVER', office, now() - interval '380 days'
+         SELECT ${id('involvement-executor', 'n')}, office, id, 'EXECUTOR', 'MEDIATION', current_date - 380, 'HANDOVER', owner, now() - interval '380 days'
            FROM p WHERE r = 1`,
       );
     });
