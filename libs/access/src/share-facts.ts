@@ -43,7 +43,7 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
                       FROM agreement a
                       JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = ANY ($2)
                       JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $3`)} AS links,
-            -- the owner's handovers to the caller's organisation about the person (drafts are the sender's alone)
+            /* the owner's handovers to the caller's organisation about the person (drafts are the sender's alone) */
             ${list(`SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status, categories
                       FROM referral WHERE person_id = $1 AND from_organisation_id = ANY ($2) AND to_organisation_id = $3 AND status <> 'DRAFT'`)} AS handovers`,
     [personId, owners, ctx.organisationId, ctx.userId],
