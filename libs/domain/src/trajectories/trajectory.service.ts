@@ -142,16 +142,7 @@ export class TrajectoryService {
         for (const listener of this.startListeners) await listener(tx, ctx, current);
       }
       await this.tellDirector(tx, ctx, current, 'trajectory.status-changed');
-      tx.audit({
-        action: 'trajectory.transition',
-        decision: 'ALLOW',
-        resourceType: 'Trajectory',
-        resourceId: id,
-        subjectPersonId: current.personId,
-        ownerOrganisationId: current.directorOrganisationId,
-        categories: ['TRAJECTORY'],
-        ground: { kind: current.directorOrganisationId === ctx.organisationId ? 'OWNER' : 'SHARED' },
-      });
+      tx.audit(changeEvent(ctx, current, 'trajectory.transition'));
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -171,16 +162,7 @@ export class TrajectoryService {
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
       await this.tellDirector(tx, ctx, current, 'trajectory.type-changed');
-      tx.audit({
-        action: 'trajectory.type-change',
-        decision: 'ALLOW',
-        resourceType: 'Trajectory',
-        resourceId: id,
-        subjectPersonId: current.personId,
-        ownerOrganisationId: current.directorOrganisationId,
-        categories: ['TRAJECTORY'],
-        ground: { kind: current.directorOrganisationId === ctx.organisationId ? 'OWNER' : 'SHARED' },
-      });
+      tx.audit(changeEvent(ctx, current, 'trajectory.type-change'));
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -431,6 +413,20 @@ export class TrajectoryService {
     await this.trajectories.joinAsExecutor(tx, id, ctx.organisationId, ctx.userId);
     return id;
   }
+}
+
+/** A change of a trajectory's status or type, by its director (OWNER) or its executor (SHARED). */
+function changeEvent(ctx: RequestContext, t: Trajectory, action: string) {
+  return {
+    action,
+    decision: 'ALLOW' as const,
+    resourceType: 'Trajectory',
+    resourceId: t.id,
+    subjectPersonId: t.personId,
+    ownerOrganisationId: t.directorOrganisationId,
+    categories: ['TRAJECTORY'],
+    ground: { kind: t.directorOrganisationId === ctx.organisationId ? ('OWNER' as const) : ('SHARED' as const) },
+  };
 }
 
 /**
