@@ -23,8 +23,8 @@ const WORKERS = 4;
 /**
  * Issue 12: the sharing rule over every resource that carries client data, through each resource's
  * real route, against an independent oracle (test/support/resource-matrix.ts): files and sections,
- * trajectories with their obstacles, activities and checkpoints, shared and internal notes, handovers,
- * access reports, audit events about a person, notifications and break-the-glass. The matrix varies
+ * trajectories with their obstacles, activities and checkpoints, shared and internal notes, handovers
+ * and their conversations, documents, access reports, audit events about a person, notifications and break-the-glass. The matrix varies
  * organisation kind x role x certification x involvement (and who recorded it) x agreement x
  * consent/notice x purpose x category x "the caller keeps its own file on the person".
  */
@@ -173,6 +173,45 @@ describe('the sharing rule over every resource, through the API', () => {
           knownHoles.push(`${where}: handover ${e.toViewer.kind}/${e.toViewer.status} [${e.toViewer.categories}] note shown=${shown} oracle=${want}`);
         if (toViewer.body.noteWithheld !== !want) knownHoles.push(`${where}: handover noteWithheld=${toViewer.body.noteWithheld} oracle=${want}`);
       }
+
+      // 5b. the handovers' conversations: client data of the sender's file, like the note
+      const thread = await get(u, `/handovers/${e.toViewer.id}/messages`, s.purpose);
+      const otherThread = await get(u, `/handovers/${e.toOther.id}/messages`, s.purpose);
+      count('handover messages', 2);
+      if (thread.status !== (!cw ? 403 : receives ? 200 : 404)) mismatches.push(`${where}: GET handover messages (${e.toViewer.status}) ${thread.status}`);
+      if (otherThread.status !== (!cw ? 403 : 404)) mismatches.push(`${where}: GET another handover's messages ${otherThread.status}`);
+      if (JSON.stringify(otherThread.body).includes(e.messages.toOther)) mismatches.push(`${where}: another handover's message leaked`);
+      if (thread.status === 200) {
+        const want = handoverNoteVisible(m, u, s, e.toViewer);
+        allow('handover messages', want);
+        const shown = JSON.stringify(thread.body).includes(e.messages.toViewer);
+        if (shown !== want || thread.body.withheld !== !want)
+          mismatches.push(
+            `${where}: handover ${e.toViewer.kind}/${e.toViewer.status} [${e.toViewer.categories}] message shown=${shown} withheld=${thread.body.withheld} oracle=${want}`,
+          );
+      }
+
+      // 5c. documents: the owner's, where the rule gives its category; the caller's own, always
+      const mayDocument = cw && categories.includes(e.document.category);
+      allow('documents', mayDocument);
+      const documents = await get(u, `/clients/${s.personId}/documents`, s.purpose);
+      count('documents', 1 + (e.viewerDocument ? 1 : 0));
+      const wantDocuments = [...(mayDocument ? [e.document.id] : []), ...(cw && e.viewerDocument ? [e.viewerDocument.id] : [])];
+      const documentsStatus = !cw ? 403 : visible ? 200 : 404;
+      if (documents.status !== documentsStatus) mismatches.push(`${where}: GET documents ${documents.status}, want ${documentsStatus}`);
+      if (documents.status === 200)
+        sameSet(
+          `${where}: documents`,
+          documents.body.map((d: { id: string }) => d.id),
+          wantDocuments,
+        );
+      const download = await get(u, `/documents/${e.document.id}`, s.purpose);
+      count('documents');
+      if (download.status !== (!cw ? 403 : mayDocument ? 200 : 404))
+        mismatches.push(`${where}: GET document (${e.document.category}) ${download.status}, oracle ${mayDocument}`);
+      if (download.status === 200 && !String(download.headers['content-disposition']).includes(e.document.canary))
+        mismatches.push(`${where}: downloaded another document: ${download.headers['content-disposition']}`);
+      if (download.status !== 200 && JSON.stringify(download.body ?? {}).includes(e.document.canary)) mismatches.push(`${where}: document name leaked`);
 
       // 6. audit: the owner's own read of its file is reported to the owner only
       const ownerStaff = m.ownerStaff.get(s.owner)!;
@@ -330,6 +369,8 @@ describe('the sharing rule over every resource, through the API', () => {
     expect(allowed.trajectory).toBeGreaterThan(30);
     expect(allowed['shared notes of the director']).toBeGreaterThan(120);
     expect(allowed['break-glass opened']).toBeGreaterThan(150);
+    expect(allowed.documents).toBeGreaterThan(30);
+    expect(allowed['handover messages']).toBeGreaterThan(20);
   }, 600_000);
 
   it("shows a handover's note only where the rule gives the receiver its offered categories of the sender's file for the handover's purpose", () => {

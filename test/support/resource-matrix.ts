@@ -55,6 +55,11 @@ export interface ResourceExtras {
   toOther: ReferralFixture;
   /** notifications: one for the scenario's user, one for the owner's social worker */
   notifications: Array<{ id: string; userId: string }>;
+  /** a document on the owner's file, of one category; and one on the viewer's own file where it keeps one */
+  document: { id: string; category: DataCategory; canary: string };
+  viewerDocument: { id: string; canary: string } | null;
+  /** a message from the sender on each handover (its conversation is client data of the sender's file) */
+  messages: { toViewer: string; toOther: string };
 }
 export interface ResourceMatrix extends Matrix {
   extras: ResourceExtras[];
@@ -172,6 +177,14 @@ export function buildResourceMatrix(seed: number, scenarioCount: number, tag: st
         { id: randomUUID(), userId: s.user.id },
         { id: randomUUID(), userId: ownerStaff.get(s.owner)!.socialWorker.id },
       ],
+      // mostly a category the consent names, so the rule opens documents in volume
+      document: {
+        id: randomUUID(),
+        category: r.next() < 0.7 && s.consent.categories.length > 0 ? r.pick(s.consent.categories) : r.pick(DATA_CATEGORIES),
+        canary: `DOCUMENT-OWNER-${trajectoryId.slice(0, 8)}`,
+      },
+      viewerDocument: s.viewerOwnsFile ? { id: randomUUID(), canary: `DOCUMENT-VIEWER-${trajectoryId.slice(0, 8)}` } : null,
+      messages: { toViewer: `MESSAGE-${toViewer.id.slice(0, 8)}`, toOther: `MESSAGE-${toOther.id.slice(0, 8)}` },
     };
   });
   return { ...m, extras, ownerStaff };
@@ -260,6 +273,36 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
       `INSERT INTO notification (id, user_id, kind, referral_id, person_id) SELECT id, u, 'referral.received', r, p FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS n(id, u, r, p)`,
       [notifications.map((n) => n.id), notifications.map((n) => n.userId), notifications.map((n) => n.referral), notifications.map((n) => n.person)],
     );
+    // documents: the owner's (one category), and the viewer's own where it keeps a file; the content is the canary
+    const documents = s.flatMap((sc, i) => [
+      { id: x[i].document.id, org: sc.owner, person: sc.personId, category: x[i].document.category, canary: x[i].document.canary },
+      ...(x[i].viewerDocument
+        ? [{ id: x[i].viewerDocument!.id, org: sc.viewer, person: sc.personId, category: 'EMPLOYMENT' as DataCategory, canary: x[i].viewerDocument!.canary }]
+        : []),
+    ]);
+    await tx.query(
+      `INSERT INTO client_document (id, organisation_id, person_id, category, file_name, media_type, size_bytes, sha256, content, uploaded_by_user_id)
+       SELECT id, org, person, category, canary || '.pdf', 'application/pdf', length(convert_to(canary, 'UTF8')),
+              sha256(convert_to(canary, 'UTF8')), convert_to(canary, 'UTF8'), by
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[]) AS d(id, org, person, category, canary, by)`,
+      [
+        documents.map((d) => d.id),
+        documents.map((d) => d.org),
+        documents.map((d) => d.person),
+        documents.map((d) => d.category),
+        documents.map((d) => d.canary),
+        documents.map((d) => authorOf(d.org)),
+      ],
+    );
+    const messages = x.flatMap((e) => [
+      { referral: e.toViewer.id, org: e.toViewer.from, body: e.messages.toViewer },
+      { referral: e.toOther.id, org: e.toOther.from, body: e.messages.toOther },
+    ]);
+    await tx.query(
+      `INSERT INTO referral_message (referral_id, organisation_id, author_user_id, kind, body)
+       SELECT r, org, by, 'MESSAGE', body FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS m(r, org, by, body)`,
+      [messages.map((a) => a.referral), messages.map((a) => a.org), messages.map((a) => authorOf(a.org)), messages.map((a) => a.body)],
+    );
   });
 }
 
@@ -310,4 +353,4 @@ export function agreementLinks(m: Matrix, owner: string, viewer: string): boolea
 }
 
 /** The audit actions that show client data (as the access report counts them). */
-export const DATA_ACCESS_ACTION = /^(client|trajectory)\.|^(note|referral)\.(read|list)$|^request\.replay$/;
+export const DATA_ACCESS_ACTION = /^(client|trajectory)\.|^(note|referral|document)\.(read|list)$|^referral\.thread-read$|^request\.replay$/;
