@@ -210,6 +210,54 @@ describe('warm handover journey', () => {
     expect(accepted.status).toBe(200);
   });
 
+  it('lets the receiver of a NOT_YET_READY signal take note of it, never accept or decline it, and the sender lift it after', async () => {
+    const client = await newClient('Noted');
+    const signal = await as('ranst').post('/handovers', {
+      kind: 'NOT_YET_READY',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: [],
+      note: 'Housing first; we look again in spring',
+      reviewDate: '2027-03-31',
+      send: true,
+    });
+    expect(signal.status).toBe(201);
+    const bodies: Record<string, object> = { accept: {}, decline: { reasonCode: 'NO_CAPACITY' }, 'request-info': { question: 'Why not now?' } };
+    for (const [move, body] of Object.entries(bodies)) {
+      const refused = await as('mediator').post(`/handovers/${signal.body.id}/${move}`, { version: signal.body.version, ...body });
+      expect({ move, status: refused.status, code: refused.body.code, title: refused.body.title }).toEqual({
+        move,
+        status: 409,
+        code: 'illegal-referral-move',
+        title: expect.stringContaining('Possible: acknowledge.'),
+      });
+    }
+    // the sender cannot take note of its own signal
+    expect((await as('ranst').post(`/handovers/${signal.body.id}/acknowledge`, { version: signal.body.version })).status).toBe(403);
+    const noted = await as('mediator').post(`/handovers/${signal.body.id}/acknowledge`, { version: signal.body.version });
+    expect(noted.status).toBe(200);
+    expect(noted.body.status).toBe('ACKNOWLEDGED');
+    const told = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === signal.body.id);
+    expect(told.map((n: { kind: string }) => n.kind)).toEqual(['referral.acknowledged']);
+    // taking note lifts nothing: the director's signal still holds
+    const held = await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' });
+    expect(held.body.code).toBe('not-yet-ready');
+    // a warm handover is decided, not acknowledged
+    const sent = await as('ranst').post('/handovers', {
+      kind: 'WARM_HANDOVER',
+      clientId: client.id,
+      toOrganisationId: vdab,
+      categories: ['IDENTITY'],
+      note: 'Later',
+    });
+    expect(sent.status).toBe(201); // a draft: the signal holds handovers back from being sent, not from being written
+    const lifted = await as('ranst').post(`/handovers/${signal.body.id}/withdraw`, { version: noted.body.version });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body.status).toBe('WITHDRAWN');
+    const started = await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' });
+    expect(started.status).toBe(201);
+  });
+
   it('keeps the whole conversation of a handover: two questions, two answers and messages, each with its author', async () => {
     const client = await newClient('Gesprek');
     const sent = await handover(client.id);

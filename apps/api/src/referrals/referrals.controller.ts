@@ -31,7 +31,12 @@ import {
 const Idempotent = () =>
   applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
-    ApiHeader({ name: IDEMPOTENCY_HEADER, required: false, description: 'Same key and body: the first answer again; same key, other body: 422' }),
+    ApiHeader({
+      name: IDEMPOTENCY_HEADER,
+      required: false,
+      description: 'Same key and body: the first answer again; same key, other body: 422',
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
+    }),
   );
 
 /** Warm handovers, not-yet-ready signals and advice requests between partners. */
@@ -99,6 +104,21 @@ export class ReferralsController {
   @ApiProblems(400, 401, 403, 404, 409, 413)
   decline(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: DeclineReferralDto): Promise<Referral> {
     return this.referrals.transition(ctx, id, 'decline', body);
+  }
+
+  @Idempotent()
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Requires('referral.answer')
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', maxLength: 36 } })
+  @ApiOperation({
+    summary:
+      'Take note of a NOT_YET_READY signal (receiver): it is the sender’s decision, so there is nothing to accept or decline; it holds until its review date or until the sender lifts it',
+  })
+  @ApiOkResponse({ type: ReferralDto })
+  @ApiProblems(400, 401, 403, 404, 409, 413)
+  acknowledge(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() body: ReferralVersionDto): Promise<Referral> {
+    return this.referrals.transition(ctx, id, 'acknowledge', body);
   }
 
   @Idempotent()

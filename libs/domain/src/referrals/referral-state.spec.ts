@@ -1,17 +1,19 @@
 import {
   REFERRAL_ACTIONS,
+  REFERRAL_KINDS,
   REFERRAL_STATUSES,
   allowedReferralActions,
   isPendingReferral,
   moveReferral,
   type ReferralAction,
+  type ReferralKind,
   type ReferralSide,
   type ReferralStatus,
 } from './referral-state.js';
 import { addWorkingDays, isOverdue } from './working-days.js';
 
-/** The legal moves, written out from the issue text, with who makes them. */
-const LEGAL: Array<[ReferralStatus, ReferralAction, ReferralSide, ReferralStatus]> = [
+/** The legal moves, written out from the issue texts, with who makes them. */
+const DECISION: Array<[ReferralStatus, ReferralAction, ReferralSide, ReferralStatus]> = [
   ['DRAFT', 'send', 'sender', 'SENT'],
   ['SENT', 'accept', 'receiver', 'ACCEPTED'],
   ['SENT', 'decline', 'receiver', 'DECLINED'],
@@ -22,38 +24,53 @@ const LEGAL: Array<[ReferralStatus, ReferralAction, ReferralSide, ReferralStatus
   ['SENT', 'expire', 'system', 'EXPIRED'],
   ['ACCEPTED', 'complete', 'system', 'COMPLETED'],
 ];
+/** A NOT_YET_READY signal: taken note of, never accepted, declined or expired; lifted by its sender only. */
+const SIGNAL: Array<[ReferralStatus, ReferralAction, ReferralSide, ReferralStatus]> = [
+  ['DRAFT', 'send', 'sender', 'SENT'],
+  ['SENT', 'acknowledge', 'receiver', 'ACKNOWLEDGED'],
+  ['SENT', 'withdraw', 'sender', 'WITHDRAWN'],
+  ['ACKNOWLEDGED', 'withdraw', 'sender', 'WITHDRAWN'],
+  // answered before signals were acknowledged: they still hold, so they can still be lifted
+  ['INFO_REQUESTED', 'withdraw', 'sender', 'WITHDRAWN'],
+  ['ACCEPTED', 'withdraw', 'sender', 'WITHDRAWN'],
+  ['DECLINED', 'withdraw', 'sender', 'WITHDRAWN'],
+];
+const LEGAL: Record<ReferralKind, typeof DECISION> = { WARM_HANDOVER: DECISION, ADVICE_REQUEST: DECISION, NOT_YET_READY: SIGNAL };
 const SIDES: ReferralSide[] = ['sender', 'receiver', 'system'];
 
 describe('referral state machine', () => {
-  it('allows exactly the legal moves, by the right side, and refuses every other of the 192 combinations', () => {
+  it.each(REFERRAL_KINDS)('allows exactly the legal moves of a %s, by the right side, and refuses every other combination', (kind) => {
     let refused = 0;
     for (const status of REFERRAL_STATUSES) {
       for (const action of REFERRAL_ACTIONS) {
         for (const side of SIDES) {
-          const legal = LEGAL.find(([s, a, by]) => s === status && a === action && by === side);
-          const move = moveReferral(status, action, side);
+          const legal = LEGAL[kind].find(([s, a, by]) => s === status && a === action && by === side);
+          const move = moveReferral(kind, status, action, side);
           expect({ status, action, side, ok: move.ok }).toEqual({ status, action, side, ok: Boolean(legal) });
           if (move.ok) expect(move.to).toBe(legal![3]);
           else {
             refused++;
-            const allowed = LEGAL.filter(([s, , by]) => s === status && by === side).map(([, a]) => a);
+            const allowed = LEGAL[kind].filter(([s, , by]) => s === status && by === side).map(([, a]) => a);
             expect([...move.allowed].sort()).toEqual([...allowed].sort());
-            expect(allowedReferralActions(status, side).sort()).toEqual([...allowed].sort());
+            expect(allowedReferralActions(kind, status, side).sort()).toEqual([...allowed].sort());
           }
         }
       }
     }
-    expect(refused).toBe(REFERRAL_STATUSES.length * REFERRAL_ACTIONS.length * SIDES.length - LEGAL.length);
+    expect(refused).toBe(REFERRAL_STATUSES.length * REFERRAL_ACTIONS.length * SIDES.length - LEGAL[kind].length);
   });
 
   it('tells a move by the wrong side from a move in the wrong status', () => {
-    expect(moveReferral('SENT', 'accept', 'sender')).toMatchObject({ ok: false, reason: 'wrong-side' });
-    expect(moveReferral('DECLINED', 'accept', 'receiver')).toMatchObject({ ok: false, reason: 'wrong-status', allowed: [] });
+    expect(moveReferral('WARM_HANDOVER', 'SENT', 'accept', 'sender')).toMatchObject({ ok: false, reason: 'wrong-side' });
+    expect(moveReferral('WARM_HANDOVER', 'DECLINED', 'accept', 'receiver')).toMatchObject({ ok: false, reason: 'wrong-status', allowed: [] });
+    // a signal's receiver is told what it can do instead of accepting it
+    expect(moveReferral('NOT_YET_READY', 'SENT', 'decline', 'receiver')).toMatchObject({ ok: false, reason: 'wrong-status', allowed: ['acknowledge'] });
   });
 
-  it('ends in DECLINED, WITHDRAWN, EXPIRED and COMPLETED; waits in SENT and INFO_REQUESTED', () => {
-    const final = REFERRAL_STATUSES.filter((s) => SIDES.every((side) => allowedReferralActions(s, side).length === 0));
-    expect(final).toEqual(['DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED']);
+  it('ends a handover in DECLINED, WITHDRAWN, EXPIRED and COMPLETED, a signal only when its sender lifts it; waits in SENT and INFO_REQUESTED', () => {
+    const final = (kind: ReferralKind) => REFERRAL_STATUSES.filter((s) => SIDES.every((side) => allowedReferralActions(kind, s, side).length === 0));
+    expect(final('WARM_HANDOVER')).toEqual(['DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED', 'ACKNOWLEDGED']);
+    expect(final('NOT_YET_READY')).toEqual(['WITHDRAWN', 'EXPIRED', 'COMPLETED']);
     expect(REFERRAL_STATUSES.filter(isPendingReferral)).toEqual(['SENT', 'INFO_REQUESTED']);
   });
 });

@@ -2,7 +2,7 @@
 export const REFERRAL_KINDS = ['WARM_HANDOVER', 'NOT_YET_READY', 'ADVICE_REQUEST'] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
 
-export const REFERRAL_STATUSES = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED'] as const;
+export const REFERRAL_STATUSES = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'COMPLETED', 'ACKNOWLEDGED'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Why a receiver declines; the free text beside it explains. */
@@ -10,7 +10,7 @@ export const DECLINE_REASON_CODES = ['NO_CAPACITY', 'NOT_IN_SCOPE', 'CLIENT_NOT_
 export type DeclineReasonCode = (typeof DECLINE_REASON_CODES)[number];
 
 /** What can happen to a referral, and who does it: the sending side, the receiving side, or the system. */
-export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'request-info', 'answer', 'withdraw', 'expire', 'complete'] as const;
+export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'request-info', 'answer', 'withdraw', 'expire', 'complete', 'acknowledge'] as const;
 export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
 export type ReferralSide = 'sender' | 'receiver' | 'system';
 
@@ -21,11 +21,12 @@ interface Move {
 }
 
 /**
- * DRAFT -> SENT -> ACCEPTED | DECLINED | INFO_REQUESTED; the sender's answer returns INFO_REQUESTED to
- * SENT; SENT and INFO_REQUESTED -> WITHDRAWN by the sender; SENT -> EXPIRED after the deadline;
- * ACCEPTED -> COMPLETED when the trajectory starts or the advice is given. Nothing else.
+ * A warm handover and an advice request ask the receiver to decide: DRAFT -> SENT -> ACCEPTED | DECLINED
+ * | INFO_REQUESTED; the sender's answer returns INFO_REQUESTED to SENT; SENT and INFO_REQUESTED ->
+ * WITHDRAWN by the sender; SENT -> EXPIRED after the deadline; ACCEPTED -> COMPLETED when the
+ * trajectory starts or the advice is given.
  */
-const MOVES: Record<ReferralAction, Move> = {
+const DECISION: Partial<Record<ReferralAction, Move>> = {
   send: { from: ['DRAFT'], to: 'SENT', by: 'sender' },
   accept: { from: ['SENT'], to: 'ACCEPTED', by: 'receiver' },
   decline: { from: ['SENT'], to: 'DECLINED', by: 'receiver' },
@@ -36,17 +37,31 @@ const MOVES: Record<ReferralAction, Move> = {
   complete: { from: ['ACCEPTED'], to: 'COMPLETED', by: 'system' },
 };
 
-/** The actions a side may take on a referral in this status (what a 409 names as allowed). */
-export function allowedReferralActions(status: ReferralStatus, side: ReferralSide): ReferralAction[] {
-  return REFERRAL_ACTIONS.filter((action) => MOVES[action].by === side && MOVES[action].from.includes(status));
+/**
+ * A NOT_YET_READY signal is the director's decision, not a request: the receiver takes note of it
+ * (SENT -> ACKNOWLEDGED) and cannot accept, decline or let it expire; it holds until its review date or
+ * until the sender lifts it (-> WITHDRAWN), acknowledged or not. Signals answered before this rule
+ * (INFO_REQUESTED, ACCEPTED, DECLINED) still hold, so their sender can lift them too.
+ */
+const SIGNAL: Partial<Record<ReferralAction, Move>> = {
+  send: { from: ['DRAFT'], to: 'SENT', by: 'sender' },
+  acknowledge: { from: ['SENT'], to: 'ACKNOWLEDGED', by: 'receiver' },
+  withdraw: { from: ['SENT', 'ACKNOWLEDGED', 'INFO_REQUESTED', 'ACCEPTED', 'DECLINED'], to: 'WITHDRAWN', by: 'sender' },
+};
+
+const MOVES: Record<ReferralKind, Partial<Record<ReferralAction, Move>>> = { WARM_HANDOVER: DECISION, ADVICE_REQUEST: DECISION, NOT_YET_READY: SIGNAL };
+
+/** The actions a side may take on a referral of this kind in this status (what a 409 names as allowed). */
+export function allowedReferralActions(kind: ReferralKind, status: ReferralStatus, side: ReferralSide): ReferralAction[] {
+  return REFERRAL_ACTIONS.filter((action) => MOVES[kind][action]?.by === side && MOVES[kind][action]!.from.includes(status));
 }
 
 export type ReferralMove = { ok: true; to: ReferralStatus } | { ok: false; reason: 'wrong-side' | 'wrong-status'; allowed: ReferralAction[] };
 
-export function moveReferral(status: ReferralStatus, action: ReferralAction, side: ReferralSide): ReferralMove {
-  const move = MOVES[action];
-  if (move.by !== side) return { ok: false, reason: 'wrong-side', allowed: allowedReferralActions(status, side) };
-  if (!move.from.includes(status)) return { ok: false, reason: 'wrong-status', allowed: allowedReferralActions(status, side) };
+export function moveReferral(kind: ReferralKind, status: ReferralStatus, action: ReferralAction, side: ReferralSide): ReferralMove {
+  const move = MOVES[kind][action];
+  if (move && move.by !== side) return { ok: false, reason: 'wrong-side', allowed: allowedReferralActions(kind, status, side) };
+  if (!move || !move.from.includes(status)) return { ok: false, reason: 'wrong-status', allowed: allowedReferralActions(kind, status, side) };
   return { ok: true, to: move.to };
 }
 

@@ -241,7 +241,7 @@ export class ReferralService {
       if (!current) throw new NotFound('referral');
       if (current.toOrganisationId !== ctx.organisationId) throw new Forbidden('referral-wrong-side', { action: 'advise' });
       if (current.version !== body.version) throw new StaleVersion(current.version);
-      const move = moveReferral(current.status, 'complete', 'system');
+      const move = moveReferral(current.kind, current.status, 'complete', 'system');
       if (current.kind !== 'ADVICE_REQUEST' || !move.ok) {
         throw new Conflict('illegal-referral-move', undefined, {
           action: 'advise',
@@ -317,7 +317,7 @@ export class ReferralService {
   ): Promise<void> {
     const current = (await this.referrals.find(tx, id, true))!;
     if (current.version !== version) throw new StaleVersion(current.version);
-    const move = moveReferral(current.status, action, side);
+    const move = moveReferral(current.kind, current.status, action, side);
     if (!move.ok) {
       if (move.reason === 'wrong-side') throw new Forbidden('referral-wrong-side', { action });
       throw new Conflict('illegal-referral-move', undefined, { action, status: current.status, allowed: move.allowed.join(', ') || 'none' });
@@ -399,6 +399,7 @@ export class ReferralService {
       decline: 'declined',
       'request-info': 'info-requested',
       complete: 'completed',
+      acknowledge: 'acknowledged',
     }[action as string];
     if (!kind) return;
     // completion comes from the sender's side (its trajectory started): the receiver hears of it
