@@ -115,6 +115,56 @@ describe('the handover package: the receiver decides with the facts', () => {
     expect(ok).toBe(true);
   });
 
+  it('carries the documents it offers: the receiver reads and downloads them before accepting, only those of offered categories, and not after a decline', async () => {
+    const client = await newClient('Documents');
+    const upload = async (category: string, name: string) => {
+      const response = await t.http
+        .post(`/clients/${client.id}/documents`)
+        .set('Authorization', `Bearer ${token.ranst}`)
+        .field('category', category)
+        .attach('file', Buffer.from(`%PDF-1.4\n% ${name}\n%%EOF\n`), { filename: `${name}.pdf`, contentType: 'application/pdf' });
+      expect(response.status).toBe(201);
+      return response.body.id as string;
+    };
+    const cv = await upload('EMPLOYMENT', 'CV-CANARY');
+    const screening = await upload('OBSTACLES', 'SCREENING-CANARY');
+    const welfare = await upload('WELFARE', 'WELFARE-CANARY');
+
+    // a document of a category the handover does not offer, or not on the sender's file, is named and refused
+    const refused = await send(client.id, ['IDENTITY', 'EMPLOYMENT'], { documentIds: [cv, welfare, '8f3c2a4e-0000-4000-8000-000000000000'] }, 'nl');
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ field: 'documentIds[1]', code: 'document-category-not-offered', message: expect.stringContaining('WELFARE') }),
+      expect.objectContaining({ field: 'documentIds[2]', code: 'document-not-on-file' }),
+    ]);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM referral WHERE person_id = $1`, [client.id]))[0].n).toBe(0);
+
+    const sent = await send(client.id, ['IDENTITY', 'EMPLOYMENT'], { documentIds: [cv.toUpperCase()] });
+    expect(sent.status).toBe(201);
+    const seen = await as('mediator').get(`/handovers/${sent.body.id}`);
+    expect(seen.body.documents).toEqual([expect.objectContaining({ id: cv, category: 'EMPLOYMENT', fileName: 'CV-CANARY.pdf', mediaType: 'application/pdf' })]);
+    const download = await as('mediator', 'MEDIATION').get(`/documents/${cv}`);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-disposition']).toContain('CV-CANARY.pdf');
+    // a document of a category not offered stays with the sender, offered or not
+    expect((await as('mediator', 'MEDIATION').get(`/documents/${screening}`)).status).toBe(404);
+    expect((await as('mediator', 'MEDIATION').get(`/documents/${welfare}`)).status).toBe(404);
+    const listed = await as('mediator', 'MEDIATION').get(`/clients/${client.id}/documents`);
+    expect(listed.body.map((d: { id: string }) => d.id)).toEqual([cv]);
+    // a third organisation sees neither the handover nor the document
+    expect((await as('schelle', 'MEDIATION').get(`/documents/${cv}`)).status).toBe(404);
+    expect((await as('schelle').get(`/handovers/${sent.body.id}`)).status).toBe(404);
+    // the download is on the sender's privacy officer's record, with the handover as ground
+    const events = await as('ranstPrivacy').get(`/audit/events?subjectId=${client.id}&action=document.read&limit=10`);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ actorOrganisationId: vdab, ground: expect.objectContaining({ kind: 'SHARED', referralId: sent.body.id }) }),
+    ]);
+
+    expect((await as('mediator').post(`/handovers/${sent.body.id}/decline`, { version: sent.body.version, reasonCode: 'NOT_IN_SCOPE' })).status).toBe(200);
+    expect((await as('mediator', 'MEDIATION').get(`/documents/${cv}`)).status).toBe(404);
+    expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body.documents).toEqual([]);
+  });
+
   it('keeps WELFARE with the sender under a notice: a send that offers it is refused, and never shown', async () => {
     const client = await newClient('Welfare');
     const refused = await send(client.id, ['IDENTITY', 'WELFARE']);

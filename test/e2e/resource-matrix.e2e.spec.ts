@@ -172,6 +172,12 @@ describe('the sharing rule over every resource, through the API', () => {
         if (shown !== want)
           knownHoles.push(`${where}: handover ${e.toViewer.kind}/${e.toViewer.status} [${e.toViewer.categories}] note shown=${shown} oracle=${want}`);
         if (toViewer.body.noteWithheld !== !want) knownHoles.push(`${where}: handover noteWithheld=${toViewer.body.noteWithheld} oracle=${want}`);
+        // the offered document's name and kind travel with the note
+        const offers = e.toViewer.categories.includes(e.document.category);
+        const listed = (toViewer.body.documents ?? []).map((d: { id: string }) => d.id);
+        allow('offered documents', want && offers);
+        if (JSON.stringify(listed) !== JSON.stringify(want && offers ? [e.document.id] : []))
+          mismatches.push(`${where}: handover documents ${JSON.stringify(listed)}, oracle ${want && offers}`);
       }
 
       // 5b. the handovers' conversations: client data of the sender's file, like the note
@@ -371,6 +377,7 @@ describe('the sharing rule over every resource, through the API', () => {
     expect(allowed['break-glass opened']).toBeGreaterThan(150);
     expect(allowed.documents).toBeGreaterThan(30);
     expect(allowed['handover messages']).toBeGreaterThan(20);
+    expect(allowed['offered documents']).toBeGreaterThan(5);
   }, 600_000);
 
   it("shows a handover's note only where the rule gives the receiver its offered categories of the sender's file for the handover's purpose", () => {

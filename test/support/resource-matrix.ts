@@ -294,6 +294,12 @@ export async function writeResourceMatrix(ds: DataSource, m: ResourceMatrix, kbo
         documents.map((d) => authorOf(d.org)),
       ],
     );
+    // the handover to the viewer offers the owner's document where it offers its category
+    const offered = x.filter((e) => e.toViewer.categories.includes(e.document.category));
+    await tx.query(`INSERT INTO referral_document (referral_id, document_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
+      offered.map((e) => e.toViewer.id),
+      offered.map((e) => e.document.id),
+    ]);
     const messages = x.flatMap((e) => [
       { referral: e.toViewer.id, org: e.toViewer.from, body: e.messages.toViewer },
       { referral: e.toOther.id, org: e.toOther.from, body: e.messages.toOther },

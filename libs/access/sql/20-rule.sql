@@ -203,6 +203,24 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_handover_thread_visible(p_referral uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_handover_thread_visible(p_referral uuid) TO casework_app;
 
+-- The documents a handover offers (their names and kinds, not their content), shown with its note and
+-- thread: to the sender, and to the receiver while the rule gives it the offered categories for the
+-- handover's purpose, whatever X-Purpose the request names. The content is read under the rule itself
+-- (client_document's policy, GET /documents/:id).
+CREATE OR REPLACE FUNCTION casework_handover_documents(p_referral uuid)
+ RETURNS json
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT coalesce(json_agg(json_build_object('id', d.id, 'category', d.category, 'fileName', d.file_name, 'mediaType', d.media_type,
+                                                   'sizeBytes', d.size_bytes, 'sha256', encode(d.sha256, 'hex')) ORDER BY d.created_at, d.id), '[]')
+          FROM referral_document rd JOIN client_document d ON d.id = rd.document_id
+         WHERE rd.referral_id = p_referral AND casework_handover_thread_visible(p_referral)
+      $function$;
+REVOKE ALL ON FUNCTION casework_handover_documents(p_referral uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_handover_documents(p_referral uuid) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_consents_naming_me(p_person uuid, p_owners uuid[])
  RETURNS TABLE(id uuid, organisation_id uuid, recipient_organisation_ids uuid[], purposes text[], categories text[], legal_basis text, valid_from date, valid_until date, revoked boolean)
  LANGUAGE sql

@@ -23,6 +23,18 @@ CREATE POLICY client_document_read ON client_document FOR SELECT TO casework_app
 CREATE POLICY client_document_create ON client_document FOR INSERT TO casework_app
   WITH CHECK (organisation_id = app_current_organisation() AND casework_is_caseworker() AND uploaded_by_user_id = app_current_user());
 
+-- referral_document: the documents a handover offers; seen by its sender and receiver (the referral
+-- policies decide which referral the caller sees), each document itself read under its own policy;
+-- offered by the sender while the handover is a draft, documents of its own file on the person only
+CREATE POLICY referral_document_read ON referral_document FOR SELECT TO casework_app
+  USING (EXISTS (SELECT 1 FROM referral r WHERE r.id = referral_document.referral_id));
+CREATE POLICY referral_document_offer ON referral_document FOR INSERT TO casework_app
+  WITH CHECK (EXISTS (SELECT 1 FROM referral r JOIN client_document d ON d.id = referral_document.document_id
+                       WHERE r.id = referral_document.referral_id AND r.status = 'DRAFT'
+                         AND r.from_organisation_id = app_current_organisation()
+                         AND d.organisation_id = r.from_organisation_id AND d.person_id = r.person_id
+                         AND d.category = ANY (r.categories)));
+
 -- audit_flag
 CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
   USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)));

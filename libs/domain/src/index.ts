@@ -30,7 +30,7 @@ export {
 } from './documents/document.repository.js';
 export { STAFF_CARDS_MAX } from './users/user.repository.js';
 export { CHECKPOINT_SOURCES, type Checkpoint, type CheckpointObservation, type CheckpointSource } from './trajectories/trajectory.repository.js';
-export { MESSAGES_PER_REFERRAL, type ReferralMessage } from './referrals/referral.repository.js';
+export { DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, type ReferralMessage } from './referrals/referral.repository.js';
 export { type Involvement } from './sharing/involvement.repository.js';
 export { type Referral } from './referrals/referral.repository.js';
 export { TRAJECTORY_OUTCOMES, type Trajectory } from './trajectories/trajectory.repository.js';

@@ -16,6 +16,8 @@ export interface Referral {
   sender: StaffCard | null;
   assignee: StaffCard | null;
   categories: DataCategory[];
+  /** the documents of the sender's file the handover offers (none while the note is withheld) */
+  documents: OfferedDocument[];
   note: string | null;
   /** the note, question and answer are withheld (null): the rule does not give the receiver the sender's file for this handover now */
   noteWithheld: boolean;
@@ -39,6 +41,19 @@ export interface Referral {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A document a handover offers, as the receiver sees it before downloading it (GET /documents/:id). */
+export interface OfferedDocument {
+  id: string;
+  category: DataCategory;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** The most documents one handover offers. */
+export const DOCUMENTS_PER_REFERRAL = 20;
 
 /** One entry of a handover's conversation: a question, an answer or a message, with its author. */
 export interface ReferralMessage {
@@ -107,7 +122,8 @@ const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organis
   NOT v.shown AS note_withheld, r.proposed_intake_dates::text[] AS proposed_intake_dates, r.intake_proposed_by_organisation_id,
   r.intake_date::text, to_char(r.intake_time, 'HH24:MI') AS intake_time, r.intake_confirmed_by_organisation_id, r.intake_confirmed_at,
   casework_staff_card(r.sender_user_id) AS sender_card, casework_staff_card(r.assignee_user_id) AS assignee_card, r.review_date::text, r.status, r.sent_at, r.due_date::text,
-  r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at`;
+  r.decline_reason_code, r.decline_reason, r.advice, r.trajectory_id, r.version, r.created_at, r.updated_at,
+  CASE WHEN v.shown THEN casework_handover_documents(r.id) ELSE '[]' END AS documents`;
 
 /** The referrals the caller's organisation sees: its own (sent or not), and those sent to it from SENT on. */
 const VISIBLE = `(r.from_organisation_id = app_current_organisation() OR (r.to_organisation_id = app_current_organisation() AND r.status <> 'DRAFT'))`;
@@ -123,6 +139,22 @@ export class ReferralRepository {
       [r.kind, r.personId, r.from, r.to, r.senderUserId, r.categories, r.note, r.proposedIntakeDates, r.reviewDate],
     );
     return row.id;
+  }
+
+  /** Which of these documents are on the caller's own file on the person, with their categories (the others are not offerable). */
+  async ownDocuments(tx: Tx, from: string, personId: string, ids: string[]): Promise<Map<string, DataCategory>> {
+    const rows = await tx.query(`SELECT id, category FROM client_document WHERE id = ANY ($1::uuid[]) AND organisation_id = $2 AND person_id = $3`, [
+      ids,
+      from,
+      personId,
+    ]);
+    return new Map(rows.map((r: { id: string; category: DataCategory }) => [r.id, r.category]));
+  }
+
+  /** The documents a draft offers (row-level security checks they are the sender's, on this person, of offered categories). */
+  async offerDocuments(tx: Tx, id: string, documentIds: string[]): Promise<void> {
+    if (documentIds.length === 0) return;
+    await tx.query(`INSERT INTO referral_document (referral_id, document_id) SELECT $1, unnest($2::uuid[])`, [id, documentIds]);
   }
 
   async find(tx: Tx, id: string, lock = false): Promise<Referral | undefined> {
@@ -293,6 +325,7 @@ function toReferral(r: Record<string, any>): Referral {
     sender: r.sender_card,
     assignee: r.assignee_card,
     categories: r.categories,
+    documents: r.documents,
     note: r.note,
     noteWithheld: r.note_withheld,
     proposedIntakeDates: r.proposed_intake_dates,

@@ -22,6 +22,8 @@ export interface NewReferral {
   note?: string;
   proposedIntakeDates?: string[];
   reviewDate?: string;
+  /** documents of the sender's own file on the person, each of an offered category */
+  documentIds?: string[];
   send?: boolean;
 }
 
@@ -77,6 +79,16 @@ export class ReferralService {
       if (!(await this.organisations.isActive(tx, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
       else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId)))
         problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
+      const documentIds = [...new Set((input.documentIds ?? []).map((d) => d.toLowerCase()))];
+      if (documentIds.length > 0) {
+        const own = await this.referrals.ownDocuments(tx, ctx.organisationId, input.clientId, documentIds);
+        documentIds.forEach((documentId, i) => {
+          const category = own.get(documentId);
+          if (!category) problems.push({ field: `documentIds[${i}]`, code: 'document-not-on-file' });
+          else if (!input.categories.includes(category))
+            problems.push({ field: `documentIds[${i}]`, code: 'document-category-not-offered', params: { category } });
+        });
+      }
       if (problems.length > 0) throw new InvalidInput(problems);
       await this.assertShareable(tx, input.kind, ctx.organisationId, input.toOrganisationId, input.clientId, PURPOSE_OF[input.kind], input.categories);
       const id = await this.referrals.insert(tx, {
@@ -90,6 +102,7 @@ export class ReferralService {
         proposedIntakeDates: input.proposedIntakeDates ?? [],
         reviewDate: input.reviewDate ?? null,
       });
+      await this.referrals.offerDocuments(tx, id, documentIds);
       tx.audit({
         action: 'referral.create',
         decision: 'ALLOW',

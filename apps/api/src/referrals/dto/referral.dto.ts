@@ -1,5 +1,5 @@
 import { DATA_CATEGORIES } from '@app/kernel';
-import { DECLINE_REASON_CODES, MESSAGES_PER_REFERRAL, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
+import { DECLINE_REASON_CODES, DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -42,6 +42,17 @@ export class CreateReferralDto {
   @IsOptional()
   @IsCalendarDate()
   reviewDate?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: DOCUMENTS_PER_REFERRAL,
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    description: 'Documents of your file on the client to offer, each of an offered category (GPMI, CV, screening report)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DOCUMENTS_PER_REFERRAL)
+  @IsUUID('all', { each: true })
+  documentIds?: string[];
   @ApiPropertyOptional({ description: 'Send at once instead of keeping a draft' }) @IsOptional() @IsBoolean() send?: boolean;
 }
 
@@ -95,6 +106,15 @@ export class IntakeDto {
   @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) confirmedAt: Date;
 }
 
+export class OfferedDocumentDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36, description: 'download with GET /documents/{id}' }) id: string;
+  @ApiProperty({ enum: DATA_CATEGORIES }) category: string;
+  @ApiProperty({ maxLength: 255, example: 'GPMI 2026.pdf' }) fileName: string;
+  @ApiProperty({ maxLength: 100, example: 'application/pdf' }) mediaType: string;
+  @ApiProperty({ maximum: 10485760 }) sizeBytes: number;
+  @ApiProperty({ maxLength: 64, description: 'hex SHA-256 of the content' }) sha256: string;
+}
+
 export class ReferralDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: REFERRAL_KINDS }) kind: string;
@@ -106,6 +126,12 @@ export class ReferralDto {
   @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the sender's contact card" }) sender: StaffCardDto | null;
   @ApiProperty({ type: () => StaffCardDto, nullable: true, description: "the assignee's contact card" }) assignee: StaffCardDto | null;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) categories: string[];
+  @ApiProperty({
+    type: [OfferedDocumentDto],
+    maxItems: DOCUMENTS_PER_REFERRAL,
+    description: "the documents of the sender's file the handover offers; empty while the note is withheld",
+  })
+  documents: OfferedDocumentDto[];
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({
     description:
