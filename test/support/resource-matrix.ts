@@ -359,4 +359,4 @@ export function agreementLinks(m: Matrix, owner: string, viewer: string): boolea
 }
 
 /** The audit actions that show client data (as the access report counts them). */
-export const DATA_ACCESS_ACTION = /^(client|trajectory)\.|^(note|referral|document)\.(read|list)$|^referral\.thread-read$|^request\.replay$/;
+export const DATA_ACCESS_ACTION = /^(client|trajectory)\.|^(note|referral|document)\.(read|list)$|^document\.create$|^referral\.thread-read$|^request\.replay$/;

@@ -58,7 +58,7 @@ export class AuditWriter implements AuditSink {
         resourceId: record.resourceId === undefined ? null : UUID.test(record.resourceId) ? record.resourceId.toLowerCase() : record.resourceId,
         subjectPersonId: uuid(record.subjectPersonId),
         categories: [...(record.categories ?? [])],
-        purpose: actor.purpose ?? null,
+        purpose: record.purpose ?? actor.purpose ?? null,
         decision: record.decision,
         groundKind: record.ground?.kind ?? null,
         groundInvolvementId: uuid(record.ground?.involvementId),
@@ -82,17 +82,17 @@ export class AuditWriter implements AuditSink {
                                 ground_agreement_id, ground_consent_id, ground_break_glass_id, ground_referral_id, request_id, client_address, user_agent,
                                 prev_hash, hash)
        SELECT chain, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
-              ARRAY(SELECT jsonb_array_elements_text(categories)), $5, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, prev, hash
+              ARRAY(SELECT jsonb_array_elements_text(categories)), purpose, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, prev, hash
          FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
-                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[], $25::uuid[])
-              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain, g_ref)
+                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[], $25::uuid[], $5::text[])
+              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain, g_ref, purpose)
         ORDER BY chain, seq`,
       [
         column('chain'),
         occurredAt,
         rows[0].event.actorUserId,
         rows[0].event.actorOrganisationId,
-        actor.purpose ?? null,
+        column('purpose'),
         actor.requestId || null,
         actor.clientAddress ?? null,
         rows[0].event.userAgent,

@@ -30,6 +30,11 @@ export interface AuditRecord {
    */
   ownerOrganisationId?: string;
   categories?: readonly string[];
+  /**
+   * The purpose the access served when it is not the request's X-Purpose: a handover is read and
+   * answered for its own purpose (MEDIATION, ADVICE), whatever the request names.
+   */
+  purpose?: string;
   ground?: AuditGround;
   /**
    * Write this record on the chain of `ownerOrganisationId` instead of the actor's: the owner's own,

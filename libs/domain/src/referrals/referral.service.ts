@@ -109,6 +109,7 @@ export class ReferralService {
         resourceType: 'Referral',
         resourceId: id,
         subjectPersonId: input.clientId,
+        purpose: PURPOSE_OF[input.kind],
         categories: input.categories,
       });
       if (input.send) await this.apply(tx, ctx, id, 'send', 1, 'sender');
@@ -270,6 +271,7 @@ export class ReferralService {
         resourceId: id,
         subjectPersonId: current.clientId,
         ownerOrganisationId: current.fromOrganisationId,
+        purpose: PURPOSE_OF[current.kind],
         categories: current.categories,
       });
       await this.notifications.notify(tx, { userIds: [current.senderUserId] }, 'referral.advised', { referralId: id, clientId: current.clientId });
@@ -297,6 +299,7 @@ export class ReferralService {
         resourceId: id,
         subjectPersonId: current.clientId,
         ownerOrganisationId: current.fromOrganisationId,
+        purpose: PURPOSE_OF[current.kind],
       });
       await this.notifications.notify(tx, { userIds: [body.userId] }, 'referral.assigned', { referralId: id, clientId: current.clientId });
       return (await this.referrals.find(tx, id))!;
@@ -471,6 +474,8 @@ function readEvent(action: string, referral: Referral) {
     resourceId: referral.id,
     subjectPersonId: referral.clientId,
     ownerOrganisationId: referral.fromOrganisationId,
+    // a handover is read for its own purpose, whatever X-Purpose the request names
+    purpose: PURPOSE_OF[referral.kind],
     categories: [],
   };
 }

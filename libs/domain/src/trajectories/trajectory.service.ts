@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestTransaction, belgianToday, type RequestContext, type Tx } from '@app/kernel';
+import { RequestTransaction, belgianToday, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
@@ -358,7 +358,16 @@ export class TrajectoryService {
   private async start(
     tx: Tx,
     ctx: RequestContext,
-    t: { personId: string; director: string; directorUserId: string; type: TrajectoryType; jobTarget?: NewTrajectory['jobTarget']; reason: string | null },
+    t: {
+      personId: string;
+      director: string;
+      directorUserId: string;
+      type: TrajectoryType;
+      jobTarget?: NewTrajectory['jobTarget'];
+      reason: string | null;
+      /** what the creation served, when the request names no purpose (an accepted handover: MEDIATION) */
+      purpose?: Purpose;
+    },
   ): Promise<string> {
     const id = randomUUID();
     await this.trajectories.insert(tx, {
@@ -379,6 +388,7 @@ export class TrajectoryService {
       subjectPersonId: t.personId,
       ownerOrganisationId: t.director,
       categories: ['TRAJECTORY'],
+      ...(t.purpose ? { purpose: t.purpose } : {}),
       ...(t.director === ctx.organisationId ? { ground: { kind: 'OWNER' as const } } : {}),
     });
     return id;
@@ -409,6 +419,7 @@ export class TrajectoryService {
         directorUserId: handover.senderUserId,
         type: 'MEDIATION',
         reason: 'Warm handover accepted',
+        purpose: 'MEDIATION',
       }));
     await this.trajectories.joinAsExecutor(tx, id, ctx.organisationId, ctx.userId);
     return id;
