@@ -143,7 +143,7 @@ const en: Catalogue = {
   'field.recipient-is-self': 'must not name your own organisation',
   'field.no-agreement': 'names an organisation your organisation has no active cooperation agreement with',
   'field.document-not-on-file': 'is not a document on your own file on this client',
-  'field.document-category-not-offered': 'is a {category} document: offer the category {category} too, or leave the document out',
+  'field.document-category-not-offered': 'is a {category} document: offer that category too, or leave the document out',
   'field.review-date-range': 'must be a date after {min} and at most {max} (a signal is reviewed within 12 months)',
   'field.must-include-own-organisation': 'must include your own organisation',
   'field.at-least-two-parties': 'must name at least two different organisations',
