@@ -10,11 +10,16 @@ PASSWORD=Demo-Partner-2026
 login() { curl -sf "$BASE/auth/login" -H 'content-type: application/json' -d "{\"email\":\"$1\",\"password\":\"$PASSWORD\"}" | json 'b.accessToken'; }
 # api TOKEN METHOD PATH [curl options...]: JSON in, JSON out, in Dutch; fails loudly on an error status
 api() {
-  local token=$1 method=$2 path=$3
+  local token=$1 method=$2 path=$3 out
   shift 3
-  curl -s --fail-with-body -X "$method" "$BASE$path" -H "authorization: Bearer $token" -H 'accept-language: nl' "$@"
+  if ! out=$(curl -s --fail-with-body -X "$method" "$BASE$path" -H "authorization: Bearer $token" -H 'accept-language: nl' "$@"); then
+    echo "$method $path failed: $out" >&2
+    exit 1
+  fi
+  printf '%s' "$out"
 }
-post() { api "$1" POST "$2" -H 'content-type: application/json' -d "$3"; }
+# post TOKEN PATH JSON [curl options...]
+post() { api "$1" POST "$2" -H 'content-type: application/json' -d "$3" "${@:4}"; }
 json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const b=JSON.parse(s);console.log($1)})"; }
 step() { printf '\n== %s\n' "$*"; }
 
@@ -25,6 +30,7 @@ VDAB_ORG=$(api "$OCMW" GET /organisations | json "b.find(o => o.name === 'VDAB A
 
 step '1. OCMW: register a leefloon client'
 CLIENT=$(post "$OCMW" /clients '{"insz":"91021741233","firstName":"Leila","lastName":"Benali","birthDate":"1991-02-17",
+  "contact":{"phone":"+32 470 55 66 77"},
   "employment":{"jobTarget":{"occupation":"Magazijnier","bottleneckOccupation":true}},
   "obstacles":{"mobility":"Geen rijbewijs","childcare":"Twee kinderen, 3 en 6"},
   "welfare":{"incomeSituation":"LEEFLOON","notes":"Schuldbemiddeling loopt"}}' | json 'b.id')
@@ -55,7 +61,7 @@ echo "handover $HANDOVER"
 step '5. VDAB: the handover, who sent it, what it offers, before deciding'
 api "$VDAB" GET "/handovers/$HANDOVER" | json '`${b.status}: ${b.note}\nfrom ${b.sender.displayName} (${b.sender.email}), ${b.sender.organisationName}\ndocuments: ${b.documents.map(d => d.fileName)}`'
 api "$VDAB" GET "/clients/$CLIENT" -H 'x-purpose: MEDIATION' | json 'Object.keys(b.shared[0]).filter(k => !["organisationId","organisationName","withheld"].includes(k)) + " (withheld: " + b.shared[0].withheld + ")"'
-api "$VDAB" GET "/documents/$CV" -H 'x-purpose: MEDIATION' -o /dev/null -w 'CV: HTTP %{http_code}, %{size_download} bytes\n'
+api "$VDAB" GET "/documents/$CV" -H 'x-purpose: MEDIATION' -o /dev/null -w 'CV: HTTP %{http_code}, %{size_download} bytes'; echo
 
 step '6. VDAB asks, the OCMW answers (every question and answer is kept)'
 V=$(post "$VDAB" "/handovers/$HANDOVER/request-info" '{"version":2,"question":"Is er een rijbewijs in aanmaak?"}' | json 'b.version')
