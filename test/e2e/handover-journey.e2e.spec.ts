@@ -92,6 +92,17 @@ describe('warm handover journey', () => {
     expect(Object.keys(inbox.body.counts).sort()).toEqual(['ACCEPTED', 'COMPLETED', 'DECLINED', 'EXPIRED', 'INFO_REQUESTED', 'SENT', 'WITHDRAWN']);
     expect((await as('mediator').get('/handovers?box=inbox&overdue=true')).body.items.length).toBeGreaterThanOrEqual(1);
     expect((await as('ranst').get('/handovers?box=outbox&status=SENT')).body.items.map((r: { id: string }) => r.id)).toContain(id);
+    // open items by default; several statuses at once; one client's referrals
+    const open = (await as('mediator').get('/handovers?box=inbox&limit=100')).body.items.map((r: { status: string }) => r.status);
+    expect(new Set(open)).toEqual(new Set(['SENT', 'INFO_REQUESTED', 'ACCEPTED']));
+    const waiting = (await as('mediator').get('/handovers?box=inbox&status=SENT,INFO_REQUESTED&limit=100')).body.items;
+    expect(new Set(waiting.map((r: { status: string }) => r.status))).toEqual(new Set(['SENT', 'INFO_REQUESTED']));
+    const closed = (await as('mediator').get('/handovers?box=inbox&status=DECLINED,EXPIRED,WITHDRAWN,COMPLETED&limit=100')).body.items;
+    expect(closed.length).toBeGreaterThanOrEqual(4);
+    expect(closed.some((r: { status: string }) => ['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(r.status))).toBe(false);
+    const ofClient = (await as('ranst').get(`/handovers?box=outbox&clientId=${client.id}`)).body.items;
+    expect(ofClient.map((r: { id: string; clientId: string }) => [r.id, r.clientId])).toEqual([[id, client.id]]);
+    expect((await as('mediator').get('/handovers?box=inbox&status=SENT,NOPE')).status).toBe(400);
 
     const mediatorId = await t.userId('mediator@vdab-antwerpen.demo');
     expect((await as('ranst').post(`/handovers/${id}/assign`, { version: 2, userId: mediatorId })).status).toBe(403);
@@ -99,6 +110,9 @@ describe('warm handover journey', () => {
     expect(assigned.body).toMatchObject({ assigneeUserId: mediatorId, version: 3 });
     const assignedToMe = (await as('mediator').get(`/handovers?box=inbox&assignee=${mediatorId}`)).body.items;
     expect(assignedToMe.map((r: { id: string }) => r.id)).toContain(id);
+    expect((await as('mediator').get('/handovers?box=inbox&assignee=me')).body.items.map((r: { id: string }) => r.id)).toEqual(
+      assignedToMe.map((r: { id: string }) => r.id),
+    );
     expect(assignedToMe.every((r: { assigneeUserId: string }) => r.assigneeUserId === mediatorId)).toBe(true);
 
     const question = await as('mediator').post(`/handovers/${id}/request-info`, { version: 3, question: 'Is a driving licence in progress?' });

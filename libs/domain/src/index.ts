@@ -11,7 +11,7 @@ export { type BreakGlassReceipt, BreakGlassService } from './sharing/break-glass
 export { type Consent, ConsentService } from './sharing/consent.service.js';
 export { InvolvementService } from './sharing/involvement.service.js';
 export { checkInsz, formatInsz, inszFor, IsInsz } from './shared/insz.js';
-export { DECLINE_REASON_CODES, REFERRAL_KINDS, REFERRAL_STATUSES } from './referrals/referral-state.js';
+export { DECLINE_REASON_CODES, OPEN_REFERRAL_STATUSES, REFERRAL_KINDS, REFERRAL_STATUSES } from './referrals/referral-state.js';
 export { addWorkingDays } from './referrals/working-days.js';
 export { TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from './trajectories/trajectory-status.js';
 export { TrajectoryService } from './trajectories/trajectory.service.js';

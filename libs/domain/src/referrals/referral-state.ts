@@ -65,6 +65,12 @@ export function moveReferral(kind: ReferralKind, status: ReferralStatus, action:
   return { ok: true, to: move.to };
 }
 
+/**
+ * What a box shows unless asked otherwise: the referrals someone still works with (drafts show in the
+ * outbox only); the closed ones (declined, withdrawn, expired, completed) on request.
+ */
+export const OPEN_REFERRAL_STATUSES: readonly ReferralStatus[] = ['DRAFT', 'SENT', 'INFO_REQUESTED', 'ACKNOWLEDGED', 'ACCEPTED'];
+
 /** Referrals that still wait for someone: they count in queues and can become overdue. */
 export function isPendingReferral(status: ReferralStatus): boolean {
   return status === 'SENT' || status === 'INFO_REQUESTED';

@@ -97,8 +97,9 @@ export interface ReferralMoveFields {
 export interface QueuePage {
   box: 'inbox' | 'outbox';
   organisationId: string;
-  status: ReferralStatus | null;
+  statuses: readonly ReferralStatus[];
   assignee: string | null;
+  clientId: string | null;
   overdue: boolean | null;
   after: [string, string, string] | undefined;
   limit: number;
@@ -211,13 +212,26 @@ export class ReferralRepository {
     const side = q.box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
     const rows = await tx.query(
       `SELECT ${COLUMNS}, r.created_at::text AS created_key FROM ${FROM}
-        WHERE r.${side} = $1 AND ($2::text IS NULL OR r.status = $2) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
+        WHERE r.${side} = $1 AND r.status = ANY ($2::text[]) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
+          AND ($11::uuid IS NULL OR r.person_id = $11)
           AND ($4::boolean IS NULL OR (r.status IN ('SENT','INFO_REQUESTED') AND r.due_date < $5::date) = $4)
           AND ($6 = 'outbox' OR r.status <> 'DRAFT')
           AND ($7::date IS NULL OR (coalesce(r.due_date, 'infinity'::date), r.created_at, r.id) > ($7::date, $8::timestamptz, $9::uuid))
         ORDER BY coalesce(r.due_date, 'infinity'::date), r.created_at, r.id
         LIMIT $10`,
-      [q.organisationId, q.status, q.assignee, q.overdue, belgianToday(), q.box, q.after?.[0] ?? null, q.after?.[1] ?? null, q.after?.[2] ?? null, q.limit],
+      [
+        q.organisationId,
+        q.statuses,
+        q.assignee,
+        q.overdue,
+        belgianToday(),
+        q.box,
+        q.after?.[0] ?? null,
+        q.after?.[1] ?? null,
+        q.after?.[2] ?? null,
+        q.limit,
+        q.clientId,
+      ],
     );
     return rows.map((row: Record<string, any>) => ({
       referral: toReferral(row),

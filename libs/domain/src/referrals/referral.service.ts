@@ -8,7 +8,15 @@ import { decodeCursorKey, encodeCursor, isCursorUuid } from '@app/kernel';
 import { addMonths, checkCalendarDate } from '@app/kernel';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '@app/kernel';
 import { StaleVersion, TrajectoryService } from '../trajectories/trajectory.service.js';
-import { DECLINE_REASON_CODES, moveReferral, type ReferralAction, type ReferralKind, type ReferralSide, type ReferralStatus } from './referral-state.js';
+import {
+  DECLINE_REASON_CODES,
+  OPEN_REFERRAL_STATUSES,
+  moveReferral,
+  type ReferralAction,
+  type ReferralKind,
+  type ReferralSide,
+  type ReferralStatus,
+} from './referral-state.js';
 import { MESSAGES_PER_REFERRAL, PURPOSE_OF, ReferralRepository, type Referral, type ReferralMessage, type ReferralMoveFields } from './referral.repository.js';
 import { DEFAULT_RESPONSE_WORKING_DAYS, addWorkingDays } from './working-days.js';
 
@@ -29,9 +37,13 @@ export interface NewReferral {
 
 export interface QueueQuery {
   box: 'inbox' | 'outbox';
-  status?: ReferralStatus;
+  /** any of these statuses; the open ones when none is named */
+  status?: ReferralStatus[];
   overdue?: boolean;
+  /** a user id, or `me` */
   assignee?: string;
+  /** one person's referrals */
+  clientId?: string;
   /** page size, at most 100 */
   limit: number;
   /** nextCursor of the previous page */
@@ -233,8 +245,9 @@ export class ReferralService {
       const rows = await this.referrals.page(tx, {
         box: query.box,
         organisationId: ctx.organisationId,
-        status: query.status ?? null,
-        assignee: query.assignee ?? null,
+        statuses: query.status?.length ? query.status : OPEN_REFERRAL_STATUSES,
+        assignee: query.assignee === 'me' ? ctx.userId : (query.assignee ?? null),
+        clientId: query.clientId ?? null,
         overdue: query.overdue ?? null,
         after,
         limit: query.limit + 1,

@@ -1,5 +1,5 @@
 import { DATA_CATEGORIES } from '@app/kernel';
-import { DECLINE_REASON_CODES, DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
+import { DECLINE_REASON_CODES, DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, OPEN_REFERRAL_STATUSES, REFERRAL_KINDS, REFERRAL_STATUSES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { PageCursor, PageLimit } from '../../http/paging.js';
 import { StaffCardDto } from '../../users/dto/user.dto.js';
@@ -88,13 +89,29 @@ export class AssignDto extends ReferralVersionDto {
 
 export class QueueQueryDto {
   @ApiProperty({ enum: ['inbox', 'outbox'] }) @IsIn(['inbox', 'outbox']) box: 'inbox' | 'outbox';
-  @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: (typeof REFERRAL_STATUSES)[number];
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 200,
+    example: 'SENT,INFO_REQUESTED',
+    description: `One status or several, comma-separated (${REFERRAL_STATUSES.join(', ')}); without it, the open ones: ${OPEN_REFERRAL_STATUSES.join(', ')}`,
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
+  @IsArray()
+  @ArrayMaxSize(REFERRAL_STATUSES.length)
+  @IsIn(REFERRAL_STATUSES, { each: true })
+  status?: Array<(typeof REFERRAL_STATUSES)[number]>;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, description: "One client's referrals" }) @IsOptional() @IsUUID() clientId?: string;
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assignee?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 36, description: 'A case worker of your organisation (uuid), or `me`' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== 'me')
+  @IsUUID()
+  assignee?: string;
   @PageLimit() limit?: number;
   @PageCursor() cursor?: string;
 }
