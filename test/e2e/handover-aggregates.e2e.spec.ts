@@ -52,7 +52,12 @@ describe('handovers through their aggregates', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [who, email] of Object.entries({ ranst: 'social.worker@ocmw-ranst.demo', mediator: 'mediator@vdab-antwerpen.demo' })) {
+    for (const [who, email] of Object.entries({
+      ranst: 'social.worker@ocmw-ranst.demo',
+      mediator: 'mediator@vdab-antwerpen.demo',
+      mediator2: 'mediator2@vdab-antwerpen.demo',
+      lead: 'team.lead@vdab-antwerpen.demo',
+    })) {
       token[who] = (await t.signIn(email)).accessToken;
     }
     vdab = await t.organisationId('VDAB Antwerpen');
@@ -99,9 +104,9 @@ describe('handovers through their aggregates', () => {
       sent.body.id,
     ]);
     expect(event).toEqual({ subject_person_id: client.id, decision: 'ALLOW' });
-    // the receiver hears that the trajectory it takes part in has started
+    // the receiver hears that the trajectory it takes part in has started (its team lead: nobody was assigned)
     await t.app.get(NotificationDispatcher).dispatch();
-    const told = (await as('mediator').get('/notifications')).body
+    const told = (await as('lead').get('/notifications')).body
       .filter((n: { referralId: string }) => n.referralId === sent.body.id)
       .map((n: { kind: string }) => n.kind);
     expect(told).toContain('referral.completed');

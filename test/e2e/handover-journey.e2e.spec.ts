@@ -63,7 +63,12 @@ describe('warm handover journey', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const [who, email] of Object.entries({ ranst: 'social.worker@ocmw-ranst.demo', mediator: 'mediator@vdab-antwerpen.demo' })) {
+    for (const [who, email] of Object.entries({
+      ranst: 'social.worker@ocmw-ranst.demo',
+      mediator: 'mediator@vdab-antwerpen.demo',
+      mediator2: 'mediator2@vdab-antwerpen.demo',
+      lead: 'team.lead@vdab-antwerpen.demo',
+    })) {
       token[who] = (await t.signIn(email)).accessToken;
     }
     ranst = await t.organisationId('OCMW Ranst');
@@ -173,7 +178,10 @@ describe('warm handover journey', () => {
         .filter((n: { referralId: string }) => n.referralId === id)
         .map((n: { kind: string }) => n.kind)
         .sort();
-    expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned', 'referral.received']);
+    // unassigned, it reached the team lead; assigned, the assignee; nobody else of VDAB
+    expect(await mine('lead')).toEqual(['referral.received']);
+    expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned']);
+    expect(await mine('mediator2')).toEqual([]);
     expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
     const [first] = (await notificationsOf('mediator')).body;
     const read = await as('mediator').post(`/notifications/${first.id}/read`);
@@ -360,10 +368,35 @@ describe('warm handover journey', () => {
     expect(ics.text).toContain(`DTSTART:${inDays(11).replace(/-/g, '')}T103000`);
     expect(ics.text).toContain(`UID:intake-${sent.body.id}@casework`);
     expect(ics.text).not.toContain('Journey'); // no client data in a calendar
-    const told = (await notificationsOf('mediator')).body.filter(
+    // nobody at VDAB has the handover yet: its team lead hears of it
+    const told = (await notificationsOf('lead')).body.filter(
       (n: { referralId: string; kind: string }) => n.referralId === sent.body.id && n.kind === 'referral.intake-confirmed',
     );
     expect(told).toHaveLength(1);
+  });
+
+  it('gives work nobody has picked up to the team leads, and to all case workers of an organisation that has none', async () => {
+    const guide = await t.userId('trajectory.guide@ocmw-ranst.demo');
+    const worker = await t.userId('social.worker@ocmw-ranst.demo');
+    const lead = await t.userId('team.lead@vdab-antwerpen.demo');
+    const [{ id: toRanst }] = await t.dataSource.query(
+      `INSERT INTO outbox_event (kind, target_organisation_id, target_audience) VALUES ('referral.received', $1, 'TEAM_LEADS') RETURNING id`,
+      [ranst],
+    );
+    const [{ id: toVdab }] = await t.dataSource.query(
+      `INSERT INTO outbox_event (kind, target_organisation_id, target_audience) VALUES ('referral.received', $1, 'TEAM_LEADS') RETURNING id`,
+      [vdab],
+    );
+    await t.app.get(NotificationDispatcher).dispatch();
+    const reached = async (eventId: string) =>
+      (
+        await t.dataSource.query(
+          `SELECT n.user_id FROM notification n JOIN outbox_event e ON e.kind = n.kind AND e.created_at = n.created_at WHERE e.id = $1 ORDER BY n.user_id`,
+          [eventId],
+        )
+      ).map((r: { user_id: string }) => r.user_id);
+    expect(await reached(toVdab)).toEqual([lead]);
+    expect(await reached(toRanst)).toEqual(expect.arrayContaining([guide, worker]));
   });
 
   it('gives 50 concurrent accepts of one handover exactly one winner, and no duplicate rows', async () => {

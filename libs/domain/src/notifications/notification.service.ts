@@ -17,8 +17,14 @@ export interface Notification {
 export interface NotificationTarget {
   /** these users */
   userIds?: string[];
-  /** or, when none is named, the case workers of this organisation (its shared queue) */
+  /** or, when none is named, people of this organisation: */
   organisationId?: string;
+  /**
+   * its team leads, who give the work to someone (an unassigned referral; its case workers when it
+   * has no active team lead), or all its case workers (news for everyone: a revoked consent). Default:
+   * team leads.
+   */
+  audience?: 'TEAM_LEADS' | 'CASE_WORKERS';
 }
 
 /**
@@ -33,7 +39,8 @@ export class NotificationService {
   /** Writes a domain event to the outbox, in the transaction of the change it tells about. */
   async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string; agreementId?: string }): Promise<void> {
     await tx.query(
-      `INSERT INTO outbox_event (kind, referral_id, agreement_id, person_id, target_user_ids, target_organisation_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `INSERT INTO outbox_event (kind, referral_id, agreement_id, person_id, target_user_ids, target_organisation_id, target_audience)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         kind,
         about.referralId ?? null,
@@ -41,6 +48,7 @@ export class NotificationService {
         about.clientId ?? null,
         (target.userIds ?? []).filter(Boolean),
         target.organisationId ?? null,
+        target.audience ?? 'TEAM_LEADS',
       ],
     );
   }
@@ -83,8 +91,8 @@ function toNotification(r: Record<string, any>): Notification {
 
 /**
  * The outbox worker: takes pending events in order (several workers skip each other's locked rows)
- * and writes a notification for each recipient: the named users, or else the case workers of the
- * target organisation (its shared queue).
+ * and writes a notification for each recipient: the named users, or else the team leads of the target
+ * organisation (or all its case workers, as the event asks).
  */
 @Injectable()
 export class NotificationDispatcher {
@@ -98,12 +106,18 @@ export class NotificationDispatcher {
       );
       if (events.length === 0) return 0;
       const ids = events.map((e) => e.id);
+      // the named users; else the organisation's team leads (its case workers when it has none), or all its case workers
       await tx.query(
         `INSERT INTO notification (user_id, kind, referral_id, agreement_id, person_id, created_at)
          SELECT DISTINCT u.id, e.kind, e.referral_id, e.agreement_id, e.person_id, e.created_at
-           FROM outbox_event e JOIN app_user u ON u.active AND (u.id = ANY (e.target_user_ids)
+           FROM outbox_event e
+           CROSS JOIN LATERAL (SELECT e.target_audience = 'TEAM_LEADS' AND EXISTS (
+                                 SELECT 1 FROM app_user l JOIN user_role lr ON lr.user_id = l.id AND lr.role = 'TEAM_LEAD'
+                                  WHERE l.active AND l.organisation_id = e.target_organisation_id) AS leads) a
+           JOIN app_user u ON u.active AND (u.id = ANY (e.target_user_ids)
                 OR (cardinality(e.target_user_ids) = 0 AND u.organisation_id = e.target_organisation_id
-                    AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role = ANY ($2))))
+                    AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id
+                                   AND r.role = ANY (CASE WHEN a.leads THEN ARRAY['TEAM_LEAD'] ELSE $2::text[] END))))
           WHERE e.id = ANY ($1::bigint[])
          ON CONFLICT DO NOTHING`,
         [ids, [...CASEWORK_ROLES]],

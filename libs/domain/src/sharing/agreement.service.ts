@@ -140,7 +140,7 @@ export class AgreementService {
       tx.audit({ action: 'agreement.terminate', decision: 'ALLOW', resourceType: 'Agreement', resourceId: id });
       // sharing under it stops now: the other parties' case workers hear of it
       for (const party of agreement.partyOrganisationIds.filter((org) => org !== ctx.organisationId)) {
-        await this.notifications.notify(tx, { organisationId: party }, 'agreement.ended', { agreementId: id });
+        await this.notifications.notify(tx, { organisationId: party, audience: 'CASE_WORKERS' }, 'agreement.ended', { agreementId: id });
       }
       return (await this.find(tx, id))!;
     });

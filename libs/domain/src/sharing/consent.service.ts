@@ -116,7 +116,7 @@ export class ConsentService {
       });
       // the organisations it named may lose their access: their case workers hear of it
       for (const recipient of current.recipientOrganisationIds) {
-        await this.notifications.notify(tx, { organisationId: recipient }, 'consent.revoked', { clientId: current.personId });
+        await this.notifications.notify(tx, { organisationId: recipient, audience: 'CASE_WORKERS' }, 'consent.revoked', { clientId: current.personId });
       }
       return (await this.find(tx, id))!;
     });

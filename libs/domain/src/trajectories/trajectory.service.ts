@@ -312,10 +312,13 @@ export class TrajectoryService {
     return current;
   }
 
-  /** When the executor moves the trajectory, the director's case workers hear of it. */
+  /** When the executor moves the trajectory, the director's responsible case worker hears of it (its team leads when none is named). */
   private async tellDirector(tx: Tx, ctx: RequestContext, t: Trajectory, kind: string): Promise<void> {
     if (t.directorOrganisationId === ctx.organisationId) return;
-    await this.notifications.notify(tx, { organisationId: t.directorOrganisationId }, kind, { clientId: t.personId });
+    const responsible = t.participants.find((p) => p.organisationId === t.directorOrganisationId && p.capacity === 'DIRECTOR')?.responsibleUserId;
+    await this.notifications.notify(tx, { userIds: responsible ? [responsible] : [], organisationId: t.directorOrganisationId }, kind, {
+      clientId: t.personId,
+    });
   }
 
   private async lockAsDirector(tx: Tx, ctx: RequestContext, id: string, version: number): Promise<Trajectory> {
