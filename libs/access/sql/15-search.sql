@@ -30,20 +30,42 @@ AS $function$ SELECT p_name LIKE '%' || p_term || '%' OR (length(p_term) >= 4 AN
 
 CREATE OR REPLACE FUNCTION casework_name_term_matches(p_name text, p_term text)
  RETURNS boolean
- LANGUAGE sql
- STABLE PARALLEL SAFE
+ LANGUAGE plpgsql
+ STABLE STRICT PARALLEL SAFE
 AS $function$
-  SELECT p_name LIKE '%' || p_term || '%'
-      OR (casework_name_term_candidate(p_name, p_term)
-          AND EXISTS (SELECT 1 FROM regexp_split_to_table(p_name, '[^[:alnum:]]+') AS w
-                       WHERE levenshtein(w, p_term) <= CASE WHEN length(p_term) >= 6 THEN 2 ELSE 1 END))
+DECLARE
+  w text;
+BEGIN
+  IF p_name LIKE '%' || p_term || '%' THEN RETURN true; END IF;
+  IF NOT casework_name_term_candidate(p_name, p_term) THEN RETURN false; END IF;
+  FOREACH w IN ARRAY regexp_split_to_array(p_name, '[^[:alnum:]]+') LOOP
+    IF levenshtein(w, p_term) <= (CASE WHEN length(p_term) >= 6 THEN 2 ELSE 1 END) THEN RETURN true; END IF;
+  END LOOP;
+  RETURN false;
+END
 $function$;
 
 -- Every word of the search matches the name (in any order). No words: no match.
+-- Called for every candidate name, so it is cheap where it can be: every word's candidate test first
+-- (a low similarity threshold lets many names through for one word; most fail another word's), and
+-- the edit distance only for a word that is not a part of the name. A match is a candidate, so the
+-- answer is that of casework_name_term_matches for every word.
 CREATE OR REPLACE FUNCTION casework_name_matches(p_name text, p_terms text[])
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE PARALLEL SAFE
 AS $function$
-  SELECT cardinality(p_terms) > 0 AND NOT EXISTS (SELECT 1 FROM unnest(p_terms) AS t WHERE NOT casework_name_term_matches(p_name, t))
+DECLARE
+  t text;
+BEGIN
+  IF coalesce(cardinality(p_terms), 0) = 0 THEN RETURN false; END IF;
+  FOREACH t IN ARRAY p_terms LOOP
+    IF NOT casework_name_term_candidate(p_name, t) THEN RETURN false; END IF;
+  END LOOP;
+  FOREACH t IN ARRAY p_terms LOOP
+    CONTINUE WHEN p_name LIKE '%' || t || '%';
+    IF NOT casework_name_term_matches(p_name, t) THEN RETURN false; END IF;
+  END LOOP;
+  RETURN true;
+END
 $function$;
