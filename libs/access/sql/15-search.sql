@@ -1,7 +1,7 @@
 -- Finding people the way people search: any part of the name, in any order, accents and case ignored,
 -- typo-tolerant (pg_trgm word similarity), over client_identity.search_name (casework_fold of
 -- "last first"). Who may be found is not decided here: callers search only identities the rule lets
--- them read (own files, and casework_partner_persons for partner files).
+-- them read (casework_own_persons_named for own files, casework_partner_persons for partner files).
 -- The candidates' similarity threshold is the transaction's pg_trgm.word_similarity_threshold, which
 -- the client repository sets (NAME_SIMILARITY) before a name search.
 -- Current definitions, re-applied after the migrations at every start (apps/api/src/database/sql-definitions.ts).
@@ -20,7 +20,7 @@ $function$;
 -- (words of 4 or 5 letters one edit away, longer words two: "hadou" for Haddou, "samria" for Samira;
 -- shorter words only as parts, or "peet" would find Persoon). Trigram similarity picks the candidates,
 -- the edit distance decides.
--- The candidate test has no sub-select, so the planner inlines it and the GIN index on
+-- The candidate test has no sub-select, so the planner inlines it and the GiST index on
 -- (organisation_id, search_name) serves both of its arms.
 CREATE OR REPLACE FUNCTION casework_name_term_candidate(p_name text, p_term text)
  RETURNS boolean
