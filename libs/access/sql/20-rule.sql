@@ -357,6 +357,24 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) TO casework_app;
 
+-- Whether another organisation's identity of the person that the caller may read (casework_can_read)
+-- matches a name search: what the partner walk of casework_partner_persons asks of each person. With
+-- owner rights, so the name is tested first: under the policy casework_can_read would run first on
+-- every identity of every person walked, and the rule costs far more than the name.
+CREATE OR REPLACE FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[])
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM client_identity ci
+                        WHERE ci.person_id = p_person AND ci.organisation_id <> app_current_organisation()
+                          AND casework_name_matches(ci.search_name, p_terms)
+                          AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'))
+      $function$;
+REVOKE ALL ON FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[]) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
@@ -406,10 +424,7 @@ AS $function$
           IF p_name IS NULL THEN
             visible := casework_partner_file_visible(candidate);
           ELSE
-            visible := EXISTS (SELECT 1 FROM client_identity ci
-                                WHERE ci.person_id = candidate AND ci.organisation_id <> app_current_organisation()
-                                  AND casework_name_matches(ci.search_name, terms)
-                                  AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'));
+            visible := casework_partner_identity_named(candidate, terms);
           END IF;
           IF visible THEN
             RETURN NEXT candidate;
