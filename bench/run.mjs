@@ -3,7 +3,8 @@
 //   npm run bench                               (small: generated fresh, ~5 minutes)
 //   npm run bench -- --scale flanders           (generated once, ~15 minutes, then reused)
 //   npm run bench -- --compare-adapters         (S1 and S7 on Express and on Fastify)
-// Options: --duration <s> per scenario (10), --fresh (regenerate), --seed <n>.
+// Options: --duration <s> per scenario (10), --fresh (regenerate), --seed <n>, --only S8[,S2,...]
+// (only those scenarios, printed, no report: a partial run is not a benchmark result).
 // Writes bench/results/<date>-<scale>.md and .json (date, scale, machine, commit, every figure).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,8 @@ const scale = option('scale', 'small');
 const seed = Number(option('seed', '1'));
 const duration = Number(option('duration', '10'));
 const compareAdapters = flag('compare-adapters');
+const only = option('only', undefined)?.split(',');
+const wanted = (scenario) => !only || only.includes(scenario);
 if (!PRESETS[scale]) throw new Error(`--scale must be small or flanders (got ${scale})`);
 
 export const TARGETS = {
@@ -261,130 +264,144 @@ async function scenarios(api, meta, adminPool) {
 
   // S1: mediators of every VDAB office read shared clients' dossiers (authentication, access rule,
   // audit insert). Each office writes its own audit chain, as in production.
-  const before = await auditCount(adminPool);
-  const s1Started = performance.now();
-  results.S1 = await dossierReads(api, people);
-  const s1Seconds = (performance.now() - s1Started) / 1000;
-  results.S1.auditEventsPerSecond = round(((await auditCount(adminPool)) - before) / s1Seconds);
-  log(line('S1 dossier read', results.S1));
+  if (wanted('S1')) {
+    const before = await auditCount(adminPool);
+    const s1Started = performance.now();
+    results.S1 = await dossierReads(api, people);
+    const s1Seconds = (performance.now() - s1Started) / 1000;
+    results.S1.auditEventsPerSecond = round(((await auditCount(adminPool)) - before) / s1Seconds);
+    log(line('S1 dossier read', results.S1));
+  }
 
   // S2: the caseload list, first page and a later page by cursor.
-  Object.assign(results, await caseloadPages(api, mediators[0]));
-  log(line('S2 caseload, first page', results.S2first));
-  log(line('S2 caseload, later page', results.S2later));
+  if (wanted('S2')) {
+    Object.assign(results, await caseloadPages(api, mediators[0]));
+    log(line('S2 caseload, first page', results.S2first));
+    log(line('S2 caseload, later page', results.S2later));
+  }
 
   // S3: the referral inbox with its counts per status.
-  results.S3 = await load(api.base, {
-    pid: api.pid,
-    connections: 10,
-    requests: [{ method: 'GET', path: '/handovers?box=inbox', headers: bearer(mediators[2]) }],
-  });
-  log(line('S3 referral inbox', results.S3));
+  if (wanted('S3')) {
+    results.S3 = await load(api.base, {
+      pid: api.pid,
+      connections: 10,
+      requests: [{ method: 'GET', path: '/handovers?box=inbox', headers: bearer(mediators[2]) }],
+    });
+    log(line('S3 referral inbox', results.S3));
+  }
 
   // S4: a new warm handover sent by an OCMW and accepted by its VDAB office, 20 at a time, for
   // persons not referred before (each OCMW sends to its own paired office).
   // Up to 26 OCMWs that still have persons never referred (earlier runs on a kept database used some).
-  const all = Array.from({ length: people.preset.ocmws }, (_, k) => k);
-  const pools = all.map((k) => people.handoverPool(k));
-  const taken = await adminPool.query(`SELECT person_id::text FROM referral WHERE person_id = ANY ($1::uuid[])`, [pools.flat()]);
-  const used = new Set(taken.rows.map((r) => r.person_id));
-  const candidates = all
-    .map((k) => ({ k, fresh: pools[k].filter((id) => !used.has(id)) }))
-    .filter((c) => c.fresh.length >= 20)
-    .slice(0, 26);
-  const ocmws = candidates.map((c) => c.k);
-  const fresh = candidates.map((c) => c.fresh);
-  const senders = await Promise.all(ocmws.map((k) => login(api.base, staffEmail(people.org('OCMW', k), 2))));
-  const receivers = await Promise.all(
-    Array.from({ length: OFFICES }, (_, f) => (f === people.office ? mediators[3] : login(api.base, staffEmail(people.org('OFFICE', f), 3)))),
-  );
-  const available = fresh.reduce((sum, q) => sum + q.length, 0);
-  if (available < 200) throw new Error(`only ${available} persons left who were never referred; run with --fresh`);
-  let handovers = 0;
-  results.S4 = await load(api.base, {
-    pid: api.pid,
-    connections: 20,
-    stopWhen: () => fresh.reduce((sum, q) => sum + q.length, 0) < 60, // stop before the pool is used up
-    expect: (status) => status === 200 || status === 201,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req, context) => {
-          let i = handovers++ % ocmws.length;
-          while (fresh[i].length === 0) i = (i + 1) % ocmws.length;
-          const clientId = fresh[i].shift();
-          const office = people.org('OFFICE', ocmws[i] % OFFICES);
-          context.receiver = receivers[office.n];
-          return {
-            ...req,
-            path: '/handovers',
-            headers: { ...bearer(senders[i]), 'content-type': 'application/json' },
-            body: JSON.stringify({
-              kind: 'WARM_HANDOVER',
-              clientId,
-              toOrganisationId: office.id,
-              categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT'],
-              send: true,
-            }),
-          };
+  if (wanted('S4')) {
+    const all = Array.from({ length: people.preset.ocmws }, (_, k) => k);
+    const pools = all.map((k) => people.handoverPool(k));
+    const taken = await adminPool.query(`SELECT person_id::text FROM referral WHERE person_id = ANY ($1::uuid[])`, [pools.flat()]);
+    const used = new Set(taken.rows.map((r) => r.person_id));
+    const candidates = all
+      .map((k) => ({ k, fresh: pools[k].filter((id) => !used.has(id)) }))
+      .filter((c) => c.fresh.length >= 20)
+      .slice(0, 26);
+    const ocmws = candidates.map((c) => c.k);
+    const fresh = candidates.map((c) => c.fresh);
+    const senders = await Promise.all(ocmws.map((k) => login(api.base, staffEmail(people.org('OCMW', k), 2))));
+    const receivers = await Promise.all(
+      Array.from({ length: OFFICES }, (_, f) => (f === people.office ? mediators[3] : login(api.base, staffEmail(people.org('OFFICE', f), 3)))),
+    );
+    const available = fresh.reduce((sum, q) => sum + q.length, 0);
+    if (available < 200) throw new Error(`only ${available} persons left who were never referred; run with --fresh`);
+    let handovers = 0;
+    results.S4 = await load(api.base, {
+      pid: api.pid,
+      connections: 20,
+      stopWhen: () => fresh.reduce((sum, q) => sum + q.length, 0) < 60, // stop before the pool is used up
+      expect: (status) => status === 200 || status === 201,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            let i = handovers++ % ocmws.length;
+            while (fresh[i].length === 0) i = (i + 1) % ocmws.length;
+            const clientId = fresh[i].shift();
+            const office = people.org('OFFICE', ocmws[i] % OFFICES);
+            context.receiver = receivers[office.n];
+            return {
+              ...req,
+              path: '/handovers',
+              headers: { ...bearer(senders[i]), 'content-type': 'application/json' },
+              body: JSON.stringify({
+                kind: 'WARM_HANDOVER',
+                clientId,
+                toOrganisationId: office.id,
+                categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT'],
+                send: true,
+              }),
+            };
+          },
+          onResponse: (status, body, context) => {
+            context.referral = status === 201 || status === 200 ? JSON.parse(body) : undefined;
+          },
         },
-        onResponse: (status, body, context) => {
-          context.referral = status === 201 || status === 200 ? JSON.parse(body) : undefined;
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            const r = context.referral ?? { id: '00000000-0000-4000-8000-000000000000', version: 1 };
+            return {
+              ...req,
+              path: `/handovers/${r.id}/accept`,
+              headers: { ...bearer(context.receiver), 'content-type': 'application/json' },
+              body: JSON.stringify({ version: r.version }),
+            };
+          },
         },
-      },
-      {
-        method: 'POST',
-        setupRequest: (req, context) => {
-          const r = context.referral ?? { id: '00000000-0000-4000-8000-000000000000', version: 1 };
-          return {
-            ...req,
-            path: `/handovers/${r.id}/accept`,
-            headers: { ...bearer(context.receiver), 'content-type': 'application/json' },
-            body: JSON.stringify({ version: r.version }),
-          };
-        },
-      },
-    ],
-  });
-  results.S4.poolBefore = available;
-  results.S4.handoversCompleted = Math.min(results.S4.statuses['201'] ?? 0, results.S4.statuses['200'] ?? 0);
-  log(line('S4 handover send + accept', results.S4));
+      ],
+    });
+    results.S4.poolBefore = available;
+    results.S4.handoversCompleted = Math.min(results.S4.statuses['201'] ?? 0, results.S4.statuses['200'] ?? 0);
+    log(line('S4 handover send + accept', results.S4));
+  }
 
   // S5: who saw my data, for a person followed for two years by the OCMW and the office.
-  const officer = await login(api.base, staffEmail(people.org('OCMW', 1 % people.preset.ocmws), 0));
-  const [{ lines }] = (await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1`, [people.historyPerson])).rows;
-  results.S5 = await load(api.base, {
-    pid: api.pid,
-    connections: 10,
-    requests: [{ method: 'GET', path: `/clients/${people.historyPerson}/access-report`, headers: bearer(officer) }],
-  });
-  results.S5.historyEvents = lines;
-  log(line(`S5 access report (${lines} events)`, results.S5));
+  if (wanted('S5')) {
+    const officer = await login(api.base, staffEmail(people.org('OCMW', 1 % people.preset.ocmws), 0));
+    const [{ lines }] = (await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1`, [people.historyPerson])).rows;
+    results.S5 = await load(api.base, {
+      pid: api.pid,
+      connections: 10,
+      requests: [{ method: 'GET', path: `/clients/${people.historyPerson}/access-report`, headers: bearer(officer) }],
+    });
+    results.S5.historyEvents = lines;
+    log(line(`S5 access report (${lines} events)`, results.S5));
+  }
 
   // S8: a social worker finds a client by name the way people type it: a first name, both names in any
   // order, a typo, a part of a name (issue 13; only among identities the caller may read).
-  const searcher = await login(api.base, staffEmail(people.org('OCMW', 0), 2));
-  const searches = ['amina', 'peeters amina', 'Janssen', 'el amrani lena', 'mertns', 'goossens 42', 'sofie wouters'];
-  let searchPick = 0;
-  results.S8 = await load(api.base, {
-    pid: api.pid,
-    connections: 10,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (req) => ({
-          ...req,
-          path: `/clients?limit=25&search=${encodeURIComponent(searches[searchPick++ % searches.length])}`,
-          headers: bearer(searcher),
-        }),
-      },
-    ],
-  });
-  log(line('S8 name search', results.S8));
+  if (wanted('S8')) {
+    const searcher = await login(api.base, staffEmail(people.org('OCMW', 0), 2));
+    const searches = ['amina', 'peeters amina', 'Janssen', 'el amrani lena', 'mertns', 'goossens 42', 'sofie wouters'];
+    let searchPick = 0;
+    results.S8 = await load(api.base, {
+      pid: api.pid,
+      connections: 10,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req) => ({
+            ...req,
+            path: `/clients?limit=25&search=${encodeURIComponent(searches[searchPick++ % searches.length])}`,
+            headers: bearer(searcher),
+          }),
+        },
+      ],
+    });
+    log(line('S8 name search', results.S8));
+  }
 
   // S7: the framework's own ceiling.
-  results.S7 = await load(api.base, { pid: api.pid, connections: 50, requests: [{ method: 'GET', path: '/health/live' }] });
-  log(line('S7 /health/live', results.S7));
+  if (wanted('S7')) {
+    results.S7 = await load(api.base, { pid: api.pid, connections: 50, requests: [{ method: 'GET', path: '/health/live' }] });
+    log(line('S7 /health/live', results.S7));
+  }
   return results;
 }
 
@@ -777,6 +794,42 @@ async function adapterRun(url, meta, adapter) {
   }
 }
 
+/** The figures beyond the API scenarios, the verdicts, and the report files. */
+async function completeReport(cluster, report, url, meta) {
+  report.S6 = await verification(url);
+  log(`S6 verification                     ${report.S6.eventsPerSecond.toLocaleString('en')} events/s over ${report.S6.events.toLocaleString('en')} events`);
+  report.W = await auditedWrites(url, meta);
+  log(`W  audited writes                   ${report.W.eventsPerSecond.toLocaleString('en')} events/s (${report.W.writers} writers)`);
+  report.ceiling = pgbenchCeiling(url, await captureS1(url, meta), 50);
+  log(`ceiling: pgbench of S1's SQL        ${report.ceiling.tps ?? report.ceiling.skipped} tps`);
+  if (scale === 'flanders') {
+    const small = await ensureDatabase(cluster, 'small');
+    const api2 = await startApi({ url: small.url });
+    try {
+      const people = population(small.meta);
+      const { S2first: first, S2later: next } = await caseloadPages(api2, await login(api2.base, staffEmail(people.org('OFFICE', people.office), 2)));
+      const smallP95 = Math.max(first.p95, next.p95);
+      const flandersP95 = Math.max(report.S2first.p95, report.S2later.p95);
+      report.S2ratio = { small: smallP95, flanders: flandersP95, ratio: round(flandersP95 / smallP95, 2), smallFirst: first, smallLater: next };
+      log(`S2 p95 flanders/small                ${report.S2ratio.ratio}`);
+    } finally {
+      await api2.stop();
+    }
+  }
+  if (compareAdapters) {
+    report.adapters = {};
+    for (const adapter of ['express', 'fastify']) report.adapters[adapter] = await adapterRun(url, meta, adapter);
+  }
+  report.verdicts = verdicts(report);
+  report.seconds = round((performance.now() - started) / 1000);
+  const dir = resolve(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stem = `${report.date.slice(0, 10)}-${scale}${compareAdapters ? '-adapters' : ''}`;
+  writeFileSync(resolve(dir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(resolve(dir, `${stem}.md`), markdown(report));
+  log(`\n${markdown(report)}\nwritten to bench/results/${stem}.md and .json in ${report.seconds} s`);
+}
+
 const started = performance.now();
 const cluster = await openCluster();
 let exitCode = 0;
@@ -808,38 +861,8 @@ try {
       const after = cpuTimes();
       report.machine.stealPercent = round((100 * (after.steal - cpuBefore.steal)) / Math.max(1, after.total - cpuBefore.total));
     }
-    report.S6 = await verification(url);
-    log(`S6 verification                     ${report.S6.eventsPerSecond.toLocaleString('en')} events/s over ${report.S6.events.toLocaleString('en')} events`);
-    report.W = await auditedWrites(url, meta);
-    log(`W  audited writes                   ${report.W.eventsPerSecond.toLocaleString('en')} events/s (${report.W.writers} writers)`);
-    report.ceiling = pgbenchCeiling(url, await captureS1(url, meta), 50);
-    log(`ceiling: pgbench of S1's SQL        ${report.ceiling.tps ?? report.ceiling.skipped} tps`);
-    if (scale === 'flanders') {
-      const small = await ensureDatabase(cluster, 'small');
-      const api2 = await startApi({ url: small.url });
-      try {
-        const people = population(small.meta);
-        const { S2first: first, S2later: next } = await caseloadPages(api2, await login(api2.base, staffEmail(people.org('OFFICE', people.office), 2)));
-        const smallP95 = Math.max(first.p95, next.p95);
-        const flandersP95 = Math.max(report.S2first.p95, report.S2later.p95);
-        report.S2ratio = { small: smallP95, flanders: flandersP95, ratio: round(flandersP95 / smallP95, 2), smallFirst: first, smallLater: next };
-        log(`S2 p95 flanders/small                ${report.S2ratio.ratio}`);
-      } finally {
-        await api2.stop();
-      }
-    }
-    if (compareAdapters) {
-      report.adapters = {};
-      for (const adapter of ['express', 'fastify']) report.adapters[adapter] = await adapterRun(url, meta, adapter);
-    }
-    report.verdicts = verdicts(report);
-    report.seconds = round((performance.now() - started) / 1000);
-    const dir = resolve(ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const stem = `${report.date.slice(0, 10)}-${scale}${compareAdapters ? '-adapters' : ''}`;
-    writeFileSync(resolve(dir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(resolve(dir, `${stem}.md`), markdown(report));
-    log(`\n${markdown(report)}\nwritten to bench/results/${stem}.md and .json in ${report.seconds} s`);
+    if (only) log(`\n--only ${only.join(',')}: no report written (CPU steal ${report.machine.stealPercent ?? '?'}%)`);
+    else await completeReport(cluster, report, url, meta);
   } finally {
     await adminPool.end();
   }

@@ -349,6 +349,50 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_open_handover_to_me(p_person uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_open_handover_to_me(p_person uuid) TO casework_app;
 
+-- A name search among the caller's own files (libs/access/sql/15-search.sql), in person-id order: the
+-- identities row-level security lets a case worker read of its own organisation (casework_can_read),
+-- asked with owner rights. Under the policy the planner checks casework_can_read on every identity of
+-- the organisation before the name, and may use no index for LIKE or %> (they are not leakproof).
+CREATE OR REPLACE FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[])
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER ROWS 25
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT ci.person_id FROM client_identity ci
+         WHERE ci.organisation_id = app_current_organisation() AND ci.person_id > p_after
+           -- inlined, so the name index serves the first (longest) word, and most names fail a word's
+           -- candidate test or are plain parts of the name before the full match is called for them
+           AND casework_name_term_candidate(ci.search_name, p_terms[1])
+           AND (p_terms[2] IS NULL OR casework_name_term_candidate(ci.search_name, p_terms[2]))
+           AND (p_terms[3] IS NULL OR casework_name_term_candidate(ci.search_name, p_terms[3]))
+           AND ((cardinality(p_terms) <= 3 AND ci.search_name LIKE '%' || p_terms[1] || '%'
+                 AND coalesce(ci.search_name LIKE '%' || p_terms[2] || '%', true) AND coalesce(ci.search_name LIKE '%' || p_terms[3] || '%', true))
+                OR casework_name_matches(ci.search_name, p_terms))
+           AND casework_is_caseworker()
+         ORDER BY ci.person_id LIMIT p_limit
+      $function$;
+REVOKE ALL ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) TO casework_app;
+
+-- Whether another organisation's identity of the person that the caller may read (casework_can_read)
+-- matches a name search: what the partner walk of casework_partner_persons asks of each person. With
+-- owner rights, so the name is tested first: under the policy casework_can_read would run first on
+-- every identity of every person walked, and the rule costs far more than the name.
+CREATE OR REPLACE FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[])
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT EXISTS (SELECT 1 FROM client_identity ci
+                        WHERE ci.person_id = p_person AND ci.organisation_id <> app_current_organisation()
+                          AND casework_name_matches(ci.search_name, p_terms)
+                          AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'))
+      $function$;
+REVOKE ALL ON FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_partner_identity_named(p_person uuid, p_terms text[]) TO casework_app;
+
 CREATE OR REPLACE FUNCTION casework_partner_persons(p_after uuid, p_limit integer, p_insz text, p_name text)
  RETURNS SETOF uuid
  LANGUAGE plpgsql
@@ -398,10 +442,7 @@ AS $function$
           IF p_name IS NULL THEN
             visible := casework_partner_file_visible(candidate);
           ELSE
-            visible := EXISTS (SELECT 1 FROM client_identity ci
-                                WHERE ci.person_id = candidate AND ci.organisation_id <> app_current_organisation()
-                                  AND casework_name_matches(ci.search_name, terms)
-                                  AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY'));
+            visible := casework_partner_identity_named(candidate, terms);
           END IF;
           IF visible THEN
             RETURN NEXT candidate;

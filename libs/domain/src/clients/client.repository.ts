@@ -171,28 +171,26 @@ export class ClientRepository {
    * matches identities the caller may read.
    */
   async page(tx: Tx, ctx: RequestContext, query: { afterId?: string; limit: number; insz?: string; name?: string }): Promise<string[]> {
-    const searching = query.insz !== undefined || query.name !== undefined;
     if (query.name !== undefined) await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
-    const params: unknown[] = [
-      ctx.organisationId,
-      query.afterId ?? '00000000-0000-0000-0000-000000000000',
-      query.limit,
-      query.insz ?? null,
-      query.name ?? null,
-    ];
-    // The first (longest) word's candidate test is repeated on its own: inlined, it lets the planner use the name index.
-    const own = searching
-      ? `SELECT ci.person_id FROM client_identity ci
-          WHERE ci.organisation_id = $1 AND ci.person_id > $2
-            AND (ci.insz = $4 OR (casework_name_term_candidate(ci.search_name, (casework_search_terms($5))[1])
-                                  AND casework_name_matches(ci.search_name, casework_search_terms($5))))`
-      : `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $1 AND f.person_id > $2`;
+    const params: unknown[] = [query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.name ?? null];
+    let own: string;
+    if (query.name !== undefined) {
+      // Not a query on client_identity here: under its policy no index can serve the name (casework_own_persons_named).
+      own = `SELECT p.person_id FROM casework_own_persons_named($1::uuid, $2::int, casework_search_terms($4)) AS p(person_id)`;
+    } else {
+      params.push(ctx.organisationId);
+      const range =
+        query.insz !== undefined
+          ? `SELECT ci.person_id FROM client_identity ci WHERE ci.organisation_id = $5 AND ci.person_id > $1 AND ci.insz = $3`
+          : `SELECT f.person_id FROM client_file f WHERE f.organisation_id = $5 AND f.person_id > $1`;
+      own = `${range} AND casework_is_caseworker() ORDER BY 1 LIMIT $2`;
+    }
     const rows = await tx.query(
       `SELECT DISTINCT person_id FROM (
-         (${own} AND casework_is_caseworker() ORDER BY 1 LIMIT $3)
+         (${own})
          UNION ALL
-         (SELECT p.person_id FROM casework_partner_persons($2::uuid, $3::int, $4::text, $5::text) AS p(person_id))
-       ) hits ORDER BY person_id LIMIT $3`,
+         (SELECT p.person_id FROM casework_partner_persons($1::uuid, $2::int, $3::text, $4::text) AS p(person_id))
+       ) hits ORDER BY person_id LIMIT $2`,
       params,
     );
     return rows.map((r) => r.person_id);
