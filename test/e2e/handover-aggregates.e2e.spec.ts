@@ -106,7 +106,7 @@ describe('handovers through their aggregates', () => {
     expect(event).toEqual({ subject_person_id: client.id, decision: 'ALLOW' });
     // the receiver hears that the trajectory it takes part in has started (its team lead: nobody was assigned)
     await t.app.get(NotificationDispatcher).dispatch();
-    const told = (await as('lead').get('/notifications')).body
+    const told = (await as('lead').get('/notifications?limit=100')).body.items
       .filter((n: { referralId: string }) => n.referralId === sent.body.id)
       .map((n: { kind: string }) => n.kind);
     expect(told).toContain('referral.completed');

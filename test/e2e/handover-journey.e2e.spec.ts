@@ -47,7 +47,7 @@ describe('warm handover journey', () => {
   /** The outbox is dispatched by a background job in the service; here the test runs it first. */
   const notificationsOf = async (who: string) => {
     await t.app.get(NotificationDispatcher).dispatch();
-    return as(who).get('/notifications');
+    return as(who).get('/notifications?limit=100');
   };
   const handover = (clientId: string, extra: object = {}) =>
     as('ranst').post('/handovers', {
@@ -174,7 +174,7 @@ describe('warm handover journey', () => {
 
     // every notification of the journey arrives once, in the right user's list
     const mine = async (who: string) =>
-      (await notificationsOf(who)).body
+      (await notificationsOf(who)).body.items
         .filter((n: { referralId: string }) => n.referralId === id)
         .map((n: { kind: string }) => n.kind)
         .sort();
@@ -183,10 +183,19 @@ describe('warm handover journey', () => {
     expect(await mine('mediator')).toEqual(['referral.answered', 'referral.assigned']);
     expect(await mine('mediator2')).toEqual([]);
     expect(await mine('ranst')).toEqual(['referral.accepted', 'referral.info-requested']);
-    const [first] = (await notificationsOf('mediator')).body;
+    const before = (await notificationsOf('mediator')).body;
+    const [first] = before.items;
+    // a readable title in the reader's language, and the path of what it is about
+    expect(first).toMatchObject({ kind: 'referral.answered', title: 'The sender answered your question', link: `/handovers/${id}` });
+    const dutch = await t.http.get('/notifications?limit=1').set('Authorization', `Bearer ${token.mediator}`).set('Accept-Language', 'nl-BE,nl;q=0.9');
+    expect(dutch.body.items[0].title).toBe('De verzender beantwoordde je vraag');
     const read = await as('mediator').post(`/notifications/${first.id}/read`);
     expect(read.body.readAt).toEqual(expect.any(String));
     expect((await as('ranst').post(`/notifications/${first.id}/read`)).status).toBe(404);
+    const after = (await as('mediator').get('/notifications?unread=true&limit=100')).body;
+    expect(after.unread).toBe(before.unread - 1);
+    expect(after.items.map((n: { id: string }) => n.id)).not.toContain(first.id);
+    expect((await as('mediator').get('/notifications?cursor=WyJub3QgYSBkYXRlIiwiMSJd')).status).toBe(400);
 
     const view = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
     expect(view.status).toBe(200);
@@ -202,7 +211,7 @@ describe('warm handover journey', () => {
     expect((await as('ranst').post(`/consents/${client.consentId}/revoke`, { reason: 'Client withdrew consent' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/clients/${client.id}`)).status).toBe(404);
     expect((await as('ranst').get(`/trajectories/${accepted.body.trajectoryId}`)).status).toBe(200);
-    const told = (await notificationsOf('mediator')).body.filter(
+    const told = (await notificationsOf('mediator')).body.items.filter(
       (n: { kind: string; clientId: string }) => n.kind === 'consent.revoked' && n.clientId === client.id,
     );
     expect(told).toHaveLength(1);
@@ -259,7 +268,7 @@ describe('warm handover journey', () => {
     const noted = await as('mediator').post(`/handovers/${signal.body.id}/acknowledge`, { version: signal.body.version });
     expect(noted.status).toBe(200);
     expect(noted.body.status).toBe('ACKNOWLEDGED');
-    const told = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === signal.body.id);
+    const told = (await notificationsOf('ranst')).body.items.filter((n: { referralId: string }) => n.referralId === signal.body.id);
     expect(told.map((n: { kind: string }) => n.kind)).toEqual(['referral.acknowledged']);
     // taking note lifts nothing: the director's signal still holds
     const held = await as('ranst').post('/trajectories', { clientId: client.id, type: 'MEDIATION' });
@@ -324,7 +333,7 @@ describe('warm handover journey', () => {
       ['MESSAGE', 'Thanks, I will call you on Monday.', mediatorId],
     ]);
     expect((await as('mediator').get(`/handovers/${sent.body.id}/messages`)).body.items).toHaveLength(5);
-    const told = (await notificationsOf('ranst')).body.filter(
+    const told = (await notificationsOf('ranst')).body.items.filter(
       (n: { referralId: string; kind: string }) => n.referralId === sent.body.id && n.kind === 'referral.message',
     );
     expect(told).toHaveLength(1);
@@ -369,7 +378,7 @@ describe('warm handover journey', () => {
     expect(ics.text).toContain(`UID:intake-${sent.body.id}@casework`);
     expect(ics.text).not.toContain('Journey'); // no client data in a calendar
     // nobody at VDAB has the handover yet: its team lead hears of it
-    const told = (await notificationsOf('lead')).body.filter(
+    const told = (await notificationsOf('lead')).body.items.filter(
       (n: { referralId: string; kind: string }) => n.referralId === sent.body.id && n.kind === 'referral.intake-confirmed',
     );
     expect(told).toHaveLength(1);
@@ -485,7 +494,7 @@ describe('warm handover journey', () => {
       advice: 'Integrated pathway: Dutch lessons alongside a work placement',
     });
     expect(advised.body).toMatchObject({ status: 'COMPLETED', advice: expect.stringContaining('Integrated pathway') });
-    const notes = (await notificationsOf('ranst')).body
+    const notes = (await notificationsOf('ranst')).body.items
       .filter((n: { referralId: string }) => n.referralId === asked.body.id)
       .map((n: { kind: string }) => n.kind);
     expect(notes.sort()).toEqual(['referral.accepted', 'referral.advised']);
@@ -500,7 +509,7 @@ describe('warm handover journey', () => {
     expect(expired).toBeGreaterThanOrEqual(1);
     expect(await t.app.get(ReferralExpiry).expireOverdue()).toBe(0);
     expect((await as('ranst').get(`/handovers/${overdue.id}`)).body.status).toBe('EXPIRED');
-    const notified = (await notificationsOf('ranst')).body.filter((n: { referralId: string }) => n.referralId === overdue.id);
+    const notified = (await notificationsOf('ranst')).body.items.filter((n: { referralId: string }) => n.referralId === overdue.id);
     expect(notified.map((n: { kind: string }) => n.kind)).toEqual(['referral.expired']);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'referral.expire' AND resource_id = $1`, [overdue.id]);
     expect(n).toBe(1);
@@ -543,7 +552,7 @@ describe('warm handover journey', () => {
     await t.app.get(ReferralExpiry).expireOverdue();
     await t.app.get(ReferralExpiry).expireOverdue();
     await t.app.get(NotificationDispatcher).dispatch();
-    const reminders = (await as('ranst').get('/notifications')).body.filter(
+    const reminders = (await as('ranst').get('/notifications?limit=100')).body.items.filter(
       (n: { kind: string; referralId: string }) => n.kind === 'referral.review-due' && n.referralId === signal.body.id,
     );
     expect(reminders).toHaveLength(1);

@@ -33,7 +33,7 @@ describe('the journeys of the domain README', () => {
   };
   const notificationsOf = async (who: string) => {
     await t.app.get(NotificationDispatcher).dispatch();
-    return (await as(who).get('/notifications')).body as Array<{ kind: string; referralId: string | null; clientId: string | null }>;
+    return (await as(who).get('/notifications?limit=100')).body.items as Array<{ kind: string; referralId: string | null; clientId: string | null }>;
   };
 
   // what the journey builds, step by step

@@ -28,7 +28,7 @@ describe('sharing client data between partners', () => {
   /** The outbox is dispatched by a background job in the service; here the test runs it first. */
   const notificationsOf = async (who: string) => {
     await t.app.get(NotificationDispatcher).dispatch();
-    return as(who).get('/notifications');
+    return as(who).get('/notifications?limit=100');
   };
   beforeAll(async () => {
     t = await startTestApp();
@@ -291,7 +291,7 @@ describe('sharing client data between partners', () => {
     expect(again.status).toBe(201);
     expect((await as('atb').get(`/clients/${id}`, 'ACTIVATION')).status).toBe(200);
     const terminated = await as('atbAdmin').post(`/agreements/${draft.body.id}/terminate`, { reason: 'Service discontinued' });
-    const told = (await notificationsOf('ranst')).body.filter(
+    const told = (await notificationsOf('ranst')).body.items.filter(
       (n: { kind: string; agreementId: string }) => n.kind === 'agreement.ended' && n.agreementId === draft.body.id,
     );
     expect(told).toHaveLength(1);

@@ -356,7 +356,7 @@ describe('trajectories', () => {
       ).status,
     ).toBe(403);
     await t.app.get(NotificationDispatcher).dispatch();
-    const told = (await as('ranst').get('/notifications')).body.filter((n: { clientId: string }) => n.clientId === client);
+    const told = (await as('ranst').get('/notifications?limit=100')).body.items.filter((n: { clientId: string }) => n.clientId === client);
     expect(told.map((n: { kind: string }) => n.kind).sort()).toEqual(['trajectory.status-changed', 'trajectory.status-changed', 'trajectory.type-changed']);
 
     // Another OCMW serving the same person opens its own MEDIATION trajectory: one open per type per

@@ -17,7 +17,13 @@ export { TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from './trajectories/trajectory
 export { TrajectoryService } from './trajectories/trajectory.service.js';
 export { ReferralService } from './referrals/referral.service.js';
 export { type CaseNote, NoteService } from './notes/note.service.js';
-export { type Notification, NotificationDispatcher, NotificationService } from './notifications/notification.service.js';
+export {
+  NOTIFICATION_KINDS,
+  type Notification,
+  type NotificationPage,
+  NotificationDispatcher,
+  NotificationService,
+} from './notifications/notification.service.js';
 export { ReferralExpiry } from './referrals/referral-expiry.js';
 export { DocumentService } from './documents/document.service.js';
 export {

@@ -1,3 +1,4 @@
+import { checkCalendarDate } from './dates.js';
 import { InvalidInput } from './errors.js';
 
 /**
@@ -35,3 +36,21 @@ export function decodeCursorKey<T>(cursor: string, read: (value: unknown) => T |
 /** A UUID as PostgreSQL prints it (lower case), which is how every cursor carries ids. */
 export const isCursorUuid = (value: unknown): value is string =>
   typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
+
+/** timestamptz as PostgreSQL prints it: `2026-11-23 10:11:12.123456+01` (offset minutes and seconds when there are any). */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2})(?::(\d{2}))?)?$/;
+
+export function isCursorTimestamp(value: unknown): value is string {
+  const match = typeof value === 'string' ? PG_TIMESTAMPTZ.exec(value) : null;
+  if (!match) return false;
+  const [, date, hours, minutes, seconds, offsetHours, offsetMinutes = '00', offsetSeconds = '00'] = match;
+  return (
+    checkCalendarDate(date) === undefined &&
+    Number(hours) < 24 &&
+    Number(minutes) < 60 &&
+    Number(seconds) < 60 &&
+    Number(offsetHours) <= 15 &&
+    Number(offsetMinutes) < 60 &&
+    Number(offsetSeconds) < 60
+  );
+}

@@ -4,7 +4,7 @@
  * imports no other library of this repository.
  */
 export { AUDIT_SINK, type AuditActor, type AuditGround, type AuditRecord, type AuditSink } from './audit-record.js';
-export { decodeCursorKey, decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from './cursor.js';
+export { decodeCursorKey, decodeCursorText, encodeCursor, invalidCursor, isCursorTimestamp, isCursorUuid } from './cursor.js';
 export { addMonths, checkCalendarDate, checkDateOrDateTime, EARLIEST_DATE, isIsoInstant, LATEST_DATE } from './dates.js';
 export { Conflict, DomainError, type FieldProblem, Forbidden, InvalidInput, isUniqueViolation, NotFound, VersionMismatch } from './errors.js';
 export { CERTIFICATION_KINDS, type CertificationKind, ORGANISATION_KINDS, type OrganisationKind, type Role, ROLES } from './identity.js';

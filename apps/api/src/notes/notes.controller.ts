@@ -1,10 +1,15 @@
 import { Ctx } from '@app/auth';
 import { DATA_CATEGORIES, type RequestContext } from '@app/kernel';
 import { Requires } from '@app/access';
-import { NoteService, NotificationService, type CaseNote, type Notification } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { NOTIFICATION_KINDS, NoteService, NotificationService, type CaseNote, type Notification } from '@app/domain';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import type { Request } from 'express';
+import { translate, type Locale } from '../http/i18n/messages.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCursor, PageLimit } from '../http/paging.js';
+import { negotiateLocale } from '../http/problem.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { StaffCardDto } from '../users/dto/user.dto.js';
@@ -38,13 +43,39 @@ export class CaseNoteDto {
 }
 
 export class NotificationDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'referral.received' }) kind: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) referralId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) agreementId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) clientId: string | null;
-  @ApiProperty() createdAt: Date;
-  @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: string;
+  @ApiProperty({ maxLength: 200, example: 'Nieuwe doorverwijzing ontvangen', description: 'What happened, in your language' }) title: string;
+  @ApiProperty({ maxLength: 100, nullable: true, type: String, example: '/handovers/6f2b…', description: 'The API path of what it is about' })
+  link: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) referralId: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) agreementId: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) clientId: string | null;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) createdAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', maxLength: 30 }) readAt: Date | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto], maxItems: MAX_PAGE_SIZE }) items: NotificationDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 300, description: 'Send as cursor for the next page; null on the last page' }) nextCursor:
+    string | null;
+  @ApiProperty({ description: 'Your unread notifications, over all pages' }) unread: number;
+}
+
+export class NotificationQueryDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'Only the unread ones' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unread?: boolean;
+  @PageLimit() limit?: number;
+  @PageCursor() cursor?: string;
+}
+
+/** A notification as its reader sees it: a title in the reader's language and the path of what it is about. */
+function readable(n: Notification, locale: Locale): NotificationDto {
+  const link = n.referralId ? `/handovers/${n.referralId}` : n.agreementId ? `/agreements/${n.agreementId}` : n.clientId ? `/clients/${n.clientId}` : null;
+  return { ...n, title: translate(locale, `notification.${n.kind}`) ?? n.kind, link };
 }
 
 @ApiTags('Notes and notifications')
@@ -93,11 +124,13 @@ export class NotesController {
 
   @Get('notifications')
   @Requires('notification.read')
-  @ApiOperation({ summary: 'Your notifications, unread first' })
-  @ApiOkResponse({ type: [NotificationDto] })
-  @ApiProblems(401)
-  listNotifications(@Ctx() ctx: RequestContext): Promise<Notification[]> {
-    return this.notifications.list(ctx);
+  @ApiOperation({ summary: 'Your notifications, newest first, a page at a time, each with a title in your language and a link to what it is about' })
+  @ApiOkResponse({ type: NotificationPageDto })
+  @ApiProblems(400, 401)
+  async listNotifications(@Ctx() ctx: RequestContext, @Query() query: NotificationQueryDto, @Req() request: Request): Promise<NotificationPageDto> {
+    const page = await this.notifications.page(ctx, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, unread: query.unread });
+    const locale = negotiateLocale(request);
+    return { ...page, items: page.items.map((n) => readable(n, locale)) };
   }
 
   @Post('notifications/:id/read')
@@ -106,7 +139,7 @@ export class NotesController {
   @ApiOperation({ summary: 'Mark one of your notifications read' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiProblems(400, 401, 404)
-  markRead(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Notification> {
-    return this.notifications.markRead(ctx, id);
+  async markRead(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() request: Request): Promise<NotificationDto> {
+    return readable(await this.notifications.markRead(ctx, id), negotiateLocale(request));
   }
 }

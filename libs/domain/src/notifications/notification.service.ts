@@ -1,4 +1,4 @@
-import { CASEWORK_ROLES, RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
+import { CASEWORK_ROLES, RequestTransaction, decodeCursorKey, encodeCursor, isCursorTimestamp, isCursorUuid, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -12,6 +12,37 @@ export interface Notification {
   clientId: string | null;
   createdAt: Date;
   readAt: Date | null;
+}
+
+/** Every kind of notification the services write; each has a title in every language (apps/api/src/http/i18n). */
+export const NOTIFICATION_KINDS = [
+  'referral.received',
+  'referral.answered',
+  'referral.withdrawn',
+  'referral.accepted',
+  'referral.declined',
+  'referral.info-requested',
+  'referral.acknowledged',
+  'referral.completed',
+  'referral.advised',
+  'referral.assigned',
+  'referral.expired',
+  'referral.review-due',
+  'referral.message',
+  'referral.intake-proposed',
+  'referral.intake-confirmed',
+  'trajectory.status-changed',
+  'trajectory.type-changed',
+  'consent.revoked',
+  'agreement.ended',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface NotificationPage {
+  items: Notification[];
+  nextCursor: string | null;
+  /** how many of the user's notifications are unread, over all pages */
+  unread: number;
 }
 
 export interface NotificationTarget {
@@ -37,7 +68,12 @@ export class NotificationService {
   constructor(private readonly transaction: RequestTransaction) {}
 
   /** Writes a domain event to the outbox, in the transaction of the change it tells about. */
-  async notify(tx: Tx, target: NotificationTarget, kind: string, about: { referralId?: string; clientId?: string; agreementId?: string }): Promise<void> {
+  async notify(
+    tx: Tx,
+    target: NotificationTarget,
+    kind: NotificationKind,
+    about: { referralId?: string; clientId?: string; agreementId?: string },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO outbox_event (kind, referral_id, agreement_id, person_id, target_user_ids, target_organisation_id, target_audience)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -53,14 +89,25 @@ export class NotificationService {
     );
   }
 
-  list(ctx: RequestContext): Promise<Notification[]> {
+  /** The user's notifications, newest first, a page at a time (keyset on created_at, id); only the unread ones if asked. */
+  page(ctx: RequestContext, query: { limit: number; cursor?: string; unread?: boolean }): Promise<NotificationPage> {
+    const after = query.cursor === undefined ? undefined : decodeNotificationCursor(query.cursor);
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
-        `SELECT id, kind, referral_id, agreement_id, person_id, created_at, read_at FROM notification
-          WHERE user_id = $1 ORDER BY read_at IS NOT NULL, created_at DESC, id LIMIT 200`,
-        [ctx.userId],
+        `SELECT id, kind, referral_id, agreement_id, person_id, created_at, read_at, created_at::text AS created_key FROM notification
+          WHERE user_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL)
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [ctx.userId, query.unread ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
       );
-      return rows.map(toNotification);
+      const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND read_at IS NULL`, [ctx.userId]);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toNotification),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(JSON.stringify([last.created_key, last.id])) : null,
+        unread: n,
+      };
     });
   }
 
@@ -75,6 +122,12 @@ export class NotificationService {
       return toNotification(rows[0]);
     });
   }
+}
+
+function decodeNotificationCursor(cursor: string): [string, string] {
+  return decodeCursorKey(cursor, (key) =>
+    Array.isArray(key) && key.length === 2 && isCursorTimestamp(key[0]) && isCursorUuid(key[1]) ? ([key[0], key[1]] as [string, string]) : undefined,
+  );
 }
 
 function toNotification(r: Record<string, any>): Notification {

@@ -1,11 +1,11 @@
 import { RequestTransaction, belgianToday, type DataCategory, type Purpose, type RequestContext, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import { NotificationService } from '../notifications/notification.service.js';
+import { NotificationService, type NotificationKind } from '../notifications/notification.service.js';
 import { OrganisationRepository } from '../organisations/organisation.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { decodeCursorKey, encodeCursor, isCursorUuid } from '@app/kernel';
-import { addMonths, checkCalendarDate } from '@app/kernel';
+import { addMonths, checkCalendarDate, isCursorTimestamp } from '@app/kernel';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '@app/kernel';
 import { StaleVersion, TrajectoryService } from '../trajectories/trajectory.service.js';
 import {
@@ -180,7 +180,12 @@ export class ReferralService {
     });
   }
 
-  private intakeChange(ctx: RequestContext, id: string, version: number, change: (tx: Tx, current: Referral) => Promise<string>): Promise<Referral> {
+  private intakeChange(
+    ctx: RequestContext,
+    id: string,
+    version: number,
+    change: (tx: Tx, current: Referral) => Promise<'referral.intake-proposed' | 'referral.intake-confirmed'>,
+  ): Promise<Referral> {
     return this.transaction.run(ctx, async (tx) => {
       const current = await this.referrals.find(tx, id, true);
       if (!current) throw new NotFound('referral');
@@ -420,19 +425,21 @@ export class ReferralService {
     const receiver = { userIds: referral.assigneeUserId ? [referral.assigneeUserId] : [], organisationId: referral.toOrganisationId };
     const sender = { userIds: [referral.senderUserId] };
     const about = { referralId: referral.id, clientId: referral.clientId };
-    const kind = {
-      send: 'received',
-      answer: 'answered',
-      withdraw: 'withdrawn',
-      accept: 'accepted',
-      decline: 'declined',
-      'request-info': 'info-requested',
-      complete: 'completed',
-      acknowledge: 'acknowledged',
-    }[action as string];
+    const kind = (
+      {
+        send: 'referral.received',
+        answer: 'referral.answered',
+        withdraw: 'referral.withdrawn',
+        accept: 'referral.accepted',
+        decline: 'referral.declined',
+        'request-info': 'referral.info-requested',
+        complete: 'referral.completed',
+        acknowledge: 'referral.acknowledged',
+      } as Partial<Record<ReferralAction, NotificationKind>>
+    )[action];
     if (!kind) return;
     // completion comes from the sender's side (its trajectory started): the receiver hears of it
-    await this.notifications.notify(tx, ['send', 'answer', 'withdraw', 'complete'].includes(action) ? receiver : sender, `referral.${kind}`, about);
+    await this.notifications.notify(tx, ['send', 'answer', 'withdraw', 'complete'].includes(action) ? receiver : sender, kind, about);
   }
 
   /**
@@ -493,30 +500,12 @@ function readEvent(action: string, referral: Referral) {
   };
 }
 
-/** timestamptz as PostgreSQL prints it: `2026-11-23 10:11:12.123456+01` (offset minutes and seconds when there are any). */
-const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2})(?::(\d{2}))?)?$/;
-
-function isPgTimestamptz(value: unknown): value is string {
-  const match = typeof value === 'string' ? PG_TIMESTAMPTZ.exec(value) : null;
-  if (!match) return false;
-  const [, date, hours, minutes, seconds, offsetHours, offsetMinutes = '00', offsetSeconds = '00'] = match;
-  return (
-    checkCalendarDate(date) === undefined &&
-    Number(hours) < 24 &&
-    Number(minutes) < 60 &&
-    Number(seconds) < 60 &&
-    Number(offsetHours) <= 15 &&
-    Number(offsetMinutes) < 60 &&
-    Number(offsetSeconds) < 60
-  );
-}
-
 /** `[due date or 'infinity', created_at, id]` of the last referral of the previous page, as encodeQueueCursor wrote it. */
 function decodeQueueCursor(cursor: string): [string, string, string] {
   return decodeCursorKey(cursor, (key) => {
     if (!Array.isArray(key) || key.length !== 3) return undefined;
     const [due, created, id] = key;
     const dueOk = due === 'infinity' || checkCalendarDate(due) === undefined;
-    return dueOk && isPgTimestamptz(created) && isCursorUuid(id) ? [due, created, id] : undefined;
+    return dueOk && isCursorTimestamp(created) && isCursorUuid(id) ? [due, created, id] : undefined;
   });
 }

@@ -313,7 +313,7 @@ export class TrajectoryService {
   }
 
   /** When the executor moves the trajectory, the director's responsible case worker hears of it (its team leads when none is named). */
-  private async tellDirector(tx: Tx, ctx: RequestContext, t: Trajectory, kind: string): Promise<void> {
+  private async tellDirector(tx: Tx, ctx: RequestContext, t: Trajectory, kind: 'trajectory.status-changed' | 'trajectory.type-changed'): Promise<void> {
     if (t.directorOrganisationId === ctx.organisationId) return;
     const responsible = t.participants.find((p) => p.organisationId === t.directorOrganisationId && p.capacity === 'DIRECTOR')?.responsibleUserId;
     await this.notifications.notify(tx, { userIds: responsible ? [responsible] : [], organisationId: t.directorOrganisationId }, kind, {

@@ -1,3 +1,4 @@
+import { NOTIFICATION_KINDS } from '@app/domain';
 import { CATALOGUES, SUPPORTED_LOCALES, translate } from './messages.js';
 
 describe('message catalogues', () => {
@@ -7,6 +8,13 @@ describe('message catalogues', () => {
     for (const locale of SUPPORTED_LOCALES) {
       expect(Object.keys(CATALOGUES[locale]).sort()).toEqual(keys);
       for (const key of keys) expect({ locale, key, p: placeholders(CATALOGUES[locale][key]) }).toEqual({ locale, key, p: placeholders(CATALOGUES.en[key]) });
+    }
+  });
+
+  it('has a title for every kind of notification, in every language', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      for (const kind of NOTIFICATION_KINDS)
+        expect({ locale, kind, title: typeof CATALOGUES[locale][`notification.${kind}`] }).toEqual({ locale, kind, title: 'string' });
     }
   });
 
