@@ -95,6 +95,7 @@ export type SubjectName =
   | 'RoleGrant'
   | 'Certification'
   | 'Me'
+  | 'Worklist'
   | 'Session'
   | 'ClientFile'
   | 'ClientSection'
@@ -155,6 +156,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const me = identity.organisationId;
 
   can('read', 'Me');
+  can('read', 'Worklist'); // one's own: what falls due for the user, read under row-level security
   // Work contact cards of case workers: one's own organisation's and agreement partners' (filtered in SQL).
   can('read', 'StaffCard');
   can(['read', 'update'], 'Notification'); // one's own (the list is the recipient's; marking read)

@@ -19,6 +19,7 @@ import { TrajectoryRepository } from './trajectories/trajectory.repository.js';
 import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
+import { WorklistQuery } from './worklist/worklist.query.js';
 
 @Module({
   providers: [
@@ -38,6 +39,7 @@ import { UserService } from './users/user.service.js';
     ReferralRepository,
     ReferralService,
     NotificationService,
+    WorklistQuery,
     NoteService,
     DocumentRepository,
     DocumentService,
@@ -45,6 +47,7 @@ import { UserService } from './users/user.service.js';
     NotificationDispatcher,
   ],
   exports: [
+    WorklistQuery,
     OrganisationService,
     UserService,
     ClientService,

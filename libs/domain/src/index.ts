@@ -40,3 +40,4 @@ export { DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, type ReferralMessage } f
 export { type Involvement } from './sharing/involvement.repository.js';
 export { type Referral } from './referrals/referral.repository.js';
 export { TRAJECTORY_OUTCOMES, type Trajectory } from './trajectories/trajectory.repository.js';
+export { WORKLIST_HORIZON_DAYS, WORKLIST_ITEM_KINDS, WORKLIST_MAX_ITEMS, CASELOAD_MAX, WorklistQuery, type Worklist } from './worklist/worklist.query.js';

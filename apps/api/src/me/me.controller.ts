@@ -1,7 +1,7 @@
 import { Ctx } from '@app/auth';
 import { Requires } from '@app/access';
 import { ORGANISATION_KINDS, ROLES, type RequestContext } from '@app/kernel';
-import { UserService } from '@app/domain';
+import { CASELOAD_MAX, UserService, WORKLIST_HORIZON_DAYS, WORKLIST_ITEM_KINDS, WORKLIST_MAX_ITEMS, WorklistQuery, type Worklist } from '@app/domain';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/openapi.js';
@@ -22,10 +22,56 @@ class MeDto {
   @ApiProperty({ type: [CertificationViewDto] }) certifications: CertificationViewDto[];
 }
 
+class WorklistItemDto {
+  @ApiProperty({ enum: WORKLIST_ITEM_KINDS }) kind: string;
+  @ApiProperty({ format: 'date', maxLength: 10 }) dueOn: string;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) clientId: string | null;
+  @ApiProperty({ maxLength: 202, nullable: true, type: String, description: 'From your own file on the person' }) clientName: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) referralId: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) trajectoryId: string | null;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) agreementId: string | null;
+}
+
+class CaseloadEntryDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) clientId: string;
+  @ApiProperty({ maxLength: 202, nullable: true, type: String }) clientName: string | null;
+  @ApiProperty() openTrajectories: number;
+  @ApiProperty() openReferrals: number;
+}
+
+class WorklistDto {
+  @ApiProperty({
+    type: [CaseloadEntryDto],
+    maxItems: CASELOAD_MAX,
+    description: 'Persons with an open trajectory you are responsible for, or an open referral you sent or were given',
+  })
+  caseload: CaseloadEntryDto[];
+  @ApiProperty() caseloadTotal: number;
+  @ApiProperty({
+    type: [WorklistItemDto],
+    maxItems: WORKLIST_MAX_ITEMS,
+    description: `What falls due within ${WORKLIST_HORIZON_DAYS} days, and what is overdue, soonest first`,
+  })
+  due: WorklistItemDto[];
+}
+
 @ApiTags('Me')
 @Controller('me')
 export class MeController {
-  constructor(private readonly users: UserService) {}
+  constructor(
+    private readonly users: UserService,
+    private readonly worklist: WorklistQuery,
+  ) {}
+
+  @Get('worklist')
+  @Requires('worklist.read')
+  @ApiOperation({ summary: 'My caseload, and what falls due for me: referral answers, questions, signal reviews, intakes, checkpoints, ending agreements' })
+  @ApiOkResponse({ type: WorklistDto })
+  @ApiProblems(401)
+  myWorklist(@Ctx() ctx: RequestContext): Promise<Worklist> {
+    return this.worklist.get(ctx);
+  }
 
   @Get()
   @Requires('me.read')
