@@ -48,6 +48,7 @@ describe('the journeys of the domain README', () => {
     for (const [who, email] of Object.entries({
       ranst: 'social.worker@ocmw-ranst.demo',
       ranstPrivacy: 'privacy@ocmw-ranst.demo',
+      vdabPrivacy: 'privacy@vdab-antwerpen.demo',
       mediator: 'mediator@vdab-antwerpen.demo',
       schelle: 'social.worker@ocmw-schelle.demo',
     })) {
@@ -259,6 +260,24 @@ describe('the journeys of the domain README', () => {
   });
 
   describe('(c) the privacy officer answers the citizen', () => {
+    it('finds Leila by INSZ or by name among her own organisation’s files: identity only, and the lookup is on record', async () => {
+      const byInsz = await ok(as('ranstPrivacy').get(`/clients?search=${inszFor('1991-02-17', 412)}`));
+      expect(byInsz.items).toEqual([
+        { id: client, ownFile: true, name: { firstName: 'Leila', lastName: 'Benali', birthDate: '1991-02-17', sourceOrganisationId: ranst } },
+      ]);
+      const byName = await ok(as('ranstPrivacy').get('/clients?search=benali%20leila'));
+      expect(byName.items.map((i: { id: string }) => i.id)).toEqual([client]);
+      // she looks people up; she does not browse the files, nor read their content
+      expect((await as('ranstPrivacy').get('/clients')).status).toBe(400);
+      expect((await as('ranstPrivacy').get(`/clients/${client}`)).status).toBe(403);
+      // VDAB's privacy officer: VDAB keeps no file on her
+      expect((await ok(as('vdabPrivacy').get(`/clients?search=${inszFor('1991-02-17', 412)}`))).items).toEqual([]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'client.lookup' AND subject_person_id = $1`, [
+        client,
+      ]);
+      expect(n).toBe(2);
+    });
+
     it("lists who saw Leila's data, when, for what and on which ground, and the chain verifies", async () => {
       const report = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report`));
       const vdabLines = report.filter((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action !== 'access.denied');

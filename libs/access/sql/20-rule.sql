@@ -375,6 +375,24 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_own_persons_named(p_after uuid, p_limit integer, p_terms text[]) TO casework_app;
 
+-- A privacy officer looks up a person her organisation keeps a file on, by INSZ or by name, to answer
+-- a citizen (issue 14): identity only (no case content), her own organisation's files only. With owner
+-- rights, as the identity policy opens files to case workers; every person found is audited.
+CREATE OR REPLACE FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[])
+ RETURNS TABLE(person_id uuid, first_name text, last_name text, birth_date date)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT ci.person_id, ci.first_name, ci.last_name, ci.birth_date FROM client_identity ci
+         WHERE ci.organisation_id = app_current_organisation() AND casework_has_role('PRIVACY_OFFICER') AND ci.person_id > p_after
+           AND ((p_insz IS NOT NULL AND ci.insz = p_insz::char(11))
+                OR (p_insz IS NULL AND casework_name_term_candidate(ci.search_name, p_terms[1]) AND casework_name_matches(ci.search_name, p_terms)))
+         ORDER BY ci.person_id LIMIT p_limit
+      $function$;
+REVOKE ALL ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) TO casework_app;
+
 -- Whether another organisation's identity of the person that the caller may read (casework_can_read)
 -- matches a name search: what the partner walk of casework_partner_persons asks of each person. With
 -- owner rights, so the name is tested first: under the policy casework_can_read would run first on

@@ -3,8 +3,11 @@ import type { Identity } from '@app/kernel';
 import type { OrganisationKind, Role } from '@app/kernel';
 import { CASEWORK_ROLES, DATA_CATEGORIES, certificationsAllowing, type DataCategory, type Purpose } from '@app/kernel';
 
-/** `work`: take part in a trajectory someone else directs (obstacles, activities, checkpoints). */
-export const ACTIONS = ['manage', 'read', 'create', 'update', 'grant', 'delete', 'work'] as const;
+/**
+ * `work`: take part in a trajectory someone else directs (obstacles, activities, checkpoints).
+ * `lookup`: find a person by INSZ or name, identity only (the client list; privacy officers too).
+ */
+export const ACTIONS = ['manage', 'read', 'create', 'update', 'grant', 'delete', 'work', 'lookup'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Plain shapes the rules are written against; services pass rows with these fields to `subject()`. */
@@ -188,6 +191,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const caseworker = identity.roles.some((role) => (CASEWORK_ROLES as readonly Role[]).includes(role));
   if (caseworker) {
     can('create', 'ClientFile');
+    can('lookup', 'ClientFile');
     can(['read', 'update'], 'ClientFile', { organisationId: me });
     can(['read', 'update'], 'ClientSection', { organisationId: me });
     can(['create', 'read'], 'Consent', { organisationId: me });
@@ -208,6 +212,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   if (roles.has('PRIVACY_OFFICER')) {
     // Who accessed what, when, why and on which ground; the legal grounds; never the case content.
     can('read', 'AuditEvent');
+    can('lookup', 'ClientFile', { organisationId: me }); // to answer a citizen: identity of her organisation's files only
     can(['read', 'update'], 'AuditFlag');
     can('read', 'AuditChain', { chain: me });
     can('read', 'AccessReport');

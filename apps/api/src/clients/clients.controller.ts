@@ -53,9 +53,12 @@ export class ClientsController {
   }
 
   @Get()
-  @Requires('client.read')
+  @Requires('client.lookup')
   @PurposeHeader()
-  @ApiOperation({ summary: 'Your clients and the partner clients the sharing rule opens to you, one page at a time (person id order)' })
+  @ApiOperation({
+    summary:
+      'Your clients and the partner clients the sharing rule opens to you, one page at a time (person id order). A privacy officer looks up (search required) her organisation’s clients, identity only.',
+  })
   @ApiOkResponse({ type: ClientPageDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: ClientQueryDto): Promise<ClientPage> {

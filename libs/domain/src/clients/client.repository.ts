@@ -196,6 +196,19 @@ export class ClientRepository {
     return rows.map((r) => r.person_id);
   }
 
+  /** A privacy officer's lookup in her organisation's files, by INSZ or name: identities only (casework_officer_persons). */
+  async officerLookup(
+    tx: Tx,
+    query: { afterId?: string; limit: number; insz?: string; name?: string },
+  ): Promise<Array<{ personId: string; firstName: string; lastName: string; birthDate: string }>> {
+    if (query.name !== undefined) await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
+    const rows = await tx.query(
+      `SELECT person_id, first_name, last_name, birth_date::text FROM casework_officer_persons($1::uuid, $2::int, $3::text, casework_search_terms($4))`,
+      [query.afterId ?? '00000000-0000-0000-0000-000000000000', query.limit, query.insz ?? null, query.name ?? ''],
+    );
+    return rows.map((r) => ({ personId: r.person_id, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date }));
+  }
+
   /** For persons seen through partner files: each visible partner file's grounds (to audit what a list exposed). */
   async partnerGrounds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Array<ShareGround & { personId: string; organisationId: string }>> {
     if (personIds.length === 0) return [];

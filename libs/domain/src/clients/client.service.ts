@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
+import { CASEWORK_ROLES, DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable, Logger } from '@nestjs/common';
 import { loadShareFacts, mayReadSection } from '@app/access';
@@ -111,6 +111,7 @@ export class ClientService {
     const search = query.search?.trim();
     const insz = search && /^[\d.\-\s]+$/.test(search) ? normaliseInsz(search) : undefined;
     const name = search && insz === undefined ? search : undefined;
+    if (!ctx.roles.some((role) => (CASEWORK_ROLES as readonly string[]).includes(role))) return this.officerLookup(ctx, query, { afterId, insz, name });
     return this.transaction.run(ctx, async (tx) => {
       const ids = await this.clients.page(tx, ctx, { afterId, limit: query.limit + 1, insz, name });
       const pageIds = ids.slice(0, query.limit);
@@ -149,6 +150,38 @@ export class ClientService {
         };
       });
       return { items, nextCursor: ids.length > query.limit ? encodeCursor(pageIds[pageIds.length - 1]) : null };
+    });
+  }
+
+  /**
+   * A privacy officer looks a person up to answer a citizen: by INSZ or name (a search is required; she
+   * does not browse the files), among her own organisation's files, identity only. Each person found is
+   * audited (`client.lookup`).
+   */
+  private officerLookup(ctx: RequestContext, query: ClientQuery, parsed: { afterId?: string; insz?: string; name?: string }): Promise<ClientPage> {
+    if (parsed.insz === undefined && parsed.name === undefined) throw new InvalidInput([{ field: 'search', code: 'isDefined' }]);
+    return this.transaction.run(ctx, async (tx) => {
+      const found = await this.clients.officerLookup(tx, { afterId: parsed.afterId, limit: query.limit + 1, insz: parsed.insz, name: parsed.name });
+      const page = found.slice(0, query.limit);
+      for (const person of page) {
+        tx.audit({
+          action: 'client.lookup',
+          decision: 'ALLOW',
+          resourceType: 'ClientFile',
+          subjectPersonId: person.personId,
+          ownerOrganisationId: ctx.organisationId,
+          categories: ['IDENTITY'],
+          ground: OWNER,
+        });
+      }
+      return {
+        items: page.map((p) => ({
+          id: p.personId,
+          ownFile: true,
+          name: { firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate, sourceOrganisationId: ctx.organisationId },
+        })),
+        nextCursor: found.length > query.limit ? encodeCursor(page[page.length - 1].personId) : null,
+      };
     });
   }
 
