@@ -222,8 +222,37 @@ describe('audit trail', () => {
     const csv = await as('ranst').get(`/clients/${peeters}/access-report?format=csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('date,organisation,purpose,categories,action');
+    expect(csv.text.split('\r\n')[0]).toBe('Date and time (Brussels),Organisation,Function,Purpose,Data,What was done,Legal ground');
     expect(csv.text).toContain('VDAB Antwerpen');
+    // in the citizen's language, local time, what the person does rather than who, the ground in words
+    const dutch = await t.http
+      .get(`/clients/${peeters}/access-report?format=csv`)
+      .set('Authorization', `Bearer ${token.ranstPrivacy}`)
+      .set('Accept-Language', 'nl-BE');
+    const [header, ...rows] = dutch.text.trim().split('\r\n');
+    expect(header).toBe('Datum en uur (Brussel),Organisatie,Functie,Doel,Gegevens,Wat gebeurde,Rechtsgrond,Medewerker');
+    const vdabRow = rows.find((r) => r.includes('VDAB Antwerpen') && r.includes('heeft uw dossier ingekeken'))!;
+    expect(vdabRow).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},VDAB Antwerpen,bemiddelaar,bemiddeling naar werk,/);
+    expect(vdabRow).toContain('samenwerkingsovereenkomst en uw toestemming of kennisgeving');
+    const line = forPrivacy.body.find((l: { organisationName: string }) => l.organisationName === 'VDAB Antwerpen');
+    const [{ local }] = await t.dataSource.query(`SELECT to_char($1::timestamptz AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local`, [
+      line.date,
+    ]);
+    expect(line.localTime).toBe(local);
+    // a period: nothing before it or after it
+    const today = line.localTime.slice(0, 10);
+    expect((await as('ranstPrivacy').get(`/clients/${peeters}/access-report?from=${today}&to=${today}`)).body.length).toBeGreaterThan(0);
+    expect((await as('ranstPrivacy').get(`/clients/${peeters}/access-report?to=2020-01-01`)).body).toEqual([]);
+    expect((await as('ranstPrivacy').get(`/clients/${peeters}/access-report?from=2099-01-01`)).body).toEqual([]);
+    const backwards = await as('ranstPrivacy').get(`/clients/${peeters}/access-report?from=2026-02-01&to=2026-01-01`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors).toEqual([expect.objectContaining({ field: 'to', code: 'period-end-before-start' })]);
+    // a name a spreadsheet would run as a formula is neutralised
+    await t.dataSource.query(`UPDATE organisation SET name = '=HYPERLINK("http://evil.example","VDAB")' WHERE name = 'VDAB Antwerpen'`);
+    const hostile = await as('ranstPrivacy').get(`/clients/${peeters}/access-report?format=csv`);
+    await t.dataSource.query(`UPDATE organisation SET name = 'VDAB Antwerpen' WHERE name LIKE '=HYPERLINK%'`);
+    expect(hostile.text).toContain(`"'=HYPERLINK(""http://evil.example"",""VDAB"")"`);
+    expect(hostile.text).not.toMatch(/(^|,)=HYPERLINK/m);
     // VDAB keeps no file on this person: no report for them
     expect((await as('vdabPrivacy').get(`/clients/${peeters}/access-report`)).status).toBe(404);
   });

@@ -55,8 +55,20 @@ export interface AccessReportLine {
   purpose: string | null;
   categories: string[];
   action: string;
+  /** the date and time in Brussels, as a citizen reads it: `2026-11-28 18:00:25` */
+  localTime: string;
+  /** what the person who acted does (roles), not who: the name only for a privacy officer who asks */
+  function: string[];
+  /** on which ground: OWNER (the organisation's own file), SHARED (agreement, consent, involvement or handover), BREAK_GLASS; null for a denied attempt */
+  ground: string | null;
   /** only in a privacy officer's report */
   employeeId?: string | null;
+}
+
+/** A period of Brussels calendar days, both ends included; either end open. */
+export interface ReportPeriod {
+  from?: string;
+  to?: string;
 }
 
 const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_organisation_id, e.actor_roles, e.action, e.resource_type,
@@ -161,7 +173,7 @@ export class AuditQueryService {
    * organisation's data on the person (action `access.denied`). Undefined when the caller's
    * organisation keeps no file on the person.
    */
-  accessReport(ctx: RequestContext, personId: string): Promise<AccessReportLine[] | undefined> {
+  accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
     return this.transaction.run(ctx, async (tx) => {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
@@ -170,13 +182,16 @@ export class AuditQueryService {
       // Accesses to this organisation's own data on the person (an event from before events named their
       // owner: the owner its ground names); another organisation's file on the same person is not ours to report.
       const rows = await tx.query(
-        `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id
+        `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id,
+                e.actor_roles, e.ground_kind, to_char(e.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local_time
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
           WHERE e.subject_person_id = $1
+            AND ($4::date IS NULL OR e.occurred_at >= ($4::date::timestamp AT TIME ZONE 'Europe/Brussels'))
+            AND ($5::date IS NULL OR e.occurred_at < (($5::date + 1)::timestamp AT TIME ZONE 'Europe/Brussels'))
             AND audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $2
             AND ((e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}') OR ($3 AND e.decision = 'DENY' AND e.action = 'access.denied'))
           ORDER BY e.occurred_at, e.chain_id, e.seq`,
-        [personId, ctx.organisationId, withEmployees],
+        [personId, ctx.organisationId, withEmployees, period.from ?? null, period.to ?? null],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
       return rows.map((r) => ({
@@ -186,6 +201,9 @@ export class AuditQueryService {
         purpose: r.purpose,
         categories: r.categories,
         action: r.action,
+        localTime: r.local_time,
+        function: r.actor_roles ?? [],
+        ground: r.ground_kind,
         ...(withEmployees ? { employeeId: r.actor_user_id } : {}),
       }));
     });
@@ -236,17 +254,36 @@ function decodeEventCursor(cursor: string): [string, string, number] {
   });
 }
 
-/** RFC 4180 CSV of the report, for the client. */
-export function accessReportCsv(lines: AccessReportLine[]): string {
+/**
+ * RFC 4180 CSV of the report, for the client, in the reader's language (`label` translates a key, or
+ * returns undefined to keep the code): Brussels local time, what each person does rather than who, the
+ * ground in words. A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is
+ * neutralised with a leading apostrophe (OWASP CSV injection).
+ */
+export function accessReportCsv(lines: AccessReportLine[], label: (key: string) => string | undefined = () => undefined): string {
+  const text = (value: unknown) => (value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value));
   const cell = (value: unknown) => {
-    const text =
-      value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : value instanceof Date ? value.toISOString() : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    let t = text(value);
+    if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
+    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
   };
+  const say = (key: string, fallback: string) => label(key) ?? fallback;
   const withEmployees = lines.some((l) => 'employeeId' in l);
-  const header = ['date', 'organisation', 'purpose', 'categories', 'action', ...(withEmployees ? ['employee'] : [])];
+  const columns = ['date', 'organisation', 'function', 'purpose', 'categories', 'action', 'ground', ...(withEmployees ? ['employee'] : [])];
+  const header = columns.map((c) => say(`report.column.${c}`, c));
   const body = lines.map((l) =>
-    [l.date, l.organisationName ?? l.organisationId, l.purpose, l.categories, l.action, ...(withEmployees ? [l.employeeId] : [])].map(cell).join(','),
+    [
+      l.localTime,
+      l.organisationName ?? l.organisationId,
+      l.function.map((role) => say(`report.role.${role}`, role)).join(' '),
+      l.purpose ? say(`report.purpose.${l.purpose}`, l.purpose) : '',
+      l.categories.join(' '),
+      say(`report.action.${l.action}`, l.action),
+      l.ground ? say(`report.ground.${l.ground}`, l.ground) : '',
+      ...(withEmployees ? [l.employeeId] : []),
+    ]
+      .map(cell)
+      .join(','),
   );
-  return [header.join(','), ...body].join('\r\n') + '\r\n';
+  return [header.map(cell).join(','), ...body].join('\r\n') + '\r\n';
 }

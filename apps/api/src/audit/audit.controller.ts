@@ -12,11 +12,13 @@ import {
 import { Ctx, RateLimits } from '@app/auth';
 import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
-import { NotFound } from '@app/kernel';
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { InvalidInput, NotFound } from '@app/kernel';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { translate } from '../http/i18n/messages.js';
+import { negotiateLocale } from '../http/problem.js';
 import { DataSource } from 'typeorm';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
@@ -84,13 +86,16 @@ export class AuditController {
     @UuidParam() id: string,
     @Query() query: AccessReportQueryDto,
     @Res({ passthrough: true }) response: Response,
+    @Req() request: Request,
   ) {
+    if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
     if (query.format === 'csv') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
-    const lines = await this.queries.accessReport(ctx, id);
+    const lines = await this.queries.accessReport(ctx, id, { from: query.from, to: query.to });
     if (!lines) throw new NotFound('client');
     if (query.format !== 'csv') return lines;
+    const locale = negotiateLocale(request);
     response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
-    return accessReportCsv(lines);
+    return accessReportCsv(lines, (key) => translate(locale, key));
   }
 
   @Get('audit/verify')

@@ -18,6 +18,14 @@ export class AuditEventQueryDto {
 
 export class AccessReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  @ApiPropertyOptional({ format: 'date', maxLength: 10, example: '2026-01-01', description: 'First day of the period (Brussels), included' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date', maxLength: 10, example: '2026-12-31', description: 'Last day of the period (Brussels), included' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
 }
 
 export class AuditGroundDto {
@@ -61,6 +69,11 @@ export class AccessReportLineDto {
   @ApiProperty({ nullable: true, type: String }) purpose: string | null;
   @ApiProperty({ type: [String] }) categories: string[];
   @ApiProperty({ example: 'client.read' }) action: string;
+  @ApiProperty({ maxLength: 19, example: '2026-11-28 18:00:25', description: 'date and time in Brussels' }) localTime: string;
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 7, description: 'what the person who acted does (roles), not who' })
+  function: string[];
+  @ApiProperty({ enum: ['OWNER', 'SHARED', 'BREAK_GLASS'], nullable: true, type: String, description: 'the ground; null for a denied attempt' }) ground:
+    string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Only in a privacy officer’s report' }) employeeId?: string | null;
 }
 
