@@ -103,16 +103,33 @@ describe('break-the-glass and anomaly flags', () => {
     expect((await as('mediator').get(`/clients/${claes}`)).status).toBe(404);
   });
 
-  it('takes each flag through one review, with a comment, and audits the review', async () => {
-    const [flag] = (await as('ranstPrivacy').get('/audit/flags?status=OPEN')).body;
-    const reviewed = await as('ranstPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ESCALATED', comment: 'Asked VDAB for the crisis report' });
-    expect(reviewed.status).toBe(200);
-    expect(reviewed.body).toMatchObject({ status: 'ESCALATED', reviewComment: 'Asked VDAB for the crisis report', reviewedAt: expect.any(String) });
-    expect((await as('ranstPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ACKNOWLEDGED', comment: 'again' })).status).toBe(409);
+  it('works a flag from OPEN through ACKNOWLEDGED and ESCALATED to CLOSED, keeping every comment, and shows the break-the-glass justification', async () => {
+    const flags = (await as('ranstPrivacy').get('/audit/flags?status=OPEN')).body;
+    const flag = flags.find((f: { kind: string }) => f.kind === 'BREAK_GLASS');
+    // what the mediator typed when breaking the glass is in the flag the officer reviews
+    const [{ justification }] = await t.dataSource.query(`SELECT justification FROM break_glass ORDER BY granted_at LIMIT 1`);
+    expect(flags.filter((f: { kind: string }) => f.kind === 'BREAK_GLASS').map((f: { justification: string }) => f.justification)).toContain(justification);
+    expect(flag.justification).toEqual(expect.any(String));
+    const move = (status: string, comment: string) => as('ranstPrivacy').post(`/audit/flags/${flag.id}/review`, { status, comment });
+    expect((await move('CLOSED', 'nothing to see')).status).toBe(409); // an open flag is looked at first
+    const acknowledged = await move('ACKNOWLEDGED', 'Seen; asking the mediator');
+    expect(acknowledged.status).toBe(200);
+    const escalated = await move('ESCALATED', 'Asked VDAB for the crisis report');
+    expect(escalated.body).toMatchObject({ status: 'ESCALATED', reviewComment: 'Asked VDAB for the crisis report', reviewedAt: expect.any(String) });
+    const closed = await move('CLOSED', 'Report received: a real crisis, access justified');
+    expect(closed.body.status).toBe('CLOSED');
+    expect(closed.body.reviews.map((r: { from: string; to: string; comment: string }) => [r.from, r.to, r.comment])).toEqual([
+      ['OPEN', 'ACKNOWLEDGED', 'Seen; asking the mediator'],
+      ['ACKNOWLEDGED', 'ESCALATED', 'Asked VDAB for the crisis report'],
+      ['ESCALATED', 'CLOSED', 'Report received: a real crisis, access justified'],
+    ]);
+    const again = await move('ACKNOWLEDGED', 'again');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('illegal-flag-move');
     expect((await as('vdabPrivacy').post(`/audit/flags/${flag.id}/review`, { status: 'ACKNOWLEDGED', comment: 'not mine' })).status).toBe(404);
     expect((await as('mediator').get('/audit/flags')).status).toBe(403);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'audit.flag-review' AND resource_id = $1`, [flag.id]);
-    expect(n).toBe(1);
+    expect(n).toBe(3);
   });
 
   it('flags many persons in an hour, bursts of denials and access outside working hours, once per window', async () => {

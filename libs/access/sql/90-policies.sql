@@ -44,6 +44,12 @@ CREATE POLICY audit_flag_review ON audit_flag FOR UPDATE TO casework_app
   USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)))
   WITH CHECK ((organisation_id = app_current_organisation()));
 
+-- audit_flag_review: the moves of a flag, seen and made by the privacy officers who see the flag
+CREATE POLICY audit_flag_review_read ON audit_flag_review FOR SELECT TO casework_app
+  USING (EXISTS (SELECT 1 FROM audit_flag f WHERE f.id = audit_flag_review.flag_id));
+CREATE POLICY audit_flag_review_write ON audit_flag_review FOR INSERT TO casework_app
+  WITH CHECK (reviewed_by = app_current_user() AND EXISTS (SELECT 1 FROM audit_flag f WHERE f.id = audit_flag_review.flag_id));
+
 -- break_glass
 CREATE POLICY break_glass_insert ON break_glass FOR INSERT TO casework_app
   WITH CHECK (((organisation_id = app_current_organisation()) AND (user_id = app_current_user()) AND casework_is_caseworker()));

@@ -6,8 +6,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
 
-export const FLAG_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] as const;
+export const FLAG_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED', 'CLOSED'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
+
+/** OPEN -> ACKNOWLEDGED | ESCALATED -> CLOSED; an acknowledged flag can still be escalated. */
+export const FLAG_MOVES: Record<FlagStatus, readonly FlagStatus[]> = {
+  OPEN: ['ACKNOWLEDGED', 'ESCALATED'],
+  ACKNOWLEDGED: ['ESCALATED', 'CLOSED'],
+  ESCALATED: ['CLOSED'],
+  CLOSED: [],
+};
+
+export interface FlagReview {
+  from: FlagStatus;
+  to: FlagStatus;
+  by: string | null;
+  at: Date;
+  comment: string;
+}
 
 export interface AuditFlag {
   id: string;
@@ -23,10 +39,18 @@ export interface AuditFlag {
   reviewedBy: string | null;
   reviewedAt: Date | null;
   reviewComment: string | null;
+  /** every move, oldest first, with its comment */
+  reviews: FlagReview[];
+  /** for a break-the-glass flag: what the user typed to justify it */
+  justification: string | null;
 }
 
-const COLUMNS = `id, kind, status, actor_user_id, actor_organisation_id, subject_person_id, event_chain, event_seq, window_start, details,
-  created_at, reviewed_by, reviewed_at, review_comment`;
+const COLUMNS = `f.id, f.kind, f.status, f.actor_user_id, f.actor_organisation_id, f.subject_person_id, f.event_chain, f.event_seq, f.window_start,
+  f.details, f.created_at, f.reviewed_by, f.reviewed_at, f.review_comment,
+  (SELECT coalesce(json_agg(json_build_object('from', r.from_status, 'to', r.to_status, 'by', r.reviewed_by, 'at', r.reviewed_at, 'comment', r.comment)
+                            ORDER BY r.id), '[]') FROM audit_flag_review r WHERE r.flag_id = f.id) AS reviews,
+  (SELECT b.justification FROM audit_event e JOIN break_glass b ON b.id = e.ground_break_glass_id
+    WHERE f.kind = 'BREAK_GLASS' AND e.chain_id = f.event_chain AND e.seq = f.event_seq) AS justification`;
 
 /** The privacy officer's review queue: flags of their organisation, reviewed once with a comment. */
 @Injectable()
@@ -36,7 +60,7 @@ export class AuditFlagService {
   list(ctx: RequestContext, status?: FlagStatus): Promise<AuditFlag[]> {
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
-        `SELECT ${COLUMNS} FROM audit_flag WHERE organisation_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC, id LIMIT 500`,
+        `SELECT ${COLUMNS} FROM audit_flag f WHERE f.organisation_id = $1 AND ($2::text IS NULL OR f.status = $2) ORDER BY f.created_at DESC, f.id LIMIT 500`,
         [ctx.organisationId, status ?? null],
       );
       tx.audit({ action: 'audit.flags', decision: 'ALLOW', resourceType: 'AuditFlag' });
@@ -44,15 +68,27 @@ export class AuditFlagService {
     });
   }
 
+  /** One move of a flag, with its comment (kept in the flag's history). */
   review(ctx: RequestContext, id: string, status: Exclude<FlagStatus, 'OPEN'>, comment: string): Promise<AuditFlag> {
     return this.transaction.run(ctx, async (tx) => {
       const [current] = await tx.query(`SELECT status FROM audit_flag WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [id, ctx.organisationId]);
       if (!current) throw new NotFound('flag');
-      if (current.status !== 'OPEN') throw new Conflict('flag-already-reviewed');
-      const [row] = await tx.query(
-        `UPDATE audit_flag SET status = $2, reviewed_by = $3, reviewed_at = now(), review_comment = $4 WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, status, ctx.userId, comment.trim()],
-      );
+      const allowed = FLAG_MOVES[current.status as FlagStatus];
+      if (!allowed.includes(status)) throw new Conflict('illegal-flag-move', undefined, { status: current.status, allowed: allowed.join(', ') || 'none' });
+      await tx.query(`UPDATE audit_flag SET status = $2, reviewed_by = $3, reviewed_at = now(), review_comment = $4 WHERE id = $1`, [
+        id,
+        status,
+        ctx.userId,
+        comment.trim(),
+      ]);
+      await tx.query(`INSERT INTO audit_flag_review (flag_id, from_status, to_status, reviewed_by, comment) VALUES ($1, $2, $3, $4, $5)`, [
+        id,
+        current.status,
+        status,
+        ctx.userId,
+        comment.trim(),
+      ]);
+      const [row] = await tx.query(`SELECT ${COLUMNS} FROM audit_flag f WHERE f.id = $1`, [id]);
       tx.audit({
         action: 'audit.flag-review',
         decision: 'ALLOW',
@@ -154,5 +190,7 @@ function toFlag(r: Record<string, any>): AuditFlag {
     reviewedBy: r.reviewed_by,
     reviewedAt: r.reviewed_at,
     reviewComment: r.review_comment,
+    reviews: r.reviews,
+    justification: r.justification ?? null,
   };
 }

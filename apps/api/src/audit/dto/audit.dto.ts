@@ -1,3 +1,4 @@
+import { FLAG_STATUSES, type FlagStatus } from '@app/audit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -114,19 +115,28 @@ export class CheckpointDto {
 }
 
 export class FlagQueryDto {
-  @ApiPropertyOptional({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) @IsOptional() @IsIn(['OPEN', 'ACKNOWLEDGED', 'ESCALATED']) status?:
-    'OPEN' | 'ACKNOWLEDGED' | 'ESCALATED';
+  @ApiPropertyOptional({ enum: FLAG_STATUSES }) @IsOptional() @IsIn(FLAG_STATUSES) status?: FlagStatus;
 }
 
 export class FlagReviewDto {
-  @ApiProperty({ enum: ['ACKNOWLEDGED', 'ESCALATED'] }) @IsIn(['ACKNOWLEDGED', 'ESCALATED']) status: 'ACKNOWLEDGED' | 'ESCALATED';
+  @ApiProperty({ enum: ['ACKNOWLEDGED', 'ESCALATED', 'CLOSED'], description: 'OPEN -> ACKNOWLEDGED | ESCALATED -> CLOSED; ACKNOWLEDGED -> ESCALATED' })
+  @IsIn(['ACKNOWLEDGED', 'ESCALATED', 'CLOSED'])
+  status: 'ACKNOWLEDGED' | 'ESCALATED' | 'CLOSED';
   @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) @MultilineText() comment: string;
+}
+
+export class FlagReviewViewDto {
+  @ApiProperty({ enum: FLAG_STATUSES }) from: string;
+  @ApiProperty({ enum: FLAG_STATUSES }) to: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String }) by: string | null;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) at: Date;
+  @ApiProperty({ maxLength: 2000 }) comment: string;
 }
 
 export class AuditFlagDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['BREAK_GLASS', 'MANY_PERSONS', 'DENIAL_BURST', 'OFF_HOURS'] }) kind: string;
-  @ApiProperty({ enum: ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'] }) status: string;
+  @ApiProperty({ enum: FLAG_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorUserId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorOrganisationId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) subjectPersonId: string | null;
@@ -136,7 +146,10 @@ export class AuditFlagDto {
   @ApiProperty() createdAt: Date;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) reviewedBy: string | null;
   @ApiProperty({ nullable: true, type: Date }) reviewedAt: Date | null;
-  @ApiProperty({ nullable: true, type: String }) reviewComment: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 2000 }) reviewComment: string | null;
+  @ApiProperty({ type: [FlagReviewViewDto], maxItems: 10, description: 'every move, oldest first, with its comment' }) reviews: FlagReviewViewDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 2000, description: 'break-the-glass: the justification the user typed' }) justification:
+    string | null;
 }
 
 export class ActivityQueryDto {
