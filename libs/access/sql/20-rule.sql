@@ -213,10 +213,13 @@ CREATE OR REPLACE FUNCTION casework_handover_documents(p_referral uuid)
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-        SELECT coalesce(json_agg(json_build_object('id', d.id, 'category', d.category, 'fileName', d.file_name, 'mediaType', d.media_type,
-                                                   'sizeBytes', d.size_bytes, 'sha256', encode(d.sha256, 'hex')) ORDER BY d.created_at, d.id), '[]')
-          FROM referral_document rd JOIN client_document d ON d.id = rd.document_id
-         WHERE rd.referral_id = p_referral AND casework_handover_thread_visible(p_referral)
+        -- most handovers offer no documents: the rule is asked only of those that do (lists call this per row)
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM referral_document WHERE referral_id = p_referral) AND casework_handover_thread_visible(p_referral)
+               THEN (SELECT coalesce(json_agg(json_build_object('id', d.id, 'category', d.category, 'fileName', d.file_name, 'mediaType', d.media_type,
+                                                                'sizeBytes', d.size_bytes, 'sha256', encode(d.sha256, 'hex')) ORDER BY d.created_at, d.id), '[]')
+                       FROM referral_document rd JOIN client_document d ON d.id = rd.document_id
+                      WHERE rd.referral_id = p_referral)
+               ELSE '[]' END
       $function$;
 REVOKE ALL ON FUNCTION casework_handover_documents(p_referral uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_handover_documents(p_referral uuid) TO casework_app;
