@@ -15,6 +15,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
 import { DocumentsController } from './documents/documents.controller.js';
+import { ErasureController } from './erasure/erasure.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
@@ -49,12 +50,17 @@ export class AppModule {
         ReferralsController,
         NotesController,
         DocumentsController,
+        ErasureController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: JOBS_CONFIG,
-          useValue: { referralExpirySeconds: config.referralExpirySeconds, notificationDispatchSeconds: config.notificationDispatchSeconds },
+          useValue: {
+            referralExpirySeconds: config.referralExpirySeconds,
+            notificationDispatchSeconds: config.notificationDispatchSeconds,
+            retentionRunSeconds: config.retentionRunSeconds,
+          },
         },
         BackgroundJobs,
       ],

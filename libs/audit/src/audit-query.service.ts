@@ -171,13 +171,14 @@ export class AuditQueryService {
    * Who saw a person's data: every access by every organisation, oldest first; the employee only when
    * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
    * organisation's data on the person (action `access.denied`). Undefined when the caller's
-   * organisation keeps no file on the person.
+   * organisation keeps no file on the person (for a privacy officer: nor erased one).
    */
   accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
     return this.transaction.run(ctx, async (tx) => {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
-      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) AS owns`, [personId]);
+      // (a privacy officer keeps the right after her organisation erased its file: libs/domain/sql/60-erasure.sql)
+      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) OR ($2 AND casework_erased_file($1)) AS owns`, [personId, withEmployees]);
       if (!owns) return undefined;
       // Accesses to this organisation's own data on the person (an event from before events named their
       // owner: the owner its ground names); another organisation's file on the same person is not ours to report.

@@ -23,6 +23,8 @@ export interface AppConfig {
   referralExpirySeconds: number;
   /** seconds between outbox dispatches into notifications (0: off) */
   notificationDispatchSeconds: number;
+  /** seconds between runs of the retention job (0: off; daily by default) */
+  retentionRunSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
     notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),
+    retentionRunSeconds: int('RETENTION_RUN_SECONDS', 86_400, 0, 7 * 86_400),
     audit: {
       signingKeyPem: signingKeyPem ?? '',
       checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),

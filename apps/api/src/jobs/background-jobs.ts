@@ -1,4 +1,4 @@
-import { NotificationDispatcher, ReferralExpiry } from '@app/domain';
+import { NotificationDispatcher, ReferralExpiry, RetentionJob } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 export const JOBS_CONFIG = Symbol('JOBS_CONFIG');
@@ -7,6 +7,8 @@ export interface JobsConfig {
   referralExpirySeconds: number;
   /** how often the outbox is dispatched into notifications; 0: never (tests dispatch themselves) */
   notificationDispatchSeconds: number;
+  /** how often what passed its retention is erased (daily); 0: never (tests run the job with their own clock) */
+  retentionRunSeconds: number;
 }
 
 /** Periodic domain work of this process. (Audit checkpoints and anomaly flags run in libs/audit.) */
@@ -19,12 +21,14 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly expiry: ReferralExpiry,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly retention: RetentionJob,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.every('referral expiry', this.config.referralExpirySeconds, () => this.expiry.expireOverdue());
     this.every('notification dispatch', this.config.notificationDispatchSeconds, () => this.dispatcher.dispatch());
+    this.every('retention', this.config.retentionRunSeconds, () => this.retention.run());
   }
 
   async onApplicationShutdown(): Promise<void> {

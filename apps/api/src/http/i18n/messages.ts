@@ -239,6 +239,13 @@ const en: Catalogue = {
   'field.trajectory-exists': 'this person already has an open {type} trajectory',
   'field.illegal-transition': 'cannot follow {from}; possible: {allowed}',
   'field.stale-version': 'is not the current version ({current}); reload and try again',
+  // erasure and retention (issue 14, item 6)
+  'client-already-erased': 'Your organisation already erased its file on this person ({erasedAt}). See GET /clients/:id/erasures.',
+  'erasure-blocked':
+    'This file still has open work with partners: {open}. Stop the trajectories you direct and withdraw the referrals you sent first, then erase the file.',
+  'field.erasure-blocked-by-trajectory': 'trajectory {id} is still {status}: stop or complete it first',
+  'field.erasure-blocked-by-referral': 'referral {id} is still {status}: withdraw it or let it close first',
+  'report.action.client.erase': 'erased its file on you',
 };
 
 const nl: Catalogue = {
@@ -473,6 +480,13 @@ const nl: Catalogue = {
   'field.trajectory-exists': 'deze persoon heeft al een open {type}-traject',
   'field.illegal-transition': 'kan niet volgen op {from}; mogelijk: {allowed}',
   'field.stale-version': 'is niet de huidige versie ({current}); laad opnieuw en probeer nog eens',
+  // erasure and retention (issue 14, item 6)
+  'client-already-erased': 'Je organisatie wiste haar dossier over deze persoon al ({erasedAt}). Zie GET /clients/:id/erasures.',
+  'erasure-blocked':
+    'Dit dossier heeft nog lopend werk met partners: {open}. Stop eerst de trajecten die je regisseert en trek de doorverwijzingen in die je verstuurde, wis dan het dossier.',
+  'field.erasure-blocked-by-trajectory': 'traject {id} is nog {status}: stop of rond het eerst af',
+  'field.erasure-blocked-by-referral': 'doorverwijzing {id} is nog {status}: trek ze eerst in of laat ze afsluiten',
+  'report.action.client.erase': 'wiste het dossier over u',
 };
 
 export const CATALOGUES: Record<Locale, Catalogue> = { en, nl };
