@@ -33,22 +33,23 @@ export class ErasureCountsDto {
 }
 
 export class ClientErasureDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) personId: string;
-  @ApiProperty({ format: 'uuid' }) organisationId: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) personId: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) organisationId: string;
   @ApiProperty({ enum: ERASURE_REASONS }) reason: string;
   @ApiProperty({ nullable: true, type: String, maxLength: 2000 }) note: string | null;
   @ApiProperty({ description: 'the whole file, or (retention) only older data of the categories named' }) wholeFile: boolean;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true, maxItems: DATA_CATEGORIES.length }) categories: string[];
   @ApiProperty({ type: ErasureCountsDto, description: 'what was removed, as counts' }) removed: ErasureCountsDto;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null when the daily retention job erased it' })
+  @ApiProperty({ format: 'uuid', maxLength: 36, nullable: true, type: String, description: 'null when the daily retention job erased it' })
   erasedByUserId: string | null;
-  @ApiProperty() erasedAt: Date;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 30 }) erasedAt: Date;
 }
 
 const months = (category: string) =>
   ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: RETENTION_MIN_MONTHS,
     maximum: RETENTION_MAX_MONTHS,
     nullable: true,
@@ -72,7 +73,7 @@ export class RetentionMonthsDto {
 }
 
 export class RetentionSettingDto {
-  @ApiProperty({ format: 'uuid' }) organisationId: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) organisationId: string;
   @ApiProperty({ type: RetentionMonthsDto }) months: RetentionMonthsDto;
-  @ApiProperty({ nullable: true, type: Date }) updatedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', maxLength: 30 }) updatedAt: Date | null;
 }
