@@ -127,6 +127,9 @@ describe('erasure and retention', () => {
       expect(other.status).toBe(404);
       expect(JSON.stringify(other.body)).not.toMatch(/Peeters|Lena/);
       expect(await rows(`SELECT 1 FROM client_file WHERE person_id = $1`, [peeters.person_id])).toHaveLength(1);
+      // ... and the attempt is on Ranst's chain, for Ranst's privacy officer to see
+      const denied = `SELECT 1 FROM audit_event WHERE action = 'access.denied' AND chain_id = $1 AND subject_person_id = $2 AND actor_organisation_id = $3`;
+      expect(await rows(denied, [ranst, peeters.person_id, vdab])).toHaveLength(1);
       expect(await rows(`SELECT 1 FROM client_erasure`)).toEqual([]);
     });
 
