@@ -1,4 +1,4 @@
-import { inszFor, RetentionJob } from '@app/domain';
+import { inszFor, NotificationDispatcher, RetentionJob } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A PDF by its bytes, with a marker to look for after erasure. */
@@ -23,7 +23,10 @@ describe('erasure and retention', () => {
       const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
-    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+    post: (url: string, body: object = {}) => {
+      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`);
+      return (purpose ? r.set('X-Purpose', purpose) : r).send(body);
+    },
     put: (url: string, body: object = {}) => t.http.put(url).set('Authorization', `Bearer ${token[who]}`).send(body),
   });
   const rows = (sql: string, params: unknown[] = []) => t.dataSource.query(sql, params);
@@ -265,6 +268,104 @@ describe('erasure and retention', () => {
     });
   });
 
+  describe('erasing a file partners worked on', () => {
+    it('takes the trajectory Ranst directed (partners’ rows in it too) and the handover it sent; VDAB keeps its own note', async () => {
+      const birthDate = '1987-05-20';
+      const registered = await as('ranst').post('/clients', {
+        insz: inszFor(birthDate, 821),
+        firstName: 'Hanne',
+        lastName: 'Overdraagt',
+        birthDate,
+        employment: { notes: 'CANARY-HANDOVER-EMPLOYMENT' },
+      });
+      const client = registered.body.id;
+      const notice = {
+        recipientOrganisationIds: [vdab],
+        purposes: ['MEDIATION'],
+        categories: ['IDENTITY', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES'],
+        legalBasis: 'PUBLIC_TASK_NOTICE',
+        method: 'VERBAL',
+        validFrom: '2026-01-01',
+      };
+      expect((await as('ranst').post(`/clients/${client}/consents`, notice)).status).toBe(201);
+      const cv = await t.http
+        .post(`/clients/${client}/documents`)
+        .set('Authorization', `Bearer ${token.ranst}`)
+        .field('category', 'EMPLOYMENT')
+        .attach('file', pdf('CANARY-HANDOVER-CV'), { filename: 'cv.pdf', contentType: 'application/pdf' });
+      const sent = await as('ranst').post('/handovers', {
+        kind: 'WARM_HANDOVER',
+        clientId: client,
+        toOrganisationId: vdab,
+        categories: ['IDENTITY', 'EMPLOYMENT'],
+        documentIds: [cv.body.id],
+        note: 'CANARY-HANDOVER-NOTE',
+        send: true,
+      });
+      expect(sent.status).toBe(201);
+      const accepted = await as('mediator').post(`/handovers/${sent.body.id}/accept`, { version: sent.body.version });
+      expect(accepted.status).toBe(200);
+      const trajectory = accepted.body.trajectoryId;
+      const { body: planned } = await as('ranst').get(`/trajectories/${trajectory}`);
+      expect((await as('ranst').post(`/trajectories/${trajectory}/transitions`, { to: 'ACTIVE', version: planned.version })).status).toBe(200);
+      // VDAB works on Ranst's trajectory: an obstacle of its own, and a note only VDAB sees
+      expect(
+        (await as('mediator', 'MEDIATION').post(`/trajectories/${trajectory}/obstacles`, { kind: 'MOBILITY', actions: 'CANARY-VDAB-OBSTACLE' })).status,
+      ).toBe(201);
+      const vdabNote = await as('mediator', 'MEDIATION').post(`/trajectories/${trajectory}/notes`, {
+        category: 'EMPLOYMENT',
+        visibility: 'INTERNAL',
+        body: 'VDAB-TRAJECTORY-NOTE',
+      });
+      expect(vdabNote.status).toBe(201);
+      await t.app.get(NotificationDispatcher).dispatch();
+      expect(await rows(`SELECT 1 FROM notification WHERE referral_id = $1`, [sent.body.id])).not.toEqual([]);
+
+      // the trajectory is open: its director stops it first
+      const blocked = await as('ranstPrivacy').post(`/clients/${client}/erasure`, { reason: 'GDPR_REQUEST' });
+      expect(blocked.status).toBe(409);
+      expect(blocked.body.errors.map((e: { field: string }) => e.field)).toEqual(['trajectories']);
+      const { body: active } = await as('ranst').get(`/trajectories/${trajectory}`);
+      const stopped = await as('ranst').post(`/trajectories/${trajectory}/transitions`, {
+        to: 'STOPPED',
+        reason: 'Erasure requested',
+        outcome: 'OTHER',
+        version: active.version,
+      });
+      expect(stopped.status).toBe(200);
+
+      const erased = await as('ranstPrivacy').post(`/clients/${client}/erasure`, { reason: 'GDPR_REQUEST' });
+      expect(erased.status).toBe(201);
+      expect(erased.body.removed).toMatchObject({ trajectories: 1, referrals: 1, documents: 1, partnerNotesDetached: 1, consentsRevoked: 1 });
+      for (const [table, column] of [
+        ['trajectory', 'id'],
+        ['trajectory_obstacle', 'trajectory_id'],
+        ['trajectory_checkpoint', 'trajectory_id'],
+        ['trajectory_participant', 'trajectory_id'],
+        ['trajectory_history', 'trajectory_id'],
+      ]) {
+        expect(await rows(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [trajectory])).toEqual([]);
+      }
+      for (const table of ['referral', 'referral_document', 'referral_message', 'notification']) {
+        expect(await rows(`SELECT 1 FROM ${table} WHERE ${table === 'referral' ? 'id' : 'referral_id'} = $1`, [sent.body.id])).toEqual([]);
+      }
+      expect(await rows(`SELECT 1 FROM referral WHERE note LIKE '%CANARY-HANDOVER%'`)).toEqual([]);
+      // VDAB's note stays VDAB's, no longer tied to a trajectory that is gone; nobody else sees it
+      expect(await rows(`SELECT organisation_id, trajectory_id FROM case_note WHERE id = $1`, [vdabNote.body.id])).toEqual([
+        { organisation_id: vdab, trajectory_id: null },
+      ]);
+      // The executor involvement Ranst recorded for VDAB is ended; VDAB sees nothing of Ranst's any more.
+      expect(await rows(`SELECT 1 FROM involvement WHERE person_id = $1 AND ended_at IS NULL`, [client])).toEqual([]);
+      expect((await as('mediator', 'MEDIATION').get(`/clients/${client}`)).status).toBe(404);
+      expect((await as('mediator', 'MEDIATION').get(`/trajectories/${trajectory}`)).status).toBe(404);
+      expect((await as('mediator').get(`/handovers/${sent.body.id}`)).status).toBe(404);
+      expect((await as('mediator', 'MEDIATION').get(`/documents/${cv.body.id}`)).status).toBe(404);
+      expect((await as('platform').get('/audit/verify')).body.ok).toBe(true);
+      const report = await as('ranstPrivacy').get(`/clients/${client}/access-report`);
+      expect(report.body.filter((l: { organisationId: string }) => l.organisationId === vdab).length).toBeGreaterThan(0);
+    });
+  });
+
   describe('retention', () => {
     it('is set by the org admin, read by the privacy officer, and refused to others', async () => {
       const url = `/organisations/${ranst}/retention`;
@@ -333,9 +434,11 @@ describe('erasure and retention', () => {
       expect(view.body.ownFile.welfare).toBeUndefined();
 
       // Ten years and a month on (IDENTITY: 120 months): whole files nothing changed in go, but not
-      // those with open work (a seeded referral Ranst sent that is still open keeps its file).
+      // those with open work (a seeded referral Ranst sent that is still open keeps its file, as does an open trajectory).
       const [{ open }] = await rows(
-        `SELECT count(DISTINCT person_id)::int AS open FROM referral WHERE from_organisation_id = $1 AND status IN ('DRAFT', 'SENT', 'INFO_REQUESTED', 'ACKNOWLEDGED', 'ACCEPTED')`,
+        `SELECT count(*)::int AS open FROM (
+           SELECT person_id FROM referral WHERE from_organisation_id = $1 AND status IN ('DRAFT', 'SENT', 'INFO_REQUESTED', 'ACKNOWLEDGED', 'ACCEPTED')
+           UNION SELECT person_id FROM trajectory WHERE director_organisation_id = $1 AND status NOT IN ('COMPLETED', 'STOPPED')) o`,
         [ranst],
       );
       expect(open).toBeGreaterThan(0);
