@@ -259,6 +259,17 @@ describe('erasure and retention', () => {
       expect(await rows(`SELECT 1 FROM client_erasure WHERE person_id = $1`, [person])).toHaveLength(1);
     });
 
+    it('erases once when two requests race: one 201, the other 409', async () => {
+      const birthDate = '1979-02-02';
+      const registered = await as('ranst').post('/clients', { insz: inszFor(birthDate, 455), firstName: 'Twee', lastName: 'Keer', birthDate });
+      expect(registered.status).toBe(201);
+      const url = `/clients/${registered.body.id}/erasure`;
+      const answers = await Promise.all([as('ranstPrivacy').post(url, { reason: 'GDPR_REQUEST' }), as('ranstPrivacy').post(url, { reason: 'GDPR_REQUEST' })]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.code).toBe('client-already-erased');
+      expect(await rows(`SELECT 1 FROM client_erasure WHERE person_id = $1`, [registered.body.id])).toHaveLength(1);
+    });
+
     it('clears the INSZ when the last organisation erases its file', async () => {
       const erased = await as('vdabPrivacy').post(`/clients/${person}/erasure`, { reason: 'GDPR_REQUEST' });
       expect(erased.status).toBe(201);

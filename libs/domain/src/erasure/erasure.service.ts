@@ -2,7 +2,7 @@ import { DATA_CATEGORIES, DomainError, Forbidden, NotFound, RequestTransaction, 
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import type { ClientErasure, ErasureReason, RetentionPeriods, RetentionSetting } from './erasure.js';
+import { NO_FILE, type ClientErasure, type ErasureReason, type RetentionPeriods, type RetentionSetting } from './erasure.js';
 import { ErasureRepository } from './erasure.repository.js';
 
 /**
@@ -24,7 +24,11 @@ export class ErasureService {
     if (!ctx.ability.can('delete', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
     return this.transaction.run(ctx, async (tx) => {
       await this.assertErasable(tx, personId);
-      const id = await this.erasures.erase(tx, personId, input.reason, input.note ?? null);
+      const id = await this.erasures.erase(tx, personId, input.reason, input.note ?? null).catch((error: { code?: string }) => {
+        // another erasure of the same file committed while this one waited for its lock
+        if (error.code === NO_FILE) throw new DomainError('conflict', 'client-already-erased', { erasedAt: new Date().toISOString() });
+        throw error;
+      });
       const record = (await this.erasures.find(tx, id!))!;
       tx.audit({
         action: 'client.erase',

@@ -57,3 +57,5 @@ export const RETENTION_MIN_MONTHS = 1;
 export const RETENTION_MAX_MONTHS = 600;
 /** The most erasure records one list answers. */
 export const ERASURES_PER_LIST = 100;
+/** What casework_erase_file raises when the organisation keeps no file on the person (SQLSTATE no_data_found). */
+export const NO_FILE = 'P0002';

@@ -2,7 +2,7 @@ import { AUDIT_SINK, DATA_CATEGORIES, type AuditSink, type DataCategory, type Tx
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ErasureReason } from './erasure.js';
+import { NO_FILE, type ErasureReason } from './erasure.js';
 import { ErasureRepository } from './erasure.repository.js';
 
 export interface RetentionRun {
@@ -84,6 +84,7 @@ export class RetentionJob {
         return true;
       });
     } catch (error) {
+      if ((error as { code?: string }).code === NO_FILE) return false; // erased meanwhile (another instance's run, or by hand)
       // ids only: never client data in logs
       this.logger.error({ msg: 'retention erasure failed', organisationId, personId, error: (error as Error).name, code: (error as { code?: string }).code });
       return undefined;
