@@ -396,6 +396,22 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) TO casework_app;
 
+-- The client's name on the who-saw-my-data report the caller's organisation hands out: from its own
+-- file, for the privacy officer (who reads no file content) and its case workers. The report itself is
+-- audited with the person, so this read is too.
+CREATE OR REPLACE FUNCTION casework_report_person_name(p_person uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT ci.first_name || ' ' || ci.last_name FROM client_identity ci
+         WHERE ci.organisation_id = app_current_organisation() AND ci.person_id = p_person
+           AND (casework_has_role('PRIVACY_OFFICER') OR casework_is_caseworker())
+      $function$;
+REVOKE ALL ON FUNCTION casework_report_person_name(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_report_person_name(p_person uuid) TO casework_app;
+
 -- Whether another organisation's identity of the person that the caller may read (casework_can_read)
 -- matches a name search: what the partner walk of casework_partner_persons asks of each person. With
 -- owner rights, so the name is tested first: under the policy casework_can_read would run first on
