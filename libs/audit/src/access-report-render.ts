@@ -139,7 +139,10 @@ export function accessReportPdf(report: AccessReportDocument, say: Say): Promise
       .fontSize(10)
       .text(`${index + 1}. ${w.time}  ${w.organisation}`);
     doc.font('text').fontSize(9);
-    const row = (label: string, value: string) => value && doc.text(`${t(`report.column.${label}`)}: ${value}`, { indent: 14 });
+    const left = doc.page.margins.left + 14;
+    const width = doc.page.width - doc.page.margins.right - left;
+    const row = (label: string, value: string) =>
+      value && doc.text(t('report.pdf.row', { label: t(`report.column.${label}`), value }), left, undefined, { width });
     row('function', w.function);
     row('purpose', w.purpose);
     row('categories', w.categories);
@@ -149,8 +152,9 @@ export function accessReportPdf(report: AccessReportDocument, say: Say): Promise
       .font('mono')
       .fontSize(7)
       .fillColor('#444')
-      .text(t('report.pdf.event', { chain: line.event.chain, seq: line.event.seq }), { indent: 14 });
+      .text(t('report.pdf.event', { chain: line.event.chain, seq: line.event.seq }), left, undefined, { width });
     doc.fillColor('black').moveDown(0.4);
+    doc.x = doc.page.margins.left;
   });
 
   doc.addPage();

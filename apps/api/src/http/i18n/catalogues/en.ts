@@ -49,6 +49,7 @@ export const en: Record<string, string> = {
   'report.pdf.check-intro':
     'The accesses above are links of tamper-evident chains: each event’s SHA-256 hash covers the one before it. The service signs the head of each chain with an Ed25519 key. Each checkpoint below covers the accesses listed on its chain; its signature covers the RFC 8785 JSON of chain, seq, headHash and time. Check it with the public key below (also published at GET /audit/public-key), and ask the organisation for the chain to check the events against it.',
   'report.pdf.public-key': 'Public key (Ed25519, PEM):',
+  'report.pdf.row': '{label}: {value}',
   'report.action.client.register': 'registered you',
   'report.action.client.read': 'viewed your file',
   'report.action.client.list': 'saw your name in a list',

@@ -49,6 +49,7 @@ export const fr: Record<string, string> = {
   'report.pdf.check-intro':
     'Les accès ci-dessus sont les maillons de chaînes qui révèlent toute modification : le hachage SHA-256 de chaque événement couvre le précédent. Le service signe la tête de chaque chaîne avec une clé Ed25519. Chaque point de contrôle ci-dessous couvre les accès de sa chaîne ; sa signature couvre le JSON RFC 8785 de chain, seq, headHash et time. Vérifiez-la avec la clé publique ci-dessous (également publiée sur GET /audit/public-key) et demandez la chaîne à l’organisation pour y confronter les événements.',
   'report.pdf.public-key': 'Clé publique (Ed25519, PEM) :',
+  'report.pdf.row': '{label} : {value}',
   'report.action.client.register': 'a procédé à votre enregistrement',
   'report.action.client.read': 'a consulté votre dossier',
   'report.action.client.list': 'a vu votre nom dans une liste',

@@ -49,6 +49,7 @@ export const nl: Record<string, string> = {
   'report.pdf.check-intro':
     'De raadplegingen hierboven zijn schakels van ketens die elke wijziging verraden: de SHA-256-hash van elke gebeurtenis dekt de vorige. De dienst ondertekent de kop van elke keten met een Ed25519-sleutel. Elk controlepunt hieronder dekt de raadplegingen van zijn keten; de handtekening dekt de RFC 8785-JSON van chain, seq, headHash en time. Controleer ze met de publieke sleutel hieronder (ook gepubliceerd op GET /audit/public-key) en vraag de organisatie de keten om de gebeurtenissen ermee te vergelijken.',
   'report.pdf.public-key': 'Publieke sleutel (Ed25519, PEM):',
+  'report.pdf.row': '{label}: {value}',
   'report.action.client.register': 'heeft u geregistreerd',
   'report.action.client.read': 'heeft uw dossier ingekeken',
   'report.action.client.list': 'zag uw naam in een lijst',
