@@ -290,13 +290,21 @@ describe('audit trail', () => {
     expect(leaks).toBe(0);
   });
 
-  it('verifies the chains: platform admins all, privacy officers their own, others not at all', async () => {
+  it('verifies the chains: platform admins all, privacy officers their own and their agreement partners’, others not at all', async () => {
     const all = await as('platform').get('/audit/verify');
     expect(all.status).toBe(200);
     expect(all.body.ok).toBe(true);
     expect(all.body.chains.map((c: { chain: string }) => c.chain)).toEqual(expect.arrayContaining([ranst, vdab]));
+    // hers, and those of every organisation an agreement made Ranst a party with: where their reads of her data are
     const own = await as('ranstPrivacy').get('/audit/verify');
-    expect(own.body.chains.map((c: { chain: string }) => c.chain)).toEqual([ranst]);
+    const partners = await t.dataSource.query(
+      `SELECT DISTINCT other.organisation_id AS id FROM agreement_party mine JOIN agreement_party other USING (agreement_id) WHERE mine.organisation_id = $1`,
+      [ranst],
+    );
+    expect(own.body.chains.map((c: { chain: string }) => c.chain).sort()).toEqual([...new Set([ranst, ...partners.map((p: { id: string }) => p.id)])].sort());
+    expect(own.body.chains).toContainEqual(expect.objectContaining({ chain: vdab, organisationName: 'VDAB Antwerpen', ok: true }));
+    const schelle = await t.organisationId('OCMW Schelle');
+    if (!partners.some((p: { id: string }) => p.id === schelle)) expect(own.body.chains.map((c: { chain: string }) => c.chain)).not.toContain(schelle);
     expect((await as('mediator').get('/audit/verify')).status).toBe(403);
     const key = await t.http.get('/audit/public-key');
     expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });

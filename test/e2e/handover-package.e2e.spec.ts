@@ -17,11 +17,11 @@ describe('the handover package: the receiver decides with the facts', () => {
 
   const as = (who: string, purpose?: string) => ({
     get: (url: string) => {
-      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en'); // the messages asserted are English
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}, lang?: string) => {
-      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en');
       return (lang ? r.set('Accept-Language', lang) : r).send(body);
     },
   });

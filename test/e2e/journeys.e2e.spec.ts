@@ -294,8 +294,24 @@ describe('the journeys of the domain README', () => {
       expect(events.items).toEqual([
         expect.objectContaining({ actorOrganisationId: vdab, ground: expect.objectContaining({ kind: 'SHARED', referralId: handover.id }) }),
       ]);
+      // the console names her own staff, and others by organisation and function only
+      const [vdabRead] = events.items;
+      expect(vdabRead).toMatchObject({ actorOrganisationName: 'VDAB Antwerpen', actorName: null, actorRoles: ['MEDIATOR'] });
+      const own = await ok(as('ranstPrivacy').get(`/audit/events?subjectId=${client}&action=client.register&limit=1`));
+      expect(own.items[0]).toMatchObject({ actorOrganisationName: 'OCMW Ranst', actorName: expect.any(String), actorUserId: ranstWorker });
+      const [{ display_name }] = await t.dataSource.query(`SELECT display_name FROM app_user WHERE id = $1`, [ranstWorker]);
+      expect(own.items[0].actorName).toBe(display_name);
+      // the referral reads have their ground too: the handover that was addressed to VDAB
+      const referralReads = await ok(as('ranstPrivacy').get(`/audit/events?subjectId=${client}&action=referral.read&limit=50`));
+      const byVdab = referralReads.items.filter((e: { actorOrganisationId: string }) => e.actorOrganisationId === vdab);
+      expect(byVdab.length).toBeGreaterThan(0);
+      for (const e of byVdab) expect(e.ground).toEqual({ kind: 'SHARED', referralId: expect.any(String) });
+      // verification covers the chains her report draws on, each named: her own and VDAB's
       const verified = await ok(as('ranstPrivacy').get('/audit/verify'));
       expect(verified.ok).toBe(true);
+      const checked = verified.chains.map((c: { organisationName: string | null }) => c.organisationName);
+      expect(checked).toEqual(expect.arrayContaining(['OCMW Ranst', 'VDAB Antwerpen']));
+      for (const line of report) expect(verified.chains.map((c: { chain: string }) => c.chain)).toContain(line.event.chain);
     });
 
     it('hands Leila the report as a PDF in Dutch or French: VDAB’s read with Brussels date and time, purpose and ground, under a checkpoint that verifies', async () => {

@@ -1,6 +1,8 @@
 import { RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
 import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { DATA_ACCESS } from './data-access.js';
 
 export interface AuditEventView {
@@ -10,6 +12,10 @@ export interface AuditEventView {
   actorUserId: string | null;
   actorOrganisationId: string | null;
   actorRoles: string[];
+  /** the acting organisation's name */
+  actorOrganisationName: string | null;
+  /** the acting user's name when they are one of the caller's organisation's staff; others are known by organisation and function */
+  actorName: string | null;
   action: string;
   resourceType: string | null;
   resourceId: string | null;
@@ -102,13 +108,18 @@ const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_orga
  */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly transaction: RequestTransaction) {}
+  constructor(
+    private readonly transaction: RequestTransaction,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const after = filter.cursor === undefined ? undefined : decodeEventCursor(filter.cursor);
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
-        `SELECT ${COLUMNS} FROM audit_event e
+        `SELECT ${COLUMNS}, o.name AS actor_organisation_name, u.display_name AS actor_name FROM audit_event e
+           LEFT JOIN organisation o ON o.id = e.actor_organisation_id
+           LEFT JOIN app_user u ON u.id = e.actor_user_id AND u.organisation_id = $1
           WHERE ((e.actor_organisation_id = $1 AND e.chain_id = $1) OR e.owner_organisation_id = $1
                  OR (e.owner_organisation_id IS NULL AND e.ground_kind IN ('SHARED', 'BREAK_GLASS')
                      AND audit_event_owner(NULL, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $1))
@@ -190,6 +201,28 @@ export class AuditQueryService {
    * organisation's data on the person (action `access.denied`). Undefined when the caller's
    * organisation keeps no file on the person.
    */
+  /**
+   * The chains that record accesses to an organisation's data: its own, and those of every organisation
+   * an agreement (of any state: a terminated one's past accesses count) ever made it a party with, the
+   * only ones that can have read its data under a ground or broken the glass on it.
+   */
+  async chainsConcerning(organisationId: string): Promise<string[]> {
+    const rows = await this.dataSource.query(
+      `SELECT $1::uuid AS chain_id
+       UNION SELECT other.organisation_id FROM agreement_party mine JOIN agreement_party other ON other.agreement_id = mine.agreement_id
+              WHERE mine.organisation_id = $1
+       ORDER BY 1`,
+      [organisationId],
+    );
+    return rows.map((r: { chain_id: string }) => r.chain_id);
+  }
+
+  /** Organisation names by id (a chain's id is its organisation's). */
+  async organisationNames(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.dataSource.query(`SELECT id, name FROM organisation WHERE id = ANY ($1::uuid[])`, [ids]);
+    return new Map(rows.map((r: { id: string; name: string }) => [r.id, r.name]));
+  }
+
   /** The report with what a document handed out needs: who hands it out, and about whom. */
   async accessReportDocument(ctx: RequestContext, personId: string, period: ReportPeriod = {}) {
     const lines = await this.accessReport(ctx, personId, period);
@@ -283,6 +316,8 @@ function toView(r: Record<string, any>): AuditEventView {
     actorUserId: r.actor_user_id,
     actorOrganisationId: r.actor_organisation_id,
     actorRoles: r.actor_roles,
+    actorOrganisationName: r.actor_organisation_name ?? null,
+    actorName: r.actor_name ?? null,
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,

@@ -126,12 +126,18 @@ export class AuditController {
 
   @Get('audit/verify')
   @Requires('auditChain.read')
-  @ApiOperation({ summary: "Recompute the audit chains (platform admins: all; privacy officers: your organisation's) against the signed checkpoints" })
+  @ApiOperation({
+    summary:
+      "Recompute the audit chains against the signed checkpoints and name each one checked. Platform admins: all. Privacy officers: your organisation's chain and those of every organisation an agreement ever linked yours with, where their accesses to your data are recorded",
+  })
   @ApiOkResponse({ type: VerificationReportDto })
   @ApiProblems(401, 403)
-  verify(@Ctx() ctx: RequestContext): Promise<VerificationReport> {
+  async verify(@Ctx() ctx: RequestContext): Promise<VerificationReport & { chains: Array<{ organisationName: string | null }> }> {
     const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
-    return verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains: [ctx.organisationId] });
+    const chains = all ? undefined : await this.queries.chainsConcerning(ctx.organisationId);
+    const report = await verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains, concurrency: 2 });
+    const names = await this.queries.organisationNames(report.chains.map((c) => c.chain));
+    return { ...report, chains: report.chains.map((c) => ({ ...c, organisationName: names.get(c.chain) ?? null })) };
   }
 
   @Get('audit/checkpoints')

@@ -133,7 +133,7 @@ export class ReferralService {
     return this.transaction.run(ctx, async (tx) => {
       const referral = await this.referrals.find(tx, id);
       if (!referral) throw new NotFound('referral');
-      tx.audit(readEvent('referral.read', referral));
+      tx.audit(readEvent(ctx, 'referral.read', referral));
       return referral;
     });
   }
@@ -175,7 +175,7 @@ export class ReferralService {
       const referral = await this.referrals.find(tx, id);
       if (!referral) throw new NotFound('referral');
       if (!referral.intake) throw new NotFound('intake');
-      tx.audit(readEvent('referral.intake-read', referral));
+      tx.audit(readEvent(ctx, 'referral.intake-read', referral));
       return referral;
     });
   }
@@ -193,7 +193,7 @@ export class ReferralService {
       if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(current.status)) throw new Conflict('referral-closed', undefined, { status: current.status });
       if (current.version !== version) throw new StaleVersion(current.version);
       const kind = await change(tx, current);
-      tx.audit({ ...readEvent(kind, current), categories: [] });
+      tx.audit({ ...readEvent(ctx, kind, current), categories: [] });
       const sender = current.fromOrganisationId === ctx.organisationId;
       const receiverTarget = { userIds: current.assigneeUserId ? [current.assigneeUserId] : [], organisationId: current.toOrganisationId };
       await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [current.senderUserId] }, kind, { referralId: id, clientId: current.clientId });
@@ -211,7 +211,7 @@ export class ReferralService {
       if (!referral) throw new NotFound('referral');
       if (referral.noteWithheld) return { items: [], withheld: true };
       const items = await this.referrals.messages(tx, id);
-      tx.audit({ ...readEvent('referral.thread-read', referral), categories: referral.categories });
+      tx.audit({ ...readEvent(ctx, 'referral.thread-read', referral), categories: referral.categories });
       return { items, withheld: false };
     });
   }
@@ -228,7 +228,7 @@ export class ReferralService {
       if ((await this.referrals.messageCount(tx, id)) >= MESSAGES_PER_REFERRAL)
         throw new Conflict('too-many-messages', undefined, { max: MESSAGES_PER_REFERRAL });
       await this.referrals.addMessage(tx, id, { organisationId: ctx.organisationId, userId: ctx.userId }, 'MESSAGE', body.trim());
-      tx.audit({ ...readEvent('referral.message', referral), categories: referral.categories });
+      tx.audit({ ...readEvent(ctx, 'referral.message', referral), categories: referral.categories });
       const sender = referral.fromOrganisationId === ctx.organisationId;
       const receiverTarget = { userIds: referral.assigneeUserId ? [referral.assigneeUserId] : [], organisationId: referral.toOrganisationId };
       await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [referral.senderUserId] }, 'referral.message', {
@@ -261,7 +261,7 @@ export class ReferralService {
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       const items = page.map((row) => row.referral);
-      for (const referral of items) tx.audit(readEvent('referral.list', referral)); // each person a queue shows
+      for (const referral of items) tx.audit(readEvent(ctx, 'referral.list', referral)); // each person a queue shows
       return { items, counts, nextCursor: rows.length > query.limit && last ? encodeCursor(JSON.stringify(last.key)) : null };
     });
   }
@@ -486,7 +486,11 @@ export class ReferralService {
   }
 }
 
-function readEvent(action: string, referral: Referral) {
+/**
+ * What reading a referral puts on record. Its ground: the sender's own file, or, for the receiver, the
+ * handover that was addressed to it (which names its agreement).
+ */
+function readEvent(ctx: RequestContext, action: string, referral: Referral) {
   return {
     action,
     decision: 'ALLOW' as const,
@@ -497,6 +501,7 @@ function readEvent(action: string, referral: Referral) {
     // a handover is read for its own purpose, whatever X-Purpose the request names
     purpose: PURPOSE_OF[referral.kind],
     categories: [],
+    ground: referral.fromOrganisationId === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const, referralId: referral.id },
   };
 }
 

@@ -57,6 +57,14 @@ export class AuditEventDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorUserId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorOrganisationId: string | null;
   @ApiProperty({ type: [String] }) actorRoles: string[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 200, example: 'VDAB Antwerpen' }) actorOrganisationName: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description: "The user's name when they are one of your organisation's staff; others are known by organisation and function (actorRoles)",
+  })
+  actorName: string | null;
   @ApiProperty({ example: 'client.read' }) action: string;
   @ApiProperty({ nullable: true, type: String }) resourceType: string | null;
   @ApiProperty({ nullable: true, type: String }) resourceId: string | null;
@@ -114,6 +122,8 @@ class BrokenLinkDto {
 
 class ChainReportDto {
   @ApiProperty({ format: 'uuid' }) chain: string;
+  @ApiProperty({ nullable: true, type: String, maxLength: 200, description: 'Whose chain: the organisation that acted (null: events of no organisation)' })
+  organisationName: string | null;
   @ApiProperty() events: number;
   @ApiProperty() ok: boolean;
   @ApiPropertyOptional({ type: BrokenLinkDto }) firstBroken?: BrokenLinkDto;
