@@ -11,6 +11,7 @@ import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { BackgroundJobs, JOBS_CONFIG } from './jobs/background-jobs.js';
+import { DailyDigest, DIGEST_CONFIG } from './notifications/daily-digest.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
@@ -54,8 +55,14 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {
           provide: JOBS_CONFIG,
-          useValue: { referralExpirySeconds: config.referralExpirySeconds, notificationDispatchSeconds: config.notificationDispatchSeconds },
+          useValue: {
+            referralExpirySeconds: config.referralExpirySeconds,
+            notificationDispatchSeconds: config.notificationDispatchSeconds,
+            digestPollSeconds: config.digest.pollSeconds,
+          },
         },
+        { provide: DIGEST_CONFIG, useValue: config.digest },
+        DailyDigest,
         BackgroundJobs,
       ],
     };

@@ -257,4 +257,10 @@ export const en: Record<string, string> = {
   'field.trajectory-exists': 'this person already has an open {type} trajectory',
   'field.illegal-transition': 'cannot follow {from}; possible: {allowed}',
   'field.stale-version': 'is not the current version ({current}); reload and try again',
+  'digest.subject': '{count, plural, one {# unread notification} other {# unread notifications}} in Casework',
+  'digest.greeting': 'Hello {name},',
+  'digest.intro': '{count, plural, one {You have # unread notification} other {You have # unread notifications}}:',
+  'digest.item': '{title} ({at, date, brussels} {at, time, brussels}) {link}',
+  'digest.more': 'and {count, plural, one {# more} other {# more}}: {url}',
+  'digest.footer': 'You get this e-mail once a day because you asked for it. Turn it off in your settings. It never contains client data: sign in to see more.',
 };

@@ -267,4 +267,11 @@ export const fr: Record<string, string> = {
   'field.trajectory-exists': 'cette personne a déjà un trajet ouvert de type {type}',
   'field.illegal-transition': 'ne peut pas suivre {from} ; possible : {allowed}',
   'field.stale-version': 'n’est pas la version actuelle ({current}) ; rechargez et réessayez',
+  'digest.subject': '{count, plural, one {# notification non lue} other {# notifications non lues}} dans Casework',
+  'digest.greeting': 'Bonjour {name},',
+  'digest.intro': '{count, plural, one {Vous avez # notification non lue} other {Vous avez # notifications non lues}} :',
+  'digest.item': '{title} ({at, date, brussels} {at, time, brussels}) {link}',
+  'digest.more': 'et {count, plural, one {# autre} other {# autres}} : {url}',
+  'digest.footer':
+    'Vous recevez cet e-mail une fois par jour parce que vous l’avez demandé. Vous pouvez le désactiver dans vos paramètres. Il ne contient jamais de données de clients : connectez-vous pour en savoir plus.',
 };

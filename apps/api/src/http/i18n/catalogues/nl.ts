@@ -260,4 +260,11 @@ export const nl: Record<string, string> = {
   'field.trajectory-exists': 'deze persoon heeft al een open {type}-traject',
   'field.illegal-transition': 'kan niet volgen op {from}; mogelijk: {allowed}',
   'field.stale-version': 'is niet de huidige versie ({current}); laad opnieuw en probeer nog eens',
+  'digest.subject': '{count, plural, one {# ongelezen melding} other {# ongelezen meldingen}} in Casework',
+  'digest.greeting': 'Dag {name},',
+  'digest.intro': '{count, plural, one {Je hebt # ongelezen melding} other {Je hebt # ongelezen meldingen}}:',
+  'digest.item': '{title} ({at, date, brussels} {at, time, brussels}) {link}',
+  'digest.more': 'en nog {count}: {url}',
+  'digest.footer':
+    'Je krijgt deze e-mail één keer per dag omdat je erom vroeg. Je zet hem uit in je instellingen. Hij bevat nooit cliëntgegevens: meld je aan om meer te zien.',
 };
