@@ -88,11 +88,16 @@ export class ReferralService {
           problems.push({ field: 'reviewDate', code: 'review-date-range', params: { min: today, max: latest } });
       }
       if (input.kind !== 'NOT_YET_READY' && input.categories.length === 0) problems.push({ field: 'categories', code: 'arrayMinSize', params: { min: 1 } });
+      // A signal says "not yet": it names the person (so the receiver knows whom it holds back) and offers
+      // nothing else of the file, neither categories nor documents (the rule opens IDENTITY at most).
+      if (input.kind === 'NOT_YET_READY' && input.categories.some((c) => c !== 'IDENTITY'))
+        problems.push({ field: 'categories', code: 'signal-identity-only' });
+      if (input.kind === 'NOT_YET_READY' && (input.documentIds ?? []).length > 0) problems.push({ field: 'documentIds', code: 'signal-no-documents' });
       if (!(await this.organisations.isActive(tx, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
       else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId)))
         problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
       const documentIds = [...new Set((input.documentIds ?? []).map((d) => d.toLowerCase()))];
-      if (documentIds.length > 0) {
+      if (documentIds.length > 0 && input.kind !== 'NOT_YET_READY') {
         const own = await this.referrals.ownDocuments(tx, ctx.organisationId, input.clientId, documentIds);
         documentIds.forEach((documentId, i) => {
           const category = own.get(documentId);
