@@ -412,6 +412,7 @@ export class ReferralService {
       resourceId: id,
       subjectPersonId: current.clientId,
       ownerOrganisationId: current.fromOrganisationId,
+      purpose: PURPOSE_OF[current.kind],
       categories: current.categories,
     });
     if (action === 'accept' && current.kind === 'WARM_HANDOVER') {

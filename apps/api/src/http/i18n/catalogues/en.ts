@@ -231,6 +231,7 @@ export const en: Record<string, string> = {
   'field.document-category-not-offered': 'is a {category} document: offer that category too, or leave the document out',
   'field.signal-identity-only': 'can name IDENTITY at most: a not-yet-ready signal says whom it holds back, and shares nothing else of the file',
   'field.signal-no-documents': 'must be empty: a not-yet-ready signal offers no documents (send a warm handover when the client is ready)',
+  'field.search-too-broad': 'needs an INSZ, or a name with at least one word of three letters or more',
   'field.review-date-range': 'must be a date after {min} and at most {max} (a signal is reviewed within 12 months)',
   'field.must-include-own-organisation': 'must include your own organisation',
   'field.at-least-two-parties': 'must name at least two different organisations',

@@ -239,7 +239,9 @@ export const fr: Record<string, string> = {
   'field.document-not-on-file': 'n’est pas un document de votre propre dossier sur ce client',
   'field.document-category-not-offered': 'est un document de la catégorie {category} : proposez aussi cette catégorie, ou retirez le document',
   'field.signal-identity-only': 'peut contenir IDENTITY au plus : un signal « pas encore prêt » indique qui il retient et ne partage rien d’autre du dossier',
-  'field.signal-no-documents': 'doit être vide : un signal « pas encore prêt » ne propose aucun document (envoyez un transfert accompagné quand le client est prêt)',
+  'field.signal-no-documents':
+    'doit être vide : un signal « pas encore prêt » ne propose aucun document (envoyez un transfert accompagné quand le client est prêt)',
+  'field.search-too-broad': 'demande un NISS, ou un nom comportant au moins un mot de trois lettres ou plus',
   'field.review-date-range': 'doit être une date postérieure à {min} et au plus tard {max} (un signal est réexaminé dans les 12 mois)',
   'field.must-include-own-organisation': 'doit inclure votre propre organisation',
   'field.at-least-two-parties': 'doit désigner au moins deux organisations différentes',

@@ -234,6 +234,7 @@ export const nl: Record<string, string> = {
   'field.document-category-not-offered': 'is een document van categorie {category}: bied ook die categorie aan, of laat het document weg',
   'field.signal-identity-only': 'mag hoogstens IDENTITY bevatten: een nog-niet-klaar-signaal zegt wie het tegenhoudt en deelt niets anders uit het dossier',
   'field.signal-no-documents': 'moet leeg zijn: een nog-niet-klaar-signaal biedt geen documenten aan (stuur een warme overdracht wanneer de cliënt klaar is)',
+  'field.search-too-broad': 'vraagt een INSZ, of een naam met minstens één woord van drie letters of meer',
   'field.review-date-range': 'moet een datum na {min} en uiterlijk {max} zijn (een signaal wordt binnen 12 maanden herzien)',
   'field.must-include-own-organisation': 'moet je eigen organisatie bevatten',
   'field.at-least-two-parties': 'moet minstens twee verschillende organisaties noemen',
