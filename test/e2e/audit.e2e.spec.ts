@@ -222,7 +222,13 @@ describe('audit trail', () => {
     const csv = await as('ranst').get(`/clients/${peeters}/access-report?format=csv`);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('Date and time (Brussels),Organisation,Function,Purpose,Data,What was done,Legal ground');
+    // no language asked, none chosen: the organisation's, Dutch for a Flemish OCMW; English when the browser asks
+    expect(csv.text.split('\r\n')[0]).toBe('Datum en uur (Brussel),Organisatie,Functie,Doel,Gegevens,Wat gebeurde,Rechtsgrond');
+    const english = await t.http
+      .get(`/clients/${peeters}/access-report?format=csv`)
+      .set('Authorization', `Bearer ${token.ranst}`)
+      .set('Accept-Language', 'en-GB,en;q=0.9');
+    expect(english.text.split('\r\n')[0]).toBe('Date and time (Brussels),Organisation,Function,Purpose,Data,What was done,Legal ground');
     expect(csv.text).toContain('VDAB Antwerpen');
     // in the citizen's language, local time, what the person does rather than who, the ground in words
     const dutch = await t.http
@@ -233,7 +239,20 @@ describe('audit trail', () => {
     expect(header).toBe('Datum en uur (Brussel),Organisatie,Functie,Doel,Gegevens,Wat gebeurde,Rechtsgrond,Medewerker');
     const vdabRow = rows.find((r) => r.includes('VDAB Antwerpen') && r.includes('heeft uw dossier ingekeken'))!;
     expect(vdabRow).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},VDAB Antwerpen,bemiddelaar,bemiddeling naar werk,/);
-    expect(vdabRow).toContain('samenwerkingsovereenkomst en uw toestemming of kennisgeving');
+    // the ground in words: the notice recorded for the client, with its date, and the agreement's reference
+    const [notice] = await t.dataSource.query(
+      `SELECT c.valid_from::text AS day, a.document_reference AS reference FROM audit_event e
+         JOIN consent c ON c.id = e.ground_consent_id JOIN agreement a ON a.id = e.ground_agreement_id
+        WHERE e.subject_person_id = $1 AND e.actor_organisation_id = $2 AND e.action = 'client.read' LIMIT 1`,
+      [peeters, await t.organisationId('VDAB Antwerpen')],
+    );
+    const inDutch = new Date(`${notice.day}T12:00:00Z`).toLocaleDateString('nl-BE', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/Brussels',
+    });
+    expect(vdabRow).toContain(`de kennisgeving aan u van ${inDutch}; samenwerkingsovereenkomst ${notice.reference}`);
     const line = forPrivacy.body.find((l: { organisationName: string }) => l.organisationName === 'VDAB Antwerpen');
     const [{ local }] = await t.dataSource.query(`SELECT to_char($1::timestamptz AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local`, [
       line.date,
@@ -271,13 +290,21 @@ describe('audit trail', () => {
     expect(leaks).toBe(0);
   });
 
-  it('verifies the chains: platform admins all, privacy officers their own, others not at all', async () => {
+  it('verifies the chains: platform admins all, privacy officers their own and their agreement partners’, others not at all', async () => {
     const all = await as('platform').get('/audit/verify');
     expect(all.status).toBe(200);
     expect(all.body.ok).toBe(true);
     expect(all.body.chains.map((c: { chain: string }) => c.chain)).toEqual(expect.arrayContaining([ranst, vdab]));
+    // hers, and those of every organisation an agreement made Ranst a party with: where their reads of her data are
     const own = await as('ranstPrivacy').get('/audit/verify');
-    expect(own.body.chains.map((c: { chain: string }) => c.chain)).toEqual([ranst]);
+    const partners = await t.dataSource.query(
+      `SELECT DISTINCT other.organisation_id AS id FROM agreement_party mine JOIN agreement_party other USING (agreement_id) WHERE mine.organisation_id = $1`,
+      [ranst],
+    );
+    expect(own.body.chains.map((c: { chain: string }) => c.chain).sort()).toEqual([...new Set([ranst, ...partners.map((p: { id: string }) => p.id)])].sort());
+    expect(own.body.chains).toContainEqual(expect.objectContaining({ chain: vdab, organisationName: 'VDAB Antwerpen', ok: true }));
+    const schelle = await t.organisationId('OCMW Schelle');
+    if (!partners.some((p: { id: string }) => p.id === schelle)) expect(own.body.chains.map((c: { chain: string }) => c.chain)).not.toContain(schelle);
     expect((await as('mediator').get('/audit/verify')).status).toBe(403);
     const key = await t.http.get('/audit/public-key');
     expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });

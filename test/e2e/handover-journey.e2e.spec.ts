@@ -12,10 +12,10 @@ describe('warm handover journey', () => {
 
   const as = (who: string, purpose?: string) => ({
     get: (url: string) => {
-      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en'); // the messages asserted are English
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
-    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+    post: (url: string, body: object = {}) => t.http.post(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en').send(body),
   });
 
   /** A new leefloon client of OCMW Ranst with a notice for VDAB Antwerpen (MEDIATION). */

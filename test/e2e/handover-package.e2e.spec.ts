@@ -1,4 +1,5 @@
 import { inszFor } from '@app/domain';
+import { addMonths, belgianToday } from '@app/kernel';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -17,11 +18,11 @@ describe('the handover package: the receiver decides with the facts', () => {
 
   const as = (who: string, purpose?: string) => ({
     get: (url: string) => {
-      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en'); // the messages asserted are English
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}, lang?: string) => {
-      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en');
       return (lang ? r.set('Accept-Language', lang) : r).send(body);
     },
   });
@@ -127,6 +128,7 @@ describe('the handover package: the receiver decides with the facts', () => {
       return response.body.id as string;
     };
     const cv = await upload('EMPLOYMENT', 'CV-CANARY');
+    const notOffered = await upload('EMPLOYMENT', 'PSYCHO-REPORT-NOT-OFFERED');
     const screening = await upload('OBSTACLES', 'SCREENING-CANARY');
     const welfare = await upload('WELFARE', 'WELFARE-CANARY');
 
@@ -146,6 +148,8 @@ describe('the handover package: the receiver decides with the facts', () => {
     const download = await as('mediator', 'MEDIATION').get(`/documents/${cv}`);
     expect(download.status).toBe(200);
     expect(download.headers['content-disposition']).toContain('CV-CANARY.pdf');
+    // the handover opens the documents it offers, not every document of an offered category (review finding)
+    expect((await as('mediator', 'MEDIATION').get(`/documents/${notOffered}`)).status).toBe(404);
     // a document of a category not offered stays with the sender, offered or not
     expect((await as('mediator', 'MEDIATION').get(`/documents/${screening}`)).status).toBe(404);
     expect((await as('mediator', 'MEDIATION').get(`/documents/${welfare}`)).status).toBe(404);
@@ -163,6 +167,31 @@ describe('the handover package: the receiver decides with the facts', () => {
     expect((await as('mediator').post(`/handovers/${sent.body.id}/decline`, { version: sent.body.version, reasonCode: 'NOT_IN_SCOPE' })).status).toBe(200);
     expect((await as('mediator', 'MEDIATION').get(`/documents/${cv}`)).status).toBe(404);
     expect((await as('mediator').get(`/handovers/${sent.body.id}`)).body.documents).toEqual([]);
+  });
+
+  it('lets a NOT_YET_READY signal name the person and nothing more: no categories beyond identity, no documents, no file content', async () => {
+    const client = await newClient('Signal');
+    const reviewDate = addMonths(belgianToday(), 2);
+    const signal = (extra: object) =>
+      as('ranst').post('/handovers', { kind: 'NOT_YET_READY', clientId: client.id, toOrganisationId: vdab, reviewDate, send: true, ...extra });
+    const tooMuch = await signal({ categories: ['IDENTITY', 'CONTACT', 'EMPLOYMENT'], documentIds: [client.id] });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.errors).toEqual([
+      expect.objectContaining({ field: 'categories', code: 'signal-identity-only' }),
+      expect.objectContaining({ field: 'documentIds', code: 'signal-no-documents' }),
+    ]);
+    const sent = await signal({ categories: ['IDENTITY'] });
+    expect(sent.status).toBe(201);
+    // VDAB can tell whom it holds back: the identity, not the rest of the file
+    const read = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
+    expect(read.status).toBe(200);
+    expect(shownOf(read.body)).toEqual(['identity']);
+    expect(JSON.stringify(read.body)).not.toMatch(/CANARY-PKG-(CONTACT|EMPLOYMENT|OBSTACLES|WELFARE)/);
+    // a signal stored before this rule, listing more, still opens identity at most
+    await t.dataSource.query(`UPDATE referral SET categories = ARRAY['IDENTITY', 'CONTACT', 'EMPLOYMENT'] WHERE id = $1`, [sent.body.id]);
+    const legacy = await as('mediator', 'MEDIATION').get(`/clients/${client.id}`);
+    expect(shownOf(legacy.body)).toEqual(['identity']);
+    expect(JSON.stringify(legacy.body)).not.toMatch(/CANARY-PKG-(CONTACT|EMPLOYMENT)/);
   });
 
   it('keeps WELFARE with the sender under a notice: a send that offers it is refused, and never shown', async () => {

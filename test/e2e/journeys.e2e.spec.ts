@@ -1,4 +1,7 @@
 import { NotificationDispatcher, inszFor } from '@app/domain';
+import canonicalize from 'canonicalize';
+import { createPublicKey, verify } from 'node:crypto';
+import { binary, readPdf } from '../support/pdf.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -291,8 +294,101 @@ describe('the journeys of the domain README', () => {
       expect(events.items).toEqual([
         expect.objectContaining({ actorOrganisationId: vdab, ground: expect.objectContaining({ kind: 'SHARED', referralId: handover.id }) }),
       ]);
+      // the console names her own staff, and others by organisation and function only
+      const [vdabRead] = events.items;
+      expect(vdabRead).toMatchObject({ actorOrganisationName: 'VDAB Antwerpen', actorName: null, actorRoles: ['MEDIATOR'] });
+      const own = await ok(as('ranstPrivacy').get(`/audit/events?subjectId=${client}&action=client.register&limit=1`));
+      expect(own.items[0]).toMatchObject({ actorOrganisationName: 'OCMW Ranst', actorName: expect.any(String), actorUserId: ranstWorker });
+      const [{ display_name }] = await t.dataSource.query(`SELECT display_name FROM app_user WHERE id = $1`, [ranstWorker]);
+      expect(own.items[0].actorName).toBe(display_name);
+      // the referral reads have their ground too: the handover that was addressed to VDAB
+      const referralReads = await ok(as('ranstPrivacy').get(`/audit/events?subjectId=${client}&action=referral.read&limit=50`));
+      const byVdab = referralReads.items.filter((e: { actorOrganisationId: string }) => e.actorOrganisationId === vdab);
+      expect(byVdab.length).toBeGreaterThan(0);
+      for (const e of byVdab) expect(e.ground).toEqual({ kind: 'SHARED', referralId: expect.any(String) });
+      // verification covers the chains her report draws on, each named: her own and VDAB's
       const verified = await ok(as('ranstPrivacy').get('/audit/verify'));
       expect(verified.ok).toBe(true);
+      const checked = verified.chains.map((c: { organisationName: string | null }) => c.organisationName);
+      expect(checked).toEqual(expect.arrayContaining(['OCMW Ranst', 'VDAB Antwerpen']));
+      for (const line of report) expect(verified.chains.map((c: { chain: string }) => c.chain)).toContain(line.event.chain);
+    });
+
+    it('hands Leila the report as a PDF in Dutch or French: VDAB’s read with Brussels date and time, purpose and ground, under a checkpoint that verifies', async () => {
+      const lines = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report`));
+      const read = lines.find((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action === 'client.read');
+      const day = read.localTime.slice(0, 10);
+      const [, hhmm] = read.localTime.match(/ (\d{2}:\d{2}):/);
+      const { publicKeyPem } = await ok(t.http.get('/audit/public-key'));
+      for (const [lang, words] of Object.entries({
+        nl: {
+          title: 'Wie heeft mijn gegevens gezien',
+          purpose: 'bemiddeling naar werk',
+          action: 'heeft uw dossier ingekeken',
+          ground: 'de kennisgeving aan u van',
+        },
+        fr: {
+          title: 'Qui a consulté mes données',
+          purpose: 'médiation vers l’emploi',
+          action: 'a consulté votre dossier',
+          ground: 'l’information préalable qui vous a été donnée le',
+        },
+      })) {
+        const response = await as('ranstPrivacy')
+          .get(`/clients/${client}/access-report?format=pdf&from=${day}&to=${day}&lang=${lang}`)
+          .buffer(true)
+          .parse(binary);
+        expect(response.status).toBe(200);
+        expect(response.headers['content-type']).toBe('application/pdf');
+        const { text, attachments } = await readPdf(response.body);
+        const flat = text.replace(/\s+/g, ' ');
+        expect(flat).toContain(words.title);
+        expect(flat).toContain('Leila Benali');
+        // VDAB Antwerpen's read: date and Brussels time, purpose, what was done, the ground in words
+        expect(flat).toContain(`${read.localTime} VDAB Antwerpen`);
+        expect(flat).toContain(hhmm);
+        expect(flat).toContain(words.purpose);
+        expect(flat).toContain(words.action);
+        expect(flat).toContain(words.ground);
+        // the checkpoints printed in the PDF verify against the published key, and cover every line listed
+        const printed = [...text.matchAll(/chain: (\S+)\s+seq: (\d+)\s+headHash: ([0-9a-f]{64})\s+time: (\S+)\s+keyId: (\S+)\s+signature: (\S+)/g)].map(
+          (m) => ({
+            chain: m[1],
+            seq: Number(m[2]),
+            headHash: m[3],
+            time: m[4],
+            keyId: m[5],
+            signature: m[6],
+          }),
+        );
+        expect(printed.length).toBeGreaterThan(0);
+        for (const c of printed) {
+          const payload = Buffer.from(canonicalize({ chain: c.chain, seq: c.seq, headHash: c.headHash, time: c.time })!, 'utf8');
+          expect({ chain: c.chain, verifies: verify(null, payload, createPublicKey(publicKeyPem), Buffer.from(c.signature, 'base64')) }).toEqual({
+            chain: c.chain,
+            verifies: true,
+          });
+          // a forged head does not
+          const forged = Buffer.from(canonicalize({ chain: c.chain, seq: c.seq, headHash: '0'.repeat(64), time: c.time })!, 'utf8');
+          expect(verify(null, forged, createPublicKey(publicKeyPem), Buffer.from(c.signature, 'base64'))).toBe(false);
+        }
+        const inPeriod = lines.filter((l: { localTime: string }) => l.localTime.startsWith(day));
+        for (const line of inPeriod) {
+          const covering = printed.find((c) => c.chain === line.event.chain);
+          expect(covering && covering.seq >= line.event.seq).toBe(true);
+        }
+        expect(JSON.parse(attachments['checkpoints.json'].toString('utf8')).checkpoints).toEqual(printed);
+        // and the head it signs is the chain as the database holds it
+        for (const c of printed) {
+          const [row] = await t.dataSource.query(`SELECT encode(hash, 'hex') AS hash FROM audit_event WHERE chain_id = $1 AND seq = $2`, [c.chain, c.seq]);
+          expect(row.hash).toBe(c.headHash);
+        }
+      }
+      // the CSV for the same period, in French, with the ground in words
+      const csv = await as('ranstPrivacy').get(`/clients/${client}/access-report?format=csv&from=${day}&to=${day}&lang=fr`);
+      const [header, ...rows] = csv.text.trim().split('\r\n');
+      expect(header).toBe('Date et heure (Bruxelles),Organisation,Fonction,Finalité,Données,Action effectuée,Base juridique,Membre du personnel');
+      expect(rows.some((r) => r.startsWith(`${read.localTime},VDAB Antwerpen,`) && r.includes('l’information préalable'))).toBe(true);
     });
   });
 });

@@ -228,7 +228,8 @@ describe('what a partner cannot open for itself', () => {
     expect(stored).toEqual([{ subject_person_id: client.id }]);
     for (const who of ['ranstPrivacy', 'vdabPrivacy']) {
       const chains = await verified(who);
-      expect(chains).toEqual([{ ok: true, firstBroken: undefined }]);
+      expect(chains.length).toBeGreaterThan(0);
+      expect(chains.every((c: { ok: boolean; firstBroken?: object }) => c.ok && c.firstBroken === undefined)).toBe(true);
     }
   });
 

@@ -10,11 +10,11 @@ describe('trajectories', () => {
 
   const as = (who: string, purpose?: string) => ({
     get: (url: string) => {
-      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.get(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en'); // the messages asserted are English
       return purpose ? r.set('X-Purpose', purpose) : r;
     },
     post: (url: string, body: object = {}) => {
-      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`);
+      const r = t.http.post(url).set('Authorization', `Bearer ${token[who]}`).set('Accept-Language', 'en');
       return (purpose ? r.set('X-Purpose', purpose) : r).send(body);
     },
   });

@@ -1,4 +1,4 @@
-import { inszFor } from '@app/domain';
+import { NotificationDispatcher, inszFor } from '@app/domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Issue 14: work that finds the worker. `GET /me/worklist`: my caseload, and what falls due for me, soonest first. */
@@ -90,6 +90,20 @@ describe('the worklist', () => {
     expect(item).toMatchObject({ dueOn: day(1), clientName: null });
     const caseload = (await worklist('mediator')).caseload;
     expect(caseload.find((c) => c.clientName !== null && c.clientName.startsWith('Morgen'))).toBeUndefined();
+    // what it showed of Ranst's handover is on Ranst's record, like the inbox's lines (review finding)
+    const seen = await t.dataSource.query(
+      `SELECT action, owner_organisation_id, purpose, ground_kind, ground_referral_id FROM audit_event
+        WHERE actor_user_id = $1 AND resource_id = $2 AND action = 'referral.list' AND resource_type = 'Referral'`,
+      [await t.userId('mediator@vdab-antwerpen.demo'), sooner.id],
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]).toEqual({
+      action: 'referral.list',
+      owner_organisation_id: ranst,
+      purpose: 'MEDIATION',
+      ground_kind: 'SHARED',
+      ground_referral_id: sooner.id,
+    });
     // assigned to her: not her colleague's work, and nothing of it for another OCMW
     for (const who of ['mediator2', 'schelle']) {
       const other = await worklist(who);
@@ -141,5 +155,24 @@ describe('the worklist', () => {
     await t.dataSource.query(`UPDATE agreement SET valid_until = $2 WHERE id = $1`, [agreement.id, day(30)]);
     expect((await worklist('ranstAdmin')).due.find((i) => i.agreementId === agreement.id)).toMatchObject({ kind: 'agreement.ending', dueOn: day(30) });
     expect((await worklist('ranst')).due.find((i) => i.agreementId === agreement.id)).toBeUndefined();
+  });
+
+  it('sends news meant for a user who has left to the organisation instead of dropping it (review finding)', async () => {
+    const leaver = await t.userId('mediator2@vdab-antwerpen.demo');
+    const lead = await t.userId('team.lead@vdab-antwerpen.demo');
+    const [referral] = await t.dataSource.query(`SELECT id FROM referral WHERE to_organisation_id = $1 LIMIT 1`, [vdab]);
+    await t.dataSource.query(`UPDATE app_user SET active = false WHERE id = $1`, [leaver]);
+    try {
+      await t.dataSource.query(
+        `INSERT INTO outbox_event (kind, referral_id, target_user_ids, target_organisation_id, target_audience)
+         VALUES ('referral.message', $1, ARRAY[$2]::uuid[], $3, 'TEAM_LEADS')`,
+        [referral.id, leaver, vdab],
+      );
+      await t.app.get(NotificationDispatcher).dispatch();
+      const got = await t.dataSource.query(`SELECT user_id FROM notification WHERE kind = 'referral.message' AND referral_id = $1`, [referral.id]);
+      expect(got.map((n: { user_id: string }) => n.user_id)).toEqual([lead]);
+    } finally {
+      await t.dataSource.query(`UPDATE app_user SET active = true WHERE id = $1`, [leaver]);
+    }
   });
 });

@@ -38,6 +38,14 @@ describe('OpenAPI document against the OWASP ruleset', () => {
     const worse = Object.entries(counts)
       .filter(([code, n]) => n > (baseline[code] ?? 0))
       .map(([code, n]) => `${code}: ${n} (baseline ${baseline[code] ?? 0})`);
+    if (worse.length > 0) {
+      // where the rules that got worse find something, to point at the change
+      const codes = new Set(worse.map((w) => w.split(':').slice(0, 3).join(':')));
+      const where = (JSON.parse(output) as Array<{ code: string; path: string[] }>)
+        .filter((f) => codes.has(f.code))
+        .map((f) => `${f.code} ${f.path.join('.')}`);
+      console.log(where.join('\n'));
+    }
     expect(worse).toEqual([]);
   }, 120_000);
 });

@@ -260,7 +260,8 @@ export function oracle(m: Matrix, user: MatrixUser, purpose: Purpose | null, s: 
           (x.status === 'SENT' || x.status === 'INFO_REQUESTED') &&
           HANDOVER_PURPOSE[x.kind] === purpose,
       )
-      .flatMap((x) => x.categories),
+      // a NOT_YET_READY signal names the person it holds back, and opens nothing more
+      .flatMap((x) => (x.kind === 'NOT_YET_READY' ? x.categories.filter((k) => k === 'IDENTITY') : x.categories)),
   );
   if (!involved && offered.size === 0) return [];
   const agreement = m.agreements.find((a) => a.owner === fileOwner && a.viewer === user.organisationId);

@@ -11,6 +11,7 @@ import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
 import { BackgroundJobs, JOBS_CONFIG } from './jobs/background-jobs.js';
+import { DailyDigest, DIGEST_CONFIG } from './notifications/daily-digest.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
@@ -59,9 +60,12 @@ export class AppModule {
           useValue: {
             referralExpirySeconds: config.referralExpirySeconds,
             notificationDispatchSeconds: config.notificationDispatchSeconds,
+            digestPollSeconds: config.digest.pollSeconds,
             retentionRunSeconds: config.retentionRunSeconds,
           },
         },
+        { provide: DIGEST_CONFIG, useValue: config.digest },
+        DailyDigest,
         BackgroundJobs,
       ],
     };

@@ -72,6 +72,8 @@ AS $function$
            AND r.to_organisation_id <> p_owner AND r.status IN ('SENT', 'INFO_REQUESTED')
            AND (CASE r.kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END) = coalesce(p_purpose, app_current_purpose())
            AND k.category = ANY (f.categories) AND k.category = ANY (c.categories) AND (k.category <> 'WELFARE' OR c.legal_basis = 'CONSENT')
+           -- a NOT_YET_READY signal only names the person whom it holds back: identity at most, whatever it lists
+           AND (r.kind <> 'NOT_YET_READY' OR k.category = 'IDENTITY')
            AND casework_is_caseworker()
            AND EXISTS (SELECT 1 FROM user_certification uc
                         WHERE uc.user_id = app_current_user() AND uc.obtained_on <= app_today() AND app_today() <= uc.expires_on
@@ -134,6 +136,24 @@ AS $function$
       $function$;
 REVOKE ALL ON FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_can_read(p_owner uuid, p_person uuid, p_category text) TO casework_app;
+
+-- Whether the caller reads a document of p_owner's file: as casework_can_read for its category, except
+-- that a handover's ground opens only the documents the handover offers (referral_document), not every
+-- document of an offered category. (Grounds come one per category, the involvement before the handover.)
+CREATE OR REPLACE FUNCTION casework_document_readable(p_owner uuid, p_person uuid, p_category text, p_document uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER COST 5000
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT CASE WHEN p_owner = app_current_organisation() THEN casework_is_caseworker()
+                    ELSE EXISTS (SELECT 1 FROM casework_access_grounds(p_owner, p_person) g
+                                  WHERE g.category = p_category
+                                    AND (g.referral_id IS NULL
+                                         OR EXISTS (SELECT 1 FROM referral_document rd WHERE rd.referral_id = g.referral_id AND rd.document_id = p_document))) END
+      $function$;
+REVOKE ALL ON FUNCTION casework_document_readable(p_owner uuid, p_person uuid, p_category text, p_document uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_document_readable(p_owner uuid, p_person uuid, p_category text, p_document uuid) TO casework_app;
 
 CREATE OR REPLACE FUNCTION casework_can_read_any(p_owner uuid, p_person uuid)
  RETURNS boolean
@@ -395,6 +415,22 @@ AS $function$
       $function$;
 REVOKE ALL ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_officer_persons(p_after uuid, p_limit integer, p_insz text, p_terms text[]) TO casework_app;
+
+-- The client's name on the who-saw-my-data report the caller's organisation hands out: from its own
+-- file, for the privacy officer (who reads no file content) and its case workers. The report itself is
+-- audited with the person, so this read is too.
+CREATE OR REPLACE FUNCTION casework_report_person_name(p_person uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+        SELECT ci.first_name || ' ' || ci.last_name FROM client_identity ci
+         WHERE ci.organisation_id = app_current_organisation() AND ci.person_id = p_person
+           AND (casework_has_role('PRIVACY_OFFICER') OR casework_is_caseworker())
+      $function$;
+REVOKE ALL ON FUNCTION casework_report_person_name(p_person uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_report_person_name(p_person uuid) TO casework_app;
 
 -- Whether another organisation's identity of the person that the caller may read (casework_can_read)
 -- matches a name search: what the partner walk of casework_partner_persons asks of each person. With

@@ -19,7 +19,7 @@ CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
 
 -- client_document: the owner's case workers, and partners that may read its category of the owner's file
 CREATE POLICY client_document_read ON client_document FOR SELECT TO casework_app
-  USING (casework_can_read(organisation_id, person_id, category));
+  USING (casework_document_readable(organisation_id, person_id, category, id));
 CREATE POLICY client_document_create ON client_document FOR INSERT TO casework_app
   WITH CHECK (organisation_id = app_current_organisation() AND casework_is_caseworker() AND uploaded_by_user_id = app_current_user());
 

@@ -166,6 +166,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const me = identity.organisationId;
 
   can('read', 'Me');
+  can('update', 'Me'); // one's own settings: language, daily digest
   can('read', 'Worklist'); // one's own: what falls due for the user, read under row-level security
   // Work contact cards of case workers: one's own organisation's and agreement partners' (filtered in SQL).
   can('read', 'StaffCard');

@@ -9,6 +9,7 @@ import type { Action, SubjectName } from './ability.js';
 export const PERMISSIONS = {
   'session.end': { action: 'delete', subject: 'Session' },
   'me.read': { action: 'read', subject: 'Me' },
+  'me.settings': { action: 'update', subject: 'Me' },
   'client.lookup': { action: 'lookup', subject: 'ClientFile' },
   'worklist.read': { action: 'read', subject: 'Worklist' },
   'notification.read': { action: 'read', subject: 'Notification' },

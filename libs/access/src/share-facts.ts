@@ -44,7 +44,9 @@ export async function loadShareFacts(tx: Tx, ctx: RequestContext, personId: stri
                       JOIN agreement_party pa ON pa.agreement_id = a.id AND pa.organisation_id = ANY ($2)
                       JOIN agreement_party pb ON pb.agreement_id = a.id AND pb.organisation_id = $3`)} AS links,
             /* the owner's handovers to the caller's organisation about the person (drafts are the sender's alone) */
-            ${list(`SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status, categories
+            ${list(`SELECT from_organisation_id, to_organisation_id, CASE kind WHEN 'ADVICE_REQUEST' THEN 'ADVICE' ELSE 'MEDIATION' END AS purpose, status,
+                            /* a NOT_YET_READY signal opens the person's identity at most (casework_access_grounds) */
+                            CASE kind WHEN 'NOT_YET_READY' THEN ARRAY(SELECT k FROM unnest(categories) k WHERE k = 'IDENTITY') ELSE categories END AS categories
                       FROM referral WHERE person_id = $1 AND from_organisation_id = ANY ($2) AND to_organisation_id = $3 AND status <> 'DRAFT'`)} AS handovers`,
     [personId, owners, ctx.organisationId, ctx.userId],
   );

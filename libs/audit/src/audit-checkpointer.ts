@@ -58,6 +58,38 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     await this.running;
   }
 
+  /**
+   * For each chain, the first signed checkpoint at or after `seq`: the one that covers an event there.
+   * A chain whose events are newer than its last checkpoint is checkpointed now, so a report handed out
+   * is covered the moment it is made.
+   */
+  async covering(needs: ReadonlyArray<{ chain: string; seq: number }>): Promise<Checkpoint[]> {
+    const wanted = new Map<string, number>();
+    for (const { chain, seq } of needs) wanted.set(chain, Math.max(seq, wanted.get(chain) ?? 0));
+    if (wanted.size === 0) return [];
+    const find = () =>
+      this.dataSource.query(
+        `SELECT DISTINCT ON (k.chain_id) k.chain_id, k.seq, k.head_hash, k.signed_at, k.key_id, k.signature
+           FROM unnest($1::uuid[], $2::bigint[]) AS w(chain_id, seq)
+           JOIN audit_checkpoint k ON k.chain_id = w.chain_id AND k.seq >= w.seq
+          ORDER BY k.chain_id, k.seq`,
+        [[...wanted.keys()], [...wanted.values()]],
+      ) as Promise<Array<Record<string, any>>>;
+    let rows = await find();
+    if (rows.length < wanted.size) {
+      await this.checkpointDue(true);
+      rows = await find();
+    }
+    return rows.map((r) => ({
+      chain: r.chain_id,
+      seq: Number(r.seq),
+      headHash: (r.head_hash as Buffer).toString('hex'),
+      time: (r.signed_at as Date).toISOString(),
+      keyId: r.key_id,
+      signature: (r.signature as Buffer).toString('base64'),
+    }));
+  }
+
   /** Checkpoints every chain that is due; with `force`, every chain with events since its last checkpoint. */
   async checkpointDue(force = false): Promise<Checkpoint[]> {
     const due = await this.dataSource.query(

@@ -1,6 +1,8 @@
-import { RequestTransaction, type RequestContext } from '@app/kernel';
+import { RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
 import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { DATA_ACCESS } from './data-access.js';
 
 export interface AuditEventView {
@@ -10,6 +12,10 @@ export interface AuditEventView {
   actorUserId: string | null;
   actorOrganisationId: string | null;
   actorRoles: string[];
+  /** the acting organisation's name */
+  actorOrganisationName: string | null;
+  /** the acting user's name when they are one of the caller's organisation's staff; others are known by organisation and function */
+  actorName: string | null;
   action: string;
   resourceType: string | null;
   resourceId: string | null;
@@ -61,8 +67,25 @@ export interface AccessReportLine {
   function: string[];
   /** on which ground: OWNER (the organisation's own file), SHARED (agreement, consent, involvement or handover), BREAK_GLASS; null for a denied attempt */
   ground: string | null;
+  /** what the ground referred to, for saying it in words (null: nothing more than its kind) */
+  groundDetail: GroundDetail | null;
+  /** where the event sits in the audit trail, to check it against a signed checkpoint */
+  event: { chain: string; seq: number; hash: string };
   /** only in a privacy officer's report */
   employeeId?: string | null;
+}
+
+/** The records a ground names, as far as the reporting organisation keeps them. */
+export interface GroundDetail {
+  /** the consent's or notice's first day, and which of the two it is */
+  consentFrom?: string;
+  legalBasis?: 'CONSENT' | 'PUBLIC_TASK_NOTICE';
+  /** the cooperation agreement's document reference */
+  agreementReference?: string;
+  /** the day a handover was sent */
+  handoverSentOn?: string;
+  /** what the user typed to break the glass */
+  justification?: string;
 }
 
 /** A period of Brussels calendar days, both ends included; either end open. */
@@ -85,13 +108,18 @@ const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_orga
  */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly transaction: RequestTransaction) {}
+  constructor(
+    private readonly transaction: RequestTransaction,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const after = filter.cursor === undefined ? undefined : decodeEventCursor(filter.cursor);
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
-        `SELECT ${COLUMNS} FROM audit_event e
+        `SELECT ${COLUMNS}, o.name AS actor_organisation_name, u.display_name AS actor_name FROM audit_event e
+           LEFT JOIN organisation o ON o.id = e.actor_organisation_id
+           LEFT JOIN app_user u ON u.id = e.actor_user_id AND u.organisation_id = $1
           WHERE ((e.actor_organisation_id = $1 AND e.chain_id = $1) OR e.owner_organisation_id = $1
                  OR (e.owner_organisation_id IS NULL AND e.ground_kind IN ('SHARED', 'BREAK_GLASS')
                      AND audit_event_owner(NULL, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $1))
@@ -173,6 +201,35 @@ export class AuditQueryService {
    * organisation's data on the person (action `access.denied`). Undefined when the caller's
    * organisation keeps no file on the person (for a privacy officer: nor erased one).
    */
+  /**
+   * The chains that record accesses to an organisation's data: its own, and those of every organisation
+   * an agreement (of any state: a terminated one's past accesses count) ever made it a party with, the
+   * only ones that can have read its data under a ground or broken the glass on it.
+   */
+  async chainsConcerning(organisationId: string): Promise<string[]> {
+    const rows = await this.dataSource.query(
+      `SELECT $1::uuid AS chain_id
+       UNION SELECT other.organisation_id FROM agreement_party mine JOIN agreement_party other ON other.agreement_id = mine.agreement_id
+              WHERE mine.organisation_id = $1
+       ORDER BY 1`,
+      [organisationId],
+    );
+    return rows.map((r: { chain_id: string }) => r.chain_id);
+  }
+
+  /** Organisation names by id (a chain's id is its organisation's). */
+  async organisationNames(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.dataSource.query(`SELECT id, name FROM organisation WHERE id = ANY ($1::uuid[])`, [ids]);
+    return new Map(rows.map((r: { id: string; name: string }) => [r.id, r.name]));
+  }
+
+  /** The report with what a document handed out needs: who hands it out, and about whom. */
+  async accessReportDocument(ctx: RequestContext, personId: string, period: ReportPeriod = {}) {
+    const lines = await this.accessReport(ctx, personId, period);
+    if (!lines) return undefined;
+    return { lines, ...(await this.transaction.run(ctx, (tx) => reportHeading(tx, ctx.organisationId, personId))) };
+  }
+
   accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
     return this.transaction.run(ctx, async (tx) => {
@@ -184,7 +241,8 @@ export class AuditQueryService {
       // owner: the owner its ground names); another organisation's file on the same person is not ours to report.
       const rows = await tx.query(
         `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id,
-                e.actor_roles, e.ground_kind, to_char(e.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local_time
+                e.actor_roles, e.ground_kind, to_char(e.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local_time,
+                e.ground_consent_id, e.ground_agreement_id, e.ground_referral_id, e.ground_break_glass_id, e.chain_id, e.seq, e.hash
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
           WHERE e.subject_person_id = $1
             AND ($4::date IS NULL OR e.occurred_at >= ($4::date::timestamp AT TIME ZONE 'Europe/Brussels'))
@@ -195,6 +253,7 @@ export class AuditQueryService {
         [personId, ctx.organisationId, withEmployees, period.from ?? null, period.to ?? null],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
+      const details = await groundDetails(tx, rows);
       return rows.map((r) => ({
         date: r.occurred_at,
         organisationId: r.actor_organisation_id,
@@ -205,10 +264,49 @@ export class AuditQueryService {
         localTime: r.local_time,
         function: r.actor_roles ?? [],
         ground: r.ground_kind,
+        groundDetail: details(r),
+        event: { chain: r.chain_id, seq: Number(r.seq), hash: (r.hash as Buffer).toString('hex') },
         ...(withEmployees ? { employeeId: r.actor_user_id } : {}),
       }));
     });
   }
+}
+
+/**
+ * The consents, agreements, handovers and break-the-glass records the lines' grounds name, read as the
+ * caller (row-level security: the consent and the handover are the reporting organisation's own
+ * records, the break-the-glass one names it as owner), one query for all lines.
+ */
+async function groundDetails(tx: Tx, rows: Array<Record<string, any>>): Promise<(row: Record<string, any>) => GroundDetail | null> {
+  const ids = (column: string) => [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
+  const found = await tx.query(
+    `SELECT 'consent' AS kind, c.id, c.valid_from::text AS day, c.legal_basis AS text FROM consent c WHERE c.id = ANY ($1::uuid[])
+     UNION ALL SELECT 'agreement', a.id, NULL, a.document_reference FROM agreement a WHERE a.id = ANY ($2::uuid[])
+     UNION ALL SELECT 'referral', r.id, (coalesce(r.sent_at, r.created_at) AT TIME ZONE 'Europe/Brussels')::date::text, NULL
+                 FROM referral r WHERE r.id = ANY ($3::uuid[])
+     UNION ALL SELECT 'break_glass', b.id, NULL, b.justification FROM break_glass b WHERE b.id = ANY ($4::uuid[])`,
+    [ids('ground_consent_id'), ids('ground_agreement_id'), ids('ground_referral_id'), ids('ground_break_glass_id')],
+  );
+  const byId = new Map(found.map((f) => [`${f.kind}:${f.id}`, f]));
+  return (r) => {
+    const consent = byId.get(`consent:${r.ground_consent_id}`);
+    const agreement = byId.get(`agreement:${r.ground_agreement_id}`);
+    const referral = byId.get(`referral:${r.ground_referral_id}`);
+    const breakGlass = byId.get(`break_glass:${r.ground_break_glass_id}`);
+    const detail: GroundDetail = {
+      ...(consent ? { consentFrom: consent.day, legalBasis: consent.text } : {}),
+      ...(agreement ? { agreementReference: agreement.text } : {}),
+      ...(referral ? { handoverSentOn: referral.day } : {}),
+      ...(breakGlass ? { justification: breakGlass.text } : {}),
+    };
+    return Object.keys(detail).length > 0 ? detail : null;
+  };
+}
+
+/** The heading of a report the organisation hands out: its own name, and the client's from its own file (null once erased). */
+export async function reportHeading(tx: Tx, organisationId: string, personId: string): Promise<{ organisationName: string; personName: string | null }> {
+  const [row] = await tx.query(`SELECT o.name, casework_report_person_name($2) AS person_name FROM organisation o WHERE o.id = $1`, [organisationId, personId]);
+  return { organisationName: row?.name ?? '', personName: row?.person_name ?? null };
 }
 
 function toView(r: Record<string, any>): AuditEventView {
@@ -219,6 +317,8 @@ function toView(r: Record<string, any>): AuditEventView {
     actorUserId: r.actor_user_id,
     actorOrganisationId: r.actor_organisation_id,
     actorRoles: r.actor_roles,
+    actorOrganisationName: r.actor_organisation_name ?? null,
+    actorName: r.actor_name ?? null,
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,
@@ -253,38 +353,4 @@ function decodeEventCursor(cursor: string): [string, string, number] {
     const [time, chain, seq] = key;
     return isIsoInstant(time) && isCursorUuid(chain) && Number.isSafeInteger(seq) && seq >= 1 ? [time, chain, seq] : undefined;
   });
-}
-
-/**
- * RFC 4180 CSV of the report, for the client, in the reader's language (`label` translates a key, or
- * returns undefined to keep the code): Brussels local time, what each person does rather than who, the
- * ground in words. A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is
- * neutralised with a leading apostrophe (OWASP CSV injection).
- */
-export function accessReportCsv(lines: AccessReportLine[], label: (key: string) => string | undefined = () => undefined): string {
-  const text = (value: unknown) => (value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value));
-  const cell = (value: unknown) => {
-    let t = text(value);
-    if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
-  const say = (key: string, fallback: string) => label(key) ?? fallback;
-  const withEmployees = lines.some((l) => 'employeeId' in l);
-  const columns = ['date', 'organisation', 'function', 'purpose', 'categories', 'action', 'ground', ...(withEmployees ? ['employee'] : [])];
-  const header = columns.map((c) => say(`report.column.${c}`, c));
-  const body = lines.map((l) =>
-    [
-      l.localTime,
-      l.organisationName ?? l.organisationId,
-      l.function.map((role) => say(`report.role.${role}`, role)).join(' '),
-      l.purpose ? say(`report.purpose.${l.purpose}`, l.purpose) : '',
-      l.categories.join(' '),
-      say(`report.action.${l.action}`, l.action),
-      l.ground ? say(`report.ground.${l.ground}`, l.ground) : '',
-      ...(withEmployees ? [l.employeeId] : []),
-    ]
-      .map(cell)
-      .join(','),
-  );
-  return [header.map(cell).join(','), ...body].join('\r\n') + '\r\n';
 }

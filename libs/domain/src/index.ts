@@ -2,7 +2,7 @@ export { DomainModule } from './domain.module.js';
 export { type Organisation, type OrganisationDirectoryEntry } from './organisations/organisation.js';
 export { OrganisationService } from './organisations/organisation.service.js';
 export { checkKbo, formatKbo, IsKboNumber, kboFromBase } from './shared/kbo.js';
-export { type StaffCard, type User, type UserCertification } from './users/user.js';
+export { type StaffCard, type User, type UserCertification, type UserSettings } from './users/user.js';
 export { UserService } from './users/user.service.js';
 export { CATEGORY_KEY, type ClientPage, type ClientView } from './clients/client.js';
 export { ClientService } from './clients/client.service.js';

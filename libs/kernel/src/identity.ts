@@ -17,3 +17,7 @@ export type Role = (typeof ROLES)[number];
 /** Partner-portal trainings ("Mijn Loopbaan voor Partners"); the extended one is needed to register TWE. */
 export const CERTIFICATION_KINDS = ['PARTNER_PORTAL_BASIC', 'PARTNER_PORTAL_EXTENDED'] as const;
 export type CertificationKind = (typeof CERTIFICATION_KINDS)[number];
+
+/** The languages the service speaks (Belgium's Dutch and French, and English), the first the default. */
+export const LANGUAGES = ['nl', 'fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];

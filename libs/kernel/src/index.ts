@@ -7,7 +7,16 @@ export { AUDIT_SINK, type AuditActor, type AuditGround, type AuditRecord, type A
 export { decodeCursorKey, decodeCursorText, encodeCursor, invalidCursor, isCursorTimestamp, isCursorUuid } from './cursor.js';
 export { addMonths, checkCalendarDate, checkDateOrDateTime, EARLIEST_DATE, isIsoInstant, LATEST_DATE } from './dates.js';
 export { Conflict, DomainError, type FieldProblem, Forbidden, InvalidInput, isUniqueViolation, NotFound, VersionMismatch } from './errors.js';
-export { CERTIFICATION_KINDS, type CertificationKind, ORGANISATION_KINDS, type OrganisationKind, type Role, ROLES } from './identity.js';
+export {
+  CERTIFICATION_KINDS,
+  type CertificationKind,
+  type Language,
+  LANGUAGES,
+  ORGANISATION_KINDS,
+  type OrganisationKind,
+  type Role,
+  ROLES,
+} from './identity.js';
 export { type CertificationFact, type ContextAbility, type Identity, type RequestContext } from './request-context.js';
 export { actorOf, RequestTransaction, type Tx } from './request-transaction.js';
 export {

@@ -1,4 +1,4 @@
-import type { CertificationKind, OrganisationKind, Role } from './identity.js';
+import type { CertificationKind, Language, OrganisationKind, Role } from './identity.js';
 import type { Purpose } from './sharing.js';
 
 /**
@@ -38,7 +38,12 @@ export interface RequestContext {
   readonly ability: ContextAbility;
   readonly clientAddress?: string;
   readonly userAgent?: string;
+  /** The language the user chose in their profile (null: none), and their organisation's default. */
+  readonly languages?: { readonly user: Language | null; readonly organisation: Language };
 }
 
 /** The parts of an identity that abilities are computed from. */
-export type Identity = Pick<RequestContext, 'userId' | 'organisationId' | 'organisationKind' | 'roles' | 'certifications' | 'purpose' | 'today' | 'now'>;
+export type Identity = Pick<
+  RequestContext,
+  'userId' | 'organisationId' | 'organisationKind' | 'roles' | 'certifications' | 'purpose' | 'today' | 'now' | 'languages'
+>;

@@ -3,7 +3,10 @@ import {
   AuditFlagService,
   AuditQueryService,
   accessReportCsv,
+  accessReportPdf,
+  groundInWords,
   verifyAuditChains,
+  type AccessReportLine,
   type AuditEventView,
   type AuditFlag,
   type UserActivity,
@@ -13,8 +16,8 @@ import { Ctx, RateLimits } from '@app/auth';
 import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
 import { InvalidInput, NotFound } from '@app/kernel';
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { translate } from '../http/i18n/messages.js';
@@ -77,9 +80,18 @@ export class AuditController {
 
   @Get('clients/:id/access-report')
   @Requires('client.accessReport')
-  @ApiOperation({ summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers)" })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: [AccessReportLineDto] })
+  @ApiOperation({
+    summary:
+      "Who saw this client's data: date and Brussels time, organisation, function, purpose, categories, the ground in words (the employee only for privacy officers); as csv or pdf to hand to the client",
+  })
+  @ApiExtraModels(AccessReportLineDto)
+  @ApiOkResponse({
+    content: {
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(AccessReportLineDto) }, maxItems: 1_000_000 } },
+      'text/csv': { schema: { type: 'string', maxLength: 500_000_000 } },
+      'application/pdf': { schema: { type: 'string', format: 'binary', maxLength: 500_000_000 } },
+    },
+  })
   @ApiProblems(400, 401, 403, 404, 429)
   async accessReport(
     @Ctx() ctx: RequestContext,
@@ -89,23 +101,43 @@ export class AuditController {
     @Req() request: Request,
   ) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
-    if (query.format === 'csv') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
-    const lines = await this.queries.accessReport(ctx, id, { from: query.from, to: query.to });
+    const locale = query.lang ?? negotiateLocale(request);
+    const say = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
+    const period = { from: query.from, to: query.to };
+    if (query.format === 'pdf') {
+      await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
+      const report = await this.queries.accessReportDocument(ctx, id, period);
+      if (!report) throw new NotFound('client');
+      const checkpoints = await this.checkpointer.covering(report.lines.map((l) => l.event));
+      const pdf = await accessReportPdf(
+        { ...report, personId: id, period, generatedAt: new Date(), checkpoints, publicKeyPem: this.checkpointer.keys.publicKeyPem },
+        say,
+      );
+      response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.pdf"`);
+      return new StreamableFile(pdf);
+    }
+    if (query.format === 'csv') await this.rateLimits.export(ctx.userId);
+    const lines = await this.queries.accessReport(ctx, id, period);
     if (!lines) throw new NotFound('client');
-    if (query.format !== 'csv') return lines;
-    const locale = negotiateLocale(request);
+    if (query.format !== 'csv') return lines.map((line: AccessReportLine) => ({ ...line, groundText: groundInWords(line, say) }));
     response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
-    return accessReportCsv(lines, (key) => translate(locale, key));
+    return accessReportCsv(lines, say);
   }
 
   @Get('audit/verify')
   @Requires('auditChain.read')
-  @ApiOperation({ summary: "Recompute the audit chains (platform admins: all; privacy officers: your organisation's) against the signed checkpoints" })
+  @ApiOperation({
+    summary:
+      "Recompute the audit chains against the signed checkpoints and name each one checked. Platform admins: all. Privacy officers: your organisation's chain and those of every organisation an agreement ever linked yours with, where their accesses to your data are recorded",
+  })
   @ApiOkResponse({ type: VerificationReportDto })
   @ApiProblems(401, 403)
-  verify(@Ctx() ctx: RequestContext): Promise<VerificationReport> {
+  async verify(@Ctx() ctx: RequestContext): Promise<VerificationReport & { chains: Array<{ organisationName: string | null }> }> {
     const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
-    return verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains: [ctx.organisationId] });
+    const chains = all ? undefined : await this.queries.chainsConcerning(ctx.organisationId);
+    const report = await verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains, concurrency: 2 });
+    const names = await this.queries.organisationNames(report.chains.map((c) => c.chain));
+    return { ...report, chains: report.chains.map((c) => ({ ...c, organisationName: names.get(c.chain) ?? null })) };
   }
 
   @Get('audit/checkpoints')

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AuditConfig } from '@app/audit';
 import type { AuthConfig } from '@app/auth';
+import type { DigestConfig } from '../notifications/daily-digest.js';
 
 export interface AppConfig {
   production: boolean;
@@ -23,6 +24,8 @@ export interface AppConfig {
   referralExpirySeconds: number;
   /** seconds between outbox dispatches into notifications (0: off) */
   notificationDispatchSeconds: number;
+  /** the daily e-mail digest; without an SMTP URL no e-mail is sent */
+  digest: DigestConfig & { pollSeconds: number };
   /** seconds between runs of the retention job (0: off; daily by default) */
   retentionRunSeconds: number;
 }
@@ -105,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     }
   }
 
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const publicUrl = env.PUBLIC_URL || undefined;
+  if (publicUrl && !/^https?:\/\/[^\s]+$/.test(publicUrl)) problems.push('PUBLIC_URL must be the http(s):// address users reach the service at');
+  if (production && smtpUrl && !publicUrl) problems.push('PUBLIC_URL is required with SMTP_URL when NODE_ENV=production (the links in the e-mails)');
+
   const config: AppConfig = {
     production,
     port: int('PORT', 3000, 0, 65535),
@@ -144,6 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
     notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),
+    digest: {
+      smtpUrl,
+      from: env.DIGEST_FROM || 'Casework <no-reply@casework.local>',
+      hour: int('DIGEST_HOUR', 7, 0, 23),
+      publicUrl: publicUrl ?? `http://localhost:${env.PORT || 3000}`,
+      pollSeconds: int('DIGEST_POLL_SECONDS', 300, 0, 86_400),
+    },
     retentionRunSeconds: int('RETENTION_RUN_SECONDS', 86_400, 0, 7 * 86_400),
     audit: {
       signingKeyPem: signingKeyPem ?? '',

@@ -1,7 +1,7 @@
-import { DomainError, type FieldProblem } from '@app/kernel';
+import { DomainError, type FieldProblem, type RequestContext } from '@app/kernel';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES, translate, type Locale } from './i18n/messages.js';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, isLocale, translate, type Locale } from './i18n/messages.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -94,9 +94,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-export function negotiateLocale(request: Request): Locale {
-  const best = request.acceptsLanguages?.(...SUPPORTED_LOCALES);
-  return (best || DEFAULT_LOCALE) as Locale;
+/**
+ * The language to answer in: the one the user chose in their profile; else the best of the request's
+ * `Accept-Language` (a browser sends the user's); else the organisation's (Dutch for a Flemish one);
+ * else Dutch.
+ */
+export function negotiateLocale(request: Request & { user?: Pick<RequestContext, 'languages'> }): Locale {
+  const languages = request.user?.languages;
+  if (isLocale(languages?.user)) return languages.user;
+  if (request.headers?.['accept-language']) {
+    const best = request.acceptsLanguages(...SUPPORTED_LOCALES);
+    if (isLocale(best)) return best;
+  }
+  return isLocale(languages?.organisation) ? languages.organisation : DEFAULT_LOCALE;
 }
 
 /** Writes the problem document. Nothing from the exception itself (messages, stacks, SQL) reaches the body. */

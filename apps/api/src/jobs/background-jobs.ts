@@ -1,5 +1,6 @@
 import { NotificationDispatcher, ReferralExpiry, RetentionJob } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DailyDigest } from '../notifications/daily-digest.js';
 
 export const JOBS_CONFIG = Symbol('JOBS_CONFIG');
 export interface JobsConfig {
@@ -7,6 +8,8 @@ export interface JobsConfig {
   referralExpirySeconds: number;
   /** how often the outbox is dispatched into notifications; 0: never (tests dispatch themselves) */
   notificationDispatchSeconds: number;
+  /** how often due daily digests are looked for (0: never; tests send them themselves) */
+  digestPollSeconds: number;
   /** how often what passed its retention is erased (daily); 0: never (tests run the job with their own clock) */
   retentionRunSeconds: number;
 }
@@ -21,6 +24,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly expiry: ReferralExpiry,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly digest: DailyDigest,
     private readonly retention: RetentionJob,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
@@ -28,6 +32,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     this.every('referral expiry', this.config.referralExpirySeconds, () => this.expiry.expireOverdue());
     this.every('notification dispatch', this.config.notificationDispatchSeconds, () => this.dispatcher.dispatch());
+    if (this.digest.enabled) this.every('daily digest', this.config.digestPollSeconds, () => this.digest.sendDue());
     this.every('retention', this.config.retentionRunSeconds, () => this.retention.run());
   }
 

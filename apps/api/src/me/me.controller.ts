@@ -1,9 +1,10 @@
 import { Ctx } from '@app/auth';
 import { Requires } from '@app/access';
-import { ORGANISATION_KINDS, ROLES, type RequestContext } from '@app/kernel';
+import { LANGUAGES, ORGANISATION_KINDS, ROLES, type Language, type RequestContext } from '@app/kernel';
 import { CASELOAD_MAX, UserService, WORKLIST_HORIZON_DAYS, WORKLIST_ITEM_KINDS, WORKLIST_MAX_ITEMS, WorklistQuery, type Worklist } from '@app/domain';
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { ApiProblems } from '../http/openapi.js';
 import { CertificationViewDto } from '../users/dto/user.dto.js';
 
@@ -13,6 +14,29 @@ class MeOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_KINDS }) kind: string;
 }
 
+class MySettingsDto {
+  @ApiProperty({
+    enum: LANGUAGES,
+    nullable: true,
+    type: String,
+    description: "The language the service answers you in (messages, notifications, reports); null: your browser's, else your organisation's",
+  })
+  language: Language | null;
+  @ApiProperty({ description: 'Whether you get a daily e-mail with your unread notifications (titles and links only, never client data)' })
+  dailyDigest: boolean;
+}
+
+class ChangeMySettingsDto {
+  @ApiPropertyOptional({ enum: LANGUAGES, nullable: true, type: String, description: "null: follow your browser's language" })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language | null;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  dailyDigest?: boolean;
+}
+
 class MeDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
@@ -20,6 +44,7 @@ class MeDto {
   @ApiProperty({ type: MeOrganisationDto }) organisation: MeOrganisationDto;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: string[];
   @ApiProperty({ type: [CertificationViewDto] }) certifications: CertificationViewDto[];
+  @ApiProperty({ type: MySettingsDto }) settings: MySettingsDto;
 }
 
 class WorklistItemDto {
@@ -79,7 +104,7 @@ export class MeController {
   @ApiOkResponse({ type: MeDto })
   @ApiProblems(401)
   async me(@Ctx() ctx: RequestContext): Promise<MeDto> {
-    const { user, organisation } = await this.users.me(ctx);
+    const { user, organisation, settings } = await this.users.me(ctx);
     return {
       id: user.id,
       email: user.email,
@@ -87,6 +112,17 @@ export class MeController {
       organisation: { id: organisation.id, name: organisation.name, kind: organisation.kind },
       roles: user.roles,
       certifications: user.certifications,
+      settings,
     };
+  }
+
+  @Patch('settings')
+  @Requires('me.settings')
+  @ApiOperation({ summary: 'Change your own settings: the language you are answered in, the daily e-mail digest' })
+  @ApiOkResponse({ type: MySettingsDto })
+  @ApiProblems(400, 401)
+  async changeSettings(@Ctx() ctx: RequestContext, @Body() body: ChangeMySettingsDto): Promise<MySettingsDto> {
+    await this.users.changeMySettings(ctx, { language: body.language, dailyDigest: body.dailyDigest });
+    return (await this.users.me(ctx)).settings;
   }
 }

@@ -5,7 +5,8 @@ import { NOTIFICATION_KINDS, NoteService, NotificationService, type CaseNote, ty
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import type { Request } from 'express';
-import { translate, type Locale } from '../http/i18n/messages.js';
+import { type Locale } from '../http/i18n/messages.js';
+import { notificationLink, notificationTitle } from '../notifications/notification-text.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCursor, PageLimit } from '../http/paging.js';
 import { negotiateLocale } from '../http/problem.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -74,8 +75,7 @@ export class NotificationQueryDto {
 
 /** A notification as its reader sees it: a title in the reader's language and the path of what it is about. */
 function readable(n: Notification, locale: Locale): NotificationDto {
-  const link = n.referralId ? `/handovers/${n.referralId}` : n.agreementId ? `/agreements/${n.agreementId}` : n.clientId ? `/clients/${n.clientId}` : null;
-  return { ...n, title: translate(locale, `notification.${n.kind}`) ?? n.kind, link };
+  return { ...n, title: notificationTitle(n.kind, locale), link: notificationLink(n) };
 }
 
 @ApiTags('Notes and notifications')

@@ -44,7 +44,7 @@ export class IdentityRepository {
    */
   async loadActiveIdentity(userId: string, sessionId: string, tokenVersion: number): Promise<Identity | undefined> {
     const rows = await this.dataSource.query(
-      `SELECT u.id, u.organisation_id, o.kind,
+      `SELECT u.id, u.organisation_id, o.kind, u.preferred_language, o.default_language,
               ARRAY(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
               coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'obtainedOn', c.obtained_on, 'expiresOn', c.expires_on) ORDER BY c.kind)
                           FROM user_certification c WHERE c.user_id = u.id), '[]') AS certifications
@@ -55,7 +55,16 @@ export class IdentityRepository {
       [userId, sessionId, tokenVersion],
     );
     const row = rows[0];
-    return row && { userId: row.id, organisationId: row.organisation_id, organisationKind: row.kind, roles: row.roles, certifications: row.certifications };
+    return (
+      row && {
+        userId: row.id,
+        organisationId: row.organisation_id,
+        organisationKind: row.kind,
+        roles: row.roles,
+        certifications: row.certifications,
+        languages: { user: row.preferred_language, organisation: row.default_language },
+      }
+    );
   }
 
   async createSession(tx: Tx, userId: string, ttlSeconds: number, refreshTokenHash: Buffer): Promise<string> {

@@ -160,6 +160,9 @@ export class ClientService {
    */
   private officerLookup(ctx: RequestContext, query: ClientQuery, parsed: { afterId?: string; insz?: string; name?: string }): Promise<ClientPage> {
     if (parsed.insz === undefined && parsed.name === undefined) throw new InvalidInput([{ field: 'search', code: 'isDefined' }]);
+    // She looks a person up by name, not the files by letter: at least one word of three letters or more.
+    if (parsed.name !== undefined && !parsed.name.split(/\s+/).some((word) => word.replace(/[^\p{L}]/gu, '').length >= 3))
+      throw new InvalidInput([{ field: 'search', code: 'search-too-broad' }]);
     return this.transaction.run(ctx, async (tx) => {
       const found = await this.clients.officerLookup(tx, { afterId: parsed.afterId, limit: query.limit + 1, insz: parsed.insz, name: parsed.name });
       const page = found.slice(0, query.limit);

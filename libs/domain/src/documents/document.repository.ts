@@ -41,10 +41,11 @@ export interface NewDocument {
 
 /**
  * Documents on a client file. Every read names the sharing rule in its WHERE clause
- * (`casework_can_read(owner, person, category)`, the same function row-level security asks), so a
- * partner sees a document only while it may read that category of the owner's file.
+ * (`casework_document_readable`, the same function row-level security asks), so a partner sees a
+ * document only while it may read that category of the owner's file, and under a handover's ground only
+ * the documents that handover offers.
  */
-const READABLE = `casework_can_read(d.organisation_id, d.person_id, d.category)`;
+const READABLE = `casework_document_readable(d.organisation_id, d.person_id, d.category, d.id)`;
 const COLUMNS = `d.id, d.person_id, d.organisation_id, d.category, d.file_name, d.media_type, d.size_bytes, encode(d.sha256, 'hex') AS sha256,
   d.uploaded_by_user_id, d.created_at`;
 

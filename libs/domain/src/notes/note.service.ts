@@ -100,7 +100,7 @@ export class NoteService {
     return this.transaction.run(ctx, async (tx) => {
       const notes = await this.read(tx, `n.person_id = $1`, [personId]);
       if (notes.length === 0 && !(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
-      this.audited(tx, personId, notes);
+      this.audited(tx, ctx, personId, notes);
       return notes;
     });
   }
@@ -110,16 +110,18 @@ export class NoteService {
       const personId = await this.trajectoryPerson(tx, trajectoryId);
       if (!personId) throw new NotFound('trajectory');
       const notes = await this.read(tx, `n.trajectory_id = $1`, [trajectoryId]);
-      this.audited(tx, personId, notes);
+      this.audited(tx, ctx, personId, notes);
       return notes;
     });
   }
 
   /** One event per file the notes shown belong to. */
-  private audited(tx: Tx, personId: string, notes: CaseNote[]): void {
+  private audited(tx: Tx, ctx: RequestContext, personId: string, notes: CaseNote[]): void {
     for (const owner of new Set(notes.map((n) => n.ownerOrganisationId))) {
       const categories = [...new Set(notes.filter((n) => n.ownerOrganisationId === owner).map((n) => n.category))];
-      tx.audit({ action: 'note.read', decision: 'ALLOW', resourceType: 'CaseNote', subjectPersonId: personId, ownerOrganisationId: owner, categories });
+      // a partner's note is read because it was shared on a trajectory both work on (the rule checked it)
+      const ground = owner === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const };
+      tx.audit({ action: 'note.read', decision: 'ALLOW', resourceType: 'CaseNote', subjectPersonId: personId, ownerOrganisationId: owner, categories, ground });
     }
   }
 

@@ -159,7 +159,8 @@ export class NotificationDispatcher {
       );
       if (events.length === 0) return 0;
       const ids = events.map((e) => e.id);
-      // the named users; else the organisation's team leads (its case workers when it has none), or all its case workers
+      // the named users; else (none named, or none of them active any more) the organisation's team leads
+      // (its case workers when it has none), or all its case workers
       await tx.query(
         `INSERT INTO notification (user_id, kind, referral_id, agreement_id, person_id, created_at)
          SELECT DISTINCT u.id, e.kind, e.referral_id, e.agreement_id, e.person_id, e.created_at
@@ -167,8 +168,10 @@ export class NotificationDispatcher {
            CROSS JOIN LATERAL (SELECT e.target_audience = 'TEAM_LEADS' AND EXISTS (
                                  SELECT 1 FROM app_user l JOIN user_role lr ON lr.user_id = l.id AND lr.role = 'TEAM_LEAD'
                                   WHERE l.active AND l.organisation_id = e.target_organisation_id) AS leads) a
+           -- the named users who are still active; when none is (they left), the organisation's audience instead
+           CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM app_user n WHERE n.id = ANY (e.target_user_ids) AND n.active) AS named) b
            JOIN app_user u ON u.active AND (u.id = ANY (e.target_user_ids)
-                OR (cardinality(e.target_user_ids) = 0 AND u.organisation_id = e.target_organisation_id
+                OR (NOT b.named AND u.organisation_id = e.target_organisation_id
                     AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id
                                    AND r.role = ANY (CASE WHEN a.leads THEN ARRAY['TEAM_LEAD'] ELSE $2::text[] END))))
           WHERE e.id = ANY ($1::bigint[])

@@ -5,7 +5,7 @@ import { formatKbo } from '../shared/kbo.js';
 import type { NewOrganisation, Organisation, OrganisationChanges } from './organisation.js';
 
 const COLUMNS = { id: 'o.id', active: 'o.active' };
-const SELECT = `SELECT o.id, o.name, o.kind, o.kbo_number, o.nis_code, o.parent_id, o.active, o.version,
+const SELECT = `SELECT o.id, o.name, o.kind, o.kbo_number, o.nis_code, o.parent_id, o.active, o.default_language, o.version,
                        o.created_at, o.updated_at FROM organisation o`;
 
 /** Every read is scoped by the caller's abilities, pushed down into SQL. */
@@ -43,9 +43,9 @@ export class OrganisationRepository {
 
   async insert(tx: Tx, org: NewOrganisation): Promise<Organisation> {
     const rows = await tx.query(
-      `INSERT INTO organisation (name, kind, kbo_number, nis_code, parent_id) VALUES ($1, $2, $3, $4, $5)
-       RETURNING id, name, kind, kbo_number, nis_code, parent_id, active, version, created_at, updated_at`,
-      [org.name, org.kind, org.kboNumber, org.nisCode ?? null, org.parentId ?? null],
+      `INSERT INTO organisation (name, kind, kbo_number, nis_code, parent_id, default_language) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, name, kind, kbo_number, nis_code, parent_id, active, default_language, version, created_at, updated_at`,
+      [org.name, org.kind, org.kboNumber, org.nisCode ?? null, org.parentId ?? null, org.defaultLanguage ?? 'nl'],
     );
     return toOrganisation(rows[0]);
   }
@@ -59,9 +59,10 @@ export class OrganisationRepository {
          nis_code = CASE WHEN $5::boolean THEN $6 ELSE nis_code END,
          parent_id = CASE WHEN $7::boolean THEN $8::uuid ELSE parent_id END,
          active = COALESCE($9, active),
+         default_language = COALESCE($10, default_language),
          version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2
-       RETURNING id, name, kind, kbo_number, nis_code, parent_id, active, version, created_at, updated_at`,
+       RETURNING id, name, kind, kbo_number, nis_code, parent_id, active, default_language, version, created_at, updated_at`,
       [
         id,
         version,
@@ -72,6 +73,7 @@ export class OrganisationRepository {
         changes.parentId !== undefined,
         changes.parentId ?? null,
         changes.active ?? null,
+        changes.defaultLanguage ?? null,
       ],
     );
     return rows[0] && toOrganisation(rows[0]);
@@ -87,6 +89,7 @@ function toOrganisation(row: Record<string, any>): Organisation {
     nisCode: row.nis_code,
     parentId: row.parent_id,
     active: row.active,
+    defaultLanguage: row.default_language,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,4 +1,4 @@
-import type { OrganisationKind } from '@app/kernel';
+import type { Language, OrganisationKind } from '@app/kernel';
 
 /** A partner organisation (tenant) as its own staff and platform admins see it. */
 export interface Organisation {
@@ -11,6 +11,8 @@ export interface Organisation {
   nisCode: string | null;
   parentId: string | null;
   active: boolean;
+  /** The language its staff are answered in unless they or their browser say otherwise (Dutch in Flanders). */
+  defaultLanguage: Language;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -25,6 +27,7 @@ export interface NewOrganisation {
   kboNumber: string;
   nisCode?: string | null;
   parentId?: string | null;
+  defaultLanguage?: Language;
 }
 
 export interface OrganisationChanges {
@@ -33,4 +36,5 @@ export interface OrganisationChanges {
   nisCode?: string | null;
   parentId?: string | null;
   active?: boolean;
+  defaultLanguage?: Language;
 }

@@ -88,11 +88,16 @@ export class ReferralService {
           problems.push({ field: 'reviewDate', code: 'review-date-range', params: { min: today, max: latest } });
       }
       if (input.kind !== 'NOT_YET_READY' && input.categories.length === 0) problems.push({ field: 'categories', code: 'arrayMinSize', params: { min: 1 } });
+      // A signal says "not yet": it names the person (so the receiver knows whom it holds back) and offers
+      // nothing else of the file, neither categories nor documents (the rule opens IDENTITY at most).
+      if (input.kind === 'NOT_YET_READY' && input.categories.some((c) => c !== 'IDENTITY'))
+        problems.push({ field: 'categories', code: 'signal-identity-only' });
+      if (input.kind === 'NOT_YET_READY' && (input.documentIds ?? []).length > 0) problems.push({ field: 'documentIds', code: 'signal-no-documents' });
       if (!(await this.organisations.isActive(tx, input.toOrganisationId))) problems.push({ field: 'toOrganisationId', code: 'organisation-not-found' });
       else if (!(await this.referrals.agreementLinks(tx, ctx.organisationId, input.toOrganisationId)))
         problems.push({ field: 'toOrganisationId', code: 'no-agreement' });
       const documentIds = [...new Set((input.documentIds ?? []).map((d) => d.toLowerCase()))];
-      if (documentIds.length > 0) {
+      if (documentIds.length > 0 && input.kind !== 'NOT_YET_READY') {
         const own = await this.referrals.ownDocuments(tx, ctx.organisationId, input.clientId, documentIds);
         documentIds.forEach((documentId, i) => {
           const category = own.get(documentId);
@@ -133,7 +138,7 @@ export class ReferralService {
     return this.transaction.run(ctx, async (tx) => {
       const referral = await this.referrals.find(tx, id);
       if (!referral) throw new NotFound('referral');
-      tx.audit(readEvent('referral.read', referral));
+      tx.audit(readEvent(ctx, 'referral.read', referral));
       return referral;
     });
   }
@@ -175,7 +180,7 @@ export class ReferralService {
       const referral = await this.referrals.find(tx, id);
       if (!referral) throw new NotFound('referral');
       if (!referral.intake) throw new NotFound('intake');
-      tx.audit(readEvent('referral.intake-read', referral));
+      tx.audit(readEvent(ctx, 'referral.intake-read', referral));
       return referral;
     });
   }
@@ -193,7 +198,7 @@ export class ReferralService {
       if (!['SENT', 'INFO_REQUESTED', 'ACCEPTED'].includes(current.status)) throw new Conflict('referral-closed', undefined, { status: current.status });
       if (current.version !== version) throw new StaleVersion(current.version);
       const kind = await change(tx, current);
-      tx.audit({ ...readEvent(kind, current), categories: [] });
+      tx.audit({ ...readEvent(ctx, kind, current), categories: [] });
       const sender = current.fromOrganisationId === ctx.organisationId;
       const receiverTarget = { userIds: current.assigneeUserId ? [current.assigneeUserId] : [], organisationId: current.toOrganisationId };
       await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [current.senderUserId] }, kind, { referralId: id, clientId: current.clientId });
@@ -211,7 +216,7 @@ export class ReferralService {
       if (!referral) throw new NotFound('referral');
       if (referral.noteWithheld) return { items: [], withheld: true };
       const items = await this.referrals.messages(tx, id);
-      tx.audit({ ...readEvent('referral.thread-read', referral), categories: referral.categories });
+      tx.audit({ ...readEvent(ctx, 'referral.thread-read', referral), categories: referral.categories });
       return { items, withheld: false };
     });
   }
@@ -228,7 +233,7 @@ export class ReferralService {
       if ((await this.referrals.messageCount(tx, id)) >= MESSAGES_PER_REFERRAL)
         throw new Conflict('too-many-messages', undefined, { max: MESSAGES_PER_REFERRAL });
       await this.referrals.addMessage(tx, id, { organisationId: ctx.organisationId, userId: ctx.userId }, 'MESSAGE', body.trim());
-      tx.audit({ ...readEvent('referral.message', referral), categories: referral.categories });
+      tx.audit({ ...readEvent(ctx, 'referral.message', referral), categories: referral.categories });
       const sender = referral.fromOrganisationId === ctx.organisationId;
       const receiverTarget = { userIds: referral.assigneeUserId ? [referral.assigneeUserId] : [], organisationId: referral.toOrganisationId };
       await this.notifications.notify(tx, sender ? receiverTarget : { userIds: [referral.senderUserId] }, 'referral.message', {
@@ -261,7 +266,7 @@ export class ReferralService {
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       const items = page.map((row) => row.referral);
-      for (const referral of items) tx.audit(readEvent('referral.list', referral)); // each person a queue shows
+      for (const referral of items) tx.audit(readEvent(ctx, 'referral.list', referral)); // each person a queue shows
       return { items, counts, nextCursor: rows.length > query.limit && last ? encodeCursor(JSON.stringify(last.key)) : null };
     });
   }
@@ -407,6 +412,7 @@ export class ReferralService {
       resourceId: id,
       subjectPersonId: current.clientId,
       ownerOrganisationId: current.fromOrganisationId,
+      purpose: PURPOSE_OF[current.kind],
       categories: current.categories,
     });
     if (action === 'accept' && current.kind === 'WARM_HANDOVER') {
@@ -486,7 +492,11 @@ export class ReferralService {
   }
 }
 
-function readEvent(action: string, referral: Referral) {
+/**
+ * What reading a referral puts on record. Its ground: the sender's own file, or, for the receiver, the
+ * handover that was addressed to it (which names its agreement).
+ */
+function readEvent(ctx: RequestContext, action: string, referral: Referral) {
   return {
     action,
     decision: 'ALLOW' as const,
@@ -497,6 +507,7 @@ function readEvent(action: string, referral: Referral) {
     // a handover is read for its own purpose, whatever X-Purpose the request names
     purpose: PURPOSE_OF[referral.kind],
     categories: [],
+    ground: referral.fromOrganisationId === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const, referralId: referral.id },
   };
 }
 

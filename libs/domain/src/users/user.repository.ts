@@ -1,7 +1,7 @@
 import { accessibleWhere, type Action } from '@app/access';
 import { CASEWORK_ROLES, type CertificationKind, type RequestContext, type Role, type Tx } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
-import type { CertificationInput, StaffCard, User, UserCertification } from './user.js';
+import type { CertificationInput, StaffCard, User, UserCertification, UserSettings } from './user.js';
 
 /** The most contact cards one list answers (the first by name; an office has far fewer case workers). */
 export const STAFF_CARDS_MAX = 1000;
@@ -126,6 +126,25 @@ export class UserRepository {
   async bumpVersion(tx: Tx, id: string, version: number): Promise<boolean> {
     const rows = await tx.query(`UPDATE app_user SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, [id, version]);
     return rows.length === 1;
+  }
+
+  /** The user's own settings; only ever read or written for the caller's own account. */
+  async settings(tx: Tx, id: string): Promise<UserSettings> {
+    const [row] = await tx.query(`SELECT preferred_language, daily_digest FROM app_user WHERE id = $1`, [id]);
+    return { language: row.preferred_language, dailyDigest: row.daily_digest };
+  }
+
+  /**
+   * Changes the caller's own settings. Not version-guarded: they are the user's alone, and an
+   * administrator's edit of the same account (which is) is not disturbed by them.
+   */
+  async putSettings(tx: Tx, id: string, changes: Partial<UserSettings>): Promise<void> {
+    await tx.query(
+      `UPDATE app_user SET preferred_language = CASE WHEN $2::boolean THEN $3 ELSE preferred_language END,
+                           daily_digest = COALESCE($4, daily_digest)
+        WHERE id = $1`,
+      [id, changes.language !== undefined, changes.language ?? null, changes.dailyDigest ?? null],
+    );
   }
 
   /**

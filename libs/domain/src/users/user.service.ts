@@ -6,7 +6,7 @@ import { OrganisationRepository } from '../organisations/organisation.repository
 import type { Organisation } from '../organisations/organisation.js';
 import { EARLIEST_DATE, LATEST_DATE } from '@app/kernel';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch, isUniqueViolation, type FieldProblem } from '@app/kernel';
-import type { CertificationInput, NewUser, StaffCard, User, UserCertification, UserChanges } from './user.js';
+import type { CertificationInput, NewUser, StaffCard, User, UserCertification, UserChanges, UserSettings } from './user.js';
 import { UserRepository } from './user.repository.js';
 
 @Injectable()
@@ -19,13 +19,22 @@ export class UserService {
   ) {}
 
   /** The caller's own account, with organisation; what `GET /me` shows. */
-  me(ctx: RequestContext): Promise<{ user: User; organisation: Organisation }> {
+  me(ctx: RequestContext): Promise<{ user: User; organisation: Organisation; settings: UserSettings }> {
     return this.transaction.run(ctx, async (tx) => {
       // One connection runs one statement at a time: sequential, not Promise.all.
       const user = await this.users.findVisible(tx, ctx, ctx.userId);
       const organisation = await this.organisations.findVisible(tx, ctx, ctx.organisationId);
       if (!user || !organisation) throw new NotFound('user');
-      return { user, organisation };
+      return { user, organisation, settings: await this.users.settings(tx, ctx.userId) };
+    });
+  }
+
+  /** The caller changes their own settings (language, daily digest); audited like any account change. */
+  async changeMySettings(ctx: RequestContext, changes: Partial<UserSettings>): Promise<void> {
+    await this.transaction.run(ctx, async (tx) => {
+      await this.users.putSettings(tx, ctx.userId, changes);
+      const categories = Object.keys(changes).filter((k) => changes[k as keyof UserSettings] !== undefined);
+      tx.audit({ action: 'user.settings', decision: 'ALLOW', resourceType: 'User', resourceId: ctx.userId, categories });
     });
   }
 

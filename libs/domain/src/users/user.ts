@@ -1,4 +1,4 @@
-import type { CertificationKind, Role } from '@app/kernel';
+import type { CertificationKind, Language, Role } from '@app/kernel';
 
 /**
  * A partner-portal training a user completed, as VDAB recorded it; `valid` is whether it has not expired
@@ -17,6 +17,12 @@ export interface Certification {
 /** One user's certification, as answered to the VDAB admin who records it. */
 export interface UserCertification extends Certification {
   userId: string;
+}
+
+/** A user's own settings (issue 14): their language (null: the browser's, else the organisation's) and the daily digest. */
+export interface UserSettings {
+  language: Language | null;
+  dailyDigest: boolean;
 }
 
 export interface User {

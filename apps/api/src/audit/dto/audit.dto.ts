@@ -1,4 +1,5 @@
 import { FLAG_STATUSES, type FlagStatus } from '@app/audit';
+import { LANGUAGES, type Language } from '@app/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -18,7 +19,18 @@ export class AuditEventQueryDto {
 }
 
 export class AccessReportQueryDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  @ApiPropertyOptional({
+    enum: ['json', 'csv', 'pdf'],
+    default: 'json',
+    description: 'csv and pdf: to hand to the client, in their language (`lang`, else yours); the pdf carries the signed checkpoints that cover it',
+  })
+  @IsOptional()
+  @IsIn(['json', 'csv', 'pdf'])
+  format?: 'json' | 'csv' | 'pdf';
+  @ApiPropertyOptional({ enum: LANGUAGES, description: "The client's language for a csv or pdf (default: yours)" })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  lang?: Language;
   @ApiPropertyOptional({ format: 'date', maxLength: 10, example: '2026-01-01', description: 'First day of the period (Brussels), included' })
   @IsOptional()
   @IsCalendarDate()
@@ -45,6 +57,14 @@ export class AuditEventDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorUserId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorOrganisationId: string | null;
   @ApiProperty({ type: [String] }) actorRoles: string[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 200, example: 'VDAB Antwerpen' }) actorOrganisationName: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description: "The user's name when they are one of your organisation's staff; others are known by organisation and function (actorRoles)",
+  })
+  actorName: string | null;
   @ApiProperty({ example: 'client.read' }) action: string;
   @ApiProperty({ nullable: true, type: String }) resourceType: string | null;
   @ApiProperty({ nullable: true, type: String }) resourceId: string | null;
@@ -63,6 +83,20 @@ export class AuditEventPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
+export class GroundDetailDto {
+  @ApiPropertyOptional({ format: 'date', maxLength: 10, description: 'first day of the consent or notice' }) consentFrom?: string;
+  @ApiPropertyOptional({ enum: ['CONSENT', 'PUBLIC_TASK_NOTICE'] }) legalBasis?: string;
+  @ApiPropertyOptional({ maxLength: 500, description: "the cooperation agreement's document reference" }) agreementReference?: string;
+  @ApiPropertyOptional({ format: 'date', maxLength: 10 }) handoverSentOn?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'break-the-glass: what the user typed' }) justification?: string;
+}
+
+export class EventReferenceDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) chain: string;
+  @ApiProperty() seq: number;
+  @ApiProperty({ maxLength: 64, description: 'SHA-256 of the event, hex' }) hash: string;
+}
+
 export class AccessReportLineDto {
   @ApiProperty() date: Date;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) organisationId: string | null;
@@ -75,6 +109,9 @@ export class AccessReportLineDto {
   function: string[];
   @ApiProperty({ enum: ['OWNER', 'SHARED', 'BREAK_GLASS'], nullable: true, type: String, description: 'the ground; null for a denied attempt' }) ground:
     string | null;
+  @ApiProperty({ type: GroundDetailDto, nullable: true, description: 'what the ground referred to' }) groundDetail: GroundDetailDto | null;
+  @ApiProperty({ maxLength: 2500, description: 'the ground in words, in your language' }) groundText: string;
+  @ApiProperty({ type: EventReferenceDto }) event: EventReferenceDto;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Only in a privacy officer’s report' }) employeeId?: string | null;
 }
 
@@ -85,6 +122,8 @@ class BrokenLinkDto {
 
 class ChainReportDto {
   @ApiProperty({ format: 'uuid' }) chain: string;
+  @ApiProperty({ nullable: true, type: String, maxLength: 200, description: 'Whose chain: the organisation that acted (null: events of no organisation)' })
+  organisationName: string | null;
   @ApiProperty() events: number;
   @ApiProperty() ok: boolean;
   @ApiPropertyOptional({ type: BrokenLinkDto }) firstBroken?: BrokenLinkDto;

@@ -1,13 +1,43 @@
 import { NOTIFICATION_KINDS } from '@app/domain';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGUES, SUPPORTED_LOCALES, translate } from './messages.js';
 
+/** The names of a message's ICU arguments, however deeply nested in plural or select branches. */
+function argumentsOf(message: string): string[] {
+  const names = new Set<string>();
+  const walk = (nodes: unknown[]) => {
+    for (const node of nodes as Array<{ value?: unknown; options?: Record<string, { value: unknown[] }>; children?: unknown[] }>) {
+      if (typeof node.value === 'string' && 'type' in node && (node as { type: number }).type !== 0 && (node as { type: number }).type !== 7)
+        names.add(node.value);
+      for (const option of Object.values(node.options ?? {})) walk(option.value);
+      if (node.children) walk(node.children);
+    }
+  };
+  walk(new IntlMessageFormat(message, 'en').getAst());
+  return [...names].sort();
+}
+
 describe('message catalogues', () => {
-  it('every language has every message, with the same placeholders', () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  it('knows Dutch, French and English', () => {
+    expect([...SUPPORTED_LOCALES].sort()).toEqual(['en', 'fr', 'nl']);
+  });
+
+  it('every language has every message, each valid ICU with the same arguments', () => {
     const keys = Object.keys(CATALOGUES.en).sort();
+    expect(keys.length).toBeGreaterThan(200);
     for (const locale of SUPPORTED_LOCALES) {
-      expect(Object.keys(CATALOGUES[locale]).sort()).toEqual(keys);
-      for (const key of keys) expect({ locale, key, p: placeholders(CATALOGUES[locale][key]) }).toEqual({ locale, key, p: placeholders(CATALOGUES.en[key]) });
+      const missing = keys.filter((key) => !(key in CATALOGUES[locale]));
+      const extra = Object.keys(CATALOGUES[locale]).filter((key) => !(key in CATALOGUES.en));
+      expect({ locale, missing, extra }).toEqual({ locale, missing: [], extra: [] });
+      for (const key of keys)
+        expect({ locale, key, args: argumentsOf(CATALOGUES[locale][key]) }).toEqual({ locale, key, args: argumentsOf(CATALOGUES.en[key]) });
+    }
+  });
+
+  it('is translated: French and Dutch differ from English (apart from names and codes)', () => {
+    for (const locale of ['nl', 'fr'] as const) {
+      const same = Object.keys(CATALOGUES.en).filter((key) => CATALOGUES[locale][key] === CATALOGUES.en[key] && /[a-z]{4,} [a-z]{4,}/.test(CATALOGUES.en[key]));
+      expect({ locale, same }).toEqual({ locale, same: [] });
     }
   });
 
@@ -18,7 +48,20 @@ describe('message catalogues', () => {
     }
   });
 
-  it('fills placeholders', () => {
+  it('fills arguments, with plurals and Brussels dates', () => {
     expect(translate('nl', 'field.minLength', { min: 12 })).toBe('moet minstens 12 tekens lang zijn');
+    expect(translate('fr', 'too-many-requests', { retryAfterSeconds: 1 })).toMatch(/\b1 seconde\b/);
+    expect(translate('fr', 'too-many-requests', { retryAfterSeconds: 30 })).toMatch(/\b30 secondes\b/);
+    expect(translate('en', 'too-many-requests', { retryAfterSeconds: 1 })).toMatch(/\b1 second\b/);
+    // 23:30 UTC on 31 December is already New Year's Day in Brussels
+    expect(translate('nl', 'report.ground.consent', { on: new Date('2026-12-31T23:30:00Z') })).toMatch(/1 januari 2027/);
+  });
+
+  it('shows a missing argument instead of failing the answer it is part of', () => {
+    expect(translate('en', 'field.minLength', {})).toContain('{min}');
+  });
+
+  it('answers undefined for an unknown key', () => {
+    expect(translate('fr', 'no.such.key')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { ORGANISATION_KINDS, type OrganisationKind } from '@app/kernel';
+import { LANGUAGES, ORGANISATION_KINDS, type Language, type OrganisationKind } from '@app/kernel';
 import { IsKboNumber } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
@@ -29,6 +29,14 @@ export class CreateOrganisationDto {
   @IsOptional()
   @IsUUID()
   parentId?: string | null;
+
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description: 'The language its staff are answered in unless they or their browser say otherwise; Dutch when left out',
+  })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  defaultLanguage?: Language;
 }
 
 export class UpdateOrganisationDto {
@@ -59,6 +67,14 @@ export class UpdateOrganisationDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description: 'The language its staff are answered in unless they or their browser say otherwise; Dutch when left out',
+  })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  defaultLanguage?: Language;
 }
 
 export class OrganisationDirectoryEntryDto {
@@ -79,6 +95,8 @@ export class OrganisationDto extends OrganisationDirectoryEntryDto {
   parentId: string | null;
   @ApiProperty()
   active: boolean;
+  @ApiProperty({ enum: LANGUAGES })
+  defaultLanguage: Language;
   @ApiProperty({ description: 'Also sent as ETag; send it back in If-Match to update safely' })
   version: number;
   @ApiProperty()
