@@ -294,6 +294,19 @@ describe('the journeys of the domain README', () => {
       expect(events.items).toEqual([
         expect.objectContaining({ actorOrganisationId: vdab, ground: expect.objectContaining({ kind: 'SHARED', referralId: handover.id }) }),
       ]);
+      // VDAB's work on the trajectory she directs names its ground too: the involvement she recorded, its agreement and notice
+      const trajectoryWork = report.filter((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action.startsWith('trajectory.'));
+      expect(trajectoryWork.length).toBeGreaterThan(0);
+      for (const line of trajectoryWork)
+        expect({ action: line.action, ground: line.ground, detail: line.groundDetail }).toEqual({
+          action: line.action,
+          ground: 'SHARED',
+          // started by accepting her handover; worked on under the involvement she recorded then
+          detail:
+            line.action === 'trajectory.create'
+              ? { handoverSentOn: expect.any(String) }
+              : expect.objectContaining({ agreementReference: expect.any(String), legalBasis: 'PUBLIC_TASK_NOTICE' }),
+        });
       // the console names her own staff, and others by organisation and function only
       const [vdabRead] = events.items;
       expect(vdabRead).toMatchObject({ actorOrganisationName: 'VDAB Antwerpen', actorName: null, actorRoles: ['MEDIATOR'] });
