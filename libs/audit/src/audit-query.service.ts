@@ -203,13 +203,16 @@ export class AuditQueryService {
    */
   /**
    * The chains that record accesses to an organisation's data: its own, and those of every organisation
-   * an agreement (of any state: a terminated one's past accesses count) ever made it a party with, the
-   * only ones that can have read its data under a ground or broken the glass on it.
+   * an agreement that came into force (terminated since or not: past accesses count) made a party with
+   * it, the only ones that can have read its data under a ground or broken the glass on it. A proposed
+   * agreement nobody confirmed adds nothing (one admin could otherwise pull any chain in).
    */
   async chainsConcerning(organisationId: string): Promise<string[]> {
     const rows = await this.dataSource.query(
       `SELECT $1::uuid AS chain_id
-       UNION SELECT other.organisation_id FROM agreement_party mine JOIN agreement_party other ON other.agreement_id = mine.agreement_id
+       UNION SELECT other.organisation_id FROM agreement_party mine
+               JOIN agreement a ON a.id = mine.agreement_id AND a.activated_at IS NOT NULL
+               JOIN agreement_party other ON other.agreement_id = mine.agreement_id
               WHERE mine.organisation_id = $1
        ORDER BY 1`,
       [organisationId],
@@ -252,7 +255,7 @@ export class AuditQueryService {
         [personId, ctx.organisationId, withEmployees, period.from ?? null, period.to ?? null],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
-      const details = await groundDetails(tx, rows);
+      const details = await groundDetails(tx, rows, withEmployees);
       return rows.map((r) => ({
         date: r.occurred_at,
         organisationId: r.actor_organisation_id,
@@ -272,12 +275,19 @@ export class AuditQueryService {
 }
 
 /**
- * The consents, agreements, handovers and break-the-glass records the lines' grounds name, read as the
- * caller (row-level security: the consent and the handover are the reporting organisation's own
- * records, the break-the-glass one names it as owner), one query for all lines.
+ * The consents, agreements, handovers and break-the-glass records the lines' grounds name, one query for
+ * all lines, read as the caller: row-level security shows the consent and the handover (the reporting
+ * organisation's own records) and the break-the-glass record (it names it as owner); agreements have no
+ * policy, so their references, like the justification a partner's user typed, are asked only for a
+ * privacy officer's report (`full`), as the agreements list and the flag queue show them to her alone.
  */
-async function groundDetails(tx: Tx, rows: Array<Record<string, any>>): Promise<(row: Record<string, any>) => GroundDetail | null> {
-  const ids = (column: string) => [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
+async function groundDetails(tx: Tx, rows: Array<Record<string, any>>, full: boolean): Promise<(row: Record<string, any>) => GroundDetail | null> {
+  const ids = (column: string) =>
+    column === 'ground_agreement_id' || column === 'ground_break_glass_id'
+      ? full
+        ? [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))]
+        : []
+      : [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
   const found = await tx.query(
     `SELECT 'consent' AS kind, c.id, c.valid_from::text AS day, c.legal_basis AS text FROM consent c WHERE c.id = ANY ($1::uuid[])
      UNION ALL SELECT 'agreement', a.id, NULL, a.document_reference FROM agreement a WHERE a.id = ANY ($2::uuid[])

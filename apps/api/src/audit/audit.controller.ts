@@ -131,9 +131,10 @@ export class AuditController {
       "Recompute the audit chains against the signed checkpoints and name each one checked. Platform admins: all. Privacy officers: your organisation's chain and those of every organisation an agreement ever linked yours with, where their accesses to your data are recorded",
   })
   @ApiOkResponse({ type: VerificationReportDto })
-  @ApiProblems(401, 403)
+  @ApiProblems(401, 403, 429)
   async verify(@Ctx() ctx: RequestContext): Promise<VerificationReport & { chains: Array<{ organisationName: string | null }> }> {
     const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
+    if (!all) await this.rateLimits.export(ctx.userId); // a full recomputation: counted with the exports, per user per hour
     const chains = all ? undefined : await this.queries.chainsConcerning(ctx.organisationId);
     const report = await verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains, concurrency: 2 });
     const names = await this.queries.organisationNames(report.chains.map((c) => c.chain));
