@@ -1,6 +1,6 @@
 export { AuditCheckpointer, checkpointPayload } from './audit-checkpointer.js';
 export { type AuditFlag, AuditFlagDetector, AuditFlagService, FLAG_STATUSES, type FlagStatus } from './audit-flags.js';
-export { accessReportCsv, type AuditEventView, AuditQueryService, type UserActivity } from './audit-query.service.js';
+export { type AccessReportPage, accessReportCsv, type AuditEventView, AuditQueryService, type UserActivity } from './audit-query.service.js';
 export { type VerificationReport, verifyAuditChains } from './audit-verifier.js';
 export { AuditWriter } from './audit-writer.js';
 export { type AuditConfig, signingKeys } from './audit.config.js';

@@ -23,7 +23,7 @@ import { DataSource } from 'typeorm';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import {
-  AccessReportLineDto,
+  AccessReportPageDto,
   ActivityQueryDto,
   AccessReportQueryDto,
   AuditEventPageDto,
@@ -77,9 +77,12 @@ export class AuditController {
 
   @Get('clients/:id/access-report')
   @Requires('client.accessReport')
-  @ApiOperation({ summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers)" })
+  @ApiOperation({
+    summary: "Who saw this client's data: date, organisation, purpose, categories (the employee only for privacy officers), oldest first",
+    description: 'JSON: a page at a time (`limit`, `cursor`). CSV: the whole period at once.',
+  })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: [AccessReportLineDto] })
+  @ApiOkResponse({ type: AccessReportPageDto })
   @ApiProblems(400, 401, 403, 404, 429)
   async accessReport(
     @Ctx() ctx: RequestContext,
@@ -89,10 +92,14 @@ export class AuditController {
     @Req() request: Request,
   ) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
-    if (query.format === 'csv') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
+    if (query.format !== 'csv') {
+      const page = await this.queries.accessReportPage(ctx, id, { from: query.from, to: query.to }, { limit: query.limit ?? 50, cursor: query.cursor });
+      if (!page) throw new NotFound('client');
+      return page;
+    }
+    await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
     const lines = await this.queries.accessReport(ctx, id, { from: query.from, to: query.to });
     if (!lines) throw new NotFound('client');
-    if (query.format !== 'csv') return lines;
     const locale = negotiateLocale(request);
     response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
     return accessReportCsv(lines, (key) => translate(locale, key));

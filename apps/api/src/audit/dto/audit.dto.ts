@@ -27,6 +27,14 @@ export class AccessReportQueryDto {
   @IsOptional()
   @IsCalendarDate()
   to?: string;
+  @PageCursor() cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'JSON only: lines per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class AuditGroundDto {
@@ -76,6 +84,11 @@ export class AccessReportLineDto {
   @ApiProperty({ enum: ['OWNER', 'SHARED', 'BREAK_GLASS'], nullable: true, type: String, description: 'the ground; null for a denied attempt' }) ground:
     string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Only in a privacy officer’s report' }) employeeId?: string | null;
+}
+
+export class AccessReportPageDto {
+  @ApiProperty({ type: [AccessReportLineDto], maxItems: 200 }) items: AccessReportLineDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'cursor of the next page; null on the last' }) nextCursor: string | null;
 }
 
 class BrokenLinkDto {
