@@ -88,7 +88,7 @@ export class AccessReportLineDto {
 
 export class AccessReportPageDto {
   @ApiProperty({ type: [AccessReportLineDto], maxItems: 200 }) items: AccessReportLineDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'cursor of the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 300, description: 'cursor of the next page; null on the last' }) nextCursor: string | null;
 }
 
 class BrokenLinkDto {
