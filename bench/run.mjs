@@ -366,7 +366,10 @@ async function scenarios(api, meta, adminPool) {
   // service gave out (walked to there page by page, 200 lines a page).
   if (wanted('S5')) {
     const officer = await login(api.base, staffEmail(people.org('OCMW', 1 % people.preset.ocmws), 0));
-    const [{ lines }] = (await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1`, [people.historyPerson])).rows;
+    // the person's events, not counting the audit of earlier runs' report reads (audit.access-report names the person too)
+    const [{ lines }] = (
+      await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1 AND action NOT LIKE 'audit.%'`, [people.historyPerson])
+    ).rows;
     const path = `/clients/${people.historyPerson}/access-report`;
     const cursors = [];
     let reportLines = 0;
