@@ -31,7 +31,10 @@ import { BENCH_DIR, databaseUrl, openCluster, withAdmin } from './support/cluste
 
 // 2: the office's EXECUTOR involvement is recorded by the file's owner (the OCMW that handed over), as
 // only the owner's records are grounds for its data
-export const GENERATOR_VERSION = 2;
+// 3: the history person has 10,000 events (2,500 on the OCMW's chain, 7,500 on the office's, its shared
+// reads grounded on the OCMW's notice), all of them in the OCMW's report; events of the last year name
+// their owner as the writer does today, older ones do not (written before events named their owner)
+export const GENERATOR_VERSION = 3;
 export const BENCH_PASSWORD = 'bench-password-not-secret';
 
 export const PRESETS = {
@@ -57,7 +60,8 @@ export const PRESETS = {
 export const OFFICES = 13;
 /** the person with a long history, for the who-saw-my-data scenario: n = 6 (OCMW 1, shared with office 1) */
 export const HISTORY_PERSON_N = 6;
-const HISTORY_EVENTS_PER_CHAIN = 1000;
+/** the history person's events per chain: the owning OCMW's own reads, the office's shared reads (10,000 in all) */
+export const HISTORY_EVENTS = { OCMW: 2500, OFFICE: 7500 };
 
 export const databaseName = (scale) => `casework_bench_${scale}`;
 /** The same uuid PostgreSQL's md5(text)::uuid gives. */
@@ -452,8 +456,17 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
   plan[plan.findIndex((p) => p.org.key === 'OFFICE')].events += preset.auditEvents - plan.reduce((s, p) => s + p.events, 0);
   const person = (n) => benchId(seed, 'person', n);
   const blocks = Math.floor(preset.persons / 5);
-  const historyPerson = person(HISTORY_PERSON_N);
   const historyOcmw = 1 % preset.ocmws;
+  const historyOwner = orgs.find((o) => o.key === 'OCMW' && o.n === historyOcmw).id;
+  // the OCMW's notice to its office (r = 1): the ground of the office's reads of the history person
+  const historyConsent = benchId(seed, 'consent-notice', HISTORY_PERSON_N);
+  /** whose file person n is (the generator's person story): r = 0 the office's, else the OCMW's */
+  const idsOf = (key) => orgs.filter((o) => o.key === key).map((o) => o.id);
+  const [officeIds, ocmwIds] = [idsOf('OFFICE'), idsOf('OCMW')];
+  const ownerOf = (n) => (n % 5 === 0 ? officeIds[Math.floor(n / 5) % OFFICES] : ocmwIds[Math.floor(n / 5) % preset.ocmws]);
+  // Events of the last year name their owner, as the writer does since migration 1765000000000; older
+  // ones are as they were written before, their owner derived from their ground (audit_event_owner).
+  const ownersNamedFrom = end - 365 * 86_400_000;
   let written = 0;
 
   const writeChain = async ({ org, index, events }) => {
@@ -462,20 +475,20 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
     const workers = staff.filter((s) => !['PRIVACY_OFFICER', 'ORG_ADMIN'].includes(s.role));
     const actors = workers.length > 0 ? workers : staff;
     const holdsHistory = (org.key === 'OCMW' && org.n === historyOcmw) || (org.key === 'OFFICE' && org.n === historyOcmw % OFFICES);
-    const historyEvery = holdsHistory ? Math.max(1, Math.floor(events / HISTORY_EVENTS_PER_CHAIN)) : 0;
-    // A subject from this organisation's own caseload (OCMW: its clients; office: its own and the shared ones).
+    const historyEvery = holdsHistory ? Math.max(1, Math.floor(events / HISTORY_EVENTS[org.key])) : 0;
+    // A subject from this organisation's own caseload (OCMW: its clients; office: its own and the shared ones), as n.
     const subject = () => {
       if (org.key === 'OCMW') {
         const rounds = Math.max(1, Math.floor((blocks - org.n) / preset.ocmws));
-        return person(5 * (org.n + preset.ocmws * Math.floor(random() * rounds)) + 1 + Math.floor(random() * 4));
+        return 5 * (org.n + preset.ocmws * Math.floor(random() * rounds)) + 1 + Math.floor(random() * 4);
       }
       if (org.key === 'OFFICE') {
-        if (random() < 0.5) return person(5 * (org.n + OFFICES * Math.floor(random() * Math.max(1, Math.floor(blocks / OFFICES)))));
+        if (random() < 0.5) return 5 * (org.n + OFFICES * Math.floor(random() * Math.max(1, Math.floor(blocks / OFFICES))));
         const paired = Array.from({ length: Math.ceil(preset.ocmws / OFFICES) }, (_, i) => org.n + OFFICES * i).filter((k) => k < preset.ocmws);
         const k = paired[Math.floor(random() * paired.length)];
-        return person(5 * (k + preset.ocmws * Math.floor(random() * Math.max(1, Math.floor((blocks - k) / preset.ocmws)))) + 1);
+        return 5 * (k + preset.ocmws * Math.floor(random() * Math.max(1, Math.floor((blocks - k) / preset.ocmws)))) + 1;
       }
-      return person(1 + Math.floor(random() * preset.persons));
+      return 1 + Math.floor(random() * preset.persons);
     };
     const caseload = org.key === 'OCMW' || org.key === 'OFFICE';
     let prev = GENESIS_HASH;
@@ -498,43 +511,51 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
             resourceType,
             decision = 'ALLOW',
             categories = [],
-            subjectPersonId = null,
+            subjectN = null,
+            owner = null,
+            groundConsentId = null,
             groundKind = null;
           if (history || (caseload && dice < 0.55)) {
             action = 'client.read';
             resourceType = 'ClientFile';
             categories = org.key === 'OCMW' ? ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'WELFARE'] : ['IDENTITY', 'CONTACT', 'EMPLOYMENT'];
             groundKind = org.key === 'OFFICE' && history ? 'SHARED' : 'OWNER';
-            subjectPersonId = history ? historyPerson : subject();
+            subjectN = history ? HISTORY_PERSON_N : subject();
+            if (groundKind === 'SHARED') [owner, groundConsentId] = [historyOwner, historyConsent];
           } else if (caseload && dice < 0.75) {
             action = 'client.list';
             resourceType = 'ClientFile';
             categories = ['IDENTITY'];
             groundKind = 'OWNER';
-            subjectPersonId = subject();
+            subjectN = subject();
           } else if (caseload && dice < 0.85) {
             action = 'client.update';
             resourceType = 'ClientFile';
             categories = ['CONTACT'];
             groundKind = 'OWNER';
-            subjectPersonId = subject();
+            subjectN = subject();
           } else if (caseload && dice < 0.9) {
             action = 'referral.read';
             resourceType = 'Referral';
-            subjectPersonId = subject();
+            subjectN = subject();
           } else if (caseload ? dice < 0.95 : dice < 0.1) {
             action = 'access.denied';
             resourceType = 'ClientFile';
             decision = 'DENY';
-            subjectPersonId = person(1 + Math.floor(random() * preset.persons));
+            subjectN = 1 + Math.floor(random() * preset.persons);
+            owner = ownerOf(subjectN);
           } else {
             action = 'auth.login';
             resourceType = 'Session';
           }
+          const subjectPersonId = subjectN === null ? null : person(subjectN);
+          const at = startAt + Math.floor(((seq - 1 + random()) * span) / events);
+          // the writer's owner: the one the record names, else the actor's own organisation for an event on a person
+          const ownerOrganisationId = at >= ownersNamedFrom && subjectPersonId ? (owner ?? org.id) : undefined;
           const event = {
             chain: org.id,
             seq,
-            occurredAt: new Date(startAt + Math.floor(((seq - 1 + random()) * span) / events)).toISOString(),
+            occurredAt: new Date(at).toISOString(),
             actorUserId: actor.id,
             actorOrganisationId: org.id,
             actorRoles: [actor.role],
@@ -548,11 +569,12 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
             groundKind: decision === 'ALLOW' ? groundKind : null,
             groundInvolvementId: null,
             groundAgreementId: null,
-            groundConsentId: null,
+            groundConsentId: decision === 'ALLOW' ? groundConsentId : null,
             groundBreakGlassId: null,
             requestId: `bench-${index}-${seq}`,
             clientAddress: `10.${index % 250}.${(seq >> 8) & 255}.${seq & 255}`,
             userAgent: 'Mozilla/5.0 (casework bench)',
+            ...(ownerOrganisationId ? { ownerOrganisationId } : {}),
           };
           const hash = chainHash(prev, event);
           batch.push([event, prev, hash]);
@@ -561,11 +583,13 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
         }
         await runner.query(
           `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type, subject_person_id,
-                                    categories, purpose, decision, ground_kind, request_id, client_address, user_agent, prev_hash, hash)
-           SELECT $1, seq, at, actor, $1, ARRAY[role], action, rtype, subject, string_to_array(cats, ','), purpose, decision, ground, rid, addr, $2, prev, hash
+                                    categories, purpose, decision, ground_kind, request_id, client_address, user_agent, prev_hash, hash,
+                                    owner_organisation_id, ground_consent_id)
+           SELECT $1, seq, at, actor, $1, ARRAY[role], action, rtype, subject, string_to_array(cats, ','), purpose, decision, ground, rid, addr, $2, prev, hash,
+                  owner, consent
              FROM unnest($3::bigint[], $4::timestamptz[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[],
-                         $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[], $17::bytea[])
-                  AS e(seq, at, actor, role, action, rtype, subject, cats, purpose, decision, ground, rid, addr, prev, hash)`,
+                         $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[], $17::bytea[], $18::uuid[], $19::uuid[])
+                  AS e(seq, at, actor, role, action, rtype, subject, cats, purpose, decision, ground, rid, addr, prev, hash, owner, consent)`,
           [
             org.id,
             'Mozilla/5.0 (casework bench)',
@@ -584,6 +608,8 @@ async function writeAudit(ds, { preset, seed, orgs, keys, progress }) {
             batch.map(([e]) => e.clientAddress),
             batch.map(([, p]) => p),
             batch.map(([, , h]) => h),
+            batch.map(([e]) => e.ownerOrganisationId ?? null),
+            batch.map(([e]) => e.groundConsentId),
           ],
         );
         written += batch.length;

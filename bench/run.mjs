@@ -51,7 +51,7 @@ export const TARGETS = {
   S2: { 'p95 ms': '<= 15', 'flanders/small p95': '<= 1.3' },
   S3: { 'p95 ms': '<= 20' },
   S4: { 'p95 ms at 20 concurrent': '<= 50' },
-  S5: { 'p95 ms (10M events)': '<= 50' },
+  S5: { 'p95 ms per page (10M events)': '<= 50' },
   S8: { 'p95 ms (1M persons)': '<= 30' },
   S6: { 'events/s': '>= 250,000' },
   W: { 'audited events/s': '>= 5,000' },
@@ -361,17 +361,38 @@ async function scenarios(api, meta, adminPool) {
     log(line('S4 handover send + accept', results.S4));
   }
 
-  // S5: who saw my data, for a person followed for two years by the OCMW and the office.
+  // S5: who saw my data, for a person followed for two years by the OCMW and the office (10,000 events),
+  // a page at a time: the first page, and a page from the middle of the report by the cursor the
+  // service gave out (walked to there page by page, 200 lines a page).
   if (wanted('S5')) {
     const officer = await login(api.base, staffEmail(people.org('OCMW', 1 % people.preset.ocmws), 0));
-    const [{ lines }] = (await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1`, [people.historyPerson])).rows;
-    results.S5 = await load(api.base, {
+    // the person's events, not counting the audit of earlier runs' report reads (audit.access-report names the person too)
+    const [{ lines }] = (
+      await adminPool.query(`SELECT count(*)::int AS lines FROM audit_event WHERE subject_person_id = $1 AND action NOT LIKE 'audit.%'`, [people.historyPerson])
+    ).rows;
+    const path = `/clients/${people.historyPerson}/access-report`;
+    const cursors = [];
+    let reportLines = 0;
+    for (let cursor = null; ;) {
+      const res = await fetch(`${api.base}${path}?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(officer) });
+      if (res.status !== 200) throw new Error(`S5: the access report answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const page = await res.json();
+      reportLines += page.items.length;
+      if (!page.nextCursor) break;
+      cursors.push((cursor = page.nextCursor));
+    }
+    const middle = cursors[Math.floor(cursors.length / 2)];
+    if (!middle) throw new Error(`S5: the report of the history person has ${reportLines} lines, not enough for a later page`);
+    results.S5first = await load(api.base, { pid: api.pid, connections: 10, requests: [{ method: 'GET', path, headers: bearer(officer) }] });
+    results.S5later = await load(api.base, {
       pid: api.pid,
       connections: 10,
-      requests: [{ method: 'GET', path: `/clients/${people.historyPerson}/access-report`, headers: bearer(officer) }],
+      requests: [{ method: 'GET', path: `${path}?cursor=${middle}`, headers: bearer(officer) }],
     });
-    results.S5.historyEvents = lines;
-    log(line(`S5 access report (${lines} events)`, results.S5));
+    for (const r of [results.S5first, results.S5later]) Object.assign(r, { historyEvents: lines, reportLines, pageSize: 50 });
+    log(`S5: ${lines} events on the person, ${reportLines} lines in the owner's report; pages of 50`);
+    log(line('S5 access report, first page', results.S5first));
+    log(line('S5 access report, later page', results.S5later));
   }
 
   // S8: a social worker finds a client by name the way people type it: a first name, both names in any
@@ -686,11 +707,16 @@ function verdicts(r) {
   else check('S2 flanders/small p95 <= 1.3', 'reported by a flanders run', null);
   check('S3 p95 <= 20 ms', `${r.S3.p95} ms`, r.S3.p95 <= 20);
   check('S4 p95 <= 50 ms at 20 concurrent', `${r.S4.p95} ms`, r.S4.p95 <= 50);
-  check(`S5 p95 <= 50 ms over ${r.meta.counts.auditEvents.toLocaleString('en')} events`, `${r.S5.p95} ms`, r.S5.p95 <= 50);
+  const s5 = Math.max(r.S5first.p95, r.S5later.p95);
+  check(
+    `S5 p95 <= 50 ms per page over ${r.meta.counts.auditEvents.toLocaleString('en')} events`,
+    `${r.S5first.p95} ms first page, ${r.S5later.p95} ms later page`,
+    s5 <= 50,
+  );
   if (r.S8) check(`S8 name search p95 <= 30 ms over ${r.meta.counts.persons.toLocaleString('en')} persons`, `${r.S8.p95} ms`, r.S8.p95 <= 30);
   check('verification >= 250,000 events/s', `${r.S6.eventsPerSecond.toLocaleString('en')} events/s`, r.S6.eventsPerSecond >= 250_000);
   check('audited writes >= 5,000 events/s', `${r.W.eventsPerSecond.toLocaleString('en')} events/s`, r.W.eventsPerSecond >= 5000);
-  const rss = Math.max(...['S1', 'S2first', 'S2later', 'S3', 'S4', 'S5', 'S7', 'S8'].filter((k) => r[k]).map((k) => r[k].peakRssMb));
+  const rss = Math.max(...['S1', 'S2first', 'S2later', 'S3', 'S4', 'S5first', 'S5later', 'S7', 'S8'].filter((k) => r[k]).map((k) => r[k].peakRssMb));
   check('API RSS <= 250 MB under load', `${rss} MB`, rss <= 250);
   return v;
 }
@@ -702,7 +728,8 @@ function markdown(r) {
     ['S2 caseload list, later page (cursor)', r.S2later],
     ['S3 referral inbox with counts', r.S3],
     ['S4 warm handover send + accept', r.S4],
-    [`S5 who-saw-my-data (${r.S5.historyEvents} events on the person)`, r.S5],
+    [`S5 who-saw-my-data, first page (${r.S5first.historyEvents} events on the person, ${r.S5first.reportLines} report lines)`, r.S5first],
+    ['S5 who-saw-my-data, later page (cursor)', r.S5later],
     ...(r.S8 ? [['S8 name search (first names, both names, typos, parts)', r.S8]] : []),
     ['S7 /health/live', r.S7],
   ];

@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -5,12 +7,16 @@ import { DailyDigest } from '../../apps/api/src/notifications/daily-digest.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A local SMTP server that keeps what it is sent: the test's mailbox. */
-async function smtpSink(port = 0): Promise<{ port: number; mails: ParsedMail[]; close: () => Promise<void> }> {
+async function smtpSink(port = 0, refuse?: string): Promise<{ port: number; mails: ParsedMail[]; close: () => Promise<void> }> {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address === refuse) return callback(Object.assign(new Error(`<${address.address}>: Recipient address rejected`), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => mails.push(mail))
@@ -121,9 +127,29 @@ describe('daily e-mail digest', () => {
     expect(sink.mails.map((m) => m.subject)).toEqual(['1 notification non lue dans Casework']);
   });
 
+  it('does not retry, nor log the address, when the server refuses the mailbox for good', async () => {
+    await t.dataSource.query(`INSERT INTO notification (user_id, kind, referral_id) VALUES ($1, 'referral.withdrawn', $2)`, [mediator, referral]);
+    const port = sink.port;
+    await sink.close();
+    sink = await smtpSink(port, 'mediator@vdab-antwerpen.demo');
+    const logged: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void logged.push(String(message)));
+    try {
+      expect(await digest.sendDue(at('2026-12-02T08:00:00'))).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).not.toContain('mediator@vdab-antwerpen.demo');
+    expect(logged[0]).toContain('550');
+    const [{ sent }] = await t.dataSource.query(`SELECT digest_sent_on::text AS sent FROM app_user WHERE id = $1`, [mediator]);
+    expect(sent).toBe('2026-12-02'); // the day stays claimed: not retried on every poll
+    expect(await digest.sendDue(at('2026-12-02T09:00:00'))).toBe(0);
+  });
+
   it('stops when the user turns it off', async () => {
     await t.http.patch('/me/settings').set('Authorization', `Bearer ${mediatorToken}`).send({ dailyDigest: false });
     await t.dataSource.query(`UPDATE app_user SET digest_sent_on = NULL WHERE id = $1`, [mediator]);
-    expect(await digest.sendDue(at('2026-12-02T08:00:00'))).toBe(0);
+    expect(await digest.sendDue(at('2026-12-03T08:00:00'))).toBe(0);
   });
 });

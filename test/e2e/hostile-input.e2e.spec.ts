@@ -236,6 +236,27 @@ describe('hostile input', () => {
       const next = await as(who).get(`${route}${route.includes('?') ? '&' : '?'}limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
       expect(next.status).toBe(200);
     });
+
+    it("ranstPrivacy on a client's access report: every forged cursor is a 400 naming cursor, a cursor it gave out works", async () => {
+      const route = `/clients/${peeters}/access-report`;
+      const forged: Array<[string, string]> = [
+        ...FORGED,
+        ['a report key with an ISO time', b64(['2026-11-23T10:00:00.000Z', uuid, 1])],
+        ['a report key with a zero seq', b64(['2026-11-23 10:00:00.123456+00', uuid, 0])],
+      ];
+      for (const [what, cursor] of forged) {
+        const response = await as('ranstPrivacy').get(`${route}?cursor=${encodeURIComponent(cursor)}`);
+        expect({ what, status: response.status }).toEqual({ what, status: 400 });
+        expectFieldProblem(response, 'cursor', 'invalid-cursor');
+      }
+      for (let i = 0; i < 2; i++) expect((await as('ranst').get(`/clients/${peeters}`)).status).toBe(200); // two lines at least
+      const first = await as('ranstPrivacy').get(`${route}?limit=1`);
+      expect(first.status).toBe(200);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const next = await as('ranstPrivacy').get(`${route}?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+      expect(next.status).toBe(200);
+      expect(next.body.items).toHaveLength(1);
+    });
   });
 
   describe('deeply nested JSON', () => {

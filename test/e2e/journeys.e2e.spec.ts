@@ -282,7 +282,9 @@ describe('the journeys of the domain README', () => {
     });
 
     it("lists who saw Leila's data, when, for what and on which ground, and the chain verifies", async () => {
-      const report = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report`));
+      const page = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report?limit=200`));
+      expect(page.nextCursor).toBeNull();
+      const report = page.items;
       const vdabLines = report.filter((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action !== 'access.denied');
       expect(vdabLines.map((l: { action: string }) => l.action)).toEqual(expect.arrayContaining(['client.read', 'document.read']));
       expect(vdabLines.every((l: { purpose: string }) => l.purpose === 'MEDIATION')).toBe(true);
@@ -294,6 +296,19 @@ describe('the journeys of the domain README', () => {
       expect(events.items).toEqual([
         expect.objectContaining({ actorOrganisationId: vdab, ground: expect.objectContaining({ kind: 'SHARED', referralId: handover.id }) }),
       ]);
+      // VDAB's work on the trajectory she directs names its ground too: the involvement she recorded, its agreement and notice
+      const trajectoryWork = report.filter((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action.startsWith('trajectory.'));
+      expect(trajectoryWork.length).toBeGreaterThan(0);
+      for (const line of trajectoryWork)
+        expect({ action: line.action, ground: line.ground, detail: line.groundDetail }).toEqual({
+          action: line.action,
+          ground: 'SHARED',
+          // started by accepting her handover; worked on under the involvement she recorded then
+          detail:
+            line.action === 'trajectory.create'
+              ? { handoverSentOn: expect.any(String) }
+              : expect.objectContaining({ agreementReference: expect.any(String), legalBasis: 'PUBLIC_TASK_NOTICE' }),
+        });
       // the console names her own staff, and others by organisation and function only
       const [vdabRead] = events.items;
       expect(vdabRead).toMatchObject({ actorOrganisationName: 'VDAB Antwerpen', actorName: null, actorRoles: ['MEDIATOR'] });
@@ -315,7 +330,7 @@ describe('the journeys of the domain README', () => {
     });
 
     it('hands Leila the report as a PDF in Dutch or French: VDAB’s read with Brussels date and time, purpose and ground, under a checkpoint that verifies', async () => {
-      const lines = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report`));
+      const { items: lines } = await ok(as('ranstPrivacy').get(`/clients/${client}/access-report?limit=200`));
       const read = lines.find((l: { organisationId: string; action: string }) => l.organisationId === vdab && l.action === 'client.read');
       const day = read.localTime.slice(0, 10);
       const [, hhmm] = read.localTime.match(/ (\d{2}:\d{2}):/);

@@ -228,25 +228,26 @@ describe('the sharing rule over every resource, through the API', () => {
       // what the viewer saw of the owner's data is in the owner's report
       const viewerSawOwner =
         cw && (categories.length > 0 || receives || (e.viewerParticipates && e.notes.some((n) => n.authorOrg === s.viewer && n.visibility === 'SHARED')));
-      const ownerReport = await get(ownerStaff.privacyOfficer, `/clients/${s.personId}/access-report`);
+      const ownerReport = await get(ownerStaff.privacyOfficer, `/clients/${s.personId}/access-report?limit=200`);
       count('access reports', 2);
       if (ownerReport.status !== 200) mismatches.push(`${where}: owner's access report ${ownerReport.status}`);
+      else if (ownerReport.body.nextCursor !== null) mismatches.push(`${where}: owner's access report has more than one page`);
       else {
         // accesses only: the privacy officer's report also lists denied attempts (access.denied)
         const orgs = new Set(
-          ownerReport.body.filter((l: { action: string }) => l.action !== 'access.denied').map((l: { organisationId: string }) => l.organisationId),
+          ownerReport.body.items.filter((l: { action: string }) => l.action !== 'access.denied').map((l: { organisationId: string }) => l.organisationId),
         );
         if (!orgs.has(s.owner)) mismatches.push(`${where}: owner's report misses its own read`);
         if (orgs.has(s.viewer) !== viewerSawOwner) mismatches.push(`${where}: owner's report lists viewer=${orgs.has(s.viewer)}, oracle ${viewerSawOwner}`);
       }
       // the caller's report names accesses to its own organisation's data only
       const mayReport = cw || u.role === 'PRIVACY_OFFICER';
-      const viewerReport = await get(u, `/clients/${s.personId}/access-report`);
+      const viewerReport = await get(u, `/clients/${s.personId}/access-report?limit=200`);
       count('access reports');
       const viewerReportStatus = !mayReport ? 403 : s.viewerOwnsFile ? 200 : 404;
       if (viewerReport.status !== viewerReportStatus) mismatches.push(`${where}: viewer's access report ${viewerReport.status}, want ${viewerReportStatus}`);
       if (viewerReport.status === 200) {
-        const foreign = viewerReport.body.filter((l: { organisationId: string }) => l.organisationId !== s.viewer);
+        const foreign = viewerReport.body.items.filter((l: { organisationId: string }) => l.organisationId !== s.viewer);
         if (foreign.length > 0) mismatches.push(`${where}: viewer's report lists ${foreign.length} accesses of other organisations`);
       }
       // audit events about the person: a privacy officer sees its own users' events and events about its own data

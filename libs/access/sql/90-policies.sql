@@ -10,12 +10,18 @@ CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
   -- privacy officers: their organisation's users' events (on its own chain: the copy of a denied
   -- attempt on the owner's chain names the owner and the person behind the id, which the actor's
   -- organisation may not learn) and events about its data; case workers: events about their
-  -- organisation's data on a person (libs/audit/sql, audit_event_owner)
-  USING ((casework_has_role('PRIVACY_OFFICER'::text)
-          AND ((actor_organisation_id = app_current_organisation() AND chain_id = app_current_organisation())
-               OR audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()))
-         OR (casework_is_caseworker() AND subject_person_id IS NOT NULL
-             AND audit_event_owner(owner_organisation_id, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = app_current_organisation()));
+  -- organisation's data on a person (libs/audit/sql, audit_event_owner). The caller's roles and
+  -- organisation are asked once per query (the sub-selects), not per event; audit_event_owner(...) = o
+  -- is spelled out so that it runs only for an event from before events named their owner.
+  USING (((SELECT casework_has_role('PRIVACY_OFFICER'::text))
+          AND ((actor_organisation_id = (SELECT app_current_organisation()) AND chain_id = (SELECT app_current_organisation()))
+               OR owner_organisation_id = (SELECT app_current_organisation())
+               OR (owner_organisation_id IS NULL
+                   AND audit_event_owner(NULL, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = (SELECT app_current_organisation()))))
+         OR ((SELECT casework_is_caseworker()) AND subject_person_id IS NOT NULL
+             AND (owner_organisation_id = (SELECT app_current_organisation())
+                  OR (owner_organisation_id IS NULL
+                      AND audit_event_owner(NULL, actor_organisation_id, ground_kind, ground_consent_id, ground_break_glass_id) = (SELECT app_current_organisation())))));
 
 -- client_document: the owner's case workers, and partners that may read its category of the owner's file
 CREATE POLICY client_document_read ON client_document FOR SELECT TO casework_app

@@ -77,7 +77,10 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
       ) as Promise<Array<Record<string, any>>>;
     let rows = await find();
     if (rows.length < wanted.size) {
-      await this.checkpointDue(true);
+      await this.checkpointDue(
+        true,
+        [...wanted.keys()].filter((chain) => !rows.some((r) => r.chain_id === chain)),
+      );
       rows = await find();
     }
     return rows.map((r) => ({
@@ -90,16 +93,25 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     }));
   }
 
-  /** Checkpoints every chain that is due; with `force`, every chain with events since its last checkpoint. */
-  async checkpointDue(force = false): Promise<Checkpoint[]> {
-    const due = await this.dataSource.query(
+  /**
+   * Checkpoints every chain that is due; with `force`, every chain with events since its last checkpoint
+   * (of `only`, when given). One run at a time across every process (a transaction-scoped advisory
+   * lock), so two runs never sign the same head twice with different times.
+   */
+  checkpointDue(force = false, only?: string[]): Promise<Checkpoint[]> {
+    return this.dataSource.transaction((manager) => this.checkpointLocked(manager, force, only));
+  }
+
+  private async checkpointLocked(manager: { query(sql: string, params?: unknown[]): Promise<any> }, force: boolean, only?: string[]): Promise<Checkpoint[]> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('casework.audit-checkpoint'))`);
+    const due = await manager.query(
       `SELECT c.chain_id, c.seq, c.head_hash
          FROM audit_chain c
          LEFT JOIN LATERAL (SELECT k.seq, k.signed_at FROM audit_checkpoint k WHERE k.chain_id = c.chain_id ORDER BY k.seq DESC LIMIT 1) last ON true
-        WHERE c.seq > coalesce(last.seq, 0)
+        WHERE c.seq > coalesce(last.seq, 0) AND ($4::uuid[] IS NULL OR c.chain_id = ANY ($4::uuid[]))
           AND ($1 OR c.seq - coalesce(last.seq, 0) >= $2 OR last.signed_at IS NULL
                OR last.signed_at <= now() - make_interval(secs => $3))`,
-      [force, this.config.checkpointMaxEvents, this.config.checkpointMaxAgeSeconds - this.config.checkpointPollSeconds],
+      [force, this.config.checkpointMaxEvents, this.config.checkpointMaxAgeSeconds - this.config.checkpointPollSeconds, only ?? null],
     );
     const made: Checkpoint[] = [];
     for (const row of due) {
@@ -114,7 +126,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
       await mkdir(dirname(this.config.checkpointFile), { recursive: true });
       // The file first: a checkpoint in the database but not outside it would protect less.
       await appendFile(this.config.checkpointFile, JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO audit_checkpoint (chain_id, seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (chain_id, seq) DO NOTHING`,
         [checkpoint.chain, checkpoint.seq, row.head_hash, checkpoint.time, checkpoint.keyId, signature],

@@ -1,5 +1,5 @@
 import { RequestTransaction, type RequestContext, type Tx } from '@app/kernel';
-import { decodeCursorKey, encodeCursor, isCursorUuid, isIsoInstant } from '@app/kernel';
+import { decodeCursorKey, encodeCursor, isCursorTimestamp, isCursorUuid, isIsoInstant } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -93,6 +93,15 @@ export interface ReportPeriod {
   from?: string;
   to?: string;
 }
+
+/** One page of the access report: `nextCursor` (opaque) asks for the lines after the last one, null on the last page. */
+export interface AccessReportPage {
+  items: AccessReportLine[];
+  nextCursor: string | null;
+}
+
+/** `[occurred_at as PostgreSQL prints it, chain, seq]` of a report line: its place in the report's order. */
+type ReportKey = [string, string, number];
 
 const COLUMNS = `e.chain_id, e.seq, e.occurred_at, e.actor_user_id, e.actor_organisation_id, e.actor_roles, e.action, e.resource_type,
   e.resource_id, e.subject_person_id,
@@ -196,20 +205,17 @@ export class AuditQueryService {
   }
 
   /**
-   * Who saw a person's data: every access by every organisation, oldest first; the employee only when
-   * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
-   * organisation's data on the person (action `access.denied`). Undefined when the caller's
-   * organisation keeps no file on the person (for a privacy officer: nor erased one).
-   */
-  /**
    * The chains that record accesses to an organisation's data: its own, and those of every organisation
-   * an agreement (of any state: a terminated one's past accesses count) ever made it a party with, the
-   * only ones that can have read its data under a ground or broken the glass on it.
+   * an agreement that came into force (terminated since or not: past accesses count) made a party with
+   * it, the only ones that can have read its data under a ground or broken the glass on it. A proposed
+   * agreement nobody confirmed adds nothing (one admin could otherwise pull any chain in).
    */
   async chainsConcerning(organisationId: string): Promise<string[]> {
     const rows = await this.dataSource.query(
       `SELECT $1::uuid AS chain_id
-       UNION SELECT other.organisation_id FROM agreement_party mine JOIN agreement_party other ON other.agreement_id = mine.agreement_id
+       UNION SELECT other.organisation_id FROM agreement_party mine
+               JOIN agreement a ON a.id = mine.agreement_id AND a.activated_at IS NOT NULL
+               JOIN agreement_party other ON other.agreement_id = mine.agreement_id
               WHERE mine.organisation_id = $1
        ORDER BY 1`,
       [organisationId],
@@ -230,55 +236,127 @@ export class AuditQueryService {
     return { lines, ...(await this.transaction.run(ctx, (tx) => reportHeading(tx, ctx.organisationId, personId))) };
   }
 
-  accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
+  /**
+   * Who saw a person's data: every access by every organisation, oldest first; the employee only when
+   * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
+   * organisation's data on the person (action `access.denied`). Undefined when the caller's
+   * organisation keeps no file on the person (for a privacy officer: nor erased one). The whole period at once, for the exports; the JSON
+   * report pages with `accessReportPage`.
+   */
+  async accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
+    const report = await this.reportLines(ctx, personId, period, undefined);
+    return report?.lines;
+  }
+
+  /** The same report a page at a time (keyset on the report's order: occurred_at, chain, seq), for the JSON report. */
+  async accessReportPage(
+    ctx: RequestContext,
+    personId: string,
+    period: ReportPeriod,
+    page: { limit: number; cursor?: string },
+  ): Promise<AccessReportPage | undefined> {
+    const after = page.cursor === undefined ? undefined : decodeReportCursor(page.cursor);
+    const report = await this.reportLines(ctx, personId, period, { after, limit: page.limit });
+    if (!report) return undefined;
+    const items = report.lines.slice(0, page.limit);
+    const last = report.keys[items.length - 1];
+    return { items, nextCursor: report.lines.length > page.limit && last ? encodeCursor(JSON.stringify(last)) : null };
+  }
+
+  /** The report's one query: every line of the period, or (paged) the `limit + 1` lines after `after`. */
+  private reportLines(
+    ctx: RequestContext,
+    personId: string,
+    period: ReportPeriod,
+    page: { after?: ReportKey; limit: number } | undefined,
+  ): Promise<{ lines: AccessReportLine[]; keys: ReportKey[] } | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
-    return this.transaction.run(ctx, async (tx) => {
+    return this.transaction.run(ctx, async (tx: Tx) => {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
-      // (a privacy officer keeps the right after her organisation erased its file: libs/domain/sql/60-erasure.sql)
-      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) OR ($2 AND casework_erased_file($1)) AS owns`, [personId, withEmployees]);
+      // A page is read in the index's order and stops after its lines. The planner does not see that:
+      // it takes the row-level security predicate (audit_event_owner per row) to pass one event in a
+      // few hundred, expects fewer lines than a page, and would fetch every event of the person (10,000)
+      // and sort them. So no sort for a page: transaction-local (set_config(..., true)), and nothing after
+      // the read in this transaction but the audit write, which sorts nothing; no extra round trip to set
+      // it back (under load each costs milliseconds).
+      // (A privacy officer keeps the right to the report after her organisation erased its file: libs/domain/sql/60-erasure.sql.)
+      const [{ owns }] = await tx.query(
+        `SELECT casework_owns_file($1) OR ($3 AND casework_erased_file($1)) AS owns, CASE WHEN $2 THEN set_config('enable_sort', 'off', true) END`,
+        [personId, page !== undefined, withEmployees],
+      );
       if (!owns) return undefined;
       // Accesses to this organisation's own data on the person (an event from before events named their
-      // owner: the owner its ground names); another organisation's file on the same person is not ours to report.
+      // owner: the owner its ground names, as audit_event_owner derives it); another organisation's file
+      // on the same person is not ours to report. Read in the order of audit_event_subject_key_idx
+      // (person, occurred_at, chain, seq), so a page stops after its lines; the redundant
+      // `occurred_at >= cursor` lets the executor skip the months before the cursor.
       const rows = await tx.query(
-        `SELECT e.occurred_at, e.actor_organisation_id, o.name AS organisation_name, e.purpose, e.categories, e.action, e.actor_user_id,
-                e.actor_roles, e.ground_kind, to_char(e.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local_time,
-                e.ground_consent_id, e.ground_agreement_id, e.ground_referral_id, e.ground_break_glass_id, e.chain_id, e.seq, e.hash
+        `SELECT e.occurred_at, e.occurred_at::text AS occurred_key, e.chain_id, e.seq, e.actor_organisation_id, o.name AS organisation_name,
+                e.purpose, e.categories, e.action, e.actor_user_id, e.actor_roles, e.ground_kind,
+                to_char(e.occurred_at AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI:SS') AS local_time,
+                e.ground_consent_id, e.ground_agreement_id, e.ground_referral_id, e.ground_break_glass_id, e.hash
            FROM audit_event e LEFT JOIN organisation o ON o.id = e.actor_organisation_id
           WHERE e.subject_person_id = $1
             AND ($4::date IS NULL OR e.occurred_at >= ($4::date::timestamp AT TIME ZONE 'Europe/Brussels'))
             AND ($5::date IS NULL OR e.occurred_at < (($5::date + 1)::timestamp AT TIME ZONE 'Europe/Brussels'))
-            AND audit_event_owner(e.owner_organisation_id, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id) = $2
+            AND ($6::timestamptz IS NULL OR (e.occurred_at >= $6 AND (e.occurred_at, e.chain_id, e.seq) > ($6, $7::uuid, $8::bigint)))
+            AND (e.owner_organisation_id = $2
+                 OR (e.owner_organisation_id IS NULL
+                     AND CASE WHEN e.ground_kind IN ('SHARED', 'BREAK_GLASS')
+                              THEN audit_event_owner(NULL, e.actor_organisation_id, e.ground_kind, e.ground_consent_id, e.ground_break_glass_id)
+                              ELSE e.actor_organisation_id END = $2))
             AND ((e.decision = 'ALLOW' AND e.action ~ '${DATA_ACCESS}') OR ($3 AND e.decision = 'DENY' AND e.action = 'access.denied'))
-          ORDER BY e.occurred_at, e.chain_id, e.seq`,
-        [personId, ctx.organisationId, withEmployees, period.from ?? null, period.to ?? null],
+          ORDER BY e.occurred_at, e.chain_id, e.seq
+          LIMIT $9`,
+        [
+          personId,
+          ctx.organisationId,
+          withEmployees,
+          period.from ?? null,
+          period.to ?? null,
+          page?.after?.[0] ?? null,
+          page?.after?.[1] ?? null,
+          page?.after?.[2] ?? null,
+          page ? page.limit + 1 : null,
+        ],
       );
       tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
-      const details = await groundDetails(tx, rows);
-      return rows.map((r) => ({
-        date: r.occurred_at,
-        organisationId: r.actor_organisation_id,
-        organisationName: r.organisation_name,
-        purpose: r.purpose,
-        categories: r.categories,
-        action: r.action,
-        localTime: r.local_time,
-        function: r.actor_roles ?? [],
-        ground: r.ground_kind,
-        groundDetail: details(r),
-        event: { chain: r.chain_id, seq: Number(r.seq), hash: (r.hash as Buffer).toString('hex') },
-        ...(withEmployees ? { employeeId: r.actor_user_id } : {}),
-      }));
+      const details = await groundDetails(tx, rows, withEmployees);
+      return {
+        keys: rows.map((r: Record<string, any>): ReportKey => [r.occurred_key, r.chain_id, Number(r.seq)]),
+        lines: rows.map((r: Record<string, any>): AccessReportLine => ({
+          date: r.occurred_at,
+          organisationId: r.actor_organisation_id,
+          organisationName: r.organisation_name,
+          purpose: r.purpose,
+          categories: r.categories,
+          action: r.action,
+          localTime: r.local_time,
+          function: r.actor_roles ?? [],
+          ground: r.ground_kind,
+          groundDetail: details(r),
+          event: { chain: r.chain_id, seq: Number(r.seq), hash: (r.hash as Buffer).toString('hex') },
+          ...(withEmployees ? { employeeId: r.actor_user_id } : {}),
+        })),
+      };
     });
   }
 }
 
 /**
- * The consents, agreements, handovers and break-the-glass records the lines' grounds name, read as the
- * caller (row-level security: the consent and the handover are the reporting organisation's own
- * records, the break-the-glass one names it as owner), one query for all lines.
+ * The consents, agreements, handovers and break-the-glass records the lines' grounds name, one query for
+ * all lines, read as the caller: row-level security shows the consent and the handover (the reporting
+ * organisation's own records) and the break-the-glass record (it names it as owner); agreements have no
+ * policy, so their references, like the justification a partner's user typed, are asked only for a
+ * privacy officer's report (`full`), as the agreements list and the flag queue show them to her alone.
  */
-async function groundDetails(tx: Tx, rows: Array<Record<string, any>>): Promise<(row: Record<string, any>) => GroundDetail | null> {
-  const ids = (column: string) => [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
+async function groundDetails(tx: Tx, rows: Array<Record<string, any>>, full: boolean): Promise<(row: Record<string, any>) => GroundDetail | null> {
+  const ids = (column: string) =>
+    column === 'ground_agreement_id' || column === 'ground_break_glass_id'
+      ? full
+        ? [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))]
+        : []
+      : [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
   const found = await tx.query(
     `SELECT 'consent' AS kind, c.id, c.valid_from::text AS day, c.legal_basis AS text FROM consent c WHERE c.id = ANY ($1::uuid[])
      UNION ALL SELECT 'agreement', a.id, NULL, a.document_reference FROM agreement a WHERE a.id = ANY ($2::uuid[])
@@ -340,6 +418,15 @@ function toView(r: Record<string, any>): AuditEventView {
     requestId: r.request_id,
     clientAddress: r.client_address,
   };
+}
+
+/** `[occurred_at, chain, seq]` of the last line of the previous report page, exactly as accessReportPage wrote it. */
+function decodeReportCursor(cursor: string): ReportKey {
+  return decodeCursorKey(cursor, (key) => {
+    if (!Array.isArray(key) || key.length !== 3) return undefined;
+    const [time, chain, seq] = key;
+    return isCursorTimestamp(time) && isCursorUuid(chain) && Number.isSafeInteger(seq) && seq >= 1 ? ([time, chain, seq] as ReportKey) : undefined;
+  });
 }
 
 function encodeEventCursor(key: [string, string, number]): string {

@@ -16,8 +16,11 @@ export interface AuthConfig {
   delayBaseSeconds: number;
   /** The longest wait, in seconds. */
   delayMaxSeconds: number;
-  /** Requests per minute per signed-in user and per client address; CSV exports per user per hour. */
-  rateLimits: { perUserPerMinute: number; perAddressPerMinute: number; exportsPerUserPerHour: number };
+  /**
+   * Requests per minute per signed-in user and per client address (counted in memory, reconciled with
+   * the other processes every `syncMs`); CSV and PDF exports per user per hour.
+   */
+  rateLimits: { perUserPerMinute: number; perAddressPerMinute: number; exportsPerUserPerHour: number; syncMs?: number };
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');

@@ -26,7 +26,7 @@ import { DataSource } from 'typeorm';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import {
-  AccessReportLineDto,
+  AccessReportPageDto,
   ActivityQueryDto,
   AccessReportQueryDto,
   AuditEventPageDto,
@@ -82,12 +82,13 @@ export class AuditController {
   @Requires('client.accessReport')
   @ApiOperation({
     summary:
-      "Who saw this client's data: date and Brussels time, organisation, function, purpose, categories, the ground in words (the employee only for privacy officers); as csv or pdf to hand to the client",
+      "Who saw this client's data: date and Brussels time, organisation, function, purpose, categories, the ground in words (the employee only for privacy officers), oldest first; as csv or pdf to hand to the client",
+    description: "JSON: a page at a time (`limit`, `cursor`). CSV and PDF: the whole period at once, in the client's language (`lang`).",
   })
-  @ApiExtraModels(AccessReportLineDto)
+  @ApiExtraModels(AccessReportPageDto)
   @ApiOkResponse({
     content: {
-      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(AccessReportLineDto) }, maxItems: 1_000_000 } },
+      'application/json': { schema: { $ref: getSchemaPath(AccessReportPageDto) } },
       'text/csv': { schema: { type: 'string', maxLength: 500_000_000 } },
       'application/pdf': { schema: { type: 'string', format: 'binary', maxLength: 500_000_000 } },
     },
@@ -104,8 +105,13 @@ export class AuditController {
     const locale = query.lang ?? negotiateLocale(request);
     const say = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
     const period = { from: query.from, to: query.to };
+    if (query.format !== 'csv' && query.format !== 'pdf') {
+      const page = await this.queries.accessReportPage(ctx, id, period, { limit: query.limit ?? 50, cursor: query.cursor });
+      if (!page) throw new NotFound('client');
+      return { ...page, items: page.items.map((line: AccessReportLine) => ({ ...line, groundText: groundInWords(line, say) })) };
+    }
+    await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
     if (query.format === 'pdf') {
-      await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
       const report = await this.queries.accessReportDocument(ctx, id, period);
       if (!report) throw new NotFound('client');
       const checkpoints = await this.checkpointer.covering(report.lines.map((l) => l.event));
@@ -116,10 +122,8 @@ export class AuditController {
       response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.pdf"`);
       return new StreamableFile(pdf);
     }
-    if (query.format === 'csv') await this.rateLimits.export(ctx.userId);
     const lines = await this.queries.accessReport(ctx, id, period);
     if (!lines) throw new NotFound('client');
-    if (query.format !== 'csv') return lines.map((line: AccessReportLine) => ({ ...line, groundText: groundInWords(line, say) }));
     response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
     return accessReportCsv(lines, say);
   }
@@ -131,9 +135,10 @@ export class AuditController {
       "Recompute the audit chains against the signed checkpoints and name each one checked. Platform admins: all. Privacy officers: your organisation's chain and those of every organisation an agreement ever linked yours with, where their accesses to your data are recorded",
   })
   @ApiOkResponse({ type: VerificationReportDto })
-  @ApiProblems(401, 403)
+  @ApiProblems(401, 403, 429)
   async verify(@Ctx() ctx: RequestContext): Promise<VerificationReport & { chains: Array<{ organisationName: string | null }> }> {
     const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
+    if (!all) await this.rateLimits.export(ctx.userId); // a full recomputation: counted with the exports, per user per hour
     const chains = all ? undefined : await this.queries.chainsConcerning(ctx.organisationId);
     const report = await verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains, concurrency: 2 });
     const names = await this.queries.organisationNames(report.chains.map((c) => c.chain));

@@ -149,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         perUserPerMinute: int('RATE_LIMIT_PER_USER_PER_MINUTE', 600, 1, 10_000_000),
         perAddressPerMinute: int('RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 1200, 1, 10_000_000),
         exportsPerUserPerHour: int('RATE_LIMIT_EXPORTS_PER_USER_PER_HOUR', 30, 1, 100_000),
+        syncMs: int('RATE_LIMIT_SYNC_MS', 250, 10, 60_000),
       },
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),

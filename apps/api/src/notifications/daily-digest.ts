@@ -69,9 +69,16 @@ export class DailyDigest {
         await this.send(user, isLocale(user.language) ? user.language : DEFAULT_LOCALE);
         sent++;
       } catch (error) {
-        await this.dataSource.query(`UPDATE app_user SET digest_sent_on = $2 WHERE id = $1 AND digest_sent_on = $3`, [user.id, user.last, today]);
-        // the address and the content stay out of the log
-        this.logger.error(`daily digest for user ${user.id} not sent: ${(error as Error).message}`);
+        // The server's answer names the address: only its codes are logged. A permanent refusal (5xx:
+        // no such mailbox) keeps the day claimed, so it is not retried and logged on every poll.
+        const { code, responseCode } = error as { code?: string; responseCode?: number };
+        const permanent = typeof responseCode === 'number' && responseCode >= 500;
+        if (!permanent) {
+          await this.dataSource.query(`UPDATE app_user SET digest_sent_on = $2 WHERE id = $1 AND digest_sent_on = $3`, [user.id, user.last, today]);
+        }
+        this.logger.error(
+          `daily digest for user ${user.id} not sent (${code ?? 'error'} ${responseCode ?? ''}); ${permanent ? 'not retried today' : 'retried'}`,
+        );
       }
     }
     return sent;

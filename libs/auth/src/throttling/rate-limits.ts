@@ -1,8 +1,9 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
+import { WindowLimiter } from './window-limiter.js';
 
 /** 429 with the seconds to wait; the problem filter turns it into a `Retry-After` header. */
 export class TooManyRequests extends HttpException {
@@ -80,26 +81,46 @@ export function setRateLimitHeaders(
  * authentication) and per signed-in user, and CSV exports per user per hour.
  */
 @Injectable()
-export class RateLimits {
-  private readonly byAddress: RateLimiterPostgres;
-  private readonly byUser: RateLimiterPostgres;
+export class RateLimits implements OnApplicationShutdown {
+  // per request: counted in memory, reconciled through PostgreSQL (no database round trip per request)
+  private readonly byAddress: WindowLimiter;
+  private readonly byUser: WindowLimiter;
+  // a few an hour: counted in PostgreSQL on each export
   private readonly exports: RateLimiterPostgres;
 
   constructor(@InjectDataSource() dataSource: DataSource, @Inject(AUTH_CONFIG) config: AuthConfig) {
-    this.byAddress = sharedLimiter(dataSource, { keyPrefix: 'address', points: config.rateLimits.perAddressPerMinute, duration: 60 });
-    this.byUser = sharedLimiter(dataSource, { keyPrefix: 'user', points: config.rateLimits.perUserPerMinute, duration: 60 });
+    const syncMs = config.rateLimits.syncMs ?? 250;
+    this.byAddress = new WindowLimiter(dataSource, 'address', config.rateLimits.perAddressPerMinute, 60, syncMs);
+    this.byUser = new WindowLimiter(dataSource, 'user', config.rateLimits.perUserPerMinute, 60, syncMs);
     this.exports = sharedLimiter(dataSource, { keyPrefix: 'export', points: config.rateLimits.exportsPerUserPerHour, duration: 3600 });
   }
 
-  address(address: string): Promise<RateLimitState> {
-    return consumeOrRefuse(this.byAddress, address);
+  async address(address: string): Promise<RateLimitState> {
+    return decide(this.byAddress, address);
   }
 
-  user(userId: string): Promise<RateLimitState> {
-    return consumeOrRefuse(this.byUser, userId);
+  async user(userId: string): Promise<RateLimitState> {
+    return decide(this.byUser, userId);
+  }
+
+  /** Adds this process's counts to the shared ones now (tests; shutdown). */
+  async sync(): Promise<void> {
+    await Promise.all([this.byAddress.sync(), this.byUser.sync()]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.byAddress.stop(), this.byUser.stop()]);
   }
 
   async export(userId: string): Promise<void> {
     await consumeOrRefuse(this.exports, userId, 'too-many-exports');
   }
+}
+
+/** One request of `key`: its RateLimit state, or a 429 with the seconds until the window ends. */
+function decide(limiter: WindowLimiter, key: string): RateLimitState {
+  const decision = limiter.consume(key);
+  const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+  if (!decision.allowed) throw new TooManyRequests(resetSeconds, undefined, limiter.points);
+  return { limit: limiter.points, remaining: decision.remaining, resetSeconds };
 }

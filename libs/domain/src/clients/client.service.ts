@@ -161,7 +161,7 @@ export class ClientService {
   private officerLookup(ctx: RequestContext, query: ClientQuery, parsed: { afterId?: string; insz?: string; name?: string }): Promise<ClientPage> {
     if (parsed.insz === undefined && parsed.name === undefined) throw new InvalidInput([{ field: 'search', code: 'isDefined' }]);
     // She looks a person up by name, not the files by letter: at least one word of three letters or more.
-    if (parsed.name !== undefined && !parsed.name.split(/\s+/).some((word) => word.replace(/[^\p{L}]/gu, '').length >= 3))
+    if (parsed.name !== undefined && !searchTerms(parsed.name).some((term) => term.length >= 3))
       throw new InvalidInput([{ field: 'search', code: 'search-too-broad' }]);
     return this.transaction.run(ctx, async (tx) => {
       const found = await this.clients.officerLookup(tx, { afterId: parsed.afterId, limit: query.limit + 1, insz: parsed.insz, name: parsed.name });
@@ -328,4 +328,13 @@ function decodePersonCursor(cursor: string): string {
   const id = decodeCursorText(cursor);
   if (!isCursorUuid(id)) throw invalidCursor();
   return id;
+}
+
+/**
+ * The terms a name search looks for, as the database makes them (libs/access/sql/15-search.sql): folded,
+ * split on anything but letters and digits, each once. `a-a-a` is the one term `a`.
+ */
+export function searchTerms(search: string): string[] {
+  const folded = search.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return [...new Set(folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
 }

@@ -420,6 +420,7 @@ export class ReferralService {
         personId: current.clientId,
         sender: current.fromOrganisationId,
         senderUserId: current.senderUserId,
+        referralId: current.id,
       });
       await this.referrals.linkTrajectory(tx, id, trajectoryId);
     }

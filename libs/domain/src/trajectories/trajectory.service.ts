@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { RequestTransaction, belgianToday, type Purpose, type RequestContext, type Tx } from '@app/kernel';
+import { RequestTransaction, belgianToday, type AuditGround, type Purpose, type RequestContext, type Tx } from '@app/kernel';
+import { sharedGround } from '../clients/client.service.js';
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
@@ -103,7 +104,7 @@ export class TrajectoryService {
     return this.transaction.run(ctx, async (tx) => {
       const trajectory = await this.trajectories.find(tx, id);
       if (!trajectory) throw new NotFound('trajectory');
-      tx.audit(this.readEvent(ctx, trajectory));
+      tx.audit(this.readEvent(trajectory, await this.groundOf(tx, ctx, trajectory)));
       return trajectory;
     });
   }
@@ -114,7 +115,7 @@ export class TrajectoryService {
       const trajectories: Trajectory[] = [];
       for (const id of await this.trajectories.readableIdsOfPerson(tx, personId)) trajectories.push((await this.trajectories.find(tx, id))!);
       if (trajectories.length === 0 && !(await this.clients.ownsFile(tx, personId))) throw new NotFound('client');
-      for (const trajectory of trajectories) tx.audit(this.readEvent(ctx, trajectory));
+      for (const trajectory of trajectories) tx.audit(this.readEvent(trajectory, await this.groundOf(tx, ctx, trajectory)));
       return trajectories;
     });
   }
@@ -142,7 +143,7 @@ export class TrajectoryService {
         for (const listener of this.startListeners) await listener(tx, ctx, current);
       }
       await this.tellDirector(tx, ctx, current, 'trajectory.status-changed');
-      tx.audit(changeEvent(ctx, current, 'trajectory.transition'));
+      tx.audit(changeEvent(current, 'trajectory.transition', await this.groundOf(tx, ctx, current)));
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -162,7 +163,7 @@ export class TrajectoryService {
       }
       await this.history(tx, ctx, id, 'TYPE', current.type, change.type, change.reason);
       await this.tellDirector(tx, ctx, current, 'trajectory.type-changed');
-      tx.audit(changeEvent(ctx, current, 'trajectory.type-change'));
+      tx.audit(changeEvent(current, 'trajectory.type-change', await this.groundOf(tx, ctx, current)));
       return (await this.trajectories.find(tx, id))!;
     });
   }
@@ -195,6 +196,7 @@ export class TrajectoryService {
         subjectPersonId: current.personId,
         ownerOrganisationId: current.directorOrganisationId,
         categories: ['TRAJECTORY'],
+        ground: await this.groundOf(tx, ctx, current),
       });
       return (await this.trajectories.find(tx, id))!;
     });
@@ -291,6 +293,7 @@ export class TrajectoryService {
         subjectPersonId: current.personId,
         ownerOrganisationId: current.directorOrganisationId,
         categories: ['TRAJECTORY'],
+        ground: await this.groundOf(tx, ctx, current),
       });
       return (await this.trajectories.find(tx, id))!;
     });
@@ -329,7 +332,18 @@ export class TrajectoryService {
     return current;
   }
 
-  private readEvent(ctx: RequestContext, t: Trajectory) {
+  /**
+   * On which ground the caller works with a trajectory: its director's own file, or the rule's ground
+   * for the director's TRAJECTORY category (the involvement the director recorded, its agreement and
+   * consent), so the citizen's report can say which.
+   */
+  private async groundOf(tx: Tx, ctx: RequestContext, t: Trajectory): Promise<AuditGround> {
+    if (t.directorOrganisationId === ctx.organisationId) return { kind: 'OWNER' };
+    const grounds = await this.clients.partnerGrounds(tx, ctx, [t.personId]);
+    return sharedGround(grounds.find((g) => g.organisationId === t.directorOrganisationId && g.category === 'TRAJECTORY'));
+  }
+
+  private readEvent(t: Trajectory, ground: AuditGround) {
     return {
       action: 'trajectory.read',
       decision: 'ALLOW' as const,
@@ -338,7 +352,7 @@ export class TrajectoryService {
       subjectPersonId: t.personId,
       ownerOrganisationId: t.directorOrganisationId,
       categories: ['TRAJECTORY'],
-      ground: t.directorOrganisationId === ctx.organisationId ? { kind: 'OWNER' as const } : { kind: 'SHARED' as const },
+      ground,
     };
   }
 
@@ -370,6 +384,8 @@ export class TrajectoryService {
       reason: string | null;
       /** what the creation served, when the request names no purpose (an accepted handover: MEDIATION) */
       purpose?: Purpose;
+      /** the handover whose acceptance starts it on its sender's behalf */
+      referralId?: string;
     },
   ): Promise<string> {
     const id = randomUUID();
@@ -392,7 +408,11 @@ export class TrajectoryService {
       ownerOrganisationId: t.director,
       categories: ['TRAJECTORY'],
       ...(t.purpose ? { purpose: t.purpose } : {}),
-      ...(t.director === ctx.organisationId ? { ground: { kind: 'OWNER' as const } } : {}),
+      ...(t.director === ctx.organisationId
+        ? { ground: { kind: 'OWNER' as const } }
+        : t.referralId
+          ? { ground: { kind: 'SHARED' as const, referralId: t.referralId } }
+          : {}),
     });
     return id;
   }
@@ -403,7 +423,11 @@ export class TrajectoryService {
    * sending user responsible). Joining adds a participant, never a second CREATED row. Returns the id;
    * the caller may not be able to read the trajectory itself.
    */
-  async joinOrStartMediation(tx: Tx, ctx: RequestContext, handover: { personId: string; sender: string; senderUserId: string }): Promise<string> {
+  async joinOrStartMediation(
+    tx: Tx,
+    ctx: RequestContext,
+    handover: { personId: string; sender: string; senderUserId: string; referralId?: string },
+  ): Promise<string> {
     await assertReadyForMediation(tx, handover.personId, handover.sender);
     // Recorded on the sender's behalf: the sender's handover is what opens the sender's data.
     await this.involvements.recordOnBehalf(tx, ctx, {
@@ -423,6 +447,7 @@ export class TrajectoryService {
         type: 'MEDIATION',
         reason: 'Warm handover accepted',
         purpose: 'MEDIATION',
+        referralId: handover.referralId,
       }));
     await this.trajectories.joinAsExecutor(tx, id, ctx.organisationId, ctx.userId);
     return id;
@@ -430,7 +455,7 @@ export class TrajectoryService {
 }
 
 /** A change of a trajectory's status or type, by its director (OWNER) or its executor (SHARED). */
-function changeEvent(ctx: RequestContext, t: Trajectory, action: string) {
+function changeEvent(t: Trajectory, action: string, ground: AuditGround) {
   return {
     action,
     decision: 'ALLOW' as const,
@@ -439,7 +464,7 @@ function changeEvent(ctx: RequestContext, t: Trajectory, action: string) {
     subjectPersonId: t.personId,
     ownerOrganisationId: t.directorOrganisationId,
     categories: ['TRAJECTORY'],
-    ground: { kind: t.directorOrganisationId === ctx.organisationId ? ('OWNER' as const) : ('SHARED' as const) },
+    ground,
   };
 }
 

@@ -39,6 +39,14 @@ export class AccessReportQueryDto {
   @IsOptional()
   @IsCalendarDate()
   to?: string;
+  @PageCursor() cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'JSON only: lines per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class AuditGroundDto {
@@ -113,6 +121,11 @@ export class AccessReportLineDto {
   @ApiProperty({ maxLength: 2500, description: 'the ground in words, in your language' }) groundText: string;
   @ApiProperty({ type: EventReferenceDto }) event: EventReferenceDto;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Only in a privacy officer’s report' }) employeeId?: string | null;
+}
+
+export class AccessReportPageDto {
+  @ApiProperty({ type: [AccessReportLineDto], maxItems: 200 }) items: AccessReportLineDto[];
+  @ApiProperty({ nullable: true, type: String, maxLength: 300, description: 'cursor of the next page; null on the last' }) nextCursor: string | null;
 }
 
 class BrokenLinkDto {
