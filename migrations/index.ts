@@ -29,6 +29,7 @@ import { FlagReviews1766480000000 } from './1766480000000-flag-reviews.js';
 import { NameSearchGist1766500000000 } from './1766500000000-name-search-gist.js';
 import { UserPreferences1766600000000 } from './1766600000000-user-preferences.js';
 import { RateLimitUnlogged1766610000000 } from './1766610000000-rate-limit-unlogged.js';
+import { Erasure1766700000000 } from './1766700000000-erasure.js';
 import { AccessReportPages1766800000000 } from './1766800000000-access-report-pages.js';
 
 /**
@@ -36,4 +37,4 @@ import { AccessReportPages1766800000000 } from './1766800000000-access-report-pa
  * Append-only: a migration that has landed on main is never edited (test/integration/migration-upgrade.spec.ts).
  * Functions and policies are not defined here but in libs/<lib>/sql, re-applied after the migrations.
  */
-export const migrations = [Foundation1764000000000, Sharing1764100000000, Audit1764200000000, Trajectories1764300000000, Referrals1764400000000, NotesNotifications1764500000000, Idempotency1764600000000, TrajectoryWork1764700000000, QueueOrder1764800000000, RateLimits1764900000000, OwnerGrounds1765000000000, CertificationRecorder1765200000000, GroundsPurpose1765310000000, NameSearch1765400000000, Documents1765500000000, StaffContact1765600000000, OwnerDenialFlags1765700000000, HandoverGround1765800000000, TrajectoryAuthors1765900000000, OpenTrajectoryPerDirector1766000000000, ReviewReminder1766100000000, ReferralMessages1766200000000, Intake1766300000000, SignalAcknowledged1766400000000, HandoverDocuments1766450000000, NotifyTeamLeads1766460000000, NotificationPages1766470000000, FlagReviews1766480000000, NameSearchGist1766500000000, UserPreferences1766600000000, RateLimitUnlogged1766610000000, AccessReportPages1766800000000];
+export const migrations = [Foundation1764000000000, Sharing1764100000000, Audit1764200000000, Trajectories1764300000000, Referrals1764400000000, NotesNotifications1764500000000, Idempotency1764600000000, TrajectoryWork1764700000000, QueueOrder1764800000000, RateLimits1764900000000, OwnerGrounds1765000000000, CertificationRecorder1765200000000, GroundsPurpose1765310000000, NameSearch1765400000000, Documents1765500000000, StaffContact1765600000000, OwnerDenialFlags1765700000000, HandoverGround1765800000000, TrajectoryAuthors1765900000000, OpenTrajectoryPerDirector1766000000000, ReviewReminder1766100000000, ReferralMessages1766200000000, Intake1766300000000, SignalAcknowledged1766400000000, HandoverDocuments1766450000000, NotifyTeamLeads1766460000000, NotificationPages1766470000000, FlagReviews1766480000000, NameSearchGist1766500000000, UserPreferences1766600000000, RateLimitUnlogged1766610000000, Erasure1766700000000, AccessReportPages1766800000000];

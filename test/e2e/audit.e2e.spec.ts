@@ -352,19 +352,22 @@ describe('audit trail', () => {
     const [{ before }] = await t.dataSource.query(`SELECT count(*)::int AS before FROM audit_event WHERE subject_person_id = $1`, [peeters]);
     expect(before).toBeGreaterThan(0);
 
-    // Erasure (right to be forgotten): every organisation's client data about the person goes.
-    await t.dataSource.transaction(async (tx) => {
-      await tx.query(`SET LOCAL session_replication_role = replica`); // consents are otherwise undeletable by design
-      for (const table of ['client_section', 'client_identity', 'consent', 'involvement', 'break_glass', 'client_file']) {
-        await tx.query(`DELETE FROM ${table} WHERE person_id = $1`, [peeters]);
-      }
-      await tx.query(`DELETE FROM person WHERE id = $1`, [peeters]);
-    });
+    // Erasure (right to be forgotten), as the product does it: Ranst, the one organisation keeping a file on
+    // her, withdraws the handover it still has open, and its privacy officer erases the file.
+    const open = await t.dataSource.query(`SELECT id, version FROM referral WHERE person_id = $1 AND status IN ('SENT', 'INFO_REQUESTED')`, [peeters]);
+    for (const referral of open) {
+      expect((await as('ranst').post(`/handovers/${referral.id}/withdraw`, { version: referral.version })).status).toBe(200);
+    }
+    expect((await as('ranstPrivacy').post(`/clients/${peeters}/erasure`, { reason: 'GDPR_REQUEST' })).status).toBe(201);
     expect(await t.dataSource.query(`SELECT 1 FROM client_identity WHERE person_id = $1`, [peeters])).toEqual([]);
+    expect(await t.dataSource.query(`SELECT 1 FROM client_section WHERE person_id = $1`, [peeters])).toEqual([]);
 
     const report = await as('platform').get('/audit/verify');
     expect(report.body.ok).toBe(true);
-    const [{ after }] = await t.dataSource.query(`SELECT count(*)::int AS after FROM audit_event WHERE subject_person_id = $1`, [peeters]);
+    const [{ after }] = await t.dataSource.query(
+      `SELECT count(*)::int AS after FROM audit_event WHERE subject_person_id = $1 AND action NOT IN ('referral.withdraw', 'client.erase')`,
+      [peeters],
+    );
     expect(after).toBe(before); // the trail keeps who accessed which person id, when and why; nothing identifying
   });
 });

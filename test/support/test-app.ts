@@ -80,6 +80,7 @@ export async function startTestApp(
     REFERRAL_EXPIRY_POLL_SECONDS: '0',
     NOTIFICATION_DISPATCH_SECONDS: '0',
     DIGEST_POLL_SECONDS: '0',
+    RETENTION_RUN_SECONDS: '0',
     // The suites send thousands of requests from one address as one user; the limits get their own test.
     RATE_LIMIT_PER_USER_PER_MINUTE: '10000000',
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',

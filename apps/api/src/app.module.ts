@@ -16,6 +16,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { MeController } from './me/me.controller.js';
 import { NotesController } from './notes/notes.controller.js';
 import { DocumentsController } from './documents/documents.controller.js';
+import { ErasureController } from './erasure/erasure.controller.js';
 import { OrganisationsController } from './organisations/organisations.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { SharingController } from './sharing/sharing.controller.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ReferralsController,
         NotesController,
         DocumentsController,
+        ErasureController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
@@ -59,6 +61,7 @@ export class AppModule {
             referralExpirySeconds: config.referralExpirySeconds,
             notificationDispatchSeconds: config.notificationDispatchSeconds,
             digestPollSeconds: config.digest.pollSeconds,
+            retentionRunSeconds: config.retentionRunSeconds,
           },
         },
         { provide: DIGEST_CONFIG, useValue: config.digest },

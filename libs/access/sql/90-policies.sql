@@ -68,6 +68,11 @@ CREATE POLICY case_note_read ON case_note FOR SELECT TO casework_app
 CREATE POLICY case_note_write ON case_note FOR INSERT TO casework_app
   WITH CHECK (((organisation_id = app_current_organisation()) AND (author_user_id = app_current_user()) AND casework_is_caseworker()));
 
+-- client_erasure: the record of what an organisation erased and why, for its privacy officers; written
+-- only by casework_erase_file (libs/domain/sql/60-erasure.sql)
+CREATE POLICY client_erasure_read ON client_erasure FOR SELECT TO casework_app
+  USING (organisation_id = app_current_organisation() AND casework_has_role('PRIVACY_OFFICER'::text));
+
 -- client_file
 CREATE POLICY client_file_insert ON client_file FOR INSERT TO casework_app
   WITH CHECK (((organisation_id = app_current_organisation()) AND casework_is_caseworker()));
@@ -152,6 +157,13 @@ CREATE POLICY referral_create ON referral FOR INSERT TO casework_app
 CREATE POLICY referral_read ON referral FOR SELECT TO casework_app
   -- the receiver sees a handover from SENT on, never the sender's draft
   USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'));
+
+-- retention_setting: the organisation's own periods, read by its admins and privacy officers, set by its admins
+CREATE POLICY retention_setting_read ON retention_setting FOR SELECT TO casework_app
+  USING (organisation_id = app_current_organisation() AND (casework_has_role('PRIVACY_OFFICER'::text) OR casework_has_role('ORG_ADMIN'::text)));
+CREATE POLICY retention_setting_write ON retention_setting FOR ALL TO casework_app
+  USING (organisation_id = app_current_organisation() AND casework_has_role('ORG_ADMIN'::text))
+  WITH CHECK (organisation_id = app_current_organisation() AND casework_has_role('ORG_ADMIN'::text) AND updated_by = app_current_user());
 
 -- trajectory
 CREATE POLICY trajectory_insert ON trajectory FOR INSERT TO casework_app

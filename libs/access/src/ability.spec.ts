@@ -109,6 +109,32 @@ describe('abilities', () => {
     expect(misplaced.can('read', user('x', schelle))).toBe(false);
   });
 
+  it('only a privacy officer erases a file, her own organisation’s; admins set retention, privacy officers read it', () => {
+    const file = (organisationId: string) => subject('ClientFile', { organisationId });
+    const retention = (organisationId: string) => subject('RetentionSetting', { organisationId });
+    const officer = defineAbilityFor(who(['PRIVACY_OFFICER']));
+    expect(officer.can('delete', file(ranst))).toBe(true);
+    expect(officer.can('delete', file(schelle))).toBe(false);
+    expect(officer.can('read', 'Erasure')).toBe(true);
+    expect(officer.can('read', retention(ranst))).toBe(true);
+    expect(officer.can('update', retention(ranst))).toBe(false);
+    const others: Array<[Identity['roles'], Identity['organisationKind']]> = [
+      [['SOCIAL_WORKER'], 'OCMW'],
+      [['TEAM_LEAD'], 'OCMW'],
+      [['ORG_ADMIN'], 'OCMW'],
+      [['PLATFORM_ADMIN', 'ORG_ADMIN'], 'PLATFORM'],
+    ];
+    for (const [roles, kind] of others) {
+      const ability = defineAbilityFor(who(roles, kind));
+      expect(ability.can('delete', file(ranst))).toBe(false);
+      expect(ability.can('read', 'Erasure')).toBe(false);
+    }
+    const admin = defineAbilityFor(who(['ORG_ADMIN']));
+    expect(admin.can('update', retention(ranst))).toBe(true);
+    expect(admin.can('update', retention(schelle))).toBe(false);
+    expect(defineAbilityFor(who(['SOCIAL_WORKER'])).can('read', retention(ranst))).toBe(false);
+  });
+
   describe('client data', () => {
     const vdab = 'org-vdab';
     const today = '2026-11-23';

@@ -87,6 +87,10 @@ export interface ConsentSubject {
 export interface AgreementSubject {
   partyOrganisationIds: string[];
 }
+/** An organisation's retention periods per data category. */
+export interface RetentionSettingSubject {
+  organisationId: string;
+}
 /** One organisation's audit chain. */
 export interface AuditChainSubject {
   chain: string;
@@ -116,6 +120,8 @@ export type SubjectName =
   | 'Referral'
   | 'Trajectory'
   | 'Notification'
+  | 'Erasure'
+  | 'RetentionSetting'
   | 'all';
 type Subjects =
   | SubjectName
@@ -128,6 +134,7 @@ type Subjects =
   | (InvolvementSubject & { __caslSubjectType__: 'Involvement' })
   | (ConsentSubject & { __caslSubjectType__: 'Consent' })
   | (AgreementSubject & { __caslSubjectType__: 'Agreement' })
+  | (RetentionSettingSubject & { __caslSubjectType__: 'RetentionSetting' })
   | (AuditChainSubject & { __caslSubjectType__: 'AuditChain' });
 
 export type AppAbility = MongoAbility<[Action, Subjects]>;
@@ -220,6 +227,17 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can('read', 'Consent', { organisationId: me });
     can('read', 'Involvement', { recordedByOrganisationId: me });
     can('read', 'Involvement', { organisationId: me });
+    // Erasure of the organisation's own file on a person, on a GDPR request or at the end of its retention:
+    // she handles the data subject's requests and answers for them, and erasing shows her no case content.
+    // Not case workers (a file is not theirs to destroy, nor its trail of accesses), not admins (they set
+    // the retention periods, a policy; a single person's file is a privacy decision).
+    can('delete', 'ClientFile', { organisationId: me });
+    can('read', 'Erasure');
+    can('read', 'RetentionSetting', { organisationId: me });
+  }
+  if (roles.has('ORG_ADMIN')) {
+    // the organisation's retention periods per data category, which the daily job applies
+    can(['read', 'update'], 'RetentionSetting', { organisationId: me });
   }
 
   const platformAdmin = roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM';

@@ -58,6 +58,12 @@ export const PERMISSIONS = {
   /** a participant's work: obstacles, activities, checkpoints */
   'trajectory.work': { action: 'work', subject: 'Trajectory' },
 
+  /** erasing the organisation's own file on a person, and reading its erasure records */
+  'client.erase': { action: 'delete', subject: 'ClientFile' },
+  'erasure.read': { action: 'read', subject: 'Erasure' },
+  'retention.read': { action: 'read', subject: 'RetentionSetting' },
+  'retention.update': { action: 'update', subject: 'RetentionSetting' },
+
   'auditEvents.read': { action: 'read', subject: 'AuditEvent' },
   'auditChain.read': { action: 'read', subject: 'AuditChain' },
   'auditFlag.read': { action: 'read', subject: 'AuditFlag' },

@@ -240,7 +240,7 @@ export class AuditQueryService {
    * Who saw a person's data: every access by every organisation, oldest first; the employee only when
    * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
    * organisation's data on the person (action `access.denied`). Undefined when the caller's
-   * organisation keeps no file on the person. The whole period at once, for the exports; the JSON
+   * organisation keeps no file on the person (for a privacy officer: nor erased one). The whole period at once, for the exports; the JSON
    * report pages with `accessReportPage`.
    */
   async accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
@@ -279,10 +279,11 @@ export class AuditQueryService {
       // and sort them. So no sort for a page: transaction-local (set_config(..., true)), and nothing after
       // the read in this transaction but the audit write, which sorts nothing; no extra round trip to set
       // it back (under load each costs milliseconds).
-      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) AS owns, CASE WHEN $2 THEN set_config('enable_sort', 'off', true) END`, [
-        personId,
-        page !== undefined,
-      ]);
+      // (A privacy officer keeps the right to the report after her organisation erased its file: libs/domain/sql/60-erasure.sql.)
+      const [{ owns }] = await tx.query(
+        `SELECT casework_owns_file($1) OR ($3 AND casework_erased_file($1)) AS owns, CASE WHEN $2 THEN set_config('enable_sort', 'off', true) END`,
+        [personId, page !== undefined, withEmployees],
+      );
       if (!owns) return undefined;
       // Accesses to this organisation's own data on the person (an event from before events named their
       // owner: the owner its ground names, as audit_event_owner derives it); another organisation's file

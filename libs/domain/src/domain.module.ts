@@ -20,6 +20,9 @@ import { TrajectoryService } from './trajectories/trajectory.service.js';
 import { UserRepository } from './users/user.repository.js';
 import { UserService } from './users/user.service.js';
 import { WorklistQuery } from './worklist/worklist.query.js';
+import { ErasureRepository } from './erasure/erasure.repository.js';
+import { ErasureService } from './erasure/erasure.service.js';
+import { RetentionJob } from './erasure/retention-job.js';
 
 @Module({
   providers: [
@@ -45,6 +48,9 @@ import { WorklistQuery } from './worklist/worklist.query.js';
     DocumentService,
     ReferralExpiry,
     NotificationDispatcher,
+    ErasureRepository,
+    ErasureService,
+    RetentionJob,
   ],
   exports: [
     WorklistQuery,
@@ -62,6 +68,8 @@ import { WorklistQuery } from './worklist/worklist.query.js';
     DocumentService,
     ReferralExpiry,
     NotificationDispatcher,
+    ErasureService,
+    RetentionJob,
   ],
 })
 export class DomainModule {}

@@ -41,3 +41,16 @@ export { type Involvement } from './sharing/involvement.repository.js';
 export { type Referral } from './referrals/referral.repository.js';
 export { TRAJECTORY_OUTCOMES, type Trajectory } from './trajectories/trajectory.repository.js';
 export { WORKLIST_HORIZON_DAYS, WORKLIST_ITEM_KINDS, WORKLIST_MAX_ITEMS, CASELOAD_MAX, WorklistQuery, type Worklist } from './worklist/worklist.query.js';
+export {
+  ERASURE_REASONS,
+  ERASURES_PER_LIST,
+  RETENTION_MAX_MONTHS,
+  RETENTION_MIN_MONTHS,
+  type ClientErasure,
+  type ErasureCounts,
+  type ErasureReason,
+  type RetentionPeriods,
+  type RetentionSetting,
+} from './erasure/erasure.js';
+export { ErasureService } from './erasure/erasure.service.js';
+export { type RetentionRun, RetentionJob } from './erasure/retention-job.js';

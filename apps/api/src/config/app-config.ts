@@ -26,6 +26,8 @@ export interface AppConfig {
   notificationDispatchSeconds: number;
   /** the daily e-mail digest; without an SMTP URL no e-mail is sent */
   digest: DigestConfig & { pollSeconds: number };
+  /** seconds between runs of the retention job (0: off; daily by default) */
+  retentionRunSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       publicUrl: publicUrl ?? `http://localhost:${env.PORT || 3000}`,
       pollSeconds: int('DIGEST_POLL_SECONDS', 300, 0, 86_400),
     },
+    retentionRunSeconds: int('RETENTION_RUN_SECONDS', 86_400, 0, 7 * 86_400),
     audit: {
       signingKeyPem: signingKeyPem ?? '',
       checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),

@@ -1,4 +1,4 @@
-import { NotificationDispatcher, ReferralExpiry } from '@app/domain';
+import { NotificationDispatcher, ReferralExpiry, RetentionJob } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DailyDigest } from '../notifications/daily-digest.js';
 
@@ -10,6 +10,8 @@ export interface JobsConfig {
   notificationDispatchSeconds: number;
   /** how often due daily digests are looked for (0: never; tests send them themselves) */
   digestPollSeconds: number;
+  /** how often what passed its retention is erased (daily); 0: never (tests run the job with their own clock) */
+  retentionRunSeconds: number;
 }
 
 /** Periodic domain work of this process. (Audit checkpoints and anomaly flags run in libs/audit.) */
@@ -23,6 +25,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     private readonly expiry: ReferralExpiry,
     private readonly dispatcher: NotificationDispatcher,
     private readonly digest: DailyDigest,
+    private readonly retention: RetentionJob,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
@@ -30,6 +33,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     this.every('referral expiry', this.config.referralExpirySeconds, () => this.expiry.expireOverdue());
     this.every('notification dispatch', this.config.notificationDispatchSeconds, () => this.dispatcher.dispatch());
     if (this.digest.enabled) this.every('daily digest', this.config.digestPollSeconds, () => this.digest.sendDue());
+    this.every('retention', this.config.retentionRunSeconds, () => this.retention.run());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -266,4 +266,11 @@ export const en: Record<string, string> = {
   'digest.item': '{title} ({at, date, brussels} {at, time, brussels}) {link}',
   'digest.more': 'and {count, plural, one {# more} other {# more}}: {url}',
   'digest.footer': 'You get this e-mail once a day because you asked for it. Turn it off in your settings. It never contains client data: sign in to see more.',
+  // erasure and retention (issue 14, item 6)
+  'client-already-erased': 'Your organisation already erased its file on this person ({erasedAt}). See GET /clients/:id/erasures.',
+  'erasure-blocked':
+    'This file still has open work with partners: {open}. Stop the trajectories you direct and withdraw the referrals you sent first, then erase the file.',
+  'field.erasure-blocked-by-trajectory': 'trajectory {id} is still {status}: stop or complete it first',
+  'field.erasure-blocked-by-referral': 'referral {id} is still {status}: withdraw it or let it close first',
+  'report.action.client.erase': 'erased its file on you',
 };

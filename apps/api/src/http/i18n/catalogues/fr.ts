@@ -278,4 +278,11 @@ export const fr: Record<string, string> = {
   'digest.more': 'et {count, plural, one {# autre} other {# autres}} : {url}',
   'digest.footer':
     'Vous recevez cet e-mail une fois par jour parce que vous l’avez demandé. Vous pouvez le désactiver dans vos paramètres. Il ne contient jamais de données de clients : connectez-vous pour en savoir plus.',
+  // erasure and retention (issue 14, item 6)
+  'client-already-erased': 'Votre organisation a déjà effacé son dossier sur cette personne ({erasedAt}). Voir GET /clients/:id/erasures.',
+  'erasure-blocked':
+    'Ce dossier a encore du travail en cours avec des partenaires : {open}. Arrêtez d’abord les trajets que vous dirigez et retirez les orientations que vous avez envoyées, puis effacez le dossier.',
+  'field.erasure-blocked-by-trajectory': 'le trajet {id} est encore {status} : arrêtez-le ou clôturez-le d’abord',
+  'field.erasure-blocked-by-referral': 'l’orientation {id} est encore {status} : retirez-la ou laissez-la se clôturer d’abord',
+  'report.action.client.erase': 'a effacé son dossier vous concernant',
 };

@@ -270,4 +270,11 @@ export const nl: Record<string, string> = {
   'digest.more': 'en nog {count}: {url}',
   'digest.footer':
     'Je krijgt deze e-mail één keer per dag omdat je erom vroeg. Je zet hem uit in je instellingen. Hij bevat nooit cliëntgegevens: meld je aan om meer te zien.',
+  // erasure and retention (issue 14, item 6)
+  'client-already-erased': 'Je organisatie wiste haar dossier over deze persoon al ({erasedAt}). Zie GET /clients/:id/erasures.',
+  'erasure-blocked':
+    'Dit dossier heeft nog lopend werk met partners: {open}. Stop eerst de trajecten die je regisseert en trek de doorverwijzingen in die je verstuurde, wis dan het dossier.',
+  'field.erasure-blocked-by-trajectory': 'traject {id} is nog {status}: stop of rond het eerst af',
+  'field.erasure-blocked-by-referral': 'doorverwijzing {id} is nog {status}: trek ze eerst in of laat ze afsluiten',
+  'report.action.client.erase': 'wiste het dossier over u',
 };
