@@ -17,7 +17,8 @@ export async function readPdf(data: Buffer): Promise<{ text: string; attachments
 }
 
 /** supertest: collect a binary body into a Buffer. */
-export function binary(response: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void): void {
+/** superagent hands the response as a readable stream its types do not say. */
+export function binary(response: any, done: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   response.on('data', (chunk: Buffer) => chunks.push(chunk));
   response.on('end', () => done(null, Buffer.concat(chunks)));
