@@ -200,6 +200,10 @@ describe('erasure and retention', () => {
       expect(await rows(`SELECT revocation_reason FROM consent WHERE organisation_id = $1 AND person_id = $2`, [ranst, person])).toEqual([
         { revocation_reason: 'file erased: GDPR_REQUEST' },
       ]);
+      // and VDAB, which the notice named, hears of the revocation as of any other
+      expect(await rows(`SELECT DISTINCT target_organisation_id FROM outbox_event WHERE kind = 'consent.revoked' AND person_id = $1`, [person])).toEqual([
+        { target_organisation_id: vdab },
+      ]);
       expect(await rows(`SELECT 1 FROM involvement WHERE recorded_by_organisation_id = $1 AND person_id = $2 AND ended_at IS NULL`, [ranst, person])).toEqual(
         [],
       );

@@ -18,6 +18,18 @@ export class ErasureRepository {
   }
 
   /** Erases the caller's organisation's data on the person; the new record's id, or null when a partial erasure found nothing. */
+  /**
+   * The organisations the organisation's standing consents and notices on the person name: an erasure
+   * revokes them, and they hear of it as of any revocation (ConsentService.revoke).
+   */
+  async consentRecipients(tx: Tx, organisationId: string, personId: string): Promise<string[]> {
+    const rows = await tx.query(
+      `SELECT DISTINCT unnest(recipient_organisation_ids) AS id FROM consent WHERE organisation_id = $1 AND person_id = $2 AND revoked_at IS NULL ORDER BY 1`,
+      [organisationId, personId],
+    );
+    return rows.map((r: { id: string }) => r.id);
+  }
+
   async erase(
     tx: Tx,
     personId: string,

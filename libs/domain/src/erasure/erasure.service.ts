@@ -4,6 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
 import { NO_FILE, type ClientErasure, type ErasureReason, type RetentionPeriods, type RetentionSetting } from './erasure.js';
 import { ErasureRepository } from './erasure.repository.js';
+import { notifyConsentRevoked } from '../sharing/consent.service.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 /**
  * Erasure that keeps the trail: an organisation's privacy officer erases its own file on a person (a
@@ -18,12 +20,14 @@ export class ErasureService {
     private readonly erasures: ErasureRepository,
     private readonly clients: ClientRepository,
     private readonly transaction: RequestTransaction,
+    private readonly notifications: NotificationService,
   ) {}
 
   erase(ctx: RequestContext, personId: string, input: { reason: ErasureReason; note?: string }): Promise<ClientErasure> {
     if (!ctx.ability.can('delete', subject('ClientFile', { organisationId: ctx.organisationId }))) throw new Forbidden('forbidden');
     return this.transaction.run(ctx, async (tx) => {
       await this.assertErasable(tx, personId);
+      const recipients = await this.erasures.consentRecipients(tx, ctx.organisationId, personId);
       const id = await this.erasures.erase(tx, personId, input.reason, input.note ?? null).catch((error: { code?: string }) => {
         // another erasure of the same file committed while this one waited for its lock
         if (error.code === NO_FILE) throw new DomainError('conflict', 'client-already-erased', { erasedAt: new Date().toISOString() });
@@ -40,6 +44,7 @@ export class ErasureService {
         categories: record.categories,
         ground: { kind: 'OWNER' },
       });
+      await notifyConsentRevoked(this.notifications, tx, recipients, personId);
       return record;
     });
   }

@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NO_FILE, type ErasureReason } from './erasure.js';
 import { ErasureRepository } from './erasure.repository.js';
+import { notifyConsentRevoked } from '../sharing/consent.service.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 export interface RetentionRun {
   /** whole files erased (IDENTITY's period passed) */
@@ -30,6 +32,7 @@ export class RetentionJob {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly erasures: ErasureRepository,
+    private readonly notifications: NotificationService,
     @Optional() @Inject(AUDIT_SINK) private readonly sink?: AuditSink,
   ) {}
 
@@ -65,8 +68,10 @@ export class RetentionJob {
     const reason: ErasureReason = 'RETENTION';
     try {
       return await this.asOrganisation(organisationId, async (tx, manager) => {
+        const recipients = partial ? [] : await this.erasures.consentRecipients(tx, organisationId, personId);
         const id = await this.erasures.erase(tx, personId, reason, null, partial);
         if (!id) return false;
+        await notifyConsentRevoked(this.notifications, tx, recipients, personId);
         const record = (await this.erasures.find(tx, id))!;
         if (!this.sink) throw new Error('RetentionJob: no audit sink registered');
         await this.sink.write((sql, params) => manager.query(sql, params), { organisationId }, [

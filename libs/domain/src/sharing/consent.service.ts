@@ -115,9 +115,7 @@ export class ConsentService {
         categories: current.categories,
       });
       // the organisations it named may lose their access: their case workers hear of it
-      for (const recipient of current.recipientOrganisationIds) {
-        await this.notifications.notify(tx, { organisationId: recipient, audience: 'CASE_WORKERS' }, 'consent.revoked', { clientId: current.personId });
-      }
+      await notifyConsentRevoked(this.notifications, tx, current.recipientOrganisationIds, current.personId);
       return (await this.find(tx, id))!;
     });
   }
@@ -147,4 +145,11 @@ function toConsent(r: Record<string, any>): Consent {
     revocationReason: r.revocation_reason,
     active: r.active,
   };
+}
+
+/** The case workers of the organisations a revoked consent named hear of it, whoever revoked it (an erasure too). */
+export async function notifyConsentRevoked(notifications: NotificationService, tx: Tx, recipients: string[], personId: string): Promise<void> {
+  for (const recipient of recipients) {
+    await notifications.notify(tx, { organisationId: recipient, audience: 'CASE_WORKERS' }, 'consent.revoked', { clientId: personId });
+  }
 }
