@@ -2,7 +2,7 @@ import { DATA_CATEGORIES, DomainError, Forbidden, NotFound, RequestTransaction, 
 import { subject } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { ClientRepository } from '../clients/client.repository.js';
-import { NO_FILE, type ClientErasure, type ErasureReason, type RetentionPeriods, type RetentionSetting } from './erasure.js';
+import { NO_FILE, OPEN_WORK, type ClientErasure, type ErasureReason, type RetentionPeriods, type RetentionSetting } from './erasure.js';
 import { ErasureRepository } from './erasure.repository.js';
 import { notifyConsentRevoked } from '../sharing/consent.service.js';
 import { NotificationService } from '../notifications/notification.service.js';
@@ -31,6 +31,8 @@ export class ErasureService {
       const id = await this.erasures.erase(tx, personId, input.reason, input.note ?? null).catch((error: { code?: string }) => {
         // another erasure of the same file committed while this one waited for its lock
         if (error.code === NO_FILE) throw new DomainError('conflict', 'client-already-erased', { erasedAt: new Date().toISOString() });
+        // a trajectory or referral was opened between the check above and the erasure's lock on the file
+        if (error.code === OPEN_WORK) throw new DomainError('conflict', 'erasure-blocked');
         throw error;
       });
       const record = (await this.erasures.find(tx, id!))!;

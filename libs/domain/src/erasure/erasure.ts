@@ -59,3 +59,5 @@ export const RETENTION_MAX_MONTHS = 600;
 export const ERASURES_PER_LIST = 100;
 /** What casework_erase_file raises when the organisation keeps no file on the person (SQLSTATE no_data_found). */
 export const NO_FILE = 'P0002';
+/** SQLSTATE casework_erase_file raises when the file has open trajectories or referrals (object_in_use). */
+export const OPEN_WORK = '55006';
