@@ -351,19 +351,14 @@ export class AuditQueryService {
  * privacy officer's report (`full`), as the agreements list and the flag queue show them to her alone.
  */
 async function groundDetails(tx: Tx, rows: Array<Record<string, any>>, full: boolean): Promise<(row: Record<string, any>) => GroundDetail | null> {
-  const ids = (column: string) =>
-    column === 'ground_agreement_id' || column === 'ground_break_glass_id'
-      ? full
-        ? [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))]
-        : []
-      : [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))];
+  const ids = (column: string, asked = true) => (asked ? [...new Set(rows.map((r) => r[column]).filter((id): id is string => typeof id === 'string'))] : []);
   const found = await tx.query(
     `SELECT 'consent' AS kind, c.id, c.valid_from::text AS day, c.legal_basis AS text FROM consent c WHERE c.id = ANY ($1::uuid[])
      UNION ALL SELECT 'agreement', a.id, NULL, a.document_reference FROM agreement a WHERE a.id = ANY ($2::uuid[])
      UNION ALL SELECT 'referral', r.id, (coalesce(r.sent_at, r.created_at) AT TIME ZONE 'Europe/Brussels')::date::text, NULL
                  FROM referral r WHERE r.id = ANY ($3::uuid[])
      UNION ALL SELECT 'break_glass', b.id, NULL, b.justification FROM break_glass b WHERE b.id = ANY ($4::uuid[])`,
-    [ids('ground_consent_id'), ids('ground_agreement_id'), ids('ground_referral_id'), ids('ground_break_glass_id')],
+    [ids('ground_consent_id'), ids('ground_agreement_id', full), ids('ground_referral_id'), ids('ground_break_glass_id', full)],
   );
   const byId = new Map(found.map((f) => [`${f.kind}:${f.id}`, f]));
   return (r) => {
