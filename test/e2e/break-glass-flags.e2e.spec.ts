@@ -1,4 +1,4 @@
-import { AuditFlagDetector } from '@app/audit';
+import { AuditFlagDetector, AuditSequencer } from '@app/audit';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Emergency access and the privacy officer's review queue. */
@@ -139,7 +139,11 @@ describe('break-the-glass and anomaly flags', () => {
     for (const id of ids) expect((await as('ranstPrivacy').get(`/clients/${id}`)).status).toBe(403);
 
     // thresholds low and working hours empty, so each pattern is certain to show in this short run
-    const detector = new AuditFlagDetector(t.dataSource, { ...t.config.audit, flagPersonsPerHour: 3, flagDenialsPerTenMinutes: 4, workingHours: [0, 0] });
+    const detector = new AuditFlagDetector(
+      t.dataSource,
+      { ...t.config.audit, flagPersonsPerHour: 3, flagDenialsPerTenMinutes: 4, workingHours: [0, 0] },
+      t.app.get(AuditSequencer),
+    );
     const raised = await detector.detect();
     expect(raised).toBeGreaterThanOrEqual(3);
     expect(await detector.detect()).toBe(0); // the same windows are not flagged twice

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuditCheckpointer, AuditWriter, verifyAuditChains, type AuditConfig } from '@app/audit';
+import { AuditCheckpointer, AuditSequencer, AuditWriter, verifyAuditChains, type AuditConfig } from '@app/audit';
 import type { AuditRecord } from '@app/kernel';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +10,18 @@ import { createTestDatabase, TEST_AUDIT_KEY } from '../support/test-app.js';
 
 /**
  * The hash chains themselves: the database's canonical text equals the library's byte for byte, the
- * app role cannot change history, and 1,000 random tamper trials by a superuser are each caught at
- * the right chain and row.
+ * app role can only append entries (the sequencer chains them) and cannot change history, writers of
+ * one chain do not wait for each other, and 1,000 random tamper trials by a superuser are each caught
+ * at the right chain and row; deleting events with their checkpoints, or a whole chain, is caught
+ * through the exported checkpoint file.
  */
 describe('audit hash chains', () => {
   let ds: DataSource;
   let drop: () => Promise<void>;
   let checkpointer: AuditCheckpointer;
+  let sequencer: AuditSequencer;
   let checkpointFile: string;
+  let config: AuditConfig;
   const writer = new AuditWriter();
   const chains = [randomUUID(), randomUUID(), randomUUID()];
   const EVENTS_PER_CHAIN = 240;
@@ -50,18 +54,23 @@ describe('audit hash chains', () => {
     ds = createDataSource(db.url, 4);
     await ds.initialize();
     checkpointFile = join(mkdtempSync(join(tmpdir(), 'casework-audit-test-')), 'checkpoints.jsonl');
-    const config: AuditConfig = {
+    config = {
       signingKeyPem: TEST_AUDIT_KEY,
       checkpointFile,
       checkpointMaxAgeSeconds: 300,
       checkpointMaxEvents: 100,
       checkpointPollSeconds: 0,
+      sequenceIntervalMs: 0,
+      sequenceBatch: 50, // small batches, so a flush takes several
+      sequenceMaxLagSeconds: 60,
       flagPersonsPerHour: 50,
       flagDenialsPerTenMinutes: 10,
       workingHours: [7, 19],
     };
     checkpointer = new AuditCheckpointer(ds, config);
-    // Written as the application writes: as casework_app, in transactions of 1 to 7 events.
+    sequencer = new AuditSequencer(ds, config);
+    // Written as the application writes: as casework_app, in transactions of 1 to 7 events, sequenced
+    // every few transactions as the sequencer would.
     let i = 0;
     for (let round = 0; i < EVENTS_PER_CHAIN * chains.length; round++) {
       const chain = chains[round % chains.length];
@@ -82,8 +91,10 @@ describe('audit hash chains', () => {
           batch,
         );
       });
+      if (round % 5 === 4) await sequencer.flush();
       if (round % 40 === 39) await checkpointer.checkpointDue();
     }
+    await sequencer.flush();
     await checkpointer.checkpointDue(true);
   }, 120_000);
   afterAll(async () => {
@@ -115,8 +126,18 @@ describe('audit hash chains', () => {
     });
   });
 
-  it('lets the app role insert and read, never change or remove', async () => {
-    for (const sql of [`UPDATE audit_event SET action = 'x'`, `DELETE FROM audit_event`, `TRUNCATE audit_event`, `UPDATE audit_chain SET seq = 0`]) {
+  it('lets the app role append entries, never write on a chain, change or remove', async () => {
+    for (const sql of [
+      `UPDATE audit_event SET action = 'x'`,
+      `DELETE FROM audit_event`,
+      `TRUNCATE audit_event`,
+      `UPDATE audit_chain SET seq = 0`,
+      `INSERT INTO audit_event (chain_id, seq, occurred_at, action, decision, prev_hash, hash) SELECT chain_id, seq + 1, now(), 'forged', 'ALLOW', head_hash, head_hash FROM audit_chain LIMIT 1`,
+      `DELETE FROM audit_entry`,
+      `UPDATE audit_entry SET action = 'x'`,
+      `SELECT * FROM audit_entry`,
+      `INSERT INTO audit_flag (organisation_id, kind) VALUES (gen_random_uuid(), 'BREAK_GLASS')`,
+    ]) {
       await expect(
         ds.transaction(async (tx) => {
           await tx.query(`SET LOCAL ROLE casework_app`);
@@ -126,16 +147,120 @@ describe('audit hash chains', () => {
     }
     // and even the owner is stopped by the trigger unless it switches triggers off
     await expect(ds.query(`DELETE FROM audit_event WHERE chain_id = $1`, [chains[0]])).rejects.toThrow(/append-only/);
-    // an event that does not continue its chain is refused
-    await expect(
-      ds.transaction(async (tx) => {
+    await writer.write(withQuery(ds), { organisationId: chains[2] }, [record(0)]);
+    await expect(ds.query(`UPDATE audit_entry SET action = 'x'`)).rejects.toThrow(/append-only/);
+    expect(await sequencer.flush()).toBe(1);
+    // an event that does not continue its chain is refused, for the sequencer (the owner) as well
+    for (const [seq, prev] of [
+      [1, Buffer.alloc(32)],
+      [EVENTS_PER_CHAIN + 100, Buffer.alloc(32)],
+    ] as const) {
+      await expect(
+        ds.query(`INSERT INTO audit_event (chain_id, seq, occurred_at, action, decision, prev_hash, hash) VALUES ($1, $2, now(), 'forged', 'ALLOW', $3, $3)`, [
+          chains[0],
+          seq,
+          prev,
+        ]),
+      ).rejects.toThrow(/does not extend its chain/);
+    }
+  });
+
+  it('does not make two writers of one chain wait for each other; the sequencer chains them in commit order', async () => {
+    const chain = randomUUID();
+    const actor = { organisationId: chain, userId: randomUUID(), roles: ['MEDIATOR'], purpose: 'MEDIATION' };
+    const write = (tx: EntityManager, i: number) => writer.write(withQuery(tx), actor, [record(i)]);
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstWritten!: () => void;
+    const firstHasWritten = new Promise<void>((resolve) => (firstWritten = resolve));
+    // the first transaction writes and stays open ...
+    const first = ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE casework_app`);
+      await write(tx, 1);
+      firstWritten();
+      await firstHeld;
+    });
+    await firstHasWritten;
+    // ... while a second writes on the same chain and commits: with a head lock it would wait for the first
+    await ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE casework_app; SET LOCAL lock_timeout = '2s'`);
+      await write(tx, 2);
+    });
+    expect(await sequencer.flush()).toBeGreaterThanOrEqual(1); // the first is not committed: not visible yet
+    releaseFirst();
+    await first;
+    await sequencer.flush();
+    const events = await ds.query(`SELECT seq::int, action FROM audit_event WHERE chain_id = $1 ORDER BY seq`, [chain]);
+    expect(events).toEqual([
+      { seq: 1, action: record(2).action },
+      { seq: 2, action: record(1).action },
+    ]);
+    // 40 concurrent writers on one chain: every event lands once, seqs without gaps, chain valid
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ds.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE casework_app`);
+          await write(tx, 10 + i);
+        }),
+      ),
+    );
+    await sequencer.flush();
+    const [{ n, max }] = await ds.query(`SELECT count(*)::int AS n, max(seq)::int AS max FROM audit_event WHERE chain_id = $1`, [chain]);
+    expect({ n, max }).toEqual({ n: 42, max: 42 });
+    expect((await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [chain] })).ok).toBe(true);
+  });
+
+  it('reports entries left unsequenced longer than the bound as a fault', async () => {
+    const chain = randomUUID();
+    await ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE casework_app`);
+      await writer.write(withQuery(tx), { organisationId: chain }, [record(7)]);
+    });
+    const waiting = await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [chain], maxLagSeconds: 0 });
+    expect(waiting).toMatchObject({ ok: false, unsequenced: { entries: 1, oldest: expect.any(String), maxLagSeconds: 0 } });
+    // younger than the bound: normal, not a fault
+    expect((await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [chain], maxLagSeconds: 60 })).ok).toBe(true);
+    await sequencer.flush();
+    const sequenced = await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [chain], maxLagSeconds: 0 });
+    expect(sequenced).toMatchObject({ ok: true, events: 1, unsequenced: { entries: 0, oldest: null } });
+  });
+
+  it('catches events deleted together with their checkpoints, and a whole chain deleted, through the exported file', async () => {
+    const victim = randomUUID();
+    for (let round = 0; round < 3; round++) {
+      await ds.transaction(async (tx) => {
         await tx.query(`SET LOCAL ROLE casework_app`);
-        await tx.query(
-          `INSERT INTO audit_event (chain_id, seq, occurred_at, action, decision, prev_hash, hash) VALUES ($1, 1, now(), 'forged', 'ALLOW', $2, $2)`,
-          [chains[0], Buffer.alloc(32)],
-        );
-      }),
-    ).rejects.toThrow(/does not extend its chain/);
+        await writer.write(withQuery(tx), { organisationId: victim }, [record(round), record(round + 1)]);
+      });
+      await sequencer.flush();
+      await checkpointer.checkpointDue(true, [victim]);
+    }
+    const tampered = async (...tamper: string[]) =>
+      ds
+        .transaction(async (tx) => {
+          await tx.query(`SET LOCAL session_replication_role = replica`);
+          for (const sql of tamper) await tx.query(sql, [victim]);
+          throw Object.assign(new Error('rollback'), { report: await verifyAuditChains(tx, checkpointer.keys.publicKeyPem, { checkpointFile }) });
+        })
+        .catch((error: { report?: Awaited<ReturnType<typeof verifyAuditChains>> }) => {
+          if (!error.report) throw error;
+          return error.report;
+        });
+    // the tail and its checkpoint: the database alone would look whole
+    const tail = await tampered(`DELETE FROM audit_event WHERE chain_id = $1 AND seq > 4`, `DELETE FROM audit_checkpoint WHERE chain_id = $1 AND seq > 4`);
+    expect(tail.chains.find((c) => c.chain === victim)).toMatchObject({ ok: false, firstBroken: { seq: 5, reason: 'truncated' } });
+    expect(tail.chains.find((c) => c.chain === victim)!.broken).toContainEqual({ seq: 6, reason: 'checkpoint-deleted' });
+    // the whole chain, its checkpoints and its head
+    const gone = await tampered(
+      `DELETE FROM audit_event WHERE chain_id = $1`,
+      `DELETE FROM audit_checkpoint WHERE chain_id = $1`,
+      `DELETE FROM audit_chain WHERE chain_id = $1`,
+    );
+    expect(gone.chains.find((c) => c.chain === victim)).toMatchObject({ ok: false, events: 0, firstBroken: { seq: 1, reason: 'truncated' } });
+    expect(gone.ok).toBe(false);
+    // untouched, the file agrees with the database
+    const whole = await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [victim], checkpointFile });
+    expect(whole).toMatchObject({ ok: true, checkpointFile: { checkpoints: 3, unreadableLines: 0 } });
   });
 
   it('catches 1,000 random tamper trials by a superuser, each at the right chain and row', async () => {

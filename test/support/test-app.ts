@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { AuditSequencer } from '@app/audit';
 import { createApp } from '../../apps/api/src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
 import { createDataSource } from '../../apps/api/src/database/data-source.js';
@@ -56,6 +57,27 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const AUDIT_TABLES = /\baudit_(event|flag|chain|checkpoint)\b/;
+
+/**
+ * The tests' handle on the database (the app keeps its own): a query that reads the audit trail first
+ * has the sequencer put every entry committed so far on its chain, as the service's own readers do
+ * (libs/audit/src/audit-sequencer.ts), so a test that made a request reads its events right after.
+ */
+function readingTheTrailSequenced(dataSource: DataSource, sequencer: AuditSequencer): DataSource {
+  const query = async (sql: string, ...rest: unknown[]) => {
+    if (AUDIT_TABLES.test(sql)) await sequencer.flush();
+    return (dataSource.query as (...args: unknown[]) => Promise<any>)(sql, ...rest);
+  };
+  return new Proxy(dataSource, {
+    get(target, property) {
+      if (property === 'query') return query;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** One audit signing key per test process; checkpoints go to a temporary file per app. */
 export const TEST_AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
@@ -92,6 +114,7 @@ export async function startTestApp(
   const app = await createApp(config, dataSource, createLogger(process.env.TEST_LOG ?? 'silent'));
   await app.init();
   const http = request(app.getHttpServer());
+  const sequencer = app.get(AuditSequencer);
   const one = async (sql: string, param: string) => {
     const rows = await dataSource.query(sql, [param]);
     if (rows.length !== 1) throw new Error(`test fixture not found: ${param}`);
@@ -100,7 +123,7 @@ export async function startTestApp(
   return {
     app,
     http,
-    dataSource,
+    dataSource: readingTheTrailSequenced(dataSource, sequencer),
     config,
     async signIn(email, password = DEMO_PASSWORD) {
       const response = await http.post('/auth/login').send({ email, password });

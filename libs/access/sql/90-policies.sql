@@ -3,9 +3,11 @@
 -- under RLS (ALTER TABLE ... ENABLE ROW LEVEL SECURITY) by their migration.
 -- Applied after every function file (apps/api/src/database/sql-definitions.ts).
 
--- audit_event
-CREATE POLICY audit_event_insert ON audit_event FOR INSERT TO casework_app
+-- audit_entry: a request appends its events here (it may only insert); the sequencer chains them
+CREATE POLICY audit_entry_append ON audit_entry FOR INSERT TO casework_app
   WITH CHECK (true);
+
+-- audit_event: written by the sequencer only
 CREATE POLICY audit_event_read ON audit_event FOR SELECT TO casework_app
   -- privacy officers: their organisation's users' events (on its own chain: the copy of a denied
   -- attempt on the owner's chain names the owner and the person behind the id, which the actor's
@@ -44,8 +46,6 @@ CREATE POLICY referral_document_offer ON referral_document FOR INSERT TO casewor
 -- audit_flag
 CREATE POLICY audit_flag_privacy_officer ON audit_flag FOR SELECT TO casework_app
   USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)));
-CREATE POLICY audit_flag_raise ON audit_flag FOR INSERT TO casework_app
-  WITH CHECK (true);
 CREATE POLICY audit_flag_review ON audit_flag FOR UPDATE TO casework_app
   USING (((organisation_id = app_current_organisation()) AND casework_has_role('PRIVACY_OFFICER'::text)))
   WITH CHECK ((organisation_id = app_current_organisation()));

@@ -1,5 +1,5 @@
--- The audit trail's functions: partitions, the chain head lock, the trigger that refuses any event
--- that does not extend its chain, the append-only triggers, and the database's canonical text of an
+-- The audit trail's functions: partitions, the trigger that refuses any event that does not extend
+-- its chain, the append-only triggers, and the database's canonical text of an
 -- event (held byte-equal to libs/audit/src/canonical.ts by test/integration/audit-chain.spec.ts).
 -- Current definitions, re-applied after the migrations at every start (apps/api/src/database/sql-definitions.ts).
 
@@ -38,34 +38,33 @@ AS $function$
       END $function$;
 REVOKE ALL ON FUNCTION audit_ensure_partitions(p_months_ahead integer) FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION audit_event_extends_chain()
+-- The one check on every insert into audit_event (a statement trigger over the inserted rows; only
+-- the sequencer, libs/audit/src/audit-sequencer.ts, inserts): each chain's new events continue its
+-- head with consecutive seqs, each linking to the hash before it, and the head moves once per chain.
+-- The heads are locked first, in chain order, so two inserts on one chain cannot both extend it.
+CREATE OR REPLACE FUNCTION audit_events_extend_chains()
  RETURNS trigger
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-      DECLARE head audit_chain;
+      DECLARE broken bigint;
       BEGIN
-        SELECT * INTO head FROM audit_chain WHERE chain_id = NEW.chain_id FOR UPDATE;
-        IF head IS NULL OR NEW.seq <> head.seq + 1 OR NEW.prev_hash <> head.head_hash THEN
+        PERFORM 1 FROM audit_chain c WHERE c.chain_id IN (SELECT a.chain_id FROM added a) ORDER BY c.chain_id FOR UPDATE;
+        WITH ordered AS (
+          SELECT a.chain_id, a.seq, a.prev_hash, row_number() OVER w AS n, lag(a.hash) OVER w AS before
+            FROM added a WINDOW w AS (PARTITION BY a.chain_id ORDER BY a.seq)
+        )
+        SELECT count(*) INTO broken FROM ordered o LEFT JOIN audit_chain c ON c.chain_id = o.chain_id
+         WHERE c.chain_id IS NULL OR o.seq <> c.seq + o.n OR o.prev_hash IS DISTINCT FROM coalesce(o.before, c.head_hash);
+        IF broken > 0 THEN
           RAISE EXCEPTION 'audit event does not extend its chain' USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        UPDATE audit_chain SET seq = NEW.seq, head_hash = NEW.hash, updated_at = now() WHERE chain_id = NEW.chain_id;
-        RETURN NEW;
+        UPDATE audit_chain c SET seq = l.seq, head_hash = l.hash, updated_at = now()
+          FROM (SELECT DISTINCT ON (a.chain_id) a.chain_id, a.seq, a.hash FROM added a ORDER BY a.chain_id, a.seq DESC) l
+         WHERE c.chain_id = l.chain_id;
+        RETURN NULL;
       END $function$;
-
-CREATE OR REPLACE FUNCTION audit_lock_head(p_chain uuid)
- RETURNS TABLE(seq bigint, head_hash bytea)
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public'
-AS $function$
-      BEGIN
-        INSERT INTO audit_chain (chain_id) VALUES (p_chain) ON CONFLICT DO NOTHING;
-        RETURN QUERY SELECT c.seq, c.head_hash FROM audit_chain c WHERE c.chain_id = p_chain FOR UPDATE;
-      END $function$;
-REVOKE ALL ON FUNCTION audit_lock_head(p_chain uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION audit_lock_head(p_chain uuid) TO casework_app;
 
 -- Per chain: events, last seq, and every broken row (up to 1,000 per chain) with its reason, in seq order.
 CREATE OR REPLACE FUNCTION audit_verify_chains(p_chains uuid[])

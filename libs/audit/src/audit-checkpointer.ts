@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import { sign } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import canonicalize from 'canonicalize';
 import { DataSource } from 'typeorm';
 import { AuditFlagDetector } from './audit-flags.js';
+import { checkpointPayload } from './canonical.js';
+import { AuditSequencer } from './audit-sequencer.js';
+import { verifyAuditChains, type VerificationReport } from './audit-verifier.js';
 import { AUDIT_CONFIG, signingKeys, type AuditConfig, type SigningKeys } from './audit.config.js';
 
 export interface Checkpoint {
@@ -15,11 +17,6 @@ export interface Checkpoint {
   time: string;
   keyId: string;
   signature: string;
-}
-
-/** The exact bytes a checkpoint signature covers: RFC 8785 JSON of {chain, seq, headHash, time}. */
-export function checkpointPayload(c: Pick<Checkpoint, 'chain' | 'seq' | 'headHash' | 'time'>): Buffer {
-  return Buffer.from(canonicalize({ chain: c.chain, seq: c.seq, headHash: c.headHash, time: c.time })!, 'utf8');
 }
 
 /**
@@ -38,6 +35,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     @Optional() private readonly detector?: AuditFlagDetector,
+    @Optional() private readonly sequencer?: AuditSequencer,
   ) {
     this.keys = signingKeys(config.signingKeyPem);
   }
@@ -45,7 +43,9 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     if (this.config.checkpointPollSeconds <= 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.checkpointDue()
+      // the entries committed so far on their chains first, so the checkpoints sign them
+      this.running ??= Promise.resolve(this.sequencer?.flush())
+        .then(() => this.checkpointDue())
         .then(() => this.detector?.detect())
         .catch((error) => this.logger.error(`checkpointing or anomaly detection failed: ${(error as Error).message}`))
         .finally(() => (this.running = undefined));
@@ -56,6 +56,19 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
+  }
+
+  /**
+   * Verifies the chains (all, or `chains`) against the checkpoints in the database and in the exported
+   * file, and reports entries the sequencer left waiting longer than its bound.
+   */
+  verify(chains?: string[]): Promise<VerificationReport> {
+    return verifyAuditChains(this.dataSource, this.keys.publicKeyPem, {
+      chains,
+      concurrency: 2,
+      checkpointFile: this.config.checkpointFile,
+      maxLagSeconds: this.config.sequenceMaxLagSeconds,
+    });
   }
 
   /**

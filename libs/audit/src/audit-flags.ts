@@ -1,9 +1,10 @@
 import { RequestTransaction, type RequestContext } from '@app/kernel';
 import { Conflict, NotFound } from '@app/kernel';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DATA_ACCESS } from './data-access.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditSequencer } from './audit-sequencer.js';
 import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
 
 export const FLAG_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED', 'CLOSED'] as const;
@@ -55,9 +56,14 @@ const COLUMNS = `f.id, f.kind, f.status, f.actor_user_id, f.actor_organisation_i
 /** The privacy officer's review queue: flags of their organisation, reviewed once with a comment. */
 @Injectable()
 export class AuditFlagService {
-  constructor(private readonly transaction: RequestTransaction) {}
+  constructor(
+    private readonly transaction: RequestTransaction,
+    private readonly sequencer: AuditSequencer,
+  ) {}
 
-  list(ctx: RequestContext, status?: FlagStatus): Promise<AuditFlag[]> {
+  /** The queue, with the flags raised by every event committed so far (they are raised as it is sequenced). */
+  async list(ctx: RequestContext, status?: FlagStatus): Promise<AuditFlag[]> {
+    await this.sequencer.flush();
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `SELECT ${COLUMNS} FROM audit_flag f WHERE f.organisation_id = $1 AND ($2::text IS NULL OR f.status = $2) ORDER BY f.created_at DESC, f.id LIMIT 500`,
@@ -113,9 +119,11 @@ export class AuditFlagDetector {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Optional() private readonly sequencer?: AuditSequencer,
   ) {}
 
   async detect(): Promise<number> {
+    await this.sequencer?.flush(); // the events committed so far, on their chains
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('casework:audit-flag-detector'))`);
       const [state] = await tx.query(`SELECT checked_until FROM audit_detector_state WHERE name = 'anomalies'`);

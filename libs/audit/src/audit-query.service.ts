@@ -3,6 +3,7 @@ import { decodeCursorKey, encodeCursor, isCursorTimestamp, isCursorUuid, isIsoIn
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditSequencer } from './audit-sequencer.js';
 import { DATA_ACCESS } from './data-access.js';
 
 export interface AuditEventView {
@@ -120,10 +121,12 @@ export class AuditQueryService {
   constructor(
     private readonly transaction: RequestTransaction,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sequencer: AuditSequencer,
   ) {}
 
-  events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  async events(ctx: RequestContext, filter: AuditEventFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const after = filter.cursor === undefined ? undefined : decodeEventCursor(filter.cursor);
+    await this.sequencer.flush(); // every event committed so far, on its chain
     return this.transaction.run(ctx, async (tx) => {
       const rows = await tx.query(
         `SELECT ${COLUMNS}, o.name AS actor_organisation_name, u.display_name AS actor_name FROM audit_event e
@@ -165,7 +168,8 @@ export class AuditQueryService {
    * day, and how many distinct persons they touched. Undefined when the user is not one of the
    * caller's organisation's.
    */
-  userActivity(ctx: RequestContext, userId: string, from: Date, to: Date): Promise<UserActivity | undefined> {
+  async userActivity(ctx: RequestContext, userId: string, from: Date, to: Date): Promise<UserActivity | undefined> {
+    await this.sequencer.flush();
     return this.transaction.run(ctx, async (tx) => {
       const [member] = await tx.query(`SELECT 1 FROM app_user WHERE id = $1 AND organisation_id = $2`, [userId, ctx.organisationId]);
       if (!member) return undefined;
@@ -264,13 +268,14 @@ export class AuditQueryService {
   }
 
   /** The report's one query: every line of the period, or (paged) the `limit + 1` lines after `after`. */
-  private reportLines(
+  private async reportLines(
     ctx: RequestContext,
     personId: string,
     period: ReportPeriod,
     page: { after?: ReportKey; limit: number } | undefined,
   ): Promise<{ lines: AccessReportLine[]; keys: ReportKey[] } | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
+    await this.sequencer.flush(); // every access committed so far, with its place on its chain
     return this.transaction.run(ctx, async (tx: Tx) => {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
       // A page is read in the index's order and stops after its lines. The planner does not see that:

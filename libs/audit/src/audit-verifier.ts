@@ -1,4 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** A DataSource (pooled, chains verified in parallel) or one connection's EntityManager (in order). */
@@ -15,11 +16,16 @@ interface Pool extends Queryable {
 function isPool(q: Queryable): q is Pool {
   return typeof (q as Partial<Pool>).transaction === 'function' && 'isInitialized' in q;
 }
-import { checkpointPayload } from './audit-checkpointer.js';
+import { checkpointPayload } from './canonical.js';
+import { unsequenced } from './audit-sequencer.js';
 
 export interface BrokenLink {
   seq: number;
-  reason: 'hash' | 'link' | 'sequence' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-signature';
+  /**
+   * `checkpoint-deleted`: a checkpoint in the exported file is missing from the database (deleting
+   * events together with their checkpoints, or a whole chain, leaves the file to tell)
+   */
+  reason: 'hash' | 'link' | 'sequence' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'checkpoint-deleted';
 }
 
 export interface ChainReport {
@@ -34,25 +40,74 @@ export interface ChainReport {
 export interface VerificationReport {
   ok: boolean;
   chains: ChainReport[];
+  /**
+   * Entries logged but not on their chains after `maxLagSeconds` (a sequencer that does not keep up,
+   * or entries held back): a fault. Younger ones are normal and not counted.
+   */
+  unsequenced: { entries: number; oldest: string | null; maxLagSeconds: number };
+  /** the exported checkpoint file: its checkpoints of the chains verified, and its lines that are not checkpoints (a fault) */
+  checkpointFile?: { checkpoints: number; unreadableLines: number };
   events: number;
   seconds: number;
   eventsPerSecond: number;
 }
 
+export interface VerifyOptions {
+  chains?: string[];
+  concurrency?: number;
+  /** the checkpoints exported outside the database (AuditConfig.checkpointFile), checked as well */
+  checkpointFile?: string;
+  /** entries waiting longer than this are reported as a fault (default 60) */
+  maxLagSeconds?: number;
+}
+
+/** A checkpoint from the exported file (a line the AuditCheckpointer appended), as signed. */
+interface FileCheckpoint {
+  chain: string;
+  seq: number;
+  headHash: string;
+  time: string;
+  /** base64 */
+  signature: string;
+}
+
+function readCheckpointFile(path: string): { checkpoints: FileCheckpoint[]; unreadableLines: number } {
+  if (!existsSync(path)) return { checkpoints: [], unreadableLines: 0 };
+  const checkpoints: FileCheckpoint[] = [];
+  let unreadableLines = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const c = JSON.parse(line) as Partial<FileCheckpoint>;
+      if (
+        typeof c.chain !== 'string' ||
+        !Number.isSafeInteger(c.seq) ||
+        typeof c.headHash !== 'string' ||
+        typeof c.time !== 'string' ||
+        typeof c.signature !== 'string'
+      )
+        throw new Error('not a checkpoint');
+      checkpoints.push({ chain: c.chain.toLowerCase(), seq: c.seq!, headHash: c.headHash, time: c.time, signature: c.signature });
+    } catch {
+      unreadableLines += 1;
+    }
+  }
+  return { checkpoints, unreadableLines };
+}
+
 /**
  * Recomputes every chain in the database (SHA-256 over the canonical text, one scan per chain) and
- * checks it against the signed checkpoints. Detects an edited, deleted, inserted or reordered event
+ * checks it against the signed checkpoints, those in the database and those in the exported file.
+ * Detects an edited, deleted, inserted or reordered event
  * (every one is named, so a later tampering cannot hide behind an earlier break), and a truncated tail (shorter than its last signed head). Runs as the
  * owner, outside row-level security: it returns hashes and positions, never event content.
  */
-export async function verifyAuditChains(
-  dataSource: Queryable,
-  publicKeyPem: string,
-  options: { chains?: string[]; concurrency?: number } = {},
-): Promise<VerificationReport> {
+export async function verifyAuditChains(dataSource: Queryable, publicKeyPem: string, options: VerifyOptions = {}): Promise<VerificationReport> {
   const publicKey = createPublicKey(publicKeyPem);
   const started = performance.now();
-  const chains: string[] =
+  const file = options.checkpointFile ? readCheckpointFile(options.checkpointFile) : undefined;
+  const fileCheckpoints = (file?.checkpoints ?? []).filter((c) => !options.chains || options.chains.includes(c.chain));
+  const inDatabase: string[] =
     options.chains ??
     (
       await dataSource.query(
@@ -60,18 +115,30 @@ export async function verifyAuditChains(
          UNION SELECT DISTINCT chain_id FROM audit_event ORDER BY 1`,
       )
     ).map((r: { chain_id: string }) => r.chain_id);
+  // a chain the file knows and the database has forgotten entirely is verified too (and found short)
+  const chains = [...new Set([...inDatabase, ...fileCheckpoints.map((c) => c.chain)])].sort();
+  const maxLagSeconds = options.maxLagSeconds ?? 60;
   // One query per worker over its share of the chains: the chain scans run inside one statement,
   // where PostgreSQL plans the verification once instead of once per chain.
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, chains.length));
   const shares = Array.from({ length: workers }, (_, w) => chains.filter((_, i) => i % workers === w));
-  const reports = (await Promise.all(shares.map((share) => verifyShare(dataSource, publicKey, share)))).flat();
+  const reports = (await Promise.all(shares.map((share) => verifyShare(dataSource, publicKey, share, fileCheckpoints)))).flat();
   reports.sort((a, b) => a.chain.localeCompare(b.chain));
+  const backlog = await unsequenced(dataSource, maxLagSeconds, options.chains);
   const seconds = (performance.now() - started) / 1000;
   const events = reports.reduce((sum, r) => sum + r.events, 0);
-  return { ok: reports.every((r) => r.ok), chains: reports, events, seconds, eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)) };
+  return {
+    ok: reports.every((r) => r.ok) && backlog.entries === 0 && (file?.unreadableLines ?? 0) === 0,
+    chains: reports,
+    unsequenced: { ...backlog, maxLagSeconds },
+    ...(file ? { checkpointFile: { checkpoints: fileCheckpoints.length, unreadableLines: file.unreadableLines } } : {}),
+    events,
+    seconds,
+    eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)),
+  };
 }
 
-async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: string[]): Promise<ChainReport[]> {
+async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: string[], fromFile: FileCheckpoint[]): Promise<ChainReport[]> {
   if (chains.length === 0) return [];
   type Row = { chain_id: string; events: string; last_seq: string | null; broken_seqs: string[]; broken_reasons: Array<BrokenLink['reason']> };
   // The window over the chains sorts them; with the default 4 MB of work_mem a million events spill to disk.
@@ -85,7 +152,14 @@ async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: 
   for (const chain of chains) {
     // a chain with no events left (all deleted) still has its checkpoints to answer to
     const row = byChain.get(chain) ?? { chain_id: chain, events: '0', last_seq: null, broken_seqs: [], broken_reasons: [] };
-    reports.push(await checkAgainstCheckpoints(dataSource, publicKey, { ...row, chain }));
+    reports.push(
+      await checkAgainstCheckpoints(
+        dataSource,
+        publicKey,
+        { ...row, chain },
+        fromFile.filter((c) => c.chain === chain),
+      ),
+    );
   }
   return reports;
 }
@@ -94,6 +168,7 @@ async function checkAgainstCheckpoints(
   dataSource: Queryable,
   publicKey: KeyObject,
   result: { chain: string; events: string; last_seq: string | null; broken_seqs: string[]; broken_reasons: Array<BrokenLink['reason']> },
+  fromFile: FileCheckpoint[],
 ): Promise<ChainReport> {
   const chain = result.chain;
   const events = Number(result.events);
@@ -114,6 +189,23 @@ async function checkAgainstCheckpoints(
     else if (seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
     else if (!k.event_hash || !k.event_hash.equals(k.head_hash)) note({ seq, reason: 'checkpoint-mismatch' });
   }
-  broken.sort((a, b) => a.seq - b.seq);
-  return { chain, events, ok: broken.length === 0, ...(broken.length > 0 ? { firstBroken: broken[0], broken } : {}) };
+  // The exported file: each of its (validly signed) checkpoints must still be in the database, and
+  // the chain must still hold the event it signed.
+  const missing = fromFile.filter((f) => !checkpoints.some((k) => Number(k.seq) === f.seq && k.head_hash.toString('hex') === f.headHash));
+  if (missing.length > 0) {
+    const hashes: Array<{ seq: string; hash: Buffer }> = await dataSource.query(
+      `SELECT DISTINCT ON (e.seq) e.seq, e.hash FROM audit_event e WHERE e.chain_id = $1 AND e.seq = ANY ($2::bigint[]) ORDER BY e.seq, e.occurred_at`,
+      [chain, missing.map((f) => f.seq)],
+    );
+    for (const f of missing) {
+      if (!verify(null, checkpointPayload(f), publicKey, Buffer.from(f.signature, 'base64'))) continue; // not ours: proves nothing
+      note({ seq: f.seq, reason: 'checkpoint-deleted' });
+      const event = hashes.find((h) => Number(h.seq) === f.seq);
+      if (f.seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
+      else if (!event || event.hash.toString('hex') !== f.headHash) note({ seq: f.seq, reason: 'checkpoint-mismatch' });
+    }
+  }
+  // the file and the database may name the same break (a truncated tail): once each
+  const found = [...new Map(broken.map((b) => [`${b.seq}:${b.reason}`, b])).values()].sort((a, b) => a.seq - b.seq);
+  return { chain, events, ok: found.length === 0, ...(found.length > 0 ? { firstBroken: found[0], broken: found } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { AuditActor, AuditRecord, AuditSink } from '@app/kernel';
 import { Injectable } from '@nestjs/common';
-import { SYSTEM_CHAIN, chainHash, type CanonicalEvent } from './canonical.js';
+import { SYSTEM_CHAIN } from './canonical.js';
 
 const MAX_USER_AGENT = 400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,123 +14,61 @@ function uuid(value: string | undefined | null): string | null {
 }
 
 /**
- * Appends audit records to the actor organisation's hash chain inside the caller's transaction: it
- * locks the chain head (until commit), computes each event's hash from the previous one, and inserts
- * them in one statement. A database trigger refuses any event that does not extend its chain exactly.
+ * Appends audit records to `audit_entry` inside the caller's transaction, in one statement and
+ * without a lock: the events commit or roll back with the work they record (fail closed), and no
+ * two requests wait on each other here. The AuditSequencer puts committed entries on their chains.
  *
- * A record marked `onOwnerChain` goes on the chain of the organisation it names as owner instead: a
- * denied attempt on another organisation's data is recorded on the actor's chain (what its user did)
- * and, as a second event, on the owner's chain, so the owner's privacy officer sees it and the owner's
- * own verification covers it. Heads are locked in chain-id order, so two writers that both touch two
- * chains cannot wait on each other in a cycle.
+ * Each entry names the chain it is bound for: the actor organisation's, or for a record marked
+ * `onOwnerChain`, the chain of the organisation it names as owner (a denied attempt on another
+ * organisation's data is recorded on the actor's chain, what its user did, and as a second event on
+ * the owner's chain, so the owner's privacy officer sees it and the owner's verification covers it).
+ * Times are written to the millisecond, the precision the canonical text hashes.
  */
 @Injectable()
 export class AuditWriter implements AuditSink {
   async write(query: (sql: string, params?: unknown[]) => Promise<any[]>, actor: AuditActor, records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
     const actorChain = uuid(actor.organisationId) ?? SYSTEM_CHAIN;
-    const chainOf = (record: AuditRecord) => (record.onOwnerChain && record.ownerOrganisationId ? uuid(record.ownerOrganisationId)! : actorChain);
-    const heads = new Map<string, { seq: number; prev: Buffer }>();
-    for (const chain of [...new Set(records.map(chainOf))].sort()) {
-      const [head] = await query(`SELECT seq, head_hash FROM audit_lock_head($1)`, [chain]);
-      heads.set(chain, { seq: Number(head.seq), prev: head.head_hash });
-    }
-    const occurredAt = new Date().toISOString();
-    const rows: Array<{ event: CanonicalEvent; prev: Buffer; hash: Buffer }> = [];
-    for (const record of records) {
-      const chain = chainOf(record);
-      const head = heads.get(chain)!;
-      head.seq += 1;
-      const seq = head.seq;
-      const prev = head.prev;
-      const owner = uuid(record.ownerOrganisationId ?? (record.subjectPersonId ? actor.organisationId : undefined));
-      const referral = uuid(record.ground?.referralId);
-      const event: CanonicalEvent = {
-        chain,
-        seq,
-        occurredAt,
-        ...(owner ? { ownerOrganisationId: owner } : {}),
-        actorUserId: uuid(actor.userId),
-        actorOrganisationId: uuid(actor.organisationId),
-        actorRoles: [...(actor.roles ?? [])],
-        action: record.action,
-        resourceType: record.resourceType ?? null,
-        resourceId: record.resourceId === undefined ? null : UUID.test(record.resourceId) ? record.resourceId.toLowerCase() : record.resourceId,
-        subjectPersonId: uuid(record.subjectPersonId),
-        categories: [...(record.categories ?? [])],
-        purpose: record.purpose ?? actor.purpose ?? null,
-        decision: record.decision,
-        groundKind: record.ground?.kind ?? null,
-        groundInvolvementId: uuid(record.ground?.involvementId),
-        groundAgreementId: uuid(record.ground?.agreementId),
-        groundConsentId: uuid(record.ground?.consentId),
-        groundBreakGlassId: uuid(record.ground?.breakGlassId),
-        ...(referral ? { groundReferralId: referral } : {}),
-        requestId: actor.requestId || null,
-        clientAddress: actor.clientAddress ?? null,
-        userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
-      };
-      const hash = chainHash(prev, event);
-      rows.push({ event, prev, hash });
-      head.prev = hash;
-    }
-    const column = <K extends keyof CanonicalEvent>(key: K) => rows.map((r) => r.event[key]);
-    // Arrays of arrays cannot travel as one parameter; roles and categories go as JSON text.
+    const column = <T>(pick: (record: AuditRecord) => T): T[] => records.map(pick);
     await query(
-      `INSERT INTO audit_event (chain_id, seq, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type,
-                                resource_id, subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
-                                ground_agreement_id, ground_consent_id, ground_break_glass_id, ground_referral_id, request_id, client_address, user_agent,
-                                prev_hash, hash)
-       SELECT chain, seq, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text(roles)), action, resource_type, resource_id, subject, owner,
-              ARRAY(SELECT jsonb_array_elements_text(categories)), purpose, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, prev, hash
-         FROM unnest($9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[],
-                     $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::bytea[], $23::bytea[], $24::uuid[], $1::uuid[], $25::uuid[], $5::text[])
-              AS e(seq, roles, action, resource_type, resource_id, subject, categories, decision, ground_kind, g_inv, g_agr, g_con, g_bg, prev, hash, owner, chain, g_ref, purpose)
-        ORDER BY chain, seq`,
+      `INSERT INTO audit_entry (chain_id, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type, resource_id,
+                                subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
+                                ground_agreement_id, ground_consent_id, ground_break_glass_id, ground_referral_id, request_id, client_address,
+                                user_agent, flag_organisation_id, flag_kind)
+       SELECT chain, $2, $3, $4, $5, action, resource_type, resource_id, subject, owner, ARRAY(SELECT jsonb_array_elements_text(categories)),
+              purpose, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, flag_org, flag_kind
+         FROM unnest($1::uuid[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::jsonb[], $15::text[], $16::text[],
+                     $17::text[], $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::uuid[], $23::uuid[], $24::text[])
+              WITH ORDINALITY AS e(chain, action, resource_type, resource_id, subject, owner, categories, purpose, decision, ground_kind,
+                                   g_inv, g_agr, g_con, g_bg, g_ref, flag_org, flag_kind, n)
+        ORDER BY n`,
       [
-        column('chain'),
-        occurredAt,
-        rows[0].event.actorUserId,
-        rows[0].event.actorOrganisationId,
-        column('purpose'),
+        column((r) => (r.onOwnerChain && r.ownerOrganisationId ? uuid(r.ownerOrganisationId) : actorChain)),
+        new Date().toISOString(),
+        uuid(actor.userId),
+        uuid(actor.organisationId),
+        [...(actor.roles ?? [])],
         actor.requestId || null,
         actor.clientAddress ?? null,
-        rows[0].event.userAgent,
-        column('seq'),
-        column('actorRoles').map((roles) => JSON.stringify(roles)),
-        column('action'),
-        column('resourceType'),
-        column('resourceId'),
-        column('subjectPersonId'),
-        column('categories').map((categories) => JSON.stringify(categories)),
-        column('decision'),
-        column('groundKind'),
-        column('groundInvolvementId'),
-        column('groundAgreementId'),
-        column('groundConsentId'),
-        column('groundBreakGlassId'),
-        rows.map((r) => r.prev),
-        rows.map((r) => r.hash),
-        rows.map((r) => r.event.ownerOrganisationId ?? null),
-        rows.map((r) => r.event.groundReferralId ?? null),
+        actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
+        column((r) => r.action),
+        column((r) => r.resourceType ?? null),
+        column((r) => (r.resourceId === undefined ? null : UUID.test(r.resourceId) ? r.resourceId.toLowerCase() : r.resourceId)),
+        column((r) => uuid(r.subjectPersonId)),
+        column((r) => uuid(r.ownerOrganisationId ?? (r.subjectPersonId ? actor.organisationId : undefined))),
+        // arrays of arrays cannot travel as one parameter: categories go as JSON text
+        column((r) => JSON.stringify([...(r.categories ?? [])])),
+        column((r) => r.purpose ?? actor.purpose ?? null),
+        column((r) => r.decision),
+        column((r) => r.ground?.kind ?? null),
+        column((r) => uuid(r.ground?.involvementId)),
+        column((r) => uuid(r.ground?.agreementId)),
+        column((r) => uuid(r.ground?.consentId)),
+        column((r) => uuid(r.ground?.breakGlassId)),
+        column((r) => uuid(r.ground?.referralId)),
+        column((r) => uuid(r.flag?.organisationId)),
+        column((r) => r.flag?.kind ?? null),
       ],
     );
-    const flagged = records.map((record, i) => ({ record, event: rows[i].event })).filter((x) => x.record.flag);
-    for (const { record, event } of flagged) {
-      await query(
-        `INSERT INTO audit_flag (organisation_id, kind, actor_user_id, actor_organisation_id, subject_person_id, event_chain, event_seq, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          record.flag!.organisationId,
-          record.flag!.kind,
-          event.actorUserId,
-          event.actorOrganisationId,
-          event.subjectPersonId,
-          event.chain,
-          event.seq,
-          JSON.stringify({ action: event.action, categories: event.categories, breakGlassId: event.groundBreakGlassId }),
-        ],
-      );
-    }
   }
 }

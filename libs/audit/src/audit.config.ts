@@ -11,6 +11,12 @@ export interface AuditConfig {
   checkpointMaxEvents: number;
   /** how often the checkpointer (and the anomaly detector) looks */
   checkpointPollSeconds: number;
+  /** how often the sequencer puts committed entries on their chains (0: only when flushed) */
+  sequenceIntervalMs: number;
+  /** entries per sequencing transaction */
+  sequenceBatch: number;
+  /** verification reports entries waiting longer than this as a fault (the sequencer not keeping up) */
+  sequenceMaxLagSeconds: number;
   /** flag a user who reads more than this many distinct persons in a clock hour */
   flagPersonsPerHour: number;
   /** flag a user with at least this many denied attempts in a 10-minute slot */

@@ -46,3 +46,8 @@ export function canonicalText(event: CanonicalEvent): string {
 export function chainHash(prevHash: Buffer, event: CanonicalEvent): Buffer {
   return createHash('sha256').update(prevHash).update(canonicalText(event), 'utf8').digest();
 }
+
+/** The exact bytes a checkpoint signature covers: RFC 8785 JSON of {chain, seq, headHash, time}. */
+export function checkpointPayload(c: { chain: string; seq: number; headHash: string; time: string }): Buffer {
+  return Buffer.from(canonicalize({ chain: c.chain, seq: c.seq, headHash: c.headHash, time: c.time })!, 'utf8');
+}

@@ -1,4 +1,4 @@
-export { AuditCheckpointer, type Checkpoint, checkpointPayload } from './audit-checkpointer.js';
+export { AuditCheckpointer, type Checkpoint } from './audit-checkpointer.js';
 export { type AuditFlag, AuditFlagDetector, AuditFlagService, FLAG_STATUSES, type FlagStatus } from './audit-flags.js';
 export { accessReportCsv, accessReportPdf, groundInWords, type Say } from './access-report-render.js';
 export {
@@ -9,8 +9,9 @@ export {
   type GroundDetail,
   type UserActivity,
 } from './audit-query.service.js';
+export { AuditSequencer, unsequenced } from './audit-sequencer.js';
 export { type VerificationReport, verifyAuditChains } from './audit-verifier.js';
 export { AuditWriter } from './audit-writer.js';
 export { type AuditConfig, signingKeys } from './audit.config.js';
 export { AuditModule } from './audit.module.js';
-export { chainHash, GENESIS_HASH } from './canonical.js';
+export { chainHash, checkpointPayload, GENESIS_HASH } from './canonical.js';

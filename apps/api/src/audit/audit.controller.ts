@@ -5,7 +5,6 @@ import {
   accessReportCsv,
   accessReportPdf,
   groundInWords,
-  verifyAuditChains,
   type AccessReportLine,
   type AuditEventView,
   type AuditFlag,
@@ -140,7 +139,7 @@ export class AuditController {
     const all = ctx.ability.can('read', 'AuditChain') && ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
     if (!all) await this.rateLimits.export(ctx.userId); // a full recomputation: counted with the exports, per user per hour
     const chains = all ? undefined : await this.queries.chainsConcerning(ctx.organisationId);
-    const report = await verifyAuditChains(this.dataSource, this.checkpointer.keys.publicKeyPem, all ? { concurrency: 2 } : { chains, concurrency: 2 });
+    const report = await this.checkpointer.verify(chains);
     const names = await this.queries.organisationNames(report.chains.map((c) => c.chain));
     return { ...report, chains: report.chains.map((c) => ({ ...c, organisationName: names.get(c.chain) ?? null })) };
   }

@@ -130,7 +130,7 @@ export class AccessReportPageDto {
 
 class BrokenLinkDto {
   @ApiProperty() seq: number;
-  @ApiProperty({ enum: ['hash', 'link', 'sequence', 'truncated', 'checkpoint-mismatch', 'checkpoint-signature'] }) reason: string;
+  @ApiProperty({ enum: ['hash', 'link', 'sequence', 'truncated', 'checkpoint-mismatch', 'checkpoint-signature', 'checkpoint-deleted'] }) reason: string;
 }
 
 class ChainReportDto {
@@ -143,9 +143,22 @@ class ChainReportDto {
   @ApiPropertyOptional({ type: [BrokenLinkDto], maxItems: 1000, description: 'Every broken row found, in seq order' }) broken?: BrokenLinkDto[];
 }
 
+export class UnsequencedDto {
+  @ApiProperty({ description: 'audit entries logged more than maxLagSeconds ago and still not on their chain (a fault when > 0)' }) entries: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', maxLength: 30 }) oldest: string | null;
+  @ApiProperty() maxLagSeconds: number;
+}
+
+export class CheckpointFileDto {
+  @ApiProperty({ description: 'checkpoints of the verified chains in the file exported outside the database' }) checkpoints: number;
+  @ApiProperty({ description: 'lines of the file that are not checkpoints (a fault when > 0)' }) unreadableLines: number;
+}
+
 export class VerificationReportDto {
   @ApiProperty() ok: boolean;
   @ApiProperty({ type: [ChainReportDto] }) chains: ChainReportDto[];
+  @ApiProperty({ type: UnsequencedDto }) unsequenced: UnsequencedDto;
+  @ApiPropertyOptional({ type: CheckpointFileDto }) checkpointFile?: CheckpointFileDto;
   @ApiProperty() events: number;
   @ApiProperty() seconds: number;
   @ApiProperty() eventsPerSecond: number;
