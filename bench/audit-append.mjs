@@ -96,7 +96,7 @@ try {
   const verification = await verifyAuditChains(ds, signingKeys(pem).publicKeyPem, { chains, maxLagSeconds: 0 });
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-  const [{ version }] = await ds.query(`SHOW server_version`);
+  const [{ version }] = await ds.query(`SELECT current_setting('server_version') AS version`);
   const lines = [
     `# Audited writes without a chain lock (${writers} writers, ${chainCount} chain${chainCount > 1 ? 's' : ''})`,
     '',
