@@ -10,10 +10,13 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * writes, five the fact queries of the CASL double-check); the facts now come in one statement, so 12
  * for a partner's read and 11 for the owner's own file. Issue 15: the two rate-limit upserts are gone
  * from the request (counted in memory, reconciled in the background): 10 and 9; the audit events are
- * appended without locking a chain head (the sequencer chains them after commit): 9 and 8.
+ * appended without locking a chain head (the sequencer chains them after commit): 9 and 8; the file,
+ * identities, sections, grounds and the CASL facts in one statement, and BEGIN sent with the
+ * transaction's settings: 5 and 5 (the identity check, BEGIN with the context, the read, the audit
+ * append, COMMIT), the goal of issue 15.
  */
-const PARTNER_READ_CEILING = 9;
-const OWN_READ_CEILING = 8;
+const PARTNER_READ_CEILING = 5;
+const OWN_READ_CEILING = 5;
 
 describe('statements per dossier read', () => {
   let t: TestApp;
@@ -82,6 +85,9 @@ describe('statements per dossier read', () => {
     const response = await request;
     counting = false;
     expect(response.status).toBe(200);
+    // one transaction, one commit
+    expect(texts.filter((text) => /^\s*(BEGIN|START TRANSACTION)\b/i.test(text))).toHaveLength(1);
+    expect(texts.filter((text) => /^\s*COMMIT\b/i.test(text))).toHaveLength(1);
     return { n: texts.length, body: response.body };
   };
 

@@ -7,4 +7,4 @@ export { type Action, AGREEMENT_EXISTENCE_FIELDS, defineAbilityFor } from './abi
 export { accessibleWhere } from './accessible-where.js';
 export { IS_PUBLIC, POLICY, Public, Requires, type RoutePolicy } from './decorators.js';
 export { PERMISSIONS } from './permissions.js';
-export { loadShareFacts, mayReadSection } from './share-facts.js';
+export { loadShareFacts, mayReadSection, type ShareFacts, shareFactsColumns, shareFactsFrom } from './share-facts.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { escapeLiteral } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_SINK, type AuditActor, type AuditRecord, type AuditSink } from './audit-record.js';
 import type { RequestContext } from './request-context.js';
@@ -44,15 +45,12 @@ export class RequestTransaction {
   ) {}
 
   run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      // set_config('role', ..., true) is SET LOCAL ROLE; one round trip sets the role and the context.
-      await manager.query(
-        `SELECT set_config('role', '${APP_DB_ROLE}', true), set_config('app.user_id', $1, true), set_config('app.organisation_id', $2, true),
-                set_config('app.request_id', $3, true), set_config('app.purpose', $4, true)`,
-        [ctx.userId, ctx.organisationId, ctx.requestId, ctx.purpose ?? ''],
-      );
-      return this.audited(manager, actorOf(ctx), work);
-    });
+    // set_config('role', ..., true) is SET LOCAL ROLE; the role and the context are set with BEGIN.
+    const settings =
+      `SELECT set_config('role', '${APP_DB_ROLE}', true), set_config('app.user_id', ${escapeLiteral(ctx.userId ?? '')}, true), ` +
+      `set_config('app.organisation_id', ${escapeLiteral(ctx.organisationId ?? '')}, true), set_config('app.request_id', ${escapeLiteral(ctx.requestId ?? '')}, true), ` +
+      `set_config('app.purpose', ${escapeLiteral(ctx.purpose ?? '')}, true)`;
+    return this.transaction(settings, (manager) => this.audited(manager, actorOf(ctx), work));
   }
 
   /**
@@ -60,15 +58,37 @@ export class RequestTransaction {
    * Audit records name their actor through `actor`.
    */
   runAnonymous<T>(work: (tx: Tx) => Promise<T>, actor: AuditActor = {}): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL ROLE ${APP_DB_ROLE}`);
-      return this.audited(manager, actor, work);
-    });
+    return this.transaction(`SET LOCAL ROLE ${APP_DB_ROLE}`, (manager) => this.audited(manager, actor, work));
   }
 
   /** A transaction that only records audit events (a denied attempt, which changes nothing else). */
   record(actor: AuditActor, records: AuditRecord[]): Promise<void> {
     return this.runAnonymous(async (tx) => records.forEach((r) => tx.audit(r)), actor);
+  }
+
+  /**
+   * BEGIN and the transaction's settings in one round trip (a simple-query batch, so the values are
+   * inlined as escaped literals), the work, then COMMIT; ROLLBACK when anything fails. TypeORM's
+   * `transaction()` would send BEGIN on its own: one round trip more on every request
+   * (test/e2e/statement-count.e2e.spec.ts).
+   */
+  private async transaction<T>(settings: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query(`BEGIN; ${settings}`);
+      open = true;
+      const result = await work(runner.manager);
+      open = false;
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type DataCategory, type RequestContext, type Tx } from '@app/kernel';
+import { shareFactsColumns, shareFactsFrom, type ShareFacts } from '@app/access';
 import { Injectable } from '@nestjs/common';
 import type { ClientIdentity, SectionCategory, SectionContent } from './client.js';
 
@@ -34,8 +35,56 @@ export interface SectionRow {
   content: SectionContent;
 }
 
+export interface Dossier {
+  files: FileRow[];
+  identities: IdentityRow[];
+  sections: SectionRow[];
+  /** per partner file's owner, the facts the per-record sharing rule decides on */
+  facts: Map<string, ShareFacts>;
+}
+
 /** The filter every read of client data carries in SQL, on top of row-level security. */
 const FILE_VISIBLE = `casework_can_read_any(f.organisation_id, f.person_id)`;
+
+/** The files on the person `$person` the caller may see something of, each with its grounds (the categories it opens, and why). */
+const VISIBLE_FILES = (person: string) =>
+  `SELECT f.id, f.organisation_id, f.version, f.created_at, f.updated_at,
+          (SELECT coalesce(json_agg(json_build_object('category', g.category, 'involvementId', g.involvement_id,
+                                                      'agreementId', g.agreement_id, 'consentId', g.consent_id,
+                                                      'breakGlassId', g.break_glass_id, 'referralId', g.referral_id)), '[]')
+             FROM casework_access_grounds(f.organisation_id, f.person_id) g) AS grounds
+     FROM client_file f WHERE f.person_id = ${person} AND ${FILE_VISIBLE}`;
+
+/** The identities of the persons `$persons` (uuid[]) the caller may read. */
+const READABLE_IDENTITIES = (persons: string) =>
+  `SELECT ci.organisation_id, ci.person_id, ci.insz, ci.first_name, ci.last_name, ci.birth_date::text AS birth_date
+     FROM client_identity ci
+    WHERE ci.person_id = ANY (${persons}) AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')`;
+
+/** The sections of the person `$person` the caller may read. */
+const READABLE_SECTIONS = (person: string) =>
+  `SELECT s.organisation_id, s.category, s.content FROM client_section s
+    WHERE s.person_id = ${person} AND casework_can_read(s.organisation_id, s.person_id, s.category)`;
+
+const fileRow = (r: Record<string, any>): FileRow => ({
+  id: r.id,
+  organisationId: r.organisation_id,
+  version: r.version,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  grounds: r.grounds,
+});
+
+const identityRow = (r: Record<string, any>): IdentityRow => ({
+  organisationId: r.organisation_id,
+  personId: r.person_id,
+  insz: r.insz,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  birthDate: r.birth_date,
+});
+
+const sectionRow = (r: Record<string, any>): SectionRow => ({ organisationId: r.organisation_id, category: r.category, content: r.content });
 
 /**
  * How much a search word must resemble a word of the name to be a candidate typo (pg_trgm word
@@ -111,55 +160,52 @@ export class ClientRepository {
 
   /** The files on a person the caller may see something of, with the categories it may read in each. */
   async visibleFiles(tx: Tx, personId: string, lockOwn?: RequestContext): Promise<FileRow[]> {
-    const rows = await tx.query(
-      `SELECT f.id, f.organisation_id, f.version, f.created_at, f.updated_at,
-              (SELECT coalesce(json_agg(json_build_object('category', g.category, 'involvementId', g.involvement_id,
-                                                          'agreementId', g.agreement_id, 'consentId', g.consent_id,
-                                                          'breakGlassId', g.break_glass_id, 'referralId', g.referral_id)), '[]')
-                 FROM casework_access_grounds(f.organisation_id, f.person_id) g) AS grounds
-         FROM client_file f WHERE f.person_id = $1 AND ${FILE_VISIBLE}
-        ORDER BY f.organisation_id`,
-      [personId],
-    );
+    const rows = await tx.query(`${VISIBLE_FILES('$1')} ORDER BY f.organisation_id`, [personId]);
     if (lockOwn) {
       await tx.query(`SELECT 1 FROM client_file WHERE organisation_id = $1 AND person_id = $2 FOR UPDATE`, [lockOwn.organisationId, personId]);
     }
-    return rows.map((r) => ({
-      id: r.id,
-      organisationId: r.organisation_id,
-      version: r.version,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      grounds: r.grounds,
-    }));
+    return rows.map(fileRow);
   }
 
   async readableIdentities(tx: Tx, personIds: string[]): Promise<IdentityRow[]> {
-    const rows = await tx.query(
-      `SELECT ci.organisation_id, ci.person_id, ci.insz, ci.first_name, ci.last_name, ci.birth_date::text
-         FROM client_identity ci
-        WHERE ci.person_id = ANY ($1) AND casework_can_read(ci.organisation_id, ci.person_id, 'IDENTITY')
-        ORDER BY ci.person_id, ci.organisation_id`,
-      [personIds],
-    );
-    return rows.map((r) => ({
-      organisationId: r.organisation_id,
-      personId: r.person_id,
-      insz: r.insz,
-      firstName: r.first_name,
-      lastName: r.last_name,
-      birthDate: r.birth_date,
-    }));
+    const rows = await tx.query(`${READABLE_IDENTITIES('$1')} ORDER BY ci.person_id, ci.organisation_id`, [personIds]);
+    return rows.map(identityRow);
   }
 
   async readableSections(tx: Tx, personId: string): Promise<SectionRow[]> {
-    const rows = await tx.query(
-      `SELECT s.organisation_id, s.category, s.content FROM client_section s
-        WHERE s.person_id = $1 AND casework_can_read(s.organisation_id, s.person_id, s.category)
-        ORDER BY s.organisation_id, s.category`,
-      [personId],
+    const rows = await tx.query(`${READABLE_SECTIONS('$1')} ORDER BY s.organisation_id, s.category`, [personId]);
+    return rows.map(sectionRow);
+  }
+
+  /**
+   * A dossier read in one statement: the files on the person the caller may see something of (with
+   * their grounds), the identities and sections the rule lets it read, and, for the partners' files,
+   * the facts the per-record CASL rule decides on (`shareFactsColumns`), so that cross-check reads the
+   * same snapshot and costs no statement of its own (test/e2e/statement-count.e2e.spec.ts).
+   */
+  async dossier(tx: Tx, ctx: RequestContext, personId: string): Promise<Dossier> {
+    const partners = `ARRAY(SELECT f.organisation_id FROM files f WHERE f.organisation_id <> $2)`;
+    const [row] = await tx.query<any>(
+      `WITH files AS (${VISIBLE_FILES('$1')})
+       SELECT (SELECT coalesce(json_agg(f ORDER BY f.organisation_id), '[]') FROM files f) AS files,
+              (SELECT coalesce(json_agg(ci ORDER BY ci.organisation_id), '[]') FROM (${READABLE_IDENTITIES('ARRAY[$1::uuid]')}) ci) AS identities,
+              (SELECT coalesce(json_agg(s ORDER BY s.organisation_id, s.category), '[]') FROM (${READABLE_SECTIONS('$1')}) s) AS sections,
+              ${shareFactsColumns({ person: '$1', owners: partners, organisation: '$2', user: '$3' })}`,
+      [personId, ctx.organisationId, ctx.userId],
     );
-    return rows.map((r) => ({ organisationId: r.organisation_id, category: r.category, content: r.content }));
+    const files: FileRow[] = row.files.map((f: Record<string, any>) =>
+      fileRow({ ...f, created_at: new Date(f.created_at), updated_at: new Date(f.updated_at) }),
+    );
+    return {
+      files,
+      identities: row.identities.map(identityRow),
+      sections: row.sections.map(sectionRow),
+      facts: shareFactsFrom(
+        row,
+        personId,
+        files.filter((f) => f.organisationId !== ctx.organisationId).map((f) => f.organisationId),
+      ),
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { CASEWORK_ROLES, DATA_CATEGORIES, RequestTransaction, type AuditGround, type DataCategory, type RequestContext, type Tx } from '@app/kernel';
 import { subject } from '@casl/ability';
 import { Injectable, Logger } from '@nestjs/common';
-import { loadShareFacts, mayReadSection } from '@app/access';
+import { mayReadSection } from '@app/access';
 import { Conflict, Forbidden, InvalidInput, NotFound, VersionMismatch } from '@app/kernel';
 import { decodeCursorText, encodeCursor, invalidCursor, isCursorUuid } from '@app/kernel';
 import { normaliseInsz, parseInsz } from '../shared/insz.js';
@@ -194,12 +194,8 @@ export class ClientService {
    * disagreement is a defect: the section is withheld and the disagreement logged (ids only).
    */
   private async read(tx: Tx, ctx: RequestContext, personId: string, audit = true): Promise<ClientView | undefined> {
-    const files = await this.clients.visibleFiles(tx, personId);
+    const { files, identities, sections, facts } = await this.clients.dossier(tx, ctx, personId);
     if (files.length === 0) return undefined;
-    const identities = await this.clients.readableIdentities(tx, [personId]);
-    const sections = await this.clients.readableSections(tx, personId);
-    const partners = files.filter((f) => f.organisationId !== ctx.organisationId).map((f) => f.organisationId);
-    const facts = await loadShareFacts(tx, ctx, personId, partners);
 
     let ownFile: OwnFile | null = null;
     const shared: SharedFile[] = [];
