@@ -55,7 +55,8 @@ export function block(entry) {
   out.push(
     `From [\`${file.replace(/\.json$/, '.md')}\`](${file.replace(/\.json$/, '.md')}): scale ${r.scale} (${c.persons.toLocaleString('en')} persons, ` +
       `${c.auditEvents.toLocaleString('en')} audit events, generator v${r.meta.generatorVersion}), commit \`${r.commit.slice(0, 10)}\`, ${r.date.slice(0, 10)}; ` +
-      `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, PostgreSQL ${r.postgres}, Node ${r.machine.node}; ` +
+      `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, PostgreSQL ${r.postgres}, Node ${r.machine.node}` +
+      `${r.machine.loadAverageAtStart ? `, load average ${r.machine.loadAverageAtStart[0]} at the start` : ''}; ` +
       `${r.duration} s per run, median of ${r.repeats} runs (min–max).`,
     '',
     '| scenario | open-loop rate /s | p95 ms | p99 ms | closed-loop connections | per second |',

@@ -1012,7 +1012,8 @@ function markdown(r) {
     out.push(`> **INVALID: S1 is faster than its own ceiling** (ratio ${r.ratios.S1toCeiling.value}): the ceiling does not measure the minimal work.`, '');
   out.push(
     `Commit \`${r.commit}\`${r.dirty ? ' **plus uncommitted changes**' : ''}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; ` +
-      `PostgreSQL ${r.postgres} (${r.database}); adapter ${r.adapter}. CPU steal during the scenarios: ${r.machine.stealPercent ?? '?'}%.`,
+      `PostgreSQL ${r.postgres} (${r.database}); adapter ${r.adapter}. CPU steal during the scenarios: ${r.machine.stealPercent ?? '?'}%. ` +
+      `Load average when the run started (others' work on the machine): ${r.machine.loadAverageAtStart?.join(', ') ?? '?'} (1, 5, 15 min).`,
     '',
     `Method: per scenario a ${r.warmup} s warm-up (not measured), then ${r.repeats} × (open loop for ${r.duration} s at the fixed arrival rate, ` +
       `closed loop for ${r.duration} s at the fixed connections). Open loop: ${r.method.open}. Closed loop: ${r.method.closed}. ` +
@@ -1199,6 +1200,8 @@ async function mediumS2(cluster, report) {
 }
 
 const started = performance.now();
+/** the machine's load before this run added any: what others run beside the bench (1, 5, 15 minutes) */
+const loadAtStart = os.loadavg().map((x) => round(x, 2));
 const tree = treeState();
 if (tree.dirty && !allowDirty) {
   console.error(
@@ -1233,7 +1236,7 @@ try {
       },
       targets: TARGETS,
       load: LOAD,
-      machine: machine(),
+      machine: { ...machine(), loadAverageAtStart: loadAtStart },
       postgres: await serverVersion(url),
       database: cluster.describe,
       meta,
