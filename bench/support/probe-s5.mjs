@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort } from '../../test/setup/database-url.mjs';
-import { BENCH_PASSWORD, benchId, benchSigningKeyPem, organisations, PRESETS, staffEmail } from '../generate.mjs';
+import { BENCH_PASSWORD, benchSigningKeyPem, organisations, PRESETS, staffEmail } from '../generate.mjs';
 import { BENCH_DIR, databaseUrl, openCluster } from './cluster.mjs';
 const cluster = await openCluster();
 const url = databaseUrl(cluster.adminUrl, 'casework_bench_flanders');
@@ -44,16 +44,17 @@ for (;;) {
   }
   await new Promise((r) => setTimeout(r, 200));
 }
-const orgs = organisations(PRESETS.flanders, 1);
-const ocmw = orgs.find((o) => o.key === 'OCMW' && o.n === 1);
+const admin = new pg.Pool({ connectionString: url, max: 1 });
+// the history person and its OCMW, as the generator recorded them
+const { shape, seed } = (await admin.query(`SELECT meta FROM bench_meta`)).rows[0].meta;
+const ocmw = organisations(PRESETS.flanders, seed).find((o) => o.key === 'OCMW' && o.n === shape.historyOcmwN);
 const res = await fetch(`${base}/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ email: staffEmail(ocmw, 0), password: BENCH_PASSWORD }),
 });
 const token = (await res.json()).accessToken;
-const path = `/clients/${benchId(1, 'person', 6)}/access-report${process.env.PROBE_QUERY ?? ''}`;
-const admin = new pg.Pool({ connectionString: url, max: 1 });
+const path = `/clients/${shape.historyPersonId}/access-report${process.env.PROBE_QUERY ?? ''}`;
 for (const connections of (process.env.PROBE_CONNECTIONS ?? '1,10').split(',').map(Number)) {
   const waits = {};
   const timer = setInterval(async () => {
