@@ -28,7 +28,8 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '../dist/apps/api/src/config/app-config.js';
-import { AuditWriter, signingKeys, verifyAuditChains } from '../dist/libs/audit/src/index.js';
+import { createDataSource } from '../dist/apps/api/src/database/data-source.js';
+import { AuditSequencer, AuditWriter, signingKeys, verifyAuditChains } from '../dist/libs/audit/src/index.js';
 import { freePort } from '../test/setup/database-url.mjs';
 import {
   BENCH_PASSWORD,
@@ -737,15 +738,46 @@ async function verifyChains(url) {
  * design changes how the writer appends; adapt here (and report the unsequenced backlog in W).
  */
 async function writeOneAuditedEvent(client, writer, actor, record) {
-  await client.query('BEGIN');
+  // as RequestTransaction: BEGIN with the transaction's settings in one round trip
+  await client.query(`BEGIN; SET LOCAL ROLE casework_app`);
   try {
-    await client.query('SET LOCAL ROLE casework_app');
     await writer.write(async (sql, params) => (await client.query(sql, params)).rows, actor, [record]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
     throw error;
   }
+}
+
+/**
+ * The service's AuditSequencer as the API runs it (every 250 ms), for the time of W: the backlog of
+ * entries waiting is sampled every 100 ms; `stop()` drains what is left and says how long that took.
+ */
+async function runningSequencer(url) {
+  const ds = createDataSource(url, 2);
+  await ds.initialize();
+  const sequencer = new AuditSequencer(ds, { sequenceIntervalMs: 250, sequenceBatch: 5000, sequenceMaxLagSeconds: 60 });
+  sequencer.onApplicationBootstrap();
+  let maxBacklog = 0;
+  let sampling = Promise.resolve();
+  const sampler = setInterval(() => {
+    sampling = ds
+      .query(`SELECT count(*)::int AS n FROM audit_entry`)
+      .then(([{ n }]) => void (maxBacklog = Math.max(maxBacklog, n)))
+      .catch(() => undefined);
+  }, 100);
+  return {
+    async stop() {
+      clearInterval(sampler);
+      await sampling;
+      const [{ n: waiting }] = await ds.query(`SELECT count(*)::int AS n FROM audit_entry`);
+      const t0 = performance.now();
+      await sequencer.beforeApplicationShutdown();
+      const drainMs = round(performance.now() - t0);
+      await ds.destroy();
+      return { maxBacklog, waitingAtEnd: waiting, drainMs };
+    },
+  };
 }
 
 /** W: audited writes from 8 concurrent writers of 8 OCMWs (8 chains), for `seconds`. */
@@ -755,8 +787,10 @@ async function auditedWrites(url, meta, seconds) {
     .slice(0, 8);
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   const writer = new AuditWriter();
+  const sequencer = await runningSequencer(url);
   const until = performance.now() + seconds * 1000;
   let events = 0;
+  let chaining;
   try {
     await Promise.all(
       orgs.map(async (org, i) => {
@@ -789,9 +823,10 @@ async function auditedWrites(url, meta, seconds) {
       }),
     );
   } finally {
+    chaining = await sequencer.stop();
     await pool.end();
   }
-  return { writers: orgs.length, seconds, events, eventsPerSecond: Math.round(events / seconds) };
+  return { writers: orgs.length, seconds, events, eventsPerSecond: Math.round(events / seconds), ...chaining };
 }
 
 // ---------- the ceiling: the minimal work of a dossier read, in pgbench ----------
@@ -1089,7 +1124,9 @@ function markdown(r) {
   if (r.S6) out.push(`- S6 audit verification: ${r.S6.events.toLocaleString('en')} events, **${fmt(r.S6.eventsPerSecond)} events/s**.`);
   if (r.W)
     out.push(
-      `- W audited writes through AuditWriter, one event per transaction, ${r.W.writers} writers on ${r.W.writers} chains: **${fmt(r.W.eventsPerSecond)} events/s**.`,
+      `- W audited writes through AuditWriter, one event per transaction, ${r.W.writers} writers on ${r.W.writers} chains: **${fmt(r.W.eventsPerSecond)} events/s**; ` +
+        `the AuditSequencer alongside (every 250 ms): largest backlog ${r.W.maxBacklog ? fmt(r.W.maxBacklog) : '–'} entries, ` +
+        `${r.W.drainMs ? fmt(r.W.drainMs, ' ms') : '–'} to chain what was left when the writers stopped.`,
     );
   if (r.adapters) {
     out.push('', '## HTTP adapter (closed loop)', '', '| adapter | S1 req/s | S7 req/s |', '|---|---:|---:|');
@@ -1277,8 +1314,17 @@ try {
       );
       const writes = [];
       for (let i = 0; i < repeats; i++) writes.push(await auditedWrites(url, meta, Math.min(duration, 10)));
-      report.W = { writers: writes[0].writers, eventsPerSecond: spread(writes.map((w) => w.eventsPerSecond)), runs: writes };
-      log(`W  audited writes: ${fmt(report.W.eventsPerSecond)} events/s (${report.W.writers} writers)`);
+      report.W = {
+        writers: writes[0].writers,
+        eventsPerSecond: spread(writes.map((w) => w.eventsPerSecond)),
+        maxBacklog: spread(writes.map((w) => w.maxBacklog)),
+        drainMs: spread(writes.map((w) => w.drainMs)),
+        runs: writes,
+      };
+      log(
+        `W  audited writes: ${fmt(report.W.eventsPerSecond)} events/s (${report.W.writers} writers); sequencer alongside: ` +
+          `largest backlog ${fmt(report.W.maxBacklog)} entries, ${fmt(report.W.drainMs, ' ms')} to drain at the end`,
+      );
       const verifications = [];
       for (let i = 0; i < repeats; i++) verifications.push(await verifyChains(url));
       report.chains.after = verifications.at(-1);
