@@ -59,6 +59,7 @@ export class AppModule {
           provide: JOBS_CONFIG,
           useValue: {
             referralExpirySeconds: config.referralExpirySeconds,
+            referralCountFoldSeconds: config.referralCountFoldSeconds,
             notificationDispatchSeconds: config.notificationDispatchSeconds,
             digestPollSeconds: config.digest.pollSeconds,
             retentionRunSeconds: config.retentionRunSeconds,

@@ -158,6 +158,10 @@ CREATE POLICY referral_read ON referral FOR SELECT TO casework_app
   -- the receiver sees a handover from SENT on, never the sender's draft
   USING (from_organisation_id = app_current_organisation() OR (to_organisation_id = app_current_organisation() AND status <> 'DRAFT'));
 
+-- referral_count: the counts of the organisation's own inbox and outbox
+CREATE POLICY referral_count_read ON referral_count FOR SELECT TO casework_app
+  USING (organisation_id = app_current_organisation());
+
 -- retention_setting: the organisation's own periods, read by its admins and privacy officers, set by its admins
 CREATE POLICY retention_setting_read ON retention_setting FOR SELECT TO casework_app
   USING (organisation_id = app_current_organisation() AND (casework_has_role('PRIVACY_OFFICER'::text) OR casework_has_role('ORG_ADMIN'::text)));

@@ -12,6 +12,7 @@ import { NoteService } from './notes/note.service.js';
 import { DocumentRepository } from './documents/document.repository.js';
 import { DocumentService } from './documents/document.service.js';
 import { NotificationDispatcher, NotificationService } from './notifications/notification.service.js';
+import { ReferralCounts } from './referrals/referral-counts.js';
 import { ReferralExpiry } from './referrals/referral-expiry.js';
 import { ReferralRepository } from './referrals/referral.repository.js';
 import { ReferralService } from './referrals/referral.service.js';
@@ -40,6 +41,7 @@ import { RetentionJob } from './erasure/retention-job.js';
     TrajectoryRepository,
     TrajectoryService,
     ReferralRepository,
+    ReferralCounts,
     ReferralService,
     NotificationService,
     WorklistQuery,
@@ -67,6 +69,7 @@ import { RetentionJob } from './erasure/retention-job.js';
     NoteService,
     DocumentService,
     ReferralExpiry,
+    ReferralCounts,
     NotificationDispatcher,
     ErasureService,
     RetentionJob,

@@ -24,6 +24,7 @@ export {
   NotificationDispatcher,
   NotificationService,
 } from './notifications/notification.service.js';
+export { ReferralCounts } from './referrals/referral-counts.js';
 export { ReferralExpiry } from './referrals/referral-expiry.js';
 export { DocumentService } from './documents/document.service.js';
 export {

@@ -22,6 +22,7 @@ export interface AppConfig {
   audit: AuditConfig;
   /** seconds between runs of the referral expiry job (0: off) */
   referralExpirySeconds: number;
+  referralCountFoldSeconds: number;
   /** seconds between outbox dispatches into notifications (0: off) */
   notificationDispatchSeconds: number;
   /** the daily e-mail digest; without an SMTP URL no e-mail is sent */
@@ -153,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       },
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
+    referralCountFoldSeconds: int('REFERRAL_COUNT_FOLD_SECONDS', 10, 0, 3600),
     notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),
     digest: {
       smtpUrl,

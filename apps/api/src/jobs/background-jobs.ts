@@ -1,4 +1,4 @@
-import { NotificationDispatcher, ReferralExpiry, RetentionJob } from '@app/domain';
+import { NotificationDispatcher, ReferralCounts, ReferralExpiry, RetentionJob } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DailyDigest } from '../notifications/daily-digest.js';
 
@@ -12,6 +12,8 @@ export interface JobsConfig {
   digestPollSeconds: number;
   /** how often what passed its retention is erased (daily); 0: never (tests run the job with their own clock) */
   retentionRunSeconds: number;
+  /** how often the inbox and outbox count deltas are folded (0: never; counts stay exact, reads grow) */
+  referralCountFoldSeconds: number;
 }
 
 /** Periodic domain work of this process. (Audit checkpoints and anomaly flags run in libs/audit.) */
@@ -26,6 +28,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     private readonly dispatcher: NotificationDispatcher,
     private readonly digest: DailyDigest,
     private readonly retention: RetentionJob,
+    private readonly referralCounts: ReferralCounts,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
@@ -34,6 +37,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     this.every('notification dispatch', this.config.notificationDispatchSeconds, () => this.dispatcher.dispatch());
     if (this.digest.enabled) this.every('daily digest', this.config.digestPollSeconds, () => this.digest.sendDue());
     this.every('retention', this.config.retentionRunSeconds, () => this.retention.run());
+    this.every('referral count fold', this.config.referralCountFoldSeconds, () => this.referralCounts.compact());
   }
 
   async onApplicationShutdown(): Promise<void> {

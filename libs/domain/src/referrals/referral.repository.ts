@@ -239,16 +239,6 @@ export class ReferralRepository {
     }));
   }
 
-  /** Counts per status over a whole box. */
-  async counts(tx: Tx, box: 'inbox' | 'outbox', organisationId: string): Promise<Record<string, number>> {
-    const side = box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
-    const rows = await tx.query(
-      `SELECT r.status, count(*)::int AS n FROM referral r WHERE r.${side} = $1 AND ($2 = 'outbox' OR r.status <> 'DRAFT') GROUP BY r.status`,
-      [organisationId, box],
-    );
-    return Object.fromEntries(rows.map((c: { status: string; n: number }) => [c.status, c.n]));
-  }
-
   /** A move of the state machine at the version read; false when another change came first. */
   async move(tx: Tx, id: string, version: number, to: ReferralStatus, fields: ReferralMoveFields = {}): Promise<boolean> {
     const params: unknown[] = [id, to, version];

@@ -17,6 +17,7 @@ import {
   type ReferralSide,
   type ReferralStatus,
 } from './referral-state.js';
+import { ReferralCounts } from './referral-counts.js';
 import { MESSAGES_PER_REFERRAL, PURPOSE_OF, ReferralRepository, type Referral, type ReferralMessage, type ReferralMoveFields } from './referral.repository.js';
 import { DEFAULT_RESPONSE_WORKING_DAYS, addWorkingDays } from './working-days.js';
 
@@ -64,6 +65,7 @@ export const NOT_YET_READY_MAX_MONTHS = 12;
 export class ReferralService {
   constructor(
     private readonly referrals: ReferralRepository,
+    private readonly counts: ReferralCounts,
     private readonly clients: ClientRepository,
     private readonly organisations: OrganisationRepository,
     private readonly users: UserRepository,
@@ -262,7 +264,7 @@ export class ReferralService {
         after,
         limit: query.limit + 1,
       });
-      const counts = await this.referrals.counts(tx, query.box, ctx.organisationId);
+      const counts = await this.counts.of(tx, query.box, ctx.organisationId);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       const items = page.map((row) => row.referral);
