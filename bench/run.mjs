@@ -200,8 +200,10 @@ async function startApi({ url, adapter = 'express', name = 'api', scaleName = sc
   const port = await freePort();
   const entry = adapter === 'fastify' ? 'bench/support/fastify-main.mjs' : 'dist/apps/api/src/main.js';
   const heap = process.env.BENCH_API_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_API_HEAP_MB}`] : [];
+  // for probes (--only runs write no report): e.g. --cpu-prof, or --import ./bench/support/time-sql.mjs
+  const extra = process.env.BENCH_API_NODE_ARGS ? process.env.BENCH_API_NODE_ARGS.split(' ') : [];
   const spawned = performance.now();
-  const child = spawn(process.execPath, [...heap, resolve(ROOT, entry)], { cwd: ROOT, env: apiEnv(url, port, scaleName), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...heap, ...extra, resolve(ROOT, entry)], { cwd: ROOT, env: apiEnv(url, port, scaleName), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
   child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-4000)));

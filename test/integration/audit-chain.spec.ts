@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { AuditCheckpointer, AuditSequencer, AuditWriter, verifyAuditChains, type AuditConfig } from '@app/audit';
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { AuditCheckpointer, AuditSequencer, AuditWriter, checkpointPayload, verifyAuditChains, type AuditConfig } from '@app/audit';
 import type { AuditRecord } from '@app/kernel';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -165,6 +165,36 @@ describe('audit hash chains', () => {
     }
   });
 
+  it('numbers and stamps entries in the database, and lets them leave only onto their chains', async () => {
+    const chain = randomUUID();
+    // the app role cannot choose an entry's place in the queue or its time
+    await ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE casework_app`);
+      await tx.query(
+        `INSERT INTO audit_entry (id, chain_id, occurred_at, action, decision) OVERRIDING SYSTEM VALUE VALUES (1, $1, '2001-01-01', 'client.read', 'ALLOW'),
+                                                                                                             (9000000000, $1, '2001-01-01', 'client.read', 'ALLOW')`,
+        [chain],
+      );
+    });
+    const [{ n, earliest }] = await ds.query(
+      `SELECT count(*)::int AS n, min(occurred_at) > now() - interval '1 minute' AS earliest FROM audit_entry WHERE chain_id = $1 AND id NOT IN (1, 9000000000)`,
+      [chain],
+    );
+    expect({ n, earliest }).toEqual({ n: 2, earliest: true });
+    // an entry is not removed but onto its chain, even by the owner
+    await expect(ds.query(`DELETE FROM audit_entry WHERE chain_id = $1`, [chain])).rejects.toThrow(/leaves only onto its chain/);
+    // a malformed flag is refused at the door instead of stopping the sequencing of every other entry
+    await expect(
+      ds.transaction(async (tx) => {
+        await tx.query(`SET LOCAL ROLE casework_app`);
+        await writer.write(withQuery(tx), { organisationId: chain }, [{ ...record(1), flag: { organisationId: randomUUID(), kind: 'BREAK_GLASS' } }]);
+      }),
+    ).rejects.toThrow(/foreign key/);
+    await sequencer.flush();
+    expect((await ds.query(`SELECT seq::int FROM audit_event WHERE chain_id = $1 ORDER BY seq`, [chain])).map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
+    expect((await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [chain], maxLagSeconds: 0 })).ok).toBe(true);
+  });
+
   it('does not make two writers of one chain wait for each other; the sequencer chains them in commit order', async () => {
     const chain = randomUUID();
     const actor = { organisationId: chain, userId: randomUUID(), roles: ['MEDIATOR'], purpose: 'MEDIATION' };
@@ -258,9 +288,24 @@ describe('audit hash chains', () => {
     );
     expect(gone.chains.find((c) => c.chain === victim)).toMatchObject({ ok: false, events: 0, firstBroken: { seq: 1, reason: 'truncated' } });
     expect(gone.ok).toBe(false);
+    // a checkpoint only the file has, over an intact event (a run that died before its commit), is no break;
+    // nor a torn last line (a write in progress); a line that is not a checkpoint is
+    const [{ seq, hash }] = await ds.query(`SELECT seq::int, encode(hash, 'hex') AS hash FROM audit_event WHERE chain_id = $1 AND seq = 5`, [victim]);
+    const unsigned = { chain: victim, seq, headHash: hash, time: new Date().toISOString() };
+    const signature = sign(null, checkpointPayload(unsigned), createPrivateKey(TEST_AUDIT_KEY)).toString('base64');
+    appendFileSync(checkpointFile, JSON.stringify({ ...unsigned, keyId: checkpointer.keys.keyId, signature }) + '\n{"chain": "torn');
+    expect(await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [victim], checkpointFile })).toMatchObject({
+      ok: true,
+      checkpointFile: { checkpoints: 4, unreadableLines: 0 },
+    });
+    appendFileSync(checkpointFile, '\nnot a checkpoint\n');
+    expect(await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [victim], checkpointFile })).toMatchObject({
+      ok: false,
+      checkpointFile: { unreadableLines: 2 },
+    });
     // untouched, the file agrees with the database
     const whole = await verifyAuditChains(ds, checkpointer.keys.publicKeyPem, { chains: [victim], checkpointFile });
-    expect(whole).toMatchObject({ ok: true, checkpointFile: { checkpoints: 3, unreadableLines: 0 } });
+    expect(whole.chains).toEqual([{ chain: victim, events: 6, ok: true }]);
   });
 
   it('catches 1,000 random tamper trials by a superuser, each at the right chain and row', async () => {

@@ -45,6 +45,8 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     this.timer = setInterval(() => {
       // the entries committed so far on their chains first, so the checkpoints sign them
       this.running ??= Promise.resolve(this.sequencer?.flush())
+        // a sequencing failure is logged and does not stop the checkpoints of what is chained, nor detection
+        .catch((error) => this.logger.error(`sequencing audit entries failed: ${(error as Error).message}`))
         .then(() => this.checkpointDue())
         .then(() => this.detector?.detect())
         .catch((error) => this.logger.error(`checkpointing or anomaly detection failed: ${(error as Error).message}`))

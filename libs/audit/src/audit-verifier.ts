@@ -22,8 +22,10 @@ import { unsequenced } from './audit-sequencer.js';
 export interface BrokenLink {
   seq: number;
   /**
-   * `checkpoint-deleted`: a checkpoint in the exported file is missing from the database (deleting
-   * events together with their checkpoints, or a whole chain, leaves the file to tell)
+   * `checkpoint-deleted`: a checkpoint of the exported file is missing from the database and the event
+   * it signed is gone or changed (events deleted together with their checkpoints, or a whole chain,
+   * leave the file to tell). A checkpoint only the file has over an intact event is no break: a run
+   * that died between writing the file and committing leaves one.
    */
   reason: 'hash' | 'link' | 'sequence' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-signature' | 'checkpoint-deleted';
 }
@@ -71,11 +73,22 @@ interface FileCheckpoint {
   signature: string;
 }
 
-function readCheckpointFile(path: string): { checkpoints: FileCheckpoint[]; unreadableLines: number } {
-  if (!existsSync(path)) return { checkpoints: [], unreadableLines: 0 };
-  const checkpoints: FileCheckpoint[] = [];
+/** The exported checkpoints by chain and seq (the last per seq), and the lines that are not checkpoints. */
+interface CheckpointFile {
+  byChain: Map<string, Map<number, FileCheckpoint>>;
+  unreadableLines: number;
+}
+
+function readCheckpointFile(path: string, only?: readonly string[]): CheckpointFile {
+  const byChain = new Map<string, Map<number, FileCheckpoint>>();
+  if (!existsSync(path)) return { byChain, unreadableLines: 0 };
+  const wanted = only ? new Set(only) : undefined;
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  // a last line without its newline is a write in progress (or torn by a crash), not tampering
+  if (!text.endsWith('\n')) lines.pop();
   let unreadableLines = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of lines) {
     if (line.trim() === '') continue;
     try {
       const c = JSON.parse(line) as Partial<FileCheckpoint>;
@@ -87,12 +100,15 @@ function readCheckpointFile(path: string): { checkpoints: FileCheckpoint[]; unre
         typeof c.signature !== 'string'
       )
         throw new Error('not a checkpoint');
-      checkpoints.push({ chain: c.chain.toLowerCase(), seq: c.seq!, headHash: c.headHash, time: c.time, signature: c.signature });
+      const chain = c.chain.toLowerCase();
+      if (wanted && !wanted.has(chain)) continue;
+      if (!byChain.has(chain)) byChain.set(chain, new Map());
+      byChain.get(chain)!.set(c.seq!, { chain, seq: c.seq!, headHash: c.headHash, time: c.time, signature: c.signature });
     } catch {
       unreadableLines += 1;
     }
   }
-  return { checkpoints, unreadableLines };
+  return { byChain, unreadableLines };
 }
 
 /**
@@ -105,8 +121,8 @@ function readCheckpointFile(path: string): { checkpoints: FileCheckpoint[]; unre
 export async function verifyAuditChains(dataSource: Queryable, publicKeyPem: string, options: VerifyOptions = {}): Promise<VerificationReport> {
   const publicKey = createPublicKey(publicKeyPem);
   const started = performance.now();
-  const file = options.checkpointFile ? readCheckpointFile(options.checkpointFile) : undefined;
-  const fileCheckpoints = (file?.checkpoints ?? []).filter((c) => !options.chains || options.chains.includes(c.chain));
+  const file = options.checkpointFile ? readCheckpointFile(options.checkpointFile, options.chains) : undefined;
+  const fromFile = file?.byChain ?? new Map<string, Map<number, FileCheckpoint>>();
   const inDatabase: string[] =
     options.chains ??
     (
@@ -116,13 +132,13 @@ export async function verifyAuditChains(dataSource: Queryable, publicKeyPem: str
       )
     ).map((r: { chain_id: string }) => r.chain_id);
   // a chain the file knows and the database has forgotten entirely is verified too (and found short)
-  const chains = [...new Set([...inDatabase, ...fileCheckpoints.map((c) => c.chain)])].sort();
+  const chains = [...new Set([...inDatabase, ...fromFile.keys()])].sort();
   const maxLagSeconds = options.maxLagSeconds ?? 60;
   // One query per worker over its share of the chains: the chain scans run inside one statement,
   // where PostgreSQL plans the verification once instead of once per chain.
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, chains.length));
   const shares = Array.from({ length: workers }, (_, w) => chains.filter((_, i) => i % workers === w));
-  const reports = (await Promise.all(shares.map((share) => verifyShare(dataSource, publicKey, share, fileCheckpoints)))).flat();
+  const reports = (await Promise.all(shares.map((share) => verifyShare(dataSource, publicKey, share, fromFile)))).flat();
   reports.sort((a, b) => a.chain.localeCompare(b.chain));
   const backlog = await unsequenced(dataSource, maxLagSeconds, options.chains);
   const seconds = (performance.now() - started) / 1000;
@@ -131,14 +147,19 @@ export async function verifyAuditChains(dataSource: Queryable, publicKeyPem: str
     ok: reports.every((r) => r.ok) && backlog.entries === 0 && (file?.unreadableLines ?? 0) === 0,
     chains: reports,
     unsequenced: { ...backlog, maxLagSeconds },
-    ...(file ? { checkpointFile: { checkpoints: fileCheckpoints.length, unreadableLines: file.unreadableLines } } : {}),
+    ...(file ? { checkpointFile: { checkpoints: [...fromFile.values()].reduce((n, seqs) => n + seqs.size, 0), unreadableLines: file.unreadableLines } } : {}),
     events,
     seconds,
     eventsPerSecond: Math.round(events / Math.max(seconds, 1e-6)),
   };
 }
 
-async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: string[], fromFile: FileCheckpoint[]): Promise<ChainReport[]> {
+async function verifyShare(
+  dataSource: Queryable,
+  publicKey: KeyObject,
+  chains: string[],
+  fromFile: Map<string, Map<number, FileCheckpoint>>,
+): Promise<ChainReport[]> {
   if (chains.length === 0) return [];
   type Row = { chain_id: string; events: string; last_seq: string | null; broken_seqs: string[]; broken_reasons: Array<BrokenLink['reason']> };
   // The window over the chains sorts them; with the default 4 MB of work_mem a million events spill to disk.
@@ -152,14 +173,7 @@ async function verifyShare(dataSource: Queryable, publicKey: KeyObject, chains: 
   for (const chain of chains) {
     // a chain with no events left (all deleted) still has its checkpoints to answer to
     const row = byChain.get(chain) ?? { chain_id: chain, events: '0', last_seq: null, broken_seqs: [], broken_reasons: [] };
-    reports.push(
-      await checkAgainstCheckpoints(
-        dataSource,
-        publicKey,
-        { ...row, chain },
-        fromFile.filter((c) => c.chain === chain),
-      ),
-    );
+    reports.push(await checkAgainstCheckpoints(dataSource, publicKey, { ...row, chain }, [...(fromFile.get(chain)?.values() ?? [])]));
   }
   return reports;
 }
@@ -189,20 +203,22 @@ async function checkAgainstCheckpoints(
     else if (seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
     else if (!k.event_hash || !k.event_hash.equals(k.head_hash)) note({ seq, reason: 'checkpoint-mismatch' });
   }
-  // The exported file: each of its (validly signed) checkpoints must still be in the database, and
-  // the chain must still hold the event it signed.
-  const missing = fromFile.filter((f) => !checkpoints.some((k) => Number(k.seq) === f.seq && k.head_hash.toString('hex') === f.headHash));
-  if (missing.length > 0) {
+  // The exported file: the chain must still hold the event each (validly signed) checkpoint signed;
+  // one the database lost over a gone or changed event is a deletion the database alone would hide.
+  const inDatabase = new Set(checkpoints.map((k) => `${Number(k.seq)}:${k.head_hash.toString('hex')}`));
+  const onlyInFile = fromFile.filter((f) => !inDatabase.has(`${f.seq}:${f.headHash}`));
+  if (onlyInFile.length > 0) {
     const hashes: Array<{ seq: string; hash: Buffer }> = await dataSource.query(
       `SELECT DISTINCT ON (e.seq) e.seq, e.hash FROM audit_event e WHERE e.chain_id = $1 AND e.seq = ANY ($2::bigint[]) ORDER BY e.seq, e.occurred_at`,
-      [chain, missing.map((f) => f.seq)],
+      [chain, onlyInFile.map((f) => f.seq)],
     );
-    for (const f of missing) {
+    const eventHash = new Map(hashes.map((h) => [Number(h.seq), h.hash.toString('hex')]));
+    for (const f of onlyInFile) {
+      if (eventHash.get(f.seq) === f.headHash) continue; // the event it signed is intact
       if (!verify(null, checkpointPayload(f), publicKey, Buffer.from(f.signature, 'base64'))) continue; // not ours: proves nothing
       note({ seq: f.seq, reason: 'checkpoint-deleted' });
-      const event = hashes.find((h) => Number(h.seq) === f.seq);
       if (f.seq > lastSeq) note({ seq: lastSeq + 1, reason: 'truncated' });
-      else if (!event || event.hash.toString('hex') !== f.headHash) note({ seq: f.seq, reason: 'checkpoint-mismatch' });
+      else note({ seq: f.seq, reason: 'checkpoint-mismatch' });
     }
   }
   // the file and the database may name the same break (a truncated tail): once each

@@ -22,7 +22,7 @@ function uuid(value: string | undefined | null): string | null {
  * `onOwnerChain`, the chain of the organisation it names as owner (a denied attempt on another
  * organisation's data is recorded on the actor's chain, what its user did, and as a second event on
  * the owner's chain, so the owner's privacy officer sees it and the owner's verification covers it).
- * Times are written to the millisecond, the precision the canonical text hashes.
+ * The database numbers each entry and stamps its time (to the millisecond the canonical text hashes).
  */
 @Injectable()
 export class AuditWriter implements AuditSink {
@@ -31,20 +31,19 @@ export class AuditWriter implements AuditSink {
     const actorChain = uuid(actor.organisationId) ?? SYSTEM_CHAIN;
     const column = <T>(pick: (record: AuditRecord) => T): T[] => records.map(pick);
     await query(
-      `INSERT INTO audit_entry (chain_id, occurred_at, actor_user_id, actor_organisation_id, actor_roles, action, resource_type, resource_id,
+      `INSERT INTO audit_entry (chain_id, actor_user_id, actor_organisation_id, actor_roles, action, resource_type, resource_id,
                                 subject_person_id, owner_organisation_id, categories, purpose, decision, ground_kind, ground_involvement_id,
                                 ground_agreement_id, ground_consent_id, ground_break_glass_id, ground_referral_id, request_id, client_address,
                                 user_agent, flag_organisation_id, flag_kind)
-       SELECT chain, $2, $3, $4, $5, action, resource_type, resource_id, subject, owner, ARRAY(SELECT jsonb_array_elements_text(categories)),
-              purpose, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $6, $7, $8, flag_org, flag_kind
-         FROM unnest($1::uuid[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::jsonb[], $15::text[], $16::text[],
-                     $17::text[], $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::uuid[], $23::uuid[], $24::text[])
+       SELECT chain, $2, $3, $4, action, resource_type, resource_id, subject, owner, ARRAY(SELECT jsonb_array_elements_text(categories)),
+              purpose, decision, ground_kind, g_inv, g_agr, g_con, g_bg, g_ref, $5, $6, $7, flag_org, flag_kind
+         FROM unnest($1::uuid[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::uuid[], $13::jsonb[], $14::text[], $15::text[],
+                     $16::text[], $17::uuid[], $18::uuid[], $19::uuid[], $20::uuid[], $21::uuid[], $22::uuid[], $23::text[])
               WITH ORDINALITY AS e(chain, action, resource_type, resource_id, subject, owner, categories, purpose, decision, ground_kind,
                                    g_inv, g_agr, g_con, g_bg, g_ref, flag_org, flag_kind, n)
         ORDER BY n`,
       [
         column((r) => (r.onOwnerChain && r.ownerOrganisationId ? uuid(r.ownerOrganisationId) : actorChain)),
-        new Date().toISOString(),
         uuid(actor.userId),
         uuid(actor.organisationId),
         [...(actor.roles ?? [])],

@@ -75,16 +75,17 @@ export class RequestTransaction {
   private async transaction<T>(settings: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    let open = false;
+    let committing = false;
     try {
       await runner.query(`BEGIN; ${settings}`);
-      open = true;
       const result = await work(runner.manager);
-      open = false;
+      committing = true;
       await runner.query('COMMIT');
       return result;
     } catch (error) {
-      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      // Also when the settings failed after BEGIN: never hand the connection back inside a transaction.
+      // (A failed COMMIT has ended the transaction already.)
+      if (!committing) await runner.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
