@@ -203,7 +203,11 @@ async function startApi({ url, adapter = 'express', name = 'api', scaleName = sc
   // for probes (--only runs write no report): e.g. --cpu-prof, or --import ./bench/support/time-sql.mjs
   const extra = process.env.BENCH_API_NODE_ARGS ? process.env.BENCH_API_NODE_ARGS.split(' ') : [];
   const spawned = performance.now();
-  const child = spawn(process.execPath, [...heap, ...extra, resolve(ROOT, entry)], { cwd: ROOT, env: apiEnv(url, port, scaleName), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...heap, ...extra, resolve(ROOT, entry)], {
+    cwd: ROOT,
+    env: apiEnv(url, port, scaleName),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
   child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
