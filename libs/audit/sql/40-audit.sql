@@ -141,21 +141,6 @@ AS $function$
 REVOKE ALL ON FUNCTION audit_denial_targets(p_kind text, p_id uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_denial_targets(p_kind text, p_id uuid) TO casework_app;
 
--- An entry is numbered and stamped by the database: whatever the writer sent, the id comes from the
--- table's sequence (so no INSERT ... OVERRIDING SYSTEM VALUE jumps the queue or takes a future id) and
--- the time is now, to the millisecond the canonical text hashes.
-CREATE OR REPLACE FUNCTION audit_entry_stamp()
- RETURNS trigger
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public'
-AS $function$
-      BEGIN
-        NEW.id := nextval(pg_get_serial_sequence('public.audit_entry', 'id'));
-        NEW.occurred_at := date_trunc('milliseconds', clock_timestamp());
-        RETURN NEW;
-      END $function$;
-
 -- An entry leaves audit_entry only onto its chain: a DELETE is refused unless every entry it removes
 -- is in audit_event by the end of the same statement (the sequencer moves them in one statement).
 CREATE OR REPLACE FUNCTION audit_entry_leaves_onto_chain()

@@ -22,7 +22,8 @@ function uuid(value: string | undefined | null): string | null {
  * `onOwnerChain`, the chain of the organisation it names as owner (a denied attempt on another
  * organisation's data is recorded on the actor's chain, what its user did, and as a second event on
  * the owner's chain, so the owner's privacy officer sees it and the owner's verification covers it).
- * The database numbers each entry and stamps its time (to the millisecond the canonical text hashes).
+ * The database numbers each entry and stamps its time (to the millisecond the canonical text hashes):
+ * the app role may insert the content columns only (migration 1767200000000).
  */
 @Injectable()
 export class AuditWriter implements AuditSink {
