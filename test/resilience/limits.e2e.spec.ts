@@ -87,7 +87,7 @@ describe('resource limits', () => {
       `SELECT points FROM rate_limit WHERE key LIKE 'w:user:' || (SELECT id FROM app_user WHERE email = 'mediator@vdab-antwerpen.demo') || ':%'`,
     );
     expect(row.points).toBe(15);
-  });
+  }, 30_000); // insideOneMinute may wait up to 10 s for a fresh window
 
   it('refuses an address over its limit before authentication (kept in memory once over), but never the health probes', async () => {
     let last: any;
@@ -95,5 +95,5 @@ describe('resource limits', () => {
     for (let i = 0; i < 75 && last?.status !== 429; i++) last = await t.http.get('/no/such/route');
     limited(last, 'too-many-requests');
     expect((await t.http.get('/health/live')).status).toBe(200);
-  });
+  }, 30_000);
 });
