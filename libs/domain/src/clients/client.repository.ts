@@ -179,18 +179,20 @@ export class ClientRepository {
 
   /**
    * A dossier read in one statement: the files on the person the caller may see something of (with
-   * their grounds), the identities and sections the rule lets it read, and, for the partners' files,
-   * the facts the per-record CASL rule decides on (`shareFactsColumns`), so that cross-check reads the
-   * same snapshot and costs no statement of its own (test/e2e/statement-count.e2e.spec.ts).
+   * their grounds), the identities and sections the rule lets it read (`casework_dossier`, the rule asked
+   * once per file), and, for the partners' files, the facts the per-record CASL rule decides on
+   * (`shareFactsColumns`), so that cross-check reads the same snapshot and costs no statement of its own
+   * (test/e2e/statement-count.e2e.spec.ts).
    */
   async dossier(tx: Tx, ctx: RequestContext, personId: string): Promise<Dossier> {
-    const partners = `ARRAY(SELECT f.organisation_id FROM files f WHERE f.organisation_id <> $2)`;
+    // casework_dossier (libs/access/sql/20-rule.sql) asks the rule once per file, not once per row
+    const partners = `ARRAY(SELECT (f->>'organisation_id')::uuid FROM json_array_elements((SELECT d FROM dossier)->'files') f
+                             WHERE (f->>'organisation_id')::uuid <> $2)`;
     const [row] = await tx.query<any>(
-      `WITH files AS (${VISIBLE_FILES('$1')})
-       SELECT (SELECT coalesce(json_agg(f ORDER BY f.organisation_id), '[]') FROM files f) AS files,
-              (SELECT coalesce(json_agg(ci ORDER BY ci.organisation_id), '[]') FROM (${READABLE_IDENTITIES('ARRAY[$1::uuid]')}) ci) AS identities,
-              (SELECT coalesce(json_agg(s ORDER BY s.organisation_id, s.category), '[]') FROM (${READABLE_SECTIONS('$1')}) s) AS sections,
-              ${shareFactsColumns({ person: '$1', owners: partners, organisation: '$2', user: '$3' })}`,
+      `WITH dossier AS (SELECT casework_dossier($1) AS d)
+       SELECT d->'files' AS files, d->'identities' AS identities, d->'sections' AS sections,
+              ${shareFactsColumns({ person: '$1', owners: partners, organisation: '$2', user: '$3' })}
+         FROM dossier`,
       [personId, ctx.organisationId, ctx.userId],
     );
     const files: FileRow[] = row.files.map((f: Record<string, any>) =>
