@@ -195,11 +195,20 @@ const rssMb = (pid) => {
   }
 };
 
+/** The V8 memory flags of `npm start` (package.json's start script), so the bench runs the API as it is run. */
+function startMemoryFlags() {
+  const start = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((word) => /^--max-(old|semi)-space-size=\d+$/.test(word));
+}
+
 /** Starts the API and measures its cold start (spawn to /health/ready answering 200) and its idle RSS. */
 async function startApi({ url, adapter = 'express', name = 'api', scaleName = scale }) {
   const port = await freePort();
   const entry = adapter === 'fastify' ? 'bench/support/fastify-main.mjs' : 'dist/apps/api/src/main.js';
-  const heap = process.env.BENCH_API_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_API_HEAP_MB}`] : [];
+  // the memory limits `npm start` sets (package.json), unless BENCH_API_HEAP_MB overrides the heap's
+  const heap = startMemoryFlags().map((f) =>
+    process.env.BENCH_API_HEAP_MB && f.startsWith('--max-old-space-size=') ? `--max-old-space-size=${process.env.BENCH_API_HEAP_MB}` : f,
+  );
   // for probes (--only runs write no report): e.g. --cpu-prof, or --import ./bench/support/time-sql.mjs
   const extra = process.env.BENCH_API_NODE_ARGS ? process.env.BENCH_API_NODE_ARGS.split(' ') : [];
   const spawned = performance.now();
