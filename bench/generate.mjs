@@ -140,8 +140,8 @@ export const staffEmail = (org, u) =>
   `${staffRole(org.key, u).toLowerCase().replace(/_/g, '-')}${u}.${org.key.toLowerCase().replace(/_/g, '-')}${org.n}@bench.test`;
 export const staffId = (seed, org, u) => benchId(seed, `user:${org.key}:${org.n}`, u);
 
-/** mulberry32: a small seeded PRNG, so audit events are the same for the same seed. */
-function prng(seed) {
+/** mulberry32: a small seeded PRNG, so audit events (and bench/run.mjs's load) are the same for the same seed. */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -41,6 +41,7 @@ import {
   databaseName,
   generate,
   organisations,
+  prng,
   staffEmail,
   staffId,
 } from './generate.mjs';
@@ -114,18 +115,6 @@ const spread = (values) => {
 };
 const num = (x) => (typeof x === 'number' && Math.abs(x) >= 10_000 ? Math.round(x).toLocaleString('en') : x);
 const fmt = (s, unit = '') => (s?.median === null || s?.median === undefined ? '–' : `${num(s.median)}${unit} (${num(s.min)}–${num(s.max)})`);
-
-/** Mulberry32: the load's choices are seeded, so two runs send the same requests. */
-function prng(state) {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------- the tree and the machine ----------
 
