@@ -649,29 +649,30 @@ AS $function$
 REVOKE ALL ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) TO casework_app;
 
--- A dossier read (libs/domain/src/clients/client.repository.ts, `dossier`): every file on p_person the
--- caller sees something of, with its grounds, and the identities and sections of exactly the categories
--- the rule opens, asking the rule once per file: casework_access_grounds for a partner's file, for the
--- caller's own whether the caller is a case worker. It answers what casework_can_read_any (the files)
--- and casework_can_read (identities, sections) answer row by row, and what row-level security lets
--- through, which would ask the rule again for every row (a dossier of two files took ~15 evaluations).
--- Definer rights to read past row-level security for that reason only: nothing leaves that the rule does
--- not open (held equal by test/e2e/sharing-matrix.e2e.spec.ts and test/e2e/resource-matrix.e2e.spec.ts).
-CREATE OR REPLACE FUNCTION casework_dossier(p_person uuid)
+-- What the caller sees of the persons p_persons, asking the rule once per file: every file on them the
+-- caller sees something of, with its grounds (casework_access_grounds for a partner's file; for the
+-- caller's own, whether the caller is a case worker), and the identities, and with p_sections the
+-- sections, of exactly the categories that opens. It answers what casework_can_read_any (the files) and
+-- casework_can_read (identities, sections) answer row by row, and what row-level security lets through,
+-- which would ask the rule again for every row (a dossier of two files took ~15 evaluations). Definer
+-- rights to read past row-level security for that reason only: nothing leaves that the rule does not open
+-- (held equal by test/e2e/sharing-matrix.e2e.spec.ts and test/e2e/resource-matrix.e2e.spec.ts). Used by the
+-- dossier read and the client list (libs/domain/src/clients/client.repository.ts).
+CREATE OR REPLACE FUNCTION casework_view(p_persons uuid[], p_sections boolean)
  RETURNS json
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
         WITH files AS (
-          SELECT f.id, f.organisation_id, f.version, f.created_at, f.updated_at,
+          SELECT f.id, f.person_id, f.organisation_id, f.version, f.created_at, f.updated_at,
                  f.organisation_id = app_current_organisation() AS own,
                  CASE WHEN f.organisation_id = app_current_organisation() THEN '[]'::json
                       ELSE (SELECT coalesce(json_agg(json_build_object('category', g.category, 'involvementId', g.involvement_id,
                                                                        'agreementId', g.agreement_id, 'consentId', g.consent_id,
                                                                        'breakGlassId', g.break_glass_id, 'referralId', g.referral_id)), '[]')
                               FROM casework_access_grounds(f.organisation_id, f.person_id) g) END AS grounds
-            FROM client_file f WHERE f.person_id = p_person
+            FROM client_file f WHERE f.person_id = ANY (p_persons)
         ), opened AS (
           SELECT f.*, f.own AND casework_is_caseworker() AS whole,
                  ARRAY(SELECT x->>'category' FROM json_array_elements(f.grounds) x) AS categories
@@ -680,20 +681,21 @@ AS $function$
           SELECT * FROM opened o WHERE o.whole OR cardinality(o.categories) > 0
         )
         SELECT json_build_object(
-          'files', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'organisation_id', v.organisation_id, 'version', v.version,
-                                                               'created_at', v.created_at, 'updated_at', v.updated_at, 'grounds', v.grounds)
-                                             ORDER BY v.organisation_id), '[]')
+          'files', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'person_id', v.person_id, 'organisation_id', v.organisation_id,
+                                                               'version', v.version, 'created_at', v.created_at, 'updated_at', v.updated_at,
+                                                               'grounds', v.grounds)
+                                             ORDER BY v.person_id, v.organisation_id), '[]')
                       FROM visible v),
           'identities', (SELECT coalesce(json_agg(json_build_object('organisation_id', ci.organisation_id, 'person_id', ci.person_id, 'insz', ci.insz,
                                                                     'first_name', ci.first_name, 'last_name', ci.last_name,
                                                                     'birth_date', ci.birth_date::text)
-                                                  ORDER BY ci.organisation_id), '[]')
-                           FROM visible v JOIN client_identity ci ON ci.organisation_id = v.organisation_id AND ci.person_id = p_person
+                                                  ORDER BY ci.person_id, ci.organisation_id), '[]')
+                           FROM visible v JOIN client_identity ci ON ci.organisation_id = v.organisation_id AND ci.person_id = v.person_id
                           WHERE v.whole OR 'IDENTITY' = ANY (v.categories)),
           'sections', (SELECT coalesce(json_agg(json_build_object('organisation_id', s.organisation_id, 'category', s.category, 'content', s.content)
                                                 ORDER BY s.organisation_id, s.category), '[]')
-                         FROM visible v JOIN client_section s ON s.organisation_id = v.organisation_id AND s.person_id = p_person
-                        WHERE v.whole OR s.category = ANY (v.categories)))
+                         FROM visible v JOIN client_section s ON s.organisation_id = v.organisation_id AND s.person_id = v.person_id
+                        WHERE p_sections AND (v.whole OR s.category = ANY (v.categories))))
       $function$;
-REVOKE ALL ON FUNCTION casework_dossier(p_person uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION casework_dossier(p_person uuid) TO casework_app;
+REVOKE ALL ON FUNCTION casework_view(p_persons uuid[], p_sections boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION casework_view(p_persons uuid[], p_sections boolean) TO casework_app;

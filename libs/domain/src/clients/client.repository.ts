@@ -179,17 +179,17 @@ export class ClientRepository {
 
   /**
    * A dossier read in one statement: the files on the person the caller may see something of (with
-   * their grounds), the identities and sections the rule lets it read (`casework_dossier`, the rule asked
+   * their grounds), the identities and sections the rule lets it read (`casework_view`, the rule asked
    * once per file), and, for the partners' files, the facts the per-record CASL rule decides on
    * (`shareFactsColumns`), so that cross-check reads the same snapshot and costs no statement of its own
    * (test/e2e/statement-count.e2e.spec.ts).
    */
   async dossier(tx: Tx, ctx: RequestContext, personId: string): Promise<Dossier> {
-    // casework_dossier (libs/access/sql/20-rule.sql) asks the rule once per file, not once per row
+    // casework_view (libs/access/sql/20-rule.sql) asks the rule once per file, not once per row
     const partners = `ARRAY(SELECT (f->>'organisation_id')::uuid FROM json_array_elements((SELECT d FROM dossier)->'files') f
                              WHERE (f->>'organisation_id')::uuid <> $2)`;
     const [row] = await tx.query<any>(
-      `WITH dossier AS (SELECT casework_dossier($1) AS d)
+      `WITH dossier AS (SELECT casework_view(ARRAY[$1::uuid], true) AS d)
        SELECT d->'files' AS files, d->'identities' AS identities, d->'sections' AS sections,
               ${shareFactsColumns({ person: '$1', owners: partners, organisation: '$2', user: '$3' })}
          FROM dossier`,
@@ -279,9 +279,27 @@ export class ClientRepository {
     }));
   }
 
-  async ownFileIds(tx: Tx, ctx: RequestContext, personIds: string[]): Promise<Set<string>> {
-    const rows = await tx.query(`SELECT person_id FROM client_file WHERE organisation_id = $1 AND person_id = ANY ($2)`, [ctx.organisationId, personIds]);
-    return new Set(rows.map((r) => r.person_id));
+  /**
+   * What a list shows of the persons on a page, in one statement with the rule asked once per file
+   * (`casework_view`): the identities the caller may read, which persons have a file of the caller's
+   * own, and per partner file the grounds that open it.
+   */
+  async listView(
+    tx: Tx,
+    ctx: RequestContext,
+    personIds: string[],
+  ): Promise<{ identities: IdentityRow[]; own: Set<string>; partnerGrounds: Array<ShareGround & { personId: string; organisationId: string }> }> {
+    const [{ v }] = await tx.query<any>(`SELECT casework_view($1::uuid[], false) AS v`, [personIds]);
+    const files = v.files as Array<{ person_id: string; organisation_id: string; grounds: ShareGround[] }>;
+    return {
+      identities: v.identities.map(identityRow),
+      own: new Set(files.filter((f) => f.organisation_id === ctx.organisationId).map((f) => f.person_id)),
+      partnerGrounds: files
+        .filter((f) => f.organisation_id !== ctx.organisationId)
+        .flatMap((f) =>
+          [...f.grounds].sort((a, b) => a.category.localeCompare(b.category)).map((g) => ({ ...g, personId: f.person_id, organisationId: f.organisation_id })),
+        ),
+    };
   }
 
   /** Whether the caller's organisation keeps a file on the person (no role needed: consents, involvements). */

@@ -116,13 +116,9 @@ export class ClientService {
       const ids = await this.clients.page(tx, ctx, { afterId, limit: query.limit + 1, insz, name });
       const pageIds = ids.slice(0, query.limit);
       if (pageIds.length === 0) return { items: [], nextCursor: null };
-      const identities = await this.clients.readableIdentities(tx, pageIds);
-      const own = await this.clients.ownFileIds(tx, ctx, pageIds);
-      const partnerGrounds = await this.clients.partnerGrounds(
-        tx,
-        ctx,
-        pageIds.filter((id) => !own.has(id)),
-      );
+      const { identities, own, partnerGrounds: grounds } = await this.clients.listView(tx, ctx, pageIds);
+      // a person with a file of our own is listed on that ground, not a partner's
+      const partnerGrounds = grounds.filter((g) => !own.has(g.personId));
       const items = pageIds.map((id) => {
         const candidates = identities.filter((i) => i.personId === id);
         const name = candidates.find((i) => i.organisationId === ctx.organisationId) ?? candidates[0];
