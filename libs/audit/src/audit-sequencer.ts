@@ -1,12 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Queryable } from './audit-verifier.js';
 import { AUDIT_CONFIG, type AuditConfig } from './audit.config.js';
 import { chainHash, GENESIS_HASH, type CanonicalEvent } from './canonical.js';
-
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
 
 /** An entry as the sequencer reads it: its time as the canonical text spells it. */
 interface EntryRow {
@@ -189,22 +186,4 @@ export class AuditSequencer implements OnApplicationBootstrap, BeforeApplication
     );
     return entries.length;
   }
-
-  /** Entries waiting longer than `olderThanSeconds`: a sequencer that does not keep up, or one stopped. */
-  backlog(olderThanSeconds = 0): Promise<{ entries: number; oldest: string | null }> {
-    return unsequenced(this.dataSource, olderThanSeconds);
-  }
-}
-
-/**
- * The entries not on their chains yet, logged more than `olderThanSeconds` ago (all of them with 0),
- * bound for `chains` (every chain when not given), and the oldest one's time.
- */
-export async function unsequenced(q: Queryable, olderThanSeconds = 0, chains?: string[]): Promise<{ entries: number; oldest: string | null }> {
-  const [row] = await q.query(
-    `SELECT count(*)::bigint AS entries, min(occurred_at) AS oldest FROM audit_entry
-      WHERE occurred_at <= now() - make_interval(secs => $1) AND ($2::uuid[] IS NULL OR chain_id = ANY ($2::uuid[]))`,
-    [olderThanSeconds, chains ?? null],
-  );
-  return { entries: Number(row.entries), oldest: row.oldest ? new Date(row.oldest).toISOString() : null };
 }

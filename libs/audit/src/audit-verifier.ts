@@ -17,7 +17,6 @@ function isPool(q: Queryable): q is Pool {
   return typeof (q as Partial<Pool>).transaction === 'function' && 'isInitialized' in q;
 }
 import { checkpointPayload } from './canonical.js';
-import { unsequenced } from './audit-sequencer.js';
 
 export interface BrokenLink {
   seq: number;
@@ -224,4 +223,17 @@ async function checkAgainstCheckpoints(
   // the file and the database may name the same break (a truncated tail): once each
   const found = [...new Map(broken.map((b) => [`${b.seq}:${b.reason}`, b])).values()].sort((a, b) => a.seq - b.seq);
   return { chain, events, ok: found.length === 0, ...(found.length > 0 ? { firstBroken: found[0], broken: found } : {}) };
+}
+
+/**
+ * The entries not on their chains yet, logged more than `olderThanSeconds` ago (all of them with 0),
+ * bound for `chains` (every chain when not given), and the oldest one's time.
+ */
+export async function unsequenced(q: Queryable, olderThanSeconds = 0, chains?: string[]): Promise<{ entries: number; oldest: string | null }> {
+  const [row] = await q.query(
+    `SELECT count(*)::bigint AS entries, min(occurred_at) AS oldest FROM audit_entry
+      WHERE occurred_at <= now() - make_interval(secs => $1) AND ($2::uuid[] IS NULL OR chain_id = ANY ($2::uuid[]))`,
+    [olderThanSeconds, chains ?? null],
+  );
+  return { entries: Number(row.entries), oldest: row.oldest ? new Date(row.oldest).toISOString() : null };
 }

@@ -9,7 +9,7 @@ export {
   type GroundDetail,
   type UserActivity,
 } from './audit-query.service.js';
-export { AuditSequencer, unsequenced } from './audit-sequencer.js';
+export { AuditSequencer } from './audit-sequencer.js';
 export { type VerificationReport, verifyAuditChains } from './audit-verifier.js';
 export { AuditWriter } from './audit-writer.js';
 export { type AuditConfig, signingKeys } from './audit.config.js';
