@@ -1,4 +1,6 @@
+import { AuditWriter, DATA_ACCESS } from '@app/audit';
 import { inszFor } from '@app/domain';
+import { binary, readPdf } from '../support/pdf.js';
 import { ifMatchFor } from '../support/if-match.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -300,6 +302,57 @@ describe('audit trail', () => {
     // VDAB keeps no file on this person: no report for them
     expect((await as('vdabPrivacy').get(`/clients/${peeters}/access-report`)).status).toBe(404);
   });
+
+  it('streams a long report page by page: every line once, in order, one audit event for the export', async () => {
+    // 1,234 reads of the client by Ranst itself, appended as the API appends them, then put on the chain
+    const actor = (await t.dataSource.query(`SELECT id FROM app_user WHERE email = 'social.worker@ocmw-ranst.demo'`))[0].id as string;
+    const reads = Array.from({ length: 1234 }, () => ({
+      action: 'client.read',
+      decision: 'ALLOW' as const,
+      resourceType: 'ClientFile',
+      subjectPersonId: peeters,
+      categories: ['IDENTITY'],
+      ground: { kind: 'OWNER' as const },
+    }));
+    await new AuditWriter().write((sql, params) => t.dataSource.query(sql, params), { userId: actor, organisationId: ranst, roles: ['SOCIAL_WORKER'] }, reads);
+    const expected = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM audit_event WHERE subject_person_id = $1 AND owner_organisation_id = $2 AND decision = 'ALLOW' AND action ~ $3`,
+          [peeters, ranst, DATA_ACCESS],
+        )
+      )[0].n as number;
+    const reports = async () =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE subject_person_id = $1 AND action = 'audit.access-report'`, [peeters]))[0]
+        .n as number;
+    const lines = await expected();
+    expect(lines).toBeGreaterThanOrEqual(1234);
+    const before = await reports();
+    const csv = await as('ranst').get(`/clients/${peeters}/access-report?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="access-report-${peeters}.csv"`);
+    const rows = csv.text.trim().split('\r\n').slice(1);
+    expect(rows.length).toBe(lines); // more than two export pages, none lost or repeated at the seams
+    const times = rows.map((r) => r.slice(0, 19));
+    expect([...times].sort()).toEqual(times);
+    expect(await reports()).toBe(before + 1);
+    const pdf = await t.http
+      .get(`/clients/${peeters}/access-report?format=pdf&lang=en`)
+      .set('Authorization', `Bearer ${token.ranst}`)
+      .buffer(true)
+      .parse(binary);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const { text, attachments } = await readPdf(pdf.body);
+    expect(text.replace(/\s+/g, ' ')).toContain(`${lines}. `);
+    // the checkpoints, asked once the lines are written, cover the last line's event on Ranst's chain
+    const [last] = await t.dataSource.query(`SELECT max(seq)::int AS seq FROM audit_event WHERE chain_id = $1 AND subject_person_id = $2`, [ranst, peeters]);
+    const { checkpoints } = JSON.parse(attachments['checkpoints.json'].toString());
+    expect(checkpoints).toEqual(expect.arrayContaining([expect.objectContaining({ chain: ranst })]));
+    expect(checkpoints.find((c: { chain: string }) => c.chain === ranst).seq).toBeGreaterThanOrEqual(last.seq);
+    expect(await reports()).toBe(before + 2);
+  }, 60_000);
 
   it('records sign-ins, failed ones included, without the email', async () => {
     await t.http.post('/auth/login').send({ email: 'mediator@vdab-antwerpen.demo', password: 'wrong-password-123' }).expect(401);

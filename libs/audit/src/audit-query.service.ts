@@ -90,6 +90,9 @@ export interface GroundDetail {
 }
 
 /** A period of Brussels calendar days, both ends included; either end open. */
+/** Lines an export reads per page (per transaction). */
+const EXPORT_PAGE = 500;
+
 export interface ReportPeriod {
   from?: string;
   to?: string;
@@ -233,23 +236,36 @@ export class AuditQueryService {
     return new Map(rows.map((r: { id: string; name: string }) => [r.id, r.name]));
   }
 
-  /** The report with what a document handed out needs: who hands it out, and about whom. */
-  async accessReportDocument(ctx: RequestContext, personId: string, period: ReportPeriod = {}) {
-    const lines = await this.accessReport(ctx, personId, period);
-    if (!lines) return undefined;
-    return { lines, ...(await this.transaction.run(ctx, (tx) => reportHeading(tx, ctx.organisationId, personId))) };
-  }
-
   /**
-   * Who saw a person's data: every access by every organisation, oldest first; the employee only when
-   * a privacy officer asks. A privacy officer's report also lists the denied attempts on the
-   * organisation's data on the person (action `access.denied`). Undefined when the caller's
-   * organisation keeps no file on the person (for a privacy officer: nor erased one). The whole period at once, for the exports; the JSON
-   * report pages with `accessReportPage`.
+   * Who saw a person's data, for the exports (CSV, PDF): every access by every organisation, oldest
+   * first; the employee only when a privacy officer asks. A privacy officer's report also lists the
+   * denied attempts on the organisation's data on the person (action `access.denied`). Undefined when
+   * the caller's organisation keeps no file on the person (for a privacy officer: nor erased one). The
+   * lines come a page at a time (EXPORT_PAGE, keyset, each page its own short transaction), so a long
+   * report streams instead of sitting in memory; the first page is read here, so a refusal is known
+   * before anything is sent. One audit event for the whole export, with the first page. With who hands
+   * the report out and about whom, for the PDF.
    */
-  async accessReport(ctx: RequestContext, personId: string, period: ReportPeriod = {}): Promise<AccessReportLine[] | undefined> {
-    const report = await this.reportLines(ctx, personId, period, undefined);
-    return report?.lines;
+  async accessReportExport(
+    ctx: RequestContext,
+    personId: string,
+    period: ReportPeriod = {},
+  ): Promise<{ lines: AsyncIterable<AccessReportLine[]>; withEmployees: boolean; organisationName: string; personName: string | null } | undefined> {
+    const first = await this.reportLines(ctx, personId, period, { limit: EXPORT_PAGE });
+    if (!first) return undefined;
+    const heading = await this.transaction.run(ctx, (tx) => reportHeading(tx, ctx.organisationId, personId));
+    const pages = async function* (this: AuditQueryService) {
+      let page = first;
+      for (;;) {
+        yield page.lines.slice(0, EXPORT_PAGE);
+        const last = page.keys[EXPORT_PAGE - 1];
+        if (page.lines.length <= EXPORT_PAGE || !last) return;
+        const next = await this.reportLines(ctx, personId, period, { after: last, limit: EXPORT_PAGE }, { continued: true });
+        if (!next) return; // the file was erased meanwhile
+        page = next;
+      }
+    }.call(this);
+    return { lines: pages, withEmployees: ctx.roles.includes('PRIVACY_OFFICER'), ...heading };
   }
 
   /** The same report a page at a time (keyset on the report's order: occurred_at, chain, seq), for the JSON report. */
@@ -267,15 +283,19 @@ export class AuditQueryService {
     return { items, nextCursor: report.lines.length > page.limit && last ? encodeCursor(JSON.stringify(last)) : null };
   }
 
-  /** The report's one query: every line of the period, or (paged) the `limit + 1` lines after `after`. */
+  /**
+   * The report's one query: the `limit + 1` lines after `after`. A `continued` page (the next page of an
+   * export) neither waits for the sequencer again nor writes another audit event.
+   */
   private async reportLines(
     ctx: RequestContext,
     personId: string,
     period: ReportPeriod,
-    page: { after?: ReportKey; limit: number } | undefined,
+    page: { after?: ReportKey; limit: number },
+    { continued = false } = {},
   ): Promise<{ lines: AccessReportLine[]; keys: ReportKey[] } | undefined> {
     const withEmployees = ctx.roles.includes('PRIVACY_OFFICER');
-    await this.sequencer.flush(); // every access committed so far, with its place on its chain
+    if (!continued) await this.sequencer.flush(); // every access committed so far, with its place on its chain
     return this.transaction.run(ctx, async (tx: Tx) => {
       // Asked once, in the same transaction as the read below (a per-row check cost ~0.2 ms per event).
       // A page is read in the index's order and stops after its lines. The planner does not see that:
@@ -285,10 +305,10 @@ export class AuditQueryService {
       // the read in this transaction but the audit write, which sorts nothing; no extra round trip to set
       // it back (under load each costs milliseconds).
       // (A privacy officer keeps the right to the report after her organisation erased its file: libs/domain/sql/60-erasure.sql.)
-      const [{ owns }] = await tx.query(
-        `SELECT casework_owns_file($1) OR ($3 AND casework_erased_file($1)) AS owns, CASE WHEN $2 THEN set_config('enable_sort', 'off', true) END`,
-        [personId, page !== undefined, withEmployees],
-      );
+      const [{ owns }] = await tx.query(`SELECT casework_owns_file($1) OR ($2 AND casework_erased_file($1)) AS owns, set_config('enable_sort', 'off', true)`, [
+        personId,
+        withEmployees,
+      ]);
       if (!owns) return undefined;
       // Accesses to this organisation's own data on the person (an event from before events named their
       // owner: the owner its ground names, as audit_event_owner derives it); another organisation's file
@@ -319,13 +339,13 @@ export class AuditQueryService {
           withEmployees,
           period.from ?? null,
           period.to ?? null,
-          page?.after?.[0] ?? null,
-          page?.after?.[1] ?? null,
-          page?.after?.[2] ?? null,
-          page ? page.limit + 1 : null,
+          page.after?.[0] ?? null,
+          page.after?.[1] ?? null,
+          page.after?.[2] ?? null,
+          page.limit + 1,
         ],
       );
-      tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
+      if (!continued) tx.audit({ action: 'audit.access-report', decision: 'ALLOW', resourceType: 'AccessReport', subjectPersonId: personId });
       const details = await groundDetails(tx, rows, withEmployees);
       return {
         keys: rows.map((r: Record<string, any>): ReportKey => [r.occurred_key, r.chain_id, Number(r.seq)]),

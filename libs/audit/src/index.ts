@@ -12,6 +12,7 @@ export {
 export { AuditSequencer } from './audit-sequencer.js';
 export { type VerificationReport, verifyAuditChains } from './audit-verifier.js';
 export { AuditWriter } from './audit-writer.js';
+export { DATA_ACCESS } from './data-access.js';
 export { type AuditConfig, signingKeys } from './audit.config.js';
 export { AuditModule } from './audit.module.js';
 export { chainHash, checkpointPayload, GENESIS_HASH } from './canonical.js';

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   AuditCheckpointer,
   AuditFlagService,
@@ -15,10 +16,10 @@ import { Ctx, RateLimits } from '@app/auth';
 import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
 import { InvalidInput, NotFound } from '@app/kernel';
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { translate } from '../http/i18n/messages.js';
 import { negotiateLocale } from '../http/problem.js';
 import { DataSource } from 'typeorm';
@@ -93,13 +94,7 @@ export class AuditController {
     },
   })
   @ApiProblems(400, 401, 403, 404, 429)
-  async accessReport(
-    @Ctx() ctx: RequestContext,
-    @UuidParam() id: string,
-    @Query() query: AccessReportQueryDto,
-    @Res({ passthrough: true }) response: Response,
-    @Req() request: Request,
-  ) {
+  async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Req() request: Request) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
     const locale = query.lang ?? negotiateLocale(request);
     const say = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
@@ -110,21 +105,27 @@ export class AuditController {
       return { ...page, items: page.items.map((line: AccessReportLine) => ({ ...line, groundText: groundInWords(line, say) })) };
     }
     await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
+    const report = await this.queries.accessReportExport(ctx, id, period);
+    if (!report) throw new NotFound('client');
+    // Streamed: the lines are read and written a page at a time.
     if (query.format === 'pdf') {
-      const report = await this.queries.accessReportDocument(ctx, id, period);
-      if (!report) throw new NotFound('client');
-      const checkpoints = await this.checkpointer.covering(report.lines.map((l) => l.event));
-      const pdf = await accessReportPdf(
-        { ...report, personId: id, period, generatedAt: new Date(), checkpoints, publicKeyPem: this.checkpointer.keys.publicKeyPem },
+      const pdf = accessReportPdf(
+        {
+          ...report,
+          personId: id,
+          period,
+          generatedAt: new Date(),
+          checkpoints: (events) => this.checkpointer.covering(events),
+          publicKeyPem: this.checkpointer.keys.publicKeyPem,
+        },
         say,
       );
-      response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.pdf"`);
-      return new StreamableFile(pdf);
+      return new StreamableFile(pdf, { type: 'application/pdf', disposition: `attachment; filename="access-report-${id}.pdf"` });
     }
-    const lines = await this.queries.accessReport(ctx, id, period);
-    if (!lines) throw new NotFound('client');
-    response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
-    return accessReportCsv(lines, say);
+    return new StreamableFile(Readable.from(accessReportCsv(report.lines, report.withEmployees, say)), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="access-report-${id}.csv"`,
+    });
   }
 
   @Get('audit/verify')
