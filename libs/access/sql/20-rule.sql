@@ -463,6 +463,7 @@ AS $function$
         found int := 0;
         visible boolean;
         terms text[] := casework_search_terms(p_name);
+        caseworker boolean := casework_is_caseworker();
       BEGIN
         IF app_current_purpose() IS NULL OR p_limit < 1 THEN RETURN; END IF;
         IF p_insz IS NOT NULL THEN
@@ -497,7 +498,10 @@ AS $function$
           CONTINUE WHEN candidate = previous;
           previous := candidate;
           IF p_name IS NULL THEN
-            visible := casework_partner_file_visible(candidate);
+            -- A person with a file of the caller's own is on the page through the own walk anyway (a case
+            -- worker's list, unfiltered): counted here without asking the rule, which leaves the page the
+            -- same (the first p_limit of own files and of these together are the first of both).
+            visible := (caseworker AND casework_owns_file(candidate)) OR casework_partner_file_visible(candidate);
           ELSE
             visible := casework_partner_identity_named(candidate, terms);
           END IF;
@@ -657,7 +661,9 @@ GRANT EXECUTE ON FUNCTION casework_not_ready_until(p_person uuid, p_from uuid) T
 -- which would ask the rule again for every row (a dossier of two files took ~15 evaluations). Definer
 -- rights to read past row-level security for that reason only: nothing leaves that the rule does not open
 -- (held equal by test/e2e/sharing-matrix.e2e.spec.ts and test/e2e/resource-matrix.e2e.spec.ts). Used by the
--- dossier read and the client list (libs/domain/src/clients/client.repository.ts).
+-- dossier read and the client list (libs/domain/src/clients/client.repository.ts). A list (no sections)
+-- leaves out the partners' files of a person the caller has a file on: the list shows that person from
+-- the caller's own file, on that ground.
 CREATE OR REPLACE FUNCTION casework_view(p_persons uuid[], p_sections boolean)
  RETURNS json
  LANGUAGE sql
@@ -676,7 +682,12 @@ AS $function$
                                                                        'agreementId', g.agreement_id, 'consentId', g.consent_id,
                                                                        'breakGlassId', g.break_glass_id, 'referralId', g.referral_id)), '[]')
                               FROM casework_access_grounds(f.organisation_id, f.person_id) g) END AS grounds
-            FROM client_file f WHERE f.person_id = ANY (p_persons)
+            FROM client_file f
+           WHERE f.person_id = ANY (p_persons)
+             -- a list (no sections) shows a person with a file of the caller's own from that file, on that
+             -- ground: the partners' files of such a person are not asked
+             AND (p_sections OR f.organisation_id = app_current_organisation()
+                  OR NOT EXISTS (SELECT 1 FROM client_file o WHERE o.person_id = f.person_id AND o.organisation_id = app_current_organisation()))
         ), visible AS MATERIALIZED (
           SELECT f.*, ARRAY(SELECT x->>'category' FROM json_array_elements(f.grounds) x) AS categories
             FROM files f WHERE f.whole OR json_array_length(f.grounds) > 0
