@@ -18,7 +18,7 @@ import { InvalidInput, NotFound } from '@app/kernel';
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translate } from '../http/i18n/messages.js';
 import { negotiateLocale } from '../http/problem.js';
 import { DataSource } from 'typeorm';
@@ -97,8 +97,8 @@ export class AuditController {
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
     @Query() query: AccessReportQueryDto,
-    @Res({ passthrough: true }) response: Response,
-    @Req() request: Request,
+    @Res({ passthrough: true }) response: FastifyReply,
+    @Req() request: FastifyRequest,
   ) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
     const locale = query.lang ?? negotiateLocale(request);
@@ -118,12 +118,12 @@ export class AuditController {
         { ...report, personId: id, period, generatedAt: new Date(), checkpoints, publicKeyPem: this.checkpointer.keys.publicKeyPem },
         say,
       );
-      response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.pdf"`);
+      response.type('application/pdf').header('Content-Disposition', `attachment; filename="access-report-${id}.pdf"`);
       return new StreamableFile(pdf);
     }
     const lines = await this.queries.accessReport(ctx, id, period);
     if (!lines) throw new NotFound('client');
-    response.type('text/csv').setHeader('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
+    response.type('text/csv').header('Content-Disposition', `attachment; filename="access-report-${id}.csv"`);
     return accessReportCsv(lines, say);
   }
 
