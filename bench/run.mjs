@@ -7,8 +7,7 @@
 // Options: --duration <s> per measured run (10), --warmup <s> per scenario (5), --repeats <n> (3),
 // --fresh (regenerate the kept database), --seed <n>, --dirty (run on an uncommitted tree: the report
 // says it is not a result), --allow-broken (run on chains that do not verify: the report says so),
-// --compare-adapters (S1 and S7 on Express and on Fastify as well), --only S1[,S2first,...] (those
-// scenarios only, printed, no report: a partial run is not a benchmark result).
+// --only S1[,S2first,...] (those scenarios only, printed, no report: a partial run is not a benchmark result).
 //
 // Method, per HTTP scenario: a warm-up (closed loop, not measured), then `repeats` times an open-loop
 // run at the scenario's fixed arrival rate (latency, measured from each operation's scheduled send
@@ -59,7 +58,6 @@ const seed = Number(option('seed', '1'));
 const duration = Number(option('duration', '10'));
 const warmup = Number(option('warmup', '5'));
 const repeats = Number(option('repeats', '3'));
-const compareAdapters = flag('compare-adapters');
 const allowDirty = flag('dirty');
 const allowBroken = flag('allow-broken');
 const only = option('only', undefined)?.split(',');
@@ -191,9 +189,9 @@ function startMemoryFlags() {
 }
 
 /** Starts the API and measures its cold start (spawn to /health/ready answering 200) and its idle RSS. */
-async function startApi({ url, adapter = 'express', name = 'api', scaleName = scale }) {
+async function startApi({ url, name = 'api', scaleName = scale }) {
   const port = await freePort();
-  const entry = adapter === 'fastify' ? 'bench/support/fastify-main.mjs' : 'dist/apps/api/src/main.js';
+  const entry = 'dist/apps/api/src/main.js';
   // the memory limits `npm start` sets (package.json), unless BENCH_API_HEAP_MB overrides the heap's
   const heap = startMemoryFlags().map((f) =>
     process.env.BENCH_API_HEAP_MB && f.startsWith('--max-old-space-size=') ? `--max-old-space-size=${process.env.BENCH_API_HEAP_MB}` : f,
@@ -1132,10 +1130,6 @@ function markdown(r) {
         `the AuditSequencer alongside (every 250 ms): largest backlog ${r.W.maxBacklog ? fmt(r.W.maxBacklog) : '–'} entries, ` +
         `${r.W.drainMs ? fmt(r.W.drainMs, ' ms') : '–'} to chain what was left when the writers stopped.`,
     );
-  if (r.adapters) {
-    out.push('', '## HTTP adapter (closed loop)', '', '| adapter | S1 req/s | S7 req/s |', '|---|---:|---:|');
-    for (const [name, a] of Object.entries(r.adapters)) out.push(`| ${name} | ${a.S1.perSecond} | ${a.S7.perSecond} |`);
-  }
   out.push('', '## Targets (issue 15)', '', '| target | measured | met |', '|---|---|---|');
   for (const v of r.verdicts) out.push(`| ${v.target} | ${v.measured} | ${v.met === null ? '–' : v.met ? 'yes' : '**no**'} |`);
   out.push('');
@@ -1192,19 +1186,6 @@ async function gate(url, name) {
     log('  --allow-broken: running anyway; the report says so');
   }
   return result;
-}
-
-async function adapterRun(url, meta, adminPool, adapter) {
-  const api = await startApi({ url, adapter, name: `API (${adapter})` });
-  try {
-    const reads = await dossierReads(api, await population(adminPool, meta));
-    const S1 = await closedLoop(api, { key: 'S1', ...reads }, duration);
-    const S7 = await closedLoop(api, { key: 'S7', next: () => ({ method: 'GET', path: '/health/live', headers: {} }) }, duration);
-    log(`S1 on ${adapter}: ${S1.perSecond} req/s; S7 on ${adapter}: ${S7.perSecond} req/s`);
-    return { S1, S7 };
-  } finally {
-    await api.stop();
-  }
 }
 
 /** S2 on the medium database in the same run, for the flat-cost ratio flanders/medium. */
@@ -1269,7 +1250,7 @@ try {
       duration,
       warmup,
       repeats,
-      adapter: 'express',
+      adapter: 'fastify',
       deadlineMs: DEADLINE_MS,
       method: {
         open: `hand-rolled driver (node:http, keep-alive, at most the scenario's connections on the wire), latency from each operation's scheduled send time (no coordinated omission), deadline ${DEADLINE_MS / 1000} s`,
@@ -1340,15 +1321,11 @@ try {
       if (report.ratios.S1toCeiling?.invalid)
         log(`\n*** INVALID: S1 / ceiling = ${report.ratios.S1toCeiling.value} > 1: the API cannot be faster than the minimal work ***\n`);
       if (scale === 'flanders') await mediumS2(cluster, report);
-      if (compareAdapters) {
-        report.adapters = {};
-        for (const adapter of ['express', 'fastify']) report.adapters[adapter] = await adapterRun(url, meta, adminPool, adapter);
-      }
       report.verdicts = verdicts(report);
       report.seconds = round((performance.now() - started) / 1000);
       const dir = resolve(ROOT, 'bench/results');
       mkdirSync(dir, { recursive: true });
-      const stem = `${report.date.slice(0, 10)}-${scale}${compareAdapters ? '-adapters' : ''}${tree.dirty ? '-DIRTY' : ''}${report.chains.gate.ok ? '' : '-BROKEN'}`;
+      const stem = `${report.date.slice(0, 10)}-${scale}${tree.dirty ? '-DIRTY' : ''}${report.chains.gate.ok ? '' : '-BROKEN'}`;
       writeFileSync(resolve(dir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
       writeFileSync(resolve(dir, `${stem}.md`), markdown(report));
       log(`\n${markdown(report)}\nwritten to bench/results/${stem}.md and .json in ${report.seconds} s`);

@@ -149,6 +149,34 @@ describe('documents on a client file', () => {
     expect(nl.body.title).toContain('Dit soort bestand');
   });
 
+  it('holds the form to one file named "file" and a few short fields, and names what broke it', async () => {
+    const refused = async (request: ReturnType<typeof upload>, field: string) => {
+      const response = await request;
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field, code: 'upload-malformed' })]);
+    };
+    const form = () => t.http.post(`/clients/${client}/documents`).set('Authorization', auth('ranst')).field('category', 'IDENTITY');
+    await refused(form().attach('document', PNG, 'scan.png'), 'file');
+    await refused(form().attach('file', PNG, 'a.png').attach('file', PNG, 'b.png'), 'file');
+    await refused(form().field('a', '1').field('b', '2').field('c', '3').field('d', '4').attach('file', PNG, 'scan.png'), 'body');
+    await refused(
+      t.http.post(`/clients/${client}/documents`).set('Authorization', auth('ranst')).field('category', 'x'.repeat(2000)).attach('file', PNG, 'scan.png'),
+      'category',
+    );
+    const broken = await t.http
+      .post(`/clients/${client}/documents`)
+      .set('Authorization', auth('ranst'))
+      .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+      .send('--XYZ\r\nbroken');
+    expect(broken.status).toBe(400);
+    expect(broken.body.errors).toEqual([expect.objectContaining({ field: 'file', code: 'upload-malformed' })]);
+    // Not a form at all: the same answer as a form without the file.
+    const json = await t.http.post(`/clients/${client}/documents`).set('Authorization', auth('ranst')).send({ category: 'IDENTITY' });
+    expect(json.status).toBe(400);
+    expect(json.body.errors).toEqual([expect.objectContaining({ field: 'file', code: 'file-required' })]);
+  });
+
   it('only the file owner adds documents; a partner gets the same answer as for a person it does not know', async () => {
     const partner = await upload('mediator', client, pdf(1000), 'x.pdf');
     const unknown = await upload('mediator', '00000000-0000-4000-8000-000000000000', pdf(1000), 'x.pdf');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthConfig } from '@app/auth';
 import { DEMO_PASSWORD } from '../../apps/api/src/seed/demo-partnership.js';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -45,7 +45,7 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   dataSource: DataSource;
   config: AppConfig;
@@ -113,6 +113,7 @@ export async function startTestApp(
   await dataSource.initialize();
   const app = await createApp(config, dataSource, createLogger(process.env.TEST_LOG ?? 'silent'));
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const http = request(app.getHttpServer());
   const sequencer = app.get(AuditSequencer);
   const one = async (sql: string, param: string) => {

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -9,26 +13,59 @@ import { AppModule } from './app.module.js';
 import { UNLIMITED, addressRateLimit } from './http/rate-limit.js';
 import { documentRateLimitHeaders } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
-import { jsonBody } from './http/json-body.js';
+import { asExpressSent } from './http/send.js';
+import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body.js';
 import { PinoNestLogger, requestLogging } from './http/logging.js';
+import { sendProblem, toProblem } from './http/problem.js';
 import { createValidationPipe } from './http/validation.js';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_PATH = 'docs/openapi.json';
 
+/**
+ * TRUST_PROXY as Express read it: true, addresses/subnets (comma-separated), or a number of hops to
+ * trust. Fastify 5 reads a bare number as "trust no hop", so the hop count is handed over as Express's
+ * own rule (the n nearest addresses are proxies).
+ */
+function trustProxy(setting: AppConfig['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** Builds the HTTP application; main.ts and the e2e tests use exactly this. */
-export async function createApp(config: AppConfig, dataSource: DataSource, logger: Logger): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, dataSource), {
+export async function createApp(config: AppConfig, dataSource: DataSource, logger: Logger): Promise<NestFastifyApplication> {
+  const logging = requestLogging(logger);
+  // helmet's own headers and defaults, on the raw response (Fastify merges them into what it sends).
+  const secureHeaders = helmet();
+  const beforeAnything = (request: FastifyRequest, reply: FastifyReply, then: () => void) => {
+    logging.tag(request, reply);
+    secureHeaders(request.raw, reply.raw, then);
+  };
+  const adapter = new FastifyAdapter({
+    trustProxy: trustProxy(config.trustProxy),
+    bodyLimit: MAX_BODY_BYTES,
+    // Our own UUID per request (logging.ts): a caller's X-Request-Id is never taken as it.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // Express matched paths case-insensitively and with or without a trailing slash; clients keep that.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // A URL the router cannot read (a broken %-escape) is answered before any hook: as a problem document too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      beforeAnything(request, reply, () => sendProblem(request, reply, toProblem(new HttpException(error.message, error.statusCode ?? 400)))),
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => beforeAnything(request, reply, () => done()));
+  fastify.addHook('onResponse', logging.onResponse);
+  fastify.addHook('onRequestAbort', logging.onRequestAbort);
+  fastify.addHook('onSend', asExpressSent);
+  registerJsonBody(fastify);
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
-  app.set('trust proxy', config.trustProxy);
-  app.disable('x-powered-by');
-  app.use(requestLogging(logger));
-  app.use(helmet());
-  app.use(addressRateLimit(app.get(RateLimits)));
+  fastify.addHook('onRequest', addressRateLimit(app.get(RateLimits)));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false });
-  app.use(jsonBody);
+  await app.register(multipart);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

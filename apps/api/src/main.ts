@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { seedDemoPartnership, demoUsers, DEMO_PASSWORD } from './seed/demo-partnership.js';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, DOCS_PATH, OPENAPI_PATH } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openMigratedDatabase, type MigratedDatabase } from './database/open-database.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   let database: MigratedDatabase | undefined;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   let closing: Promise<void> | undefined;
 
   // Stop accepting connections and let the requests in flight finish (at most DRAIN_MS), then close

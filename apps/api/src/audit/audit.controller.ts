@@ -19,7 +19,7 @@ import { InvalidInput, NotFound } from '@app/kernel';
 import { Body, Controller, Get, HttpCode, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { translate } from '../http/i18n/messages.js';
 import { negotiateLocale } from '../http/problem.js';
 import { DataSource } from 'typeorm';
@@ -94,7 +94,7 @@ export class AuditController {
     },
   })
   @ApiProblems(400, 401, 403, 404, 429)
-  async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Req() request: Request) {
+  async accessReport(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest) {
     if (query.from && query.to && query.from > query.to) throw new InvalidInput([{ field: 'to', code: 'period-end-before-start' }]);
     const locale = query.lang ?? negotiateLocale(request);
     const say = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);

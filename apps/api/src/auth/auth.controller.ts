@@ -3,7 +3,7 @@ import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiProblems } from '../http/openapi.js';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
 import { LoginGuard } from './login.guard.js';
@@ -31,11 +31,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token for a new token pair (the old refresh token is spent)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblems(400, 401, 413)
-  refresh(@Body() body: RefreshDto, @Req() request: Request & { id?: unknown }): Promise<TokenPairDto> {
+  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPairDto> {
     return this.auth.refresh(body.refreshToken, {
       clientAddress: request.ip ?? 'unknown',
-      userAgent: request.get('user-agent'),
-      requestId: request.id === undefined ? undefined : String(request.id),
+      userAgent: request.headers['user-agent'],
+      requestId: String(request.id),
     });
   }
 

@@ -14,7 +14,7 @@ import {
 } from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
@@ -46,9 +46,9 @@ export class ClientsController {
   @ApiOperation({ summary: "Register a client in your organisation (creates your own file; the person's id is shared by all organisations)" })
   @ApiCreatedResponse({ type: RegisteredClientDto })
   @ApiProblems(400, 401, 403, 409, 413)
-  async register(@Ctx() ctx: RequestContext, @Body() body: CreateClientDto, @Res({ passthrough: true }) response: Response) {
+  async register(@Ctx() ctx: RequestContext, @Body() body: CreateClientDto, @Res({ passthrough: true }) response: FastifyReply) {
     const created = await this.clients.register(ctx, body);
-    response.setHeader('Location', `/clients/${created.id}`).setHeader('ETag', etagFor(created.ownFile.version));
+    response.header('Location', `/clients/${created.id}`).header('ETag', etagFor(created.ownFile.version));
     return created;
   }
 
@@ -71,9 +71,9 @@ export class ClientsController {
   @ApiOperation({ summary: 'Your own file on the person, and per partner file the categories you may read (the others listed as withheld)' })
   @ApiOkResponse({ type: ClientViewDto })
   @ApiProblems(400, 401, 403, 404)
-  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response): Promise<ClientView> {
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: FastifyReply): Promise<ClientView> {
     const view = await this.clients.get(ctx, id);
-    if (view.ownFile) response.setHeader('ETag', etagFor(view.ownFile.version));
+    if (view.ownFile) response.header('ETag', etagFor(view.ownFile.version));
     return view;
   }
 
@@ -91,10 +91,10 @@ export class ClientsController {
     @UuidParam() id: string,
     @Body() body: UpdateClientDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ClientView> {
     const view = await this.clients.update(ctx, id, body, requiredVersion(ifMatch));
-    response.setHeader('ETag', etagFor(view.ownFile!.version));
+    response.header('ETag', etagFor(view.ownFile!.version));
     return view;
   }
 

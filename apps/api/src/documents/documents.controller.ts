@@ -20,7 +20,7 @@ import { IsIn } from 'class-validator';
 import { create as contentDisposition } from 'content-disposition';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
-import { DocumentUpload, sniffDocument } from '../http/upload.js';
+import { DocumentUpload, sniffDocument, type UploadedDocument } from '../http/upload.js';
 
 export class UploadDocumentDto {
   @ApiProperty({ enum: DATA_CATEGORIES, description: 'What the document is about; a partner reads it only where it may read that category' })
@@ -65,7 +65,7 @@ export class DocumentsController {
   async upload(
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
-    @UploadedFile() file: Express.Multer.File | undefined,
+    @UploadedFile() file: UploadedDocument | undefined,
     @Body() body: UploadDocumentDto,
   ): Promise<ClientDocument> {
     const document = await sniffDocument(file);

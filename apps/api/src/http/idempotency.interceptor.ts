@@ -3,7 +3,7 @@ import { RequestTransaction, type RequestContext } from '@app/kernel';
 import { InvalidInput, isUniqueViolation } from '@app/kernel';
 import { ConflictException, Injectable, UnprocessableEntityException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import canonicalize from 'canonicalize';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -20,13 +20,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly transaction: RequestTransaction) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = execution.switchToHttp().getRequest<Request & { user?: RequestContext }>();
-    const key = request.get(IDEMPOTENCY_HEADER);
+    const request = execution.switchToHttp().getRequest<FastifyRequest & { user?: RequestContext }>();
+    const header = request.headers[IDEMPOTENCY_HEADER.toLowerCase()];
+    const key = Array.isArray(header) ? header.join(', ') : header;
     if (key === undefined || !request.user) return next.handle();
-    return from(this.handle(request.user, key, request, execution.switchToHttp().getResponse<Response>(), next));
+    return from(this.handle(request.user, key, request, execution.switchToHttp().getResponse<FastifyReply>(), next));
   }
 
-  private async handle(ctx: RequestContext, key: string, request: Request, response: Response, next: CallHandler): Promise<unknown> {
+  private async handle(ctx: RequestContext, key: string, request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     if (key.length < 1 || key.length > 200) throw new InvalidInput([{ field: IDEMPOTENCY_HEADER, code: 'maxLength', params: { max: 200 } }]);
     const hash = createHash('sha256')
       .update(`${request.method} ${request.originalUrl.split('?')[0]}\n${canonicalize(request.body ?? {})}`)
@@ -58,7 +59,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return undefined;
     });
     if (stored) {
-      response.status(stored.response_status).setHeader('Idempotent-Replayed', 'true');
+      reply.status(stored.response_status).header('Idempotent-Replayed', 'true');
       return stored.response_body;
     }
     try {
@@ -67,7 +68,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         tx.query(`UPDATE idempotency_key SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`, [
           ctx.userId,
           key,
-          response.statusCode,
+          reply.statusCode,
           JSON.stringify(body ?? null),
         ]),
       );

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest, onRequestAbortHookHandler, onResponseHookHandler } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /** What a caller's `X-Request-Id` must look like to be kept as a correlation id (anything else is dropped). */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,34 +17,39 @@ export function correlationIdOf(request: IncomingMessage): string | undefined {
 }
 
 /**
- * One JSON line per request with the server's own request id: always a new UUID, sent back as
- * `X-Request-Id` and the one audit events and problem documents carry. A caller's well-formed
- * `X-Request-Id` is not trusted as a request id (it could collide with, or pose as, another request
- * in the audit trail); it is logged beside ours as `correlationId` and echoed as `X-Correlation-Id`.
- * Only method, path and status are logged: no other headers, no query strings, no bodies, so no
- * personal data.
+ * One JSON line per request with the server's own request id (Fastify's `genReqId`, see app.factory.ts):
+ * always a new UUID, sent back as `X-Request-Id` and the one audit events and problem documents carry.
+ * A caller's well-formed `X-Request-Id` is not trusted as a request id (it could collide with, or pose
+ * as, another request in the audit trail); it is logged beside ours as `correlationId` and echoed as
+ * `X-Correlation-Id`. Only method, path and status are logged: no other headers, no query strings, no
+ * bodies, so no personal data. `tag` runs first of all (app.factory.ts), so every answer carries the
+ * ids: 404s, parser errors, router errors and 429s included.
  */
-export function requestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (request: IncomingMessage, response: ServerResponse) => {
-      const id = randomUUID();
-      response.setHeader('X-Request-Id', id);
-      const correlationId = correlationIdOf(request);
-      if (correlationId) response.setHeader('X-Correlation-Id', correlationId);
-      return id;
+export function requestLogging(logger: Logger): {
+  tag(request: FastifyRequest, reply: FastifyReply): void;
+  onResponse: onResponseHookHandler;
+  onRequestAbort: onRequestAbortHookHandler;
+} {
+  const line = (request: FastifyRequest) => {
+    const correlationId = correlationIdOf(request.raw);
+    return { req: { id: request.id, method: request.method, path: request.url.split('?')[0] }, ...(correlationId ? { correlationId } : {}) };
+  };
+  return {
+    tag(request, reply) {
+      reply.header('X-Request-Id', request.id);
+      const correlationId = correlationIdOf(request.raw);
+      if (correlationId) reply.header('X-Correlation-Id', correlationId);
     },
-    customProps: (request: IncomingMessage) => {
-      const correlationId = correlationIdOf(request);
-      return correlationId ? { correlationId } : {};
+    onResponse(request, reply, done) {
+      const entry = { ...line(request), res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
+      logger[reply.statusCode >= 500 ? 'error' : 'info'](entry, 'request completed');
+      done();
     },
-    serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, path: request.url.split('?')[0] }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      err: (error: { type?: string; name?: string }) => ({ type: error.type ?? error.name }),
+    onRequestAbort(request, done) {
+      logger.error(line(request), 'request aborted');
+      done();
     },
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
-  });
+  };
 }
 
 /** Nest's own log lines, as JSON through the same pino logger. */

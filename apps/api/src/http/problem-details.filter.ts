@@ -2,10 +2,10 @@ import { RequestTransaction, actorOf, type RequestContext } from '@app/kernel';
 import { type RoutePolicy } from '@app/access';
 import { NotFound } from '@app/kernel';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem, toProblem, type Problem } from './problem.js';
 
-type AppRequest = Request & { id?: unknown; user?: RequestContext; policy?: RoutePolicy };
+type AppRequest = FastifyRequest & { user?: RequestContext; policy?: RoutePolicy };
 
 /**
  * Every error the API returns is an RFC 9457 problem document; server faults are logged without client
@@ -22,7 +22,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<AppRequest>();
-    const response = http.getResponse<Response>();
+    const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(exception);
     if (problem.status === 503) {
       this.logger.warn({ requestId: request.id, errorCode: (exception as { code?: string })?.code }, 'database unavailable; answered 503');
@@ -31,15 +31,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const e = exception as { name?: string; code?: string; stack?: string };
       this.logger.error({ requestId: request.id, errorName: e?.name, errorCode: e?.code }, e?.stack?.split('\n').slice(1, 6).join('\n'));
     }
-    if (response.headersSent) return;
+    if (reply.sent || reply.raw.headersSent) return;
     if (!isDenial(request, problem, exception)) {
-      sendProblem(request, response, problem);
+      sendProblem(request, reply, problem);
       return;
     }
     this.recordDenial(request)
       .catch((error) => this.logger.error({ requestId: request.id, errorName: (error as Error)?.name }, 'could not audit a denied attempt'))
       .finally(() => {
-        if (!response.headersSent) sendProblem(request, response, problem);
+        if (!reply.sent && !reply.raw.headersSent) sendProblem(request, reply, problem);
       });
   }
 
@@ -59,7 +59,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = request.user!;
     const actor = actorOf(ctx);
     // The raw path parameter: lower-cased like UuidParam does, so the audit chain hashes the id as stored.
-    const raw = typeof request.params?.id === 'string' ? request.params.id : undefined;
+    const id = (request.params as Record<string, unknown> | undefined)?.id;
+    const raw = typeof id === 'string' ? id : undefined;
     const resourceId = raw !== undefined && UUID.test(raw) ? raw.toLowerCase() : raw;
     const target = denialTarget(request, resourceId);
     const personNamed = target?.kind === 'person' ? target.id : undefined;
@@ -95,7 +96,7 @@ const KEYED: Record<string, TargetKind> = {
  * `clientId` of a new trajectory or handover.
  */
 function denialTarget(request: AppRequest, id: string | undefined): { kind: TargetKind; id: string } | undefined {
-  const path = (request.route?.path as string | undefined) ?? '';
+  const path = request.routeOptions?.url ?? '';
   const first = path.split('/')[1] ?? '';
   const kind = KEYED[first];
   if (kind && path.startsWith(`/${first}/:id`)) return id !== undefined && UUID.test(id) ? { kind, id } : undefined;

@@ -1,6 +1,7 @@
 import { DomainError, type FieldProblem, type RequestContext } from '@app/kernel';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, isLocale, translate, type Locale } from './i18n/messages.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -99,26 +100,27 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * `Accept-Language` (a browser sends the user's); else the organisation's (Dutch for a Flemish one);
  * else Dutch.
  */
-export function negotiateLocale(request: Request & { user?: Pick<RequestContext, 'languages'> }): Locale {
+export function negotiateLocale(request: Pick<FastifyRequest, 'headers'> & { user?: Pick<RequestContext, 'languages'> }): Locale {
   const languages = request.user?.languages;
   if (isLocale(languages?.user)) return languages.user;
   if (request.headers?.['accept-language']) {
-    const best = request.acceptsLanguages(...SUPPORTED_LOCALES);
+    // negotiator is what Express's acceptsLanguages() asked: the same q-values and prefix matches (nl-BE -> nl).
+    const [best] = new Negotiator(request).languages([...SUPPORTED_LOCALES]);
     if (isLocale(best)) return best;
   }
   return isLocale(languages?.organisation) ? languages.organisation : DEFAULT_LOCALE;
 }
 
 /** Writes the problem document. Nothing from the exception itself (messages, stacks, SQL) reaches the body. */
-export function sendProblem(request: Request & { id?: unknown }, response: Response, problem: Problem): void {
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): void {
   const locale = negotiateLocale(request);
   const body = {
     type: `urn:casework:problem:${problem.code}`,
     title: translate(locale, problem.code, problem.params) ?? translate(locale, 'http-error'),
     status: problem.status,
     code: problem.code,
-    instance: request.originalUrl?.split('?')[0] ?? request.url,
-    requestId: request.id === undefined ? undefined : String(request.id),
+    instance: request.originalUrl.split('?')[0],
+    requestId: String(request.id),
     ...(problem.fields && problem.fields.length > 0
       ? {
           errors: problem.fields.map((f) => ({
@@ -129,7 +131,8 @@ export function sendProblem(request: Request & { id?: unknown }, response: Respo
         }
       : {}),
   };
-  for (const [name, value] of Object.entries(problem.headers ?? {})) response.setHeader(name, value);
-  response.status(problem.status).setHeader('Content-Language', locale);
-  response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  void reply
+    .status(problem.status)
+    .headers({ ...problem.headers, 'Content-Language': locale, 'Content-Type': PROBLEM_CONTENT_TYPE })
+    .send(JSON.stringify(body));
 }

@@ -4,7 +4,7 @@ import { Requires } from '@app/access';
 import { NOTIFICATION_KINDS, NoteService, NotificationService, type CaseNote, type Notification } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { type Locale } from '../http/i18n/messages.js';
 import { notificationLink, notificationTitle } from '../notifications/notification-text.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCursor, PageLimit } from '../http/paging.js';
@@ -127,7 +127,7 @@ export class NotesController {
   @ApiOperation({ summary: 'Your notifications, newest first, a page at a time, each with a title in your language and a link to what it is about' })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiProblems(400, 401)
-  async listNotifications(@Ctx() ctx: RequestContext, @Query() query: NotificationQueryDto, @Req() request: Request): Promise<NotificationPageDto> {
+  async listNotifications(@Ctx() ctx: RequestContext, @Query() query: NotificationQueryDto, @Req() request: FastifyRequest): Promise<NotificationPageDto> {
     const page = await this.notifications.page(ctx, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, unread: query.unread });
     const locale = negotiateLocale(request);
     return { ...page, items: page.items.map((n) => readable(n, locale)) };
@@ -139,7 +139,7 @@ export class NotesController {
   @ApiOperation({ summary: 'Mark one of your notifications read' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiProblems(400, 401, 404)
-  async markRead(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() request: Request): Promise<NotificationDto> {
+  async markRead(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() request: FastifyRequest): Promise<NotificationDto> {
     return readable(await this.notifications.markRead(ctx, id), negotiateLocale(request));
   }
 }

@@ -4,7 +4,7 @@ import { type RequestContext } from '@app/kernel';
 import { OrganisationService, STAFF_CARDS_MAX, UserService, type Organisation, type OrganisationDirectoryEntry, type StaffCard, type User } from '@app/domain';
 import { Body, Controller, Get, Headers, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiParam, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
@@ -36,9 +36,9 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'Register a partner organisation (platform admins)' })
   @ApiCreatedResponse({ type: OrganisationDto })
   @ApiProblems(400, 401, 403, 409, 413)
-  async create(@Ctx() ctx: RequestContext, @Body() body: CreateOrganisationDto, @Res({ passthrough: true }) response: Response): Promise<Organisation> {
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateOrganisationDto, @Res({ passthrough: true }) response: FastifyReply): Promise<Organisation> {
     const created = await this.organisations.create(ctx, body);
-    response.setHeader('Location', `/organisations/${created.id}`).setHeader('ETag', etagFor(created.version));
+    response.header('Location', `/organisations/${created.id}`).header('ETag', etagFor(created.version));
     return created;
   }
 
@@ -47,9 +47,9 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'One organisation: in full for its own staff and platform admins, directory fields for others' })
   @ApiOkResponse({ schema: ORGANISATION_OR_ENTRY })
   @ApiProblems(400, 401, 404)
-  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response) {
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: FastifyReply) {
     const org = await this.organisations.get(ctx, id);
-    if ('version' in org) response.setHeader('ETag', etagFor(org.version));
+    if ('version' in org) response.header('ETag', etagFor(org.version));
     return org;
   }
 
@@ -64,10 +64,10 @@ export class OrganisationsController {
     @UuidParam() id: string,
     @Body() body: UpdateOrganisationDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<Organisation> {
     const updated = await this.organisations.update(ctx, id, body, requiredVersion(ifMatch));
-    response.setHeader('ETag', etagFor(updated.version));
+    response.header('ETag', etagFor(updated.version));
     return updated;
   }
 
@@ -101,10 +101,10 @@ export class OrganisationsController {
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
     @Body() body: CreateUserDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<User> {
     const created = await this.users.create(ctx, id, body);
-    response.setHeader('Location', `/users/${created.id}`).setHeader('ETag', etagFor(created.version));
+    response.header('Location', `/users/${created.id}`).header('ETag', etagFor(created.version));
     return created;
   }
 }

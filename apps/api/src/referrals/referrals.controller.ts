@@ -4,7 +4,7 @@ import { type RequestContext } from '@app/kernel';
 import { ReferralService, type Referral } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Post, Query, Res, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { intakeEvent } from './intake-calendar.js';
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/openapi.js';
@@ -172,10 +172,10 @@ export class ReferralsController {
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar', schema: { type: 'string', maxLength: 4096 } })
   @ApiProblems(400, 401, 403, 404)
-  async intakeIcs(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async intakeIcs(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     const referral = await this.referrals.intakeOf(ctx, id);
-    response.setHeader('Content-Type', 'text/calendar; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="intake-${referral.id}.ics"`);
+    response.header('Content-Type', 'text/calendar; charset=utf-8');
+    response.header('Content-Disposition', `attachment; filename="intake-${referral.id}.ics"`);
     return intakeEvent(referral);
   }
 

@@ -4,7 +4,7 @@ import { Requires } from '@app/access';
 import { UserService, type User, type UserCertification } from '@app/domain';
 import { Body, Controller, Delete, Get, HttpCode, Headers, Patch, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { EnumParam, UuidParam } from '../http/params.js';
@@ -20,9 +20,9 @@ export class UsersController {
   @ApiOperation({ summary: 'One staff account (oneself; one’s organisation for admins, team leads, privacy officers)' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 401, 404)
-  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: Response): Promise<User> {
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Res({ passthrough: true }) response: FastifyReply): Promise<User> {
     const user = await this.users.get(ctx, id);
-    response.setHeader('ETag', etagFor(user.version));
+    response.header('ETag', etagFor(user.version));
     return user;
   }
 
@@ -37,10 +37,10 @@ export class UsersController {
     @UuidParam() id: string,
     @Body() body: UpdateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<User> {
     const user = await this.users.update(ctx, id, body, requiredVersion(ifMatch));
-    response.setHeader('ETag', etagFor(user.version));
+    response.header('ETag', etagFor(user.version));
     return user;
   }
 
@@ -60,7 +60,7 @@ export class UsersController {
     @UuidParam() id: string,
     @EnumParam('kind', CERTIFICATION_KINDS) kind: CertificationKind,
     @Body() body: RecordCertificationDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<UserCertification> {
     const { certification, created } = await this.users.recordCertification(ctx, id, kind, body);
     response.status(created ? 201 : 200);

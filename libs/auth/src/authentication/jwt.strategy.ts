@@ -1,7 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AUTH_CONFIG, type AuthConfig } from '../auth.config.js';
 import type { RequestContext } from '@app/kernel';
@@ -9,6 +8,7 @@ import { defineAbilityFor } from '@app/access';
 import { PURPOSES, PURPOSE_HEADER, belgianToday, type Purpose } from '@app/kernel';
 import { IdentityRepository } from './identity.repository.js';
 import { JWT_ALGORITHM, type AccessTokenClaims } from './token.service.js';
+import { headerOf, type HttpRequest } from './http-request.js';
 
 /**
  * Verifies the bearer token (HS256 only, so `alg: none` and foreign keys fail; issuer, audience and
@@ -34,11 +34,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(request: Request & { id?: unknown }, claims: AccessTokenClaims): Promise<RequestContext> {
+  async validate(request: HttpRequest, claims: AccessTokenClaims): Promise<RequestContext> {
     const valid = typeof claims.sub === 'string' && typeof claims.sid === 'string' && Number.isInteger(claims.ver) && isUuid(claims.sub) && isUuid(claims.sid);
     const identity = valid ? await this.identities.loadActiveIdentity(claims.sub, claims.sid, claims.ver) : undefined;
     if (!identity) throw new UnauthorizedException({ code: 'invalid-token' });
-    const purpose = purposeFrom(request.get(PURPOSE_HEADER));
+    const purpose = purposeFrom(headerOf(request, PURPOSE_HEADER));
     const now = new Date();
     const full = { ...identity, purpose, today: belgianToday(now), now: now.toISOString() };
     return {
@@ -47,7 +47,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sessionId: claims.sid,
       ability: defineAbilityFor(full),
       clientAddress: request.ip,
-      userAgent: request.get('user-agent'),
+      userAgent: headerOf(request, 'user-agent'),
     };
   }
 }

@@ -65,15 +65,12 @@ export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string,
  * The RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP"),
  * so a client can pace itself; the tighter of the limits that apply is the one told.
  */
-export function setRateLimitHeaders(
-  response: { getHeader(name: string): unknown; setHeader(name: string, value: string): unknown },
-  state: RateLimitState,
-): void {
-  const told = Number(response.getHeader('RateLimit-Remaining'));
+export function setRateLimitHeaders(reply: { getHeader(name: string): unknown; header(name: string, value: string): unknown }, state: RateLimitState): void {
+  const told = Number(reply.getHeader('RateLimit-Remaining'));
   if (Number.isFinite(told) && told <= state.remaining) return;
-  response.setHeader('RateLimit-Limit', String(state.limit));
-  response.setHeader('RateLimit-Remaining', String(state.remaining));
-  response.setHeader('RateLimit-Reset', String(state.resetSeconds));
+  reply.header('RateLimit-Limit', String(state.limit));
+  reply.header('RateLimit-Remaining', String(state.remaining));
+  reply.header('RateLimit-Reset', String(state.resetSeconds));
 }
 
 /**
