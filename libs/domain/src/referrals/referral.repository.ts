@@ -116,7 +116,8 @@ export const PURPOSE_OF: Record<ReferralKind, Purpose> = { WARM_HANDOVER: 'MEDIA
 const PURPOSE_SQL = `CASE r.kind ${Object.entries(PURPOSE_OF)
   .map(([kind, purpose]) => `WHEN '${kind}' THEN '${purpose}'`)
   .join(' ')} END`;
-const FROM = `referral r CROSS JOIN LATERAL (SELECT casework_handover_note_visible(r.from_organisation_id, r.person_id, ${PURPOSE_SQL}, r.categories) AS shown) v`;
+const SHOWN = `CROSS JOIN LATERAL (SELECT casework_handover_note_visible(r.from_organisation_id, r.person_id, ${PURPOSE_SQL}, r.categories) AS shown) v`;
+const FROM = `referral r ${SHOWN}`;
 
 const COLUMNS = `r.id, r.kind, r.person_id, r.from_organisation_id, r.to_organisation_id, r.sender_user_id, r.assignee_user_id, r.categories,
   CASE WHEN v.shown THEN r.note END AS note, CASE WHEN v.shown THEN r.question END AS question, CASE WHEN v.shown THEN r.answer END AS answer,
@@ -210,18 +211,25 @@ export class ReferralRepository {
    */
   async page(tx: Tx, q: QueuePage): Promise<Array<{ referral: Referral; key: [string, string, string] }>> {
     const side = q.box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
+    // The page is chosen first and the rule asked for its rows only, whatever plan serves the order. An
+    // inbox never shows drafts: left out of the statuses, so the default inbox matches the predicate of
+    // its partial index of open referrals (migration 1767500000000).
+    const statuses = q.box === 'inbox' ? q.statuses.filter((s) => s !== 'DRAFT') : q.statuses;
     const rows = await tx.query(
-      `SELECT ${COLUMNS}, r.created_at::text AS created_key FROM ${FROM}
-        WHERE r.${side} = $1 AND r.status = ANY ($2::text[]) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
-          AND ($11::uuid IS NULL OR r.person_id = $11)
-          AND ($4::boolean IS NULL OR (r.status IN ('SENT','INFO_REQUESTED') AND r.due_date < $5::date) = $4)
-          AND ($6 = 'outbox' OR r.status <> 'DRAFT')
-          AND ($7::date IS NULL OR (coalesce(r.due_date, 'infinity'::date), r.created_at, r.id) > ($7::date, $8::timestamptz, $9::uuid))
-        ORDER BY coalesce(r.due_date, 'infinity'::date), r.created_at, r.id
-        LIMIT $10`,
+      `SELECT ${COLUMNS}, r.created_at::text AS created_key
+         FROM (SELECT * FROM referral r
+                WHERE r.${side} = $1 AND r.status = ANY ($2::text[]) AND ($3::uuid IS NULL OR r.assignee_user_id = $3)
+                  AND ($11::uuid IS NULL OR r.person_id = $11)
+                  AND ($4::boolean IS NULL OR (r.status IN ('SENT','INFO_REQUESTED') AND r.due_date < $5::date) = $4)
+                  AND ($6 = 'outbox' OR r.status <> 'DRAFT')
+                  AND ($7::date IS NULL OR (coalesce(r.due_date, 'infinity'::date), r.created_at, r.id) > ($7::date, $8::timestamptz, $9::uuid))
+                ORDER BY coalesce(r.due_date, 'infinity'::date), r.created_at, r.id
+                LIMIT $10) r
+         ${SHOWN}
+        ORDER BY coalesce(r.due_date, 'infinity'::date), r.created_at, r.id`,
       [
         q.organisationId,
-        q.statuses,
+        statuses,
         q.assignee,
         q.overdue,
         belgianToday(),
