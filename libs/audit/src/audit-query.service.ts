@@ -89,10 +89,10 @@ export interface GroundDetail {
   justification?: string;
 }
 
-/** A period of Brussels calendar days, both ends included; either end open. */
 /** Lines an export reads per page (per transaction). */
 const EXPORT_PAGE = 500;
 
+/** A period of Brussels calendar days, both ends included; either end open. */
 export interface ReportPeriod {
   from?: string;
   to?: string;

@@ -212,8 +212,7 @@ export class ReferralRepository {
   async page(tx: Tx, q: QueuePage): Promise<Array<{ referral: Referral; key: [string, string, string] }>> {
     const side = q.box === 'inbox' ? 'to_organisation_id' : 'from_organisation_id';
     // The page is chosen first and the rule asked for its rows only, whatever plan serves the order. An
-    // inbox never shows drafts: left out of the statuses, so the default inbox matches the predicate of
-    // its partial index of open referrals (migration 1767500000000).
+    // inbox never shows drafts: left out of its statuses.
     const statuses = q.box === 'inbox' ? q.statuses.filter((s) => s !== 'DRAFT') : q.statuses;
     const rows = await tx.query(
       `SELECT ${COLUMNS}, r.created_at::text AS created_key
