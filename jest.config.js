@@ -15,6 +15,9 @@ const common = {
 };
 
 export default {
+  // Global, not per project: Jest reads testTimeout only here (a project's own was ignored, so hooks
+  // such as an app's start had 5 s, too little on a loaded 2-core machine).
+  testTimeout: 30000,
   projects: [
     {
       ...common,
@@ -29,7 +32,6 @@ export default {
       // database; each test file works in its own copy of it.
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
-      testTimeout: 30000,
     },
   ],
 };

@@ -1,0 +1,106 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Problem = Schemas['ProblemDetailsDto'];
+export type Purpose = NonNullable<Schemas['ClientViewDto']['purpose']>;
+
+/** The header the API wants on the cookie endpoints, so another site's form cannot call them. */
+const WEB_HEADER = { 'X-Requested-With': 'casework-web' } as const;
+
+/**
+ * The access token lives in this module's memory only (never in localStorage, nor in a cookie a
+ * script can read); the refresh token is an HttpOnly cookie the browser sends to /auth/session only.
+ * After a reload the session is restored through that cookie.
+ */
+let accessToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let onSignedOut: () => void = () => undefined;
+let refreshing: Promise<boolean> | null = null;
+
+export const api = createClient<paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
+
+function keep(token: { accessToken: string; expiresIn: number }) {
+  accessToken = token.accessToken;
+  clearTimeout(refreshTimer);
+  // renewed before it runs out, so a social worker typing a long note is not thrown out
+  refreshTimer = setTimeout(() => void refresh(), Math.max(5, token.expiresIn * 0.8) * 1000);
+}
+
+function forget() {
+  accessToken = null;
+  clearTimeout(refreshTimer);
+}
+
+/** Exchanges the refresh cookie for a new access token; false when there is no session (any more). */
+export function refresh(): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/auth/session/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
+      if (!response.ok) {
+        forget();
+        return false;
+      }
+      keep(await response.json());
+      return true;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export async function signIn(email: string, password: string): Promise<Problem | null> {
+  const { data, error } = await api.POST('/auth/session', { body: { email, password }, headers: WEB_HEADER });
+  if (error) return error as Problem;
+  keep(data);
+  return null;
+}
+
+export async function signOut(everywhere = false): Promise<void> {
+  if (everywhere) await api.POST('/auth/sign-out-everywhere');
+  else await api.POST('/auth/session/sign-out', { headers: WEB_HEADER });
+  forget();
+  onSignedOut();
+}
+
+export function whenSignedOut(callback: () => void) {
+  onSignedOut = callback;
+}
+
+const retries = new Map<string, Request>();
+
+/**
+ * Every API call: the access token, and the purpose chosen on screen (X-Purpose) unless the call
+ * names its own. A 401 on an expired token is answered by one refresh and the same request again.
+ */
+const authenticate: Middleware = {
+  onRequest({ request, id }) {
+    if (accessToken) request.headers.set('Authorization', `Bearer ${accessToken}`);
+    if (!request.headers.has('Accept-Language')) request.headers.set('Accept-Language', document.documentElement.lang || 'nl');
+    retries.set(id, request.clone());
+    return request;
+  },
+  async onResponse({ response, id, request }) {
+    const original = retries.get(id);
+    retries.delete(id);
+    if (response.status !== 401 || !original || request.url.includes('/auth/session')) return response;
+    if (!(await refresh())) {
+      onSignedOut();
+      return response;
+    }
+    original.headers.set('Authorization', `Bearer ${accessToken}`);
+    return fetch(original);
+  },
+  onError({ id }) {
+    retries.delete(id);
+  },
+};
+api.use(authenticate);
+
+/** The message to show for a failed call: the problem's title (in the reader's language) and what is wrong with each field. */
+export function problemText(error: unknown): string {
+  const problem = error as Partial<Problem> | undefined;
+  if (!problem?.title) return String(error);
+  return [problem.title, ...(problem.errors ?? []).map((e) => e.message)].join(' ');
+}

@@ -1,0 +1,81 @@
+import { Alert, Anchor, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, problemText, type Schemas } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { purposeHeader, useSession } from '../session/session';
+import { CATEGORIES, Section, SECTION_OF, type Category } from '../ui/Section';
+import { usePageTitle } from '../ui/usePageTitle';
+
+type FileSections = Partial<Record<(typeof SECTION_OF)[Category], Record<string, unknown>>>;
+
+/** One client: our own file by category, then each partner's file as far as the sharing rule opens it for the purpose on screen. */
+export function ClientFilePage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const { purpose } = useSession();
+  const client = useQuery({
+    queryKey: ['client', id, purpose],
+    queryFn: async () => {
+      const { data, error } = await api.GET('/clients/{id}', { params: { path: { id }, header: purposeHeader(purpose) } });
+      if (error) throw error;
+      return data;
+    },
+  });
+  const organisations = useQuery({
+    queryKey: ['organisations'],
+    queryFn: async () => (await api.GET('/organisations')).data ?? [],
+    staleTime: 10 * 60_000,
+  });
+  const nameOf = (organisationId: string) => organisations.data?.find((o) => o.id === organisationId)?.name ?? organisationId;
+  const identity = client.data?.ownFile?.identity ?? client.data?.shared.find((f) => f.identity)?.identity;
+  const name = identity ? `${identity.firstName} ${identity.lastName}` : '';
+  usePageTitle(name ? t('client.title', { name }) : t('app.loading'));
+
+  if (client.isPending) return <Loader aria-label={t('app.loading')} />;
+  if (client.isError)
+    return (
+      <Alert color="red" role="alert">
+        {t('app.error', { detail: problemText(client.error) })}
+      </Alert>
+    );
+  const own = client.data.ownFile;
+  const sections = (file: FileSections, only?: ReadonlyArray<Category>) =>
+    CATEGORIES.filter((c) => !only || only.includes(c)).map((category) => <Section key={category} category={category} content={file[SECTION_OF[category]]} />);
+  return (
+    <Stack>
+      <Anchor component={Link} to="/clients" size="sm">
+        {t('client.back')}
+      </Anchor>
+      <Title order={2}>{t('client.title', { name })}</Title>
+      <Stack component="section" aria-labelledby="own-file">
+        <Title order={3} id="own-file">
+          {t('client.ownFile')}
+        </Title>
+        {own ? (
+          <>
+            <Text size="sm" c="dimmed">
+              {t('client.version', { version: own.version, on: new Date(own.updatedAt) })}
+            </Text>
+            <SimpleGrid cols={{ base: 1, md: 2 }}>{sections(own as FileSections)}</SimpleGrid>
+          </>
+        ) : (
+          <Text>{t('client.noOwnFile')}</Text>
+        )}
+      </Stack>
+      {client.data.shared.length === 0 && purpose && <Text>{t('client.nothingShared')}</Text>}
+      {client.data.shared.map((file: Schemas['SharedFileDto']) => {
+        const opened = CATEGORIES.filter((c) => !file.withheld.includes(c));
+        return (
+          <Stack component="section" key={file.organisationId} aria-labelledby={`shared-${file.organisationId}`}>
+            <Title order={3} id={`shared-${file.organisationId}`}>
+              {t('client.sharedFile', { organisation: nameOf(file.organisationId) })}
+            </Title>
+            {file.withheld.length > 0 && <Text size="sm">{t('client.withheld', { categories: file.withheld.map((c) => t(`category.${c}`)).join(', ') })}</Text>}
+            <SimpleGrid cols={{ base: 1, md: 2 }}>{sections(file as FileSections, opened)}</SimpleGrid>
+          </Stack>
+        );
+      })}
+    </Stack>
+  );
+}
