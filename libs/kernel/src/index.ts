@@ -4,6 +4,7 @@
  * imports no other library of this repository.
  */
 export { AUDIT_SINK, type AuditActor, type AuditGround, type AuditRecord, type AuditSink } from './audit-record.js';
+export { checkInsz, formatInsz, type InszFacts, type InszProblem, inszFor, normaliseInsz, parseInsz } from './insz.js';
 export { decodeCursorKey, decodeCursorText, encodeCursor, invalidCursor, isCursorTimestamp, isCursorUuid } from './cursor.js';
 export { addMonths, checkCalendarDate, checkDateOrDateTime, EARLIEST_DATE, isIsoInstant, LATEST_DATE } from './dates.js';
 export { Conflict, DomainError, type FieldProblem, Forbidden, InvalidInput, isUniqueViolation, NotFound, VersionMismatch } from './errors.js';

@@ -104,3 +104,23 @@ export function problemText(error: unknown): string {
   if (!problem?.title) return String(error);
   return [problem.title, ...(problem.errors ?? []).map((e) => e.message)].join(' ');
 }
+
+/**
+ * A file the API answers (a CSV or PDF report), fetched with the access token and handed to the
+ * browser as a download; a link could not carry the token, and the token never goes into a URL.
+ */
+export async function download(path: string, fallbackName: string): Promise<Problem | null> {
+  const call = () =>
+    fetch(path, { headers: { ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}), 'Accept-Language': document.documentElement.lang || 'nl' } });
+  let response = await call();
+  if (response.status === 401 && (await refresh())) response = await call();
+  if (!response.ok) return (await response.json().catch(() => ({ title: response.statusText }))) as Problem;
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return null;
+}

@@ -1,7 +1,8 @@
-import { Alert, Anchor, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, problemText, type Schemas } from '../api/client';
+import { useOrganisationName } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
 import { CATEGORIES, Section, SECTION_OF, type Category } from '../ui/Section';
@@ -22,12 +23,7 @@ export function ClientFilePage() {
       return data;
     },
   });
-  const organisations = useQuery({
-    queryKey: ['organisations'],
-    queryFn: async () => (await api.GET('/organisations')).data ?? [],
-    staleTime: 10 * 60_000,
-  });
-  const nameOf = (organisationId: string) => organisations.data?.find((o) => o.id === organisationId)?.name ?? organisationId;
+  const nameOf = useOrganisationName();
   const identity = client.data?.ownFile?.identity ?? client.data?.shared.find((f) => f.identity)?.identity;
   const name = identity ? `${identity.firstName} ${identity.lastName}` : '';
   usePageTitle(name ? t('client.title', { name }) : t('app.loading'));
@@ -48,6 +44,16 @@ export function ClientFilePage() {
         {t('client.back')}
       </Anchor>
       <Title order={2}>{t('client.title', { name })}</Title>
+      {own && (
+        <Group>
+          <Button component={Link} to={`/clients/${id}/consents/new`} variant="default">
+            {t('consent.title')}
+          </Button>
+          <Button component={Link} to={`/clients/${id}/handover`}>
+            {t('handover.compose')}
+          </Button>
+        </Group>
+      )}
       <Stack component="section" aria-labelledby="own-file">
         <Title order={3} id="own-file">
           {t('client.ownFile')}

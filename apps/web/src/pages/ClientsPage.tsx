@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Loader, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -30,7 +30,12 @@ export function ClientsPage() {
   const items = clients.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Stack>
-      <Title order={2}>{t('clients.title')}</Title>
+      <Group justify="space-between">
+        <Title order={2}>{t('clients.title')}</Title>
+        <Button component={Link} to="/clients/new">
+          {t('register.title')}
+        </Button>
+      </Group>
       <TextInput
         label={t('clients.search')}
         description={t('clients.searchHelp')}

@@ -4,6 +4,7 @@ import type { Purpose } from '../api/client';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n';
 import { useSession } from '../session/session';
 
+export const CASEWORKERS: string[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'];
 const PURPOSES: Purpose[] = ['MEDIATION', 'ACTIVATION', 'TWE', 'ADVICE'];
 const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', en: 'English' };
 
@@ -12,6 +13,7 @@ export function Layout() {
   const { t } = useI18n();
   const session = useSession();
   const me = session.me!;
+  const caseworker = me.roles.some((role) => CASEWORKERS.includes(role));
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm' }} padding="md">
       <a href="#main" className="skip-link">
@@ -43,7 +45,9 @@ export function Layout() {
       <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.main')}>
         <Stack justify="space-between" h="100%">
           <div>
-            <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} />
+            {caseworker && <NavLink component={RouterLink} to="/clients" end label={t('nav.clients')} />}
+            {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} />}
+            {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} />}
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>

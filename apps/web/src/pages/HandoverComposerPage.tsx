@@ -1,0 +1,112 @@
+import { Alert, Button, Group, NativeSelect, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { api, problemText, type Problem, type Schemas } from '../api/client';
+import { useOrganisations } from '../api/hooks';
+import { useI18n } from '../i18n/i18n';
+import { useSession } from '../session/session';
+import { CategoryChecks } from '../ui/CategoryChecks';
+import { Section, SECTION_OF, type Category } from '../ui/Section';
+import { usePageTitle } from '../ui/usePageTitle';
+
+/**
+ * A warm handover: the director chooses the receiver and the categories to offer, sees beside the form
+ * exactly the sections the receiver will read, and sends. The API refuses a category no consent or
+ * notice covers, and says which; that answer is shown here as it comes.
+ */
+export function HandoverComposerPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const queries = useQueryClient();
+  const organisations = useOrganisations();
+  usePageTitle(t('handover.compose'));
+  const file = useQuery({
+    queryKey: ['client', id, null],
+    queryFn: async () => {
+      const { data, error } = await api.GET('/clients/{id}', { params: { path: { id } } });
+      if (error) throw error;
+      return data;
+    },
+  });
+  const partners = (organisations.data ?? []).filter((o) => o.id !== me?.organisation.id && o.kind !== 'PLATFORM');
+  const [to, setTo] = useState('');
+  const receiver = to || partners.find((o) => o.kind === 'VDAB')?.id || '';
+  const [categories, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT']);
+  const send = useMutation({
+    mutationFn: async (body: Schemas['CreateReferralDto']) => {
+      const { data, error } = await api.POST('/handovers', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      if (error) throw error;
+      return data;
+    },
+    onSuccess: async (handover) => {
+      await queries.invalidateQueries({ queryKey: ['handovers'] });
+      await navigate(`/handovers/${handover.id}`);
+    },
+  });
+  const fieldError = (field: string) => (send.error as Problem | null)?.errors?.find((e) => e.field === field)?.message;
+  const own = file.data?.ownFile as Record<string, Record<string, unknown> | undefined> | null | undefined;
+  const receiverName = partners.find((o) => o.id === receiver)?.name ?? '';
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const dates = ['intake1', 'intake2'].map((name) => String(form.get(name) ?? '')).filter(Boolean);
+    send.mutate({
+      kind: 'WARM_HANDOVER',
+      clientId: id,
+      toOrganisationId: receiver,
+      categories,
+      note: String(form.get('note') ?? '').trim() || undefined,
+      proposedIntakeDates: dates.length ? dates : undefined,
+      send: true,
+    });
+  };
+  return (
+    <Stack>
+      <Title order={2}>{t('handover.compose')}</Title>
+      {send.isError && (
+        <Alert color="red" role="alert" title={t('handover.failed')}>
+          {problemText(send.error)}
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xl">
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <NativeSelect
+              label={t('handover.to')}
+              value={receiver}
+              onChange={(event) => setTo(event.currentTarget.value)}
+              data={partners.map((o) => ({ value: o.id, label: o.name }))}
+              error={fieldError('toOrganisationId')}
+            />
+            <CategoryChecks
+              label={t('handover.categories')}
+              description={t('handover.categoriesHelp')}
+              value={categories}
+              onChange={setCategories}
+              error={fieldError('categories')}
+            />
+            <Textarea name="note" label={t('handover.note')} description={t('handover.noteHelp')} autosize minRows={3} error={fieldError('note')} />
+            <Group grow>
+              <TextInput name="intake1" type="date" label={t('handover.intake1')} />
+              <TextInput name="intake2" type="date" label={t('handover.intake2')} />
+            </Group>
+            <Button type="submit" loading={send.isPending} w="fit-content" disabled={!receiver || categories.length === 0}>
+              {t('handover.send')}
+            </Button>
+          </Stack>
+        </form>
+        <Stack component="section" aria-labelledby="preview">
+          <Title order={3} id="preview">
+            {t('handover.preview', { organisation: receiverName })}
+          </Title>
+          <Text size="sm">{t('handover.previewHelp')}</Text>
+          {own && categories.map((category) => <Section key={category} category={category} content={own[SECTION_OF[category]]} />)}
+        </Stack>
+      </SimpleGrid>
+    </Stack>
+  );
+}

@@ -1,0 +1,147 @@
+import { Alert, Anchor, Badge, Button, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, problemText } from '../api/client';
+import { useOrganisationName } from '../api/hooks';
+import { formatDay, useI18n } from '../i18n/i18n';
+import { useSession } from '../session/session';
+import { usePageTitle } from '../ui/usePageTitle';
+
+/**
+ * One handover as either side sees it: what is offered, the sender's note and contact card, the
+ * documents, the state and deadline. The receiver reads the offered data (for the handover's purpose,
+ * set on screen by opening it from here) and accepts; accepting plans the trajectory.
+ */
+export function HandoverPage() {
+  const { id = '' } = useParams();
+  const { t, locale } = useI18n();
+  const session = useSession();
+  const navigate = useNavigate();
+  const queries = useQueryClient();
+  const nameOf = useOrganisationName();
+  const handover = useQuery({
+    queryKey: ['handover', id],
+    queryFn: async () => {
+      const { data, error } = await api.GET('/handovers/{id}', { params: { path: { id } } });
+      if (error) throw error;
+      return data;
+    },
+  });
+  usePageTitle(handover.data ? t(`kind.${handover.data.kind}`) : t('app.loading'));
+  const accept = useMutation({
+    mutationFn: async (version: number) => {
+      const { data, error } = await api.POST('/handovers/{id}/accept', {
+        params: { path: { id } },
+        body: { version },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      });
+      if (error) throw error;
+      return data;
+    },
+    onSuccess: async (accepted) => {
+      queries.setQueryData(['handover', id], accepted);
+      await queries.invalidateQueries({ queryKey: ['handovers'] });
+    },
+  });
+  if (handover.isPending) return <Loader aria-label={t('app.loading')} />;
+  if (handover.isError)
+    return (
+      <Alert color="red" role="alert">
+        {t('app.error', { detail: problemText(handover.error) })}
+      </Alert>
+    );
+  const h = handover.data;
+  const receiving = h.toOrganisationId === session.me?.organisation.id;
+  const open = h.status === 'SENT' || h.status === 'INFO_REQUESTED';
+  const purpose = h.kind === 'ADVICE_REQUEST' ? 'ADVICE' : 'MEDIATION';
+  const sender = h.sender as { displayName?: string; email?: string; workPhone?: string; organisationName?: string } | null;
+  return (
+    <Stack maw={820}>
+      <Anchor component={Link} to="/handovers" size="sm">
+        {t('handover.back')}
+      </Anchor>
+      <Group>
+        <Title order={2}>{t(`kind.${h.kind}`)}</Title>
+        <Badge variant="light" size="lg">
+          {t(`status.${h.status}`)}
+        </Badge>
+        {h.overdue && <Badge color="red">{t('handovers.overdue')}</Badge>}
+      </Group>
+      <Text>
+        {t('handover.fromTo', { from: nameOf(h.fromOrganisationId), to: nameOf(h.toOrganisationId) })}
+        {h.dueDate ? ` ${t('handover.dueOn', { day: formatDay(h.dueDate, locale) })}` : ''}
+      </Text>
+      {sender && (
+        <Card withBorder component="section" aria-labelledby="sender">
+          <Title order={3} size="h5" id="sender">
+            {t('handover.sender')}
+          </Title>
+          <Text>
+            {sender.displayName}, {sender.organisationName}
+          </Text>
+          {sender.email && <Anchor href={`mailto:${sender.email}`}>{sender.email}</Anchor>}
+          {sender.workPhone && <Text>{sender.workPhone}</Text>}
+        </Card>
+      )}
+      <section aria-labelledby="offered">
+        <Title order={3} size="h5" id="offered">
+          {t('handover.offered')}
+        </Title>
+        <List>
+          {h.categories.map((c) => (
+            <List.Item key={c}>{t(`category.${c}`)}</List.Item>
+          ))}
+        </List>
+      </section>
+      {!h.noteWithheld && h.note && (
+        <section aria-labelledby="note">
+          <Title order={3} size="h5" id="note">
+            {t('handover.note')}
+          </Title>
+          <Text style={{ whiteSpace: 'pre-wrap' }}>{h.note}</Text>
+        </section>
+      )}
+      {h.documents.length > 0 && (
+        <section aria-labelledby="documents">
+          <Title order={3} size="h5" id="documents">
+            {t('handover.documents')}
+          </Title>
+          <List>
+            {h.documents.map((d) => (
+              <List.Item key={d.id}>{d.fileName}</List.Item>
+            ))}
+          </List>
+        </section>
+      )}
+      {h.proposedIntakeDates.length > 0 && <Text>{t('handover.proposed', { days: h.proposedIntakeDates.map((d) => formatDay(d, locale)).join(', ') })}</Text>}
+      {accept.isError && (
+        <Alert color="red" role="alert">
+          {problemText(accept.error)}
+        </Alert>
+      )}
+      <Group>
+        {receiving && (open || h.status === 'ACCEPTED') && (
+          <Button
+            variant="default"
+            onClick={() => {
+              session.setPurpose(purpose);
+              void navigate(`/clients/${h.clientId}`);
+            }}
+          >
+            {t('handover.readData', { purpose: t(`purpose.${purpose}`) })}
+          </Button>
+        )}
+        {receiving && open && (
+          <Button loading={accept.isPending} onClick={() => accept.mutate(h.version)}>
+            {t('handover.accept')}
+          </Button>
+        )}
+        {h.trajectoryId && (
+          <Button component={Link} to={`/trajectories/${h.trajectoryId}`} variant={receiving ? 'filled' : 'default'}>
+            {t('handover.trajectory')}
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}
