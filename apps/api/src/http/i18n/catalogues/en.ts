@@ -102,6 +102,7 @@ export const en: Record<string, string> = {
   'invalid-token': 'Your sign-in is no longer valid (expired, signed out or account changed). Sign in again.',
   'invalid-credentials': 'The email address or password is not correct.',
   'invalid-refresh-token': 'This session has ended. Sign in again.',
+  'web-client-header-missing': 'This request must come from the Casework web app (the X-Requested-With header is missing). Reload the page and sign in again.',
   'too-many-sign-in-attempts': 'Too many failed sign-in attempts. Try again in {retryAfterSeconds, plural, one {# second} other {# seconds}}.',
   'too-many-requests': 'Too many requests. Try again in {retryAfterSeconds, plural, one {# second} other {# seconds}}.',
   'too-many-exports': 'You have reached the hourly limit of exports. Try again in {retryAfterSeconds, plural, one {# second} other {# seconds}}.',

@@ -102,6 +102,8 @@ export const fr: Record<string, string> = {
   'invalid-token': 'Votre connexion n’est plus valide (expirée, déconnexion ou compte modifié). Connectez-vous à nouveau.',
   'invalid-credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'invalid-refresh-token': 'Cette session a pris fin. Connectez-vous à nouveau.',
+  'web-client-header-missing':
+    'Cette requête doit venir de l’application web Casework (l’en-tête X-Requested-With manque). Rechargez la page et reconnectez-vous.',
   'too-many-sign-in-attempts': 'Trop de tentatives de connexion échouées. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',
   'too-many-requests': 'Trop de requêtes. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',
   'too-many-exports': 'Vous avez atteint la limite horaire d’exportations. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',

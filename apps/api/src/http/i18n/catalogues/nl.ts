@@ -102,6 +102,8 @@ export const nl: Record<string, string> = {
   'invalid-token': 'Je aanmelding is niet meer geldig (verlopen, afgemeld of account gewijzigd). Meld je opnieuw aan.',
   'invalid-credentials': 'Het e-mailadres of wachtwoord is niet juist.',
   'invalid-refresh-token': 'Deze sessie is beëindigd. Meld je opnieuw aan.',
+  'web-client-header-missing':
+    'Dit verzoek moet uit de Casework-webapp komen (de header X-Requested-With ontbreekt). Laad de pagina opnieuw en meld je opnieuw aan.',
   'too-many-sign-in-attempts': 'Te veel mislukte aanmeldpogingen. Probeer opnieuw over {retryAfterSeconds, plural, one {# seconde} other {# seconden}}.',
   'too-many-requests': 'Te veel aanvragen. Probeer opnieuw over {retryAfterSeconds, plural, one {# seconde} other {# seconden}}.',
   'too-many-exports':
