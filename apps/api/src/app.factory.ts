@@ -19,6 +19,7 @@ import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body.js';
 import { PinoNestLogger, requestLogging } from './http/logging.js';
 import { sendProblem, toProblem } from './http/problem.js';
 import { createValidationPipe } from './http/validation.js';
+import { serveWebApp } from './http/web-app.js';
 import { REFRESH_COOKIE } from './auth/session-cookie.js';
 
 export const DOCS_PATH = 'docs';
@@ -36,8 +37,11 @@ function trustProxy(setting: AppConfig['trustProxy']): boolean | string | ((addr
 /** Builds the HTTP application; main.ts and the e2e tests use exactly this. */
 export async function createApp(config: AppConfig, dataSource: DataSource, logger: Logger): Promise<NestFastifyApplication> {
   const logging = requestLogging(logger);
-  // helmet's own headers and defaults, on the raw response (Fastify merges them into what it sends).
-  const secureHeaders = helmet();
+  // helmet's own headers and defaults, on the raw response (Fastify merges them into what it sends);
+  // they cover the web app under /app/ too (script-src 'self': its scripts are files, never inline).
+  // upgrade-insecure-requests only in production: Safari upgrades http://localhost too, and the app's
+  // scripts would then be asked for over https from `npm start`, which speaks plain http.
+  const secureHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } });
   const beforeAnything = (request: FastifyRequest, reply: FastifyReply, then: () => void) => {
     logging.tag(request, reply);
     secureHeaders(request.raw, reply.raw, then);
@@ -70,6 +74,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   await app.register(multipart);
   // The maintained Fastify plugin for the browser session's refresh cookie (apps/api/src/auth/session-cookie.ts).
   await app.register(cookie);
+  await serveWebApp(fastify, config.webRoot);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

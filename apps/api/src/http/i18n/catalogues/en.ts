@@ -135,6 +135,7 @@ export const en: Record<string, string> = {
   'field.unsupported-file-type': 'is a file of kind "{detected}" by its content; only PDF, PNG, JPEG, DOCX and ODT documents can be added',
   'field.upload-malformed': 'is not a valid upload: send one file as the form field "file" and the category as a form field',
   'not-found': 'Nothing was found at this address.',
+  'web-app-not-built': 'The web app has not been built on this server: run npm run build there, then reload this page.',
   'organisation-not-found': 'This organisation does not exist or is not visible to you.',
   'user-not-found': 'This user does not exist or is not visible to you.',
   'method-not-allowed': 'This method is not allowed here.',

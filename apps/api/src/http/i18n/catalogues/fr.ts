@@ -142,6 +142,7 @@ export const fr: Record<string, string> = {
   'field.upload-malformed':
     'n’est pas un envoi valide : envoyez un seul fichier dans le champ de formulaire "file" et la catégorie dans un champ de formulaire',
   'not-found': 'Rien n’a été trouvé à cette adresse.',
+  'web-app-not-built': 'L’application web n’a pas été construite sur ce serveur : exécutez-y npm run build, puis rechargez cette page.',
   'organisation-not-found': 'Cette organisation n’existe pas ou ne vous est pas visible.',
   'user-not-found': 'Cet utilisateur n’existe pas ou ne vous est pas visible.',
   'method-not-allowed': 'Cette méthode n’est pas autorisée ici.',

@@ -138,6 +138,7 @@ export const nl: Record<string, string> = {
     'is naar de inhoud een bestand van het soort "{detected}"; enkel PDF-, PNG-, JPEG-, DOCX- en ODT-documenten kunnen worden toegevoegd',
   'field.upload-malformed': 'is geen geldige upload: stuur één bestand als formulierveld "file" en de categorie als formulierveld',
   'not-found': 'Er is niets gevonden op dit adres.',
+  'web-app-not-built': 'De webapp is op deze server niet gebouwd: voer daar npm run build uit en laad deze pagina daarna opnieuw.',
   'organisation-not-found': 'Deze organisatie bestaat niet of is niet zichtbaar voor jou.',
   'user-not-found': 'Deze gebruiker bestaat niet of is niet zichtbaar voor jou.',
   'method-not-allowed': 'Deze methode is hier niet toegestaan.',
