@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,6 +19,8 @@ import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body.js';
 import { PinoNestLogger, requestLogging } from './http/logging.js';
 import { sendProblem, toProblem } from './http/problem.js';
 import { createValidationPipe } from './http/validation.js';
+import { serveWebApp } from './http/web-app.js';
+import { REFRESH_COOKIE } from './auth/session-cookie.js';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_PATH = 'docs/openapi.json';
@@ -34,8 +37,11 @@ function trustProxy(setting: AppConfig['trustProxy']): boolean | string | ((addr
 /** Builds the HTTP application; main.ts and the e2e tests use exactly this. */
 export async function createApp(config: AppConfig, dataSource: DataSource, logger: Logger): Promise<NestFastifyApplication> {
   const logging = requestLogging(logger);
-  // helmet's own headers and defaults, on the raw response (Fastify merges them into what it sends).
-  const secureHeaders = helmet();
+  // helmet's own headers and defaults, on the raw response (Fastify merges them into what it sends);
+  // they cover the web app under /app/ too (script-src 'self': its scripts are files, never inline).
+  // upgrade-insecure-requests only in production: Safari upgrades http://localhost too, and the app's
+  // scripts would then be asked for over https from `npm start`, which speaks plain http.
+  const secureHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } });
   const beforeAnything = (request: FastifyRequest, reply: FastifyReply, then: () => void) => {
     logging.tag(request, reply);
     secureHeaders(request.raw, reply.raw, then);
@@ -66,6 +72,9 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   fastify.addHook('onRequest', addressRateLimit(app.get(RateLimits)));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false });
   await app.register(multipart);
+  // The maintained Fastify plugin for the browser session's refresh cookie (apps/api/src/auth/session-cookie.ts).
+  await app.register(cookie);
+  await serveWebApp(fastify, config.webRoot);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(
@@ -74,10 +83,16 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
       .setTitle('Casework: partner case management for Flemish job-shops')
       .setDescription(
         'Every error is an RFC 9457 problem document (application/problem+json); messages follow Accept-Language (en, nl). ' +
-          'Sign in with POST /auth/login and send the access token as a Bearer token.',
+          'Sign in with POST /auth/login and send the access token as a Bearer token. ' +
+          'The web app signs in with POST /auth/session instead: its refresh token stays in an HttpOnly cookie.',
       )
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addCookieAuth(
+        REFRESH_COOKIE,
+        { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE, description: 'Set by POST /auth/session; HttpOnly' },
+        'refresh-cookie',
+      )
       .build(),
   );
   documentRateLimitHeaders(document, UNLIMITED);

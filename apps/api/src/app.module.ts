@@ -7,6 +7,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { SESSION_COOKIE_CONFIG } from './auth/session-cookie.js';
+import { SessionController } from './auth/session.controller.js';
 import { ClientsController } from './clients/clients.controller.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthController } from './health/health.controller.js';
@@ -40,6 +42,7 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        SessionController,
         HealthController,
         MeController,
         OrganisationsController,
@@ -66,6 +69,7 @@ export class AppModule {
           },
         },
         { provide: DIGEST_CONFIG, useValue: config.digest },
+        { provide: SESSION_COOKIE_CONFIG, useValue: { production: config.production, maxAgeSeconds: config.auth.sessionTtlSeconds } },
         DailyDigest,
         BackgroundJobs,
       ],

@@ -1,17 +1,21 @@
 import { AuthService, Ctx, type SignedInUser } from '@app/auth';
 import { Requires, Public } from '@app/access';
 import { type RequestContext } from '@app/kernel';
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../http/openapi.js';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
 import { LoginGuard } from './login.guard.js';
+import { SESSION_COOKIE_CONFIG, clearRefreshCookie, type SessionCookieConfig } from './session-cookie.js';
 
 @ApiTags('Authentication')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(SESSION_COOKIE_CONFIG) private readonly cookie: SessionCookieConfig,
+  ) {}
 
   @Public()
   @Post('login')
@@ -47,5 +51,17 @@ export class AuthController {
   @ApiProblems(401)
   async logout(@Ctx() ctx: RequestContext): Promise<void> {
     await this.auth.signOut(ctx);
+  }
+
+  @Requires('session.end')
+  @Post('sign-out-everywhere')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out everywhere: every session of the caller ends, on every device, and the web app’s refresh cookie is cleared' })
+  @ApiNoContentResponse()
+  @ApiProblems(401)
+  async signOutEverywhere(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.signOutEverywhere(ctx);
+    // The cookie's path is /auth/session, but a response on any path may clear it.
+    clearRefreshCookie(this.cookie, request, reply);
   }
 }

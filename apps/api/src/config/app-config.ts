@@ -29,6 +29,8 @@ export interface AppConfig {
   digest: DigestConfig & { pollSeconds: number };
   /** seconds between runs of the retention job (0: off; daily by default) */
   retentionRunSeconds: number;
+  /** the built web app served under /app/ (`dist/web`, from `npm run build`); it may be missing */
+  webRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       pollSeconds: int('DIGEST_POLL_SECONDS', 300, 0, 86_400),
     },
     retentionRunSeconds: int('RETENTION_RUN_SECONDS', 86_400, 0, 7 * 86_400),
+    webRoot: resolve(cwd, env.WEB_ROOT || 'dist/web'),
     audit: {
       signingKeyPem: signingKeyPem ?? '',
       checkpointFile: resolve(cwd, env.AUDIT_CHECKPOINT_FILE || '.data/audit-checkpoints.jsonl'),

@@ -118,4 +118,22 @@ export class AuthService {
       tx.audit({ action: 'auth.sign-out', decision: 'ALLOW', resourceType: 'Session', resourceId: ctx.sessionId });
     });
   }
+
+  /**
+   * Ends every session of the caller (other browsers and devices too), as one audit event naming the
+   * number of sessions ended. The token version stays: revoking the sessions already stops every token,
+   * and the version belongs to the account row (changed by password changes and deactivation).
+   */
+  async signOutEverywhere(ctx: RequestContext): Promise<void> {
+    await this.transaction.run(ctx, async (tx) => {
+      const ended = await this.identities.revokeSessionsOf(tx, ctx.userId, 'SIGNED_OUT_EVERYWHERE');
+      tx.audit({
+        action: 'auth.sign-out-everywhere',
+        decision: 'ALLOW',
+        resourceType: 'Session',
+        resourceId: ctx.sessionId,
+        categories: [`SESSIONS:${ended.length}`],
+      });
+    });
+  }
 }

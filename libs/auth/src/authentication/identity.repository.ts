@@ -124,4 +124,16 @@ export class IdentityRepository {
   async revokeSession(tx: Tx, sessionId: string, reason: string): Promise<void> {
     await tx.query(`UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, reason]);
   }
+
+  /**
+   * Revokes every open session of the user, and so every refresh and access token they hold: each
+   * access token names its session and loadActiveIdentity checks it on every request. Answers the ids.
+   */
+  async revokeSessionsOf(tx: Tx, userId: string, reason: string): Promise<string[]> {
+    const rows = await tx.query(`UPDATE auth_session SET revoked_at = now(), revoke_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`, [
+      userId,
+      reason,
+    ]);
+    return rows.map((row: { id: string }) => row.id);
+  }
 }

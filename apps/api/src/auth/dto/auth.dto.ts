@@ -30,3 +30,11 @@ export class TokenPairDto {
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
   expiresIn: number;
 }
+
+/** What the browser sign-in and refresh answer: the refresh token travels in the HttpOnly cookie only. */
+export class AccessTokenDto {
+  @ApiProperty({ description: 'JWT for the Authorization: Bearer header; keep it in memory only', maxLength: 2048 })
+  accessToken: string;
+  @ApiProperty({ example: 900, description: 'Seconds until the access token expires: refresh before then' })
+  expiresIn: number;
+}

@@ -102,6 +102,8 @@ export const fr: Record<string, string> = {
   'invalid-token': 'Votre connexion n’est plus valide (expirée, déconnexion ou compte modifié). Connectez-vous à nouveau.',
   'invalid-credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'invalid-refresh-token': 'Cette session a pris fin. Connectez-vous à nouveau.',
+  'web-client-header-missing':
+    'Cette requête doit venir de l’application web Casework (l’en-tête X-Requested-With manque). Rechargez la page et reconnectez-vous.',
   'too-many-sign-in-attempts': 'Trop de tentatives de connexion échouées. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',
   'too-many-requests': 'Trop de requêtes. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',
   'too-many-exports': 'Vous avez atteint la limite horaire d’exportations. Réessayez dans {retryAfterSeconds, plural, one {# seconde} other {# secondes}}.',
@@ -140,6 +142,7 @@ export const fr: Record<string, string> = {
   'field.upload-malformed':
     'n’est pas un envoi valide : envoyez un seul fichier dans le champ de formulaire "file" et la catégorie dans un champ de formulaire',
   'not-found': 'Rien n’a été trouvé à cette adresse.',
+  'web-app-not-built': 'L’application web n’a pas été construite sur ce serveur : exécutez-y npm run build, puis rechargez cette page.',
   'organisation-not-found': 'Cette organisation n’existe pas ou ne vous est pas visible.',
   'user-not-found': 'Cet utilisateur n’existe pas ou ne vous est pas visible.',
   'method-not-allowed': 'Cette méthode n’est pas autorisée ici.',

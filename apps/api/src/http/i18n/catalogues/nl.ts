@@ -102,6 +102,8 @@ export const nl: Record<string, string> = {
   'invalid-token': 'Je aanmelding is niet meer geldig (verlopen, afgemeld of account gewijzigd). Meld je opnieuw aan.',
   'invalid-credentials': 'Het e-mailadres of wachtwoord is niet juist.',
   'invalid-refresh-token': 'Deze sessie is beëindigd. Meld je opnieuw aan.',
+  'web-client-header-missing':
+    'Dit verzoek moet uit de Casework-webapp komen (de header X-Requested-With ontbreekt). Laad de pagina opnieuw en meld je opnieuw aan.',
   'too-many-sign-in-attempts': 'Te veel mislukte aanmeldpogingen. Probeer opnieuw over {retryAfterSeconds, plural, one {# seconde} other {# seconden}}.',
   'too-many-requests': 'Te veel aanvragen. Probeer opnieuw over {retryAfterSeconds, plural, one {# seconde} other {# seconden}}.',
   'too-many-exports':
@@ -136,6 +138,7 @@ export const nl: Record<string, string> = {
     'is naar de inhoud een bestand van het soort "{detected}"; enkel PDF-, PNG-, JPEG-, DOCX- en ODT-documenten kunnen worden toegevoegd',
   'field.upload-malformed': 'is geen geldige upload: stuur één bestand als formulierveld "file" en de categorie als formulierveld',
   'not-found': 'Er is niets gevonden op dit adres.',
+  'web-app-not-built': 'De webapp is op deze server niet gebouwd: voer daar npm run build uit en laad deze pagina daarna opnieuw.',
   'organisation-not-found': 'Deze organisatie bestaat niet of is niet zichtbaar voor jou.',
   'user-not-found': 'Deze gebruiker bestaat niet of is niet zichtbaar voor jou.',
   'method-not-allowed': 'Deze methode is hier niet toegestaan.',
