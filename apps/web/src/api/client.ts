@@ -51,7 +51,7 @@ export function refresh(): Promise<boolean> {
 }
 
 export async function signIn(email: string, password: string): Promise<Problem | null> {
-  const { data, error } = await api.POST('/auth/session', { body: { email, password }, headers: WEB_HEADER });
+  const { data, error } = await api.POST('/auth/session', { body: { email, password }, params: { header: WEB_HEADER } });
   if (error) return error as Problem;
   keep(data);
   return null;
@@ -59,7 +59,7 @@ export async function signIn(email: string, password: string): Promise<Problem |
 
 export async function signOut(everywhere = false): Promise<void> {
   if (everywhere) await api.POST('/auth/sign-out-everywhere');
-  else await api.POST('/auth/session/sign-out', { headers: WEB_HEADER });
+  else await api.POST('/auth/session/sign-out');
   forget();
   onSignedOut();
 }

@@ -200,4 +200,13 @@ export const en: Record<string, string> = {
   'report.ground': 'Ground',
   'report.empty': 'Nobody consulted this data in this period.',
   'report.more': 'The first 200 lines; the CSV and the PDF hold them all.',
+  'field.bottleneckOccupation': 'bottleneck occupation',
+  'field.occupation': 'Occupation',
+  'role.SOCIAL_WORKER': 'social worker',
+  'role.TRAJECTORY_GUIDE': 'trajectory guide',
+  'role.MEDIATOR': 'mediator',
+  'role.TEAM_LEAD': 'team lead',
+  'role.PRIVACY_OFFICER': 'privacy officer',
+  'role.ORG_ADMIN': 'administrator',
+  'role.PLATFORM_ADMIN': 'platform administrator',
 };

@@ -200,4 +200,13 @@ export const fr: Record<string, string> = {
   'report.ground': 'Base juridique',
   'report.empty': "Personne n'a consulté ces données pendant cette période.",
   'report.more': 'Les 200 premières lignes ; le CSV et le PDF les contiennent toutes.',
+  'field.bottleneckOccupation': 'métier en pénurie',
+  'field.occupation': 'Métier',
+  'role.SOCIAL_WORKER': 'assistant social',
+  'role.TRAJECTORY_GUIDE': 'accompagnateur de trajet',
+  'role.MEDIATOR': 'médiateur',
+  'role.TEAM_LEAD': 'responsable d’équipe',
+  'role.PRIVACY_OFFICER': 'délégué à la protection des données',
+  'role.ORG_ADMIN': 'administrateur',
+  'role.PLATFORM_ADMIN': 'administrateur de la plateforme',
 };

@@ -29,8 +29,9 @@ function format(language: Language, key: string, values?: Record<string, unknown
   let message = compiled.get(id);
   if (!message) {
     message = new IntlMessageFormat(source, LOCALES[language], {
-      date: { medium: { dateStyle: 'medium', timeZone: TIME_ZONE } },
-      time: { short: { timeStyle: 'short', timeZone: TIME_ZONE } },
+      // merged into intl-messageformat's own named formats: components only (dateStyle beside them is invalid)
+      date: { medium: { day: 'numeric', month: 'short', year: 'numeric', timeZone: TIME_ZONE } },
+      time: { short: { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE } },
     });
     compiled.set(id, message);
   }

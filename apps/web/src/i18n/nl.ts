@@ -200,4 +200,13 @@ export const nl: Record<string, string> = {
   'report.ground': 'Rechtsgrond',
   'report.empty': 'Niemand raadpleegde deze gegevens in deze periode.',
   'report.more': 'De eerste 200 regels; de CSV en de PDF bevatten ze allemaal.',
+  'field.bottleneckOccupation': 'knelpuntberoep',
+  'field.occupation': 'Beroep',
+  'role.SOCIAL_WORKER': 'maatschappelijk assistent',
+  'role.TRAJECTORY_GUIDE': 'arbeidstrajectbegeleider',
+  'role.MEDIATOR': 'bemiddelaar',
+  'role.TEAM_LEAD': 'teamverantwoordelijke',
+  'role.PRIVACY_OFFICER': 'functionaris voor gegevensbescherming',
+  'role.ORG_ADMIN': 'beheerder',
+  'role.PLATFORM_ADMIN': 'platformbeheerder',
 };

@@ -30,7 +30,8 @@ export function ConsentPage() {
   usePageTitle(t('consent.title'));
   const [recipients, setRecipients] = useState<string[]>([]);
   const [purposes, setPurposes] = useState<string[]>(['MEDIATION']);
-  const [categories, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT']);
+  // what a mediation needs: the receiver of a warm handover also works on the trajectory
+  const [categories, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES']);
   const [basis, setBasis] = useState<Basis>('PUBLIC_TASK_NOTICE');
   const record = useMutation({
     mutationFn: async (body: Schemas['CreateConsentDto']) => {

@@ -1,5 +1,5 @@
 import { AppShell, Button, Group, NativeSelect, NavLink, Stack, Text, Title } from '@mantine/core';
-import { NavLink as RouterLink, Outlet } from 'react-router';
+import { NavLink as RouterLink, Outlet, useMatch } from 'react-router';
 import type { Purpose } from '../api/client';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n';
 import { useSession } from '../session/session';
@@ -14,6 +14,10 @@ export function Layout() {
   const session = useSession();
   const me = session.me!;
   const caseworker = me.roles.some((role) => CASEWORKERS.includes(role));
+  // the menu entry of the page's section is marked (aria-current through the router link)
+  const clients = useMatch('/clients/*');
+  const handovers = useMatch('/handovers/*');
+  const privacy = useMatch('/privacy/*');
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm' }} padding="md">
       <a href="#main" className="skip-link">
@@ -45,9 +49,9 @@ export function Layout() {
       <AppShell.Navbar p="sm" component="nav" aria-label={t('nav.main')}>
         <Stack justify="space-between" h="100%">
           <div>
-            {caseworker && <NavLink component={RouterLink} to="/clients" end label={t('nav.clients')} />}
-            {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} />}
-            {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} />}
+            {caseworker && <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} active={Boolean(clients)} />}
+            {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
+            {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} active={Boolean(privacy)} />}
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>

@@ -1,5 +1,6 @@
 import { Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
+import { formatInsz } from '../../../../libs/kernel/src/insz';
 import type { Schemas } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
 
@@ -26,10 +27,11 @@ export function Section({ category, content }: { category: Category; content: Re
     if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
     if (isAddress(value)) return `${value.street ?? ''} ${value.houseNumber ?? ''}, ${value.postalCode ?? ''} ${value.municipality ?? ''}`.trim();
     if (typeof value === 'object')
-      return Object.values(value as Record<string, unknown>)
-        .map((v) => show(key, v))
+      return Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => (typeof v === 'boolean' ? (v ? t(`field.${k}`) : '') : show(k, v)))
         .filter(Boolean)
         .join(', ');
+    if (key === 'insz' && typeof value === 'string' && /^\d{11}$/.test(value)) return formatInsz(value);
     if (key === 'birthDate' && typeof value === 'string') return formatDay(value, locale);
     const text = String(value);
     const named = t(`value.${text}`);
@@ -47,7 +49,7 @@ export function Section({ category, content }: { category: Category; content: Re
           </Title>
         </Group>
         {confidential && (
-          <Text size="sm" fw={600} c="orange.9">
+          <Text size="sm" fw={700}>
             {t('client.confidential')}
           </Text>
         )}

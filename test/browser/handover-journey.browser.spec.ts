@@ -1,0 +1,157 @@
+/// <reference lib="dom" />
+// (the functions handed to page.evaluate run in the browser)
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { inszFor } from '@app/kernel';
+import { launchBrowser, listen, seriousViolations } from '../support/browser.js';
+import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * The warm handover end to end in the browser, each step by the person who takes it, against the real
+ * API and PostgreSQL: the OCMW social worker registers a client, records the notice, sends a warm
+ * handover after seeing what VDAB will see; the VDAB mediator finds it in the inbox, reads the offered
+ * data for MEDIATION, accepts and starts the mediation; Ranst's privacy officer downloads the
+ * who-saw-my-data report and finds the mediator's read in it. axe-core on every screen on the way.
+ */
+describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const insz = inszFor('1993-05-21', 731);
+  let clientUrl = '';
+  let handoverPath = '';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    base = await listen(t);
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A browser of its own per person (no shared cookies), signed in through the sign-in page. */
+  async function signedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    context.setDefaultTimeout(10_000); // a step that does not happen fails at that step, within the test's time
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
+    await page.goto(`${base}/app/`);
+    await page.getByLabel('E-mailadres').fill(email);
+    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.getByRole('navigation').waitFor();
+    return page;
+  }
+  const clean = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
+
+  it('the social worker registers the client by keyboard, the INSZ checked as she types', async () => {
+    const page = await signedIn('social.worker@ocmw-ranst.demo');
+    await page.getByRole('link', { name: 'Cliënt registreren' }).click();
+    const number = page.getByLabel('INSZ');
+    await number.focus();
+    // a typo in the check digits is caught before anything is sent
+    await page.keyboard.type(`${insz.slice(0, 9)}${insz[9] === '9' ? '0' : '9'}${insz[10]}`);
+    await page.getByText('De controlecijfers kloppen niet').waitFor();
+    await clean(page);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(insz);
+    expect(await page.getByText('De controlecijfers kloppen niet').count()).toBe(0);
+    expect(await page.getByLabel('Geboortedatum').inputValue()).toBe('1993-05-21'); // read from the INSZ
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Nadia');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('El Idrissi');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dossier van Nadia El Idrissi' }).waitFor();
+    clientUrl = page.url();
+    await page.screenshot({ path: 'docs/screenshots/registered.png', fullPage: true });
+
+    // the notice to the client, for VDAB, for mediation; welfare cannot be chosen under a notice
+    await page.getByRole('link', { name: 'Toestemming of kennisgeving registreren' }).click();
+    await page.getByRole('checkbox', { name: 'VDAB Antwerpen' }).focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('checkbox', { name: 'Welzijn en inkomen' }).isDisabled()).toBe(true);
+    // a warm handover needs the trajectory covered too: the receiver works on it once it accepts
+    expect(await page.getByRole('checkbox', { name: 'Traject' }).isChecked()).toBe(true);
+    await page.getByLabel('Bewijsstuk').fill('Informatiebrief MLP, getekend');
+    await clean(page);
+    await page.screenshot({ path: 'docs/screenshots/consent.png', fullPage: true });
+    await page.getByRole('button', { name: 'Registreren' }).click();
+    await page.getByRole('heading', { name: 'Dossier van Nadia El Idrissi' }).waitFor();
+    await page.context().close();
+  });
+
+  it('she composes the warm handover, seeing what VDAB will see, and sends it', async () => {
+    const page = await signedIn('social.worker@ocmw-ranst.demo');
+    await page.goto(clientUrl);
+    await page.getByRole('link', { name: 'Warme overdracht' }).click();
+    await page.getByLabel('Aan', { exact: true }).selectOption({ label: 'VDAB Antwerpen' });
+    const preview = page.getByRole('region', { name: 'Wat VDAB Antwerpen zal zien' });
+    await preview.waitFor();
+    expect(await preview.getByRole('heading', { level: 4 }).allTextContents()).toEqual(['Identiteit', 'Contactgegevens', 'Opleiding en werk']);
+    expect(await preview.textContent()).toContain('El Idrissi');
+    await page.getByLabel('Bericht', { exact: true }).fill('Gemotiveerd, klaar voor bemiddeling.');
+    await page.getByLabel('Voorstel driegesprek').fill('2026-12-15');
+    await clean(page);
+    await page.screenshot({ path: 'docs/screenshots/handover-composer.png', fullPage: true });
+    await page.getByRole('button', { name: 'Versturen' }).click();
+    await page.getByRole('heading', { name: 'Warme overdracht' }).waitFor();
+    await page.getByText(/^Verstuurd$/i).waitFor();
+    handoverPath = new URL(page.url()).pathname;
+    await page.context().close();
+  });
+
+  it('the mediator finds it in the inbox, reads the offered data for MEDIATION, accepts and starts the mediation', async () => {
+    const page = await signedIn('mediator@vdab-antwerpen.demo');
+    await page.getByRole('link', { name: 'Overdrachten' }).click();
+    const row = page.getByRole('row').filter({ has: page.locator(`a[href="${handoverPath}"]`) });
+    await row.waitFor();
+    await clean(page);
+    await page.screenshot({ path: 'docs/screenshots/inbox.png', fullPage: true });
+    expect(await row.textContent()).toMatch(/OCMW Ranst.*Verstuurd/);
+    await row.getByRole('link').click();
+    await page.getByText('Sanne Verlinden, OCMW Ranst').waitFor(); // who to call
+    await clean(page);
+    await page.screenshot({ path: 'docs/screenshots/handover.png', fullPage: true });
+    const handoverUrl = page.url();
+
+    await page.getByRole('button', { name: 'Gedeelde gegevens lezen (Bemiddeling naar werk)' }).click();
+    await page.getByRole('heading', { name: 'Gedeeld door OCMW Ranst' }).waitFor();
+    expect(await page.getByLabel('Doel van uw raadpleging').inputValue()).toBe('MEDIATION'); // the purpose, on screen
+    await page.getByRole('heading', { name: 'Dossier van Nadia El Idrissi' }).waitFor();
+    expect(await page.getByText('Niet gedeeld met u').textContent()).toContain('Welzijn en inkomen');
+    await clean(page);
+
+    await page.goto(handoverUrl);
+    await page.getByRole('button', { name: 'Aanvaarden' }).click();
+    await page.getByText(/^Aanvaard$/i).waitFor();
+    await page.getByRole('link', { name: 'Naar het traject' }).click();
+    await page.getByText(/^Gepland$/i).waitFor();
+    await clean(page);
+    await page.getByRole('button', { name: 'Bemiddeling starten' }).click();
+    await page.getByText(/^Lopend$/i).waitFor();
+    await page.screenshot({ path: 'docs/screenshots/trajectory.png', fullPage: true });
+    await page.context().close();
+  });
+
+  it("Ranst's privacy officer downloads who saw the client's data and finds the mediator's read", async () => {
+    const page = await signedIn('privacy@ocmw-ranst.demo');
+    await page.getByRole('heading', { name: 'Wie zag welke gegevens' }).waitFor();
+    await page.getByLabel('Zoeken op naam of INSZ').fill('idrissi nadia');
+    await page.getByRole('link', { name: /El Idrissi, Nadia/ }).click();
+    const vdabLine = page.getByRole('row').filter({ hasText: 'VDAB Antwerpen' }).first();
+    await vdabLine.waitFor();
+    expect(await vdabLine.textContent()).toContain('bemiddelaar');
+    await clean(page);
+    await page.screenshot({ path: 'docs/screenshots/access-report.png', fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV downloaden' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^access-report-.+\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.split(/\r?\n/).filter((line) => line.includes('VDAB Antwerpen'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((line) => line.includes('bemiddelaar'))).toBe(true);
+    await page.context().close();
+  });
+});

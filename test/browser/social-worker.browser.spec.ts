@@ -1,0 +1,116 @@
+/// <reference lib="dom" />
+// (the functions handed to page.evaluate run in the browser)
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, listen, seriousViolations } from '../support/browser.js';
+import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * The social worker's journey in a real browser (Chromium) against the real API and PostgreSQL, the
+ * web app as `npm run build` made it: sign in by keyboard, the caseload, search, a client's file by
+ * category with the confidential welfare section marked; the session survives a reload through its
+ * HttpOnly cookie and nothing of it is in reach of a script. Each screen is checked with axe-core
+ * (WCAG 2.1 A/AA) and photographed into docs/screenshots/.
+ */
+describe('web workspace: the social worker', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    base = await listen(t);
+    browser = await launchBrowser();
+    // a context of its own (axe-core asks for one), Dutch as a Flemish social worker's browser
+    const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+    // what the page itself complains of, printed with a failure
+    page.on('console', (message) => message.type() === 'error' && console.error(`browser: ${message.text()}`));
+    page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const photograph = (name: string) => page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+
+  it('asks to sign in, by keyboard, and says in Dutch why a wrong password fails', async () => {
+    await page.goto(`${base}/app/`);
+    await page.waitForURL(`${base}/app/sign-in`);
+    await page.getByRole('heading', { name: 'Aanmelden' }).waitFor();
+    await page.waitForFunction(() => document.title.startsWith('Aanmelden'));
+    expect(await page.title()).toBe('Aanmelden · Casework');
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph('sign-in');
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await page.keyboard.type('social.worker@ocmw-ranst.demo');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Aanmelden lukte niet');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
+    await page.getByLabel('Wachtwoord').press('Enter');
+    await page.waitForURL(`${base}/app/clients`);
+  });
+
+  it('shows the caseload, searchable, with a skip link first', async () => {
+    await page.getByRole('link', { name: 'Peeters, Lena' }).waitFor();
+    expect(await page.title()).toBe('Mijn cliënten · Casework');
+    const rows = await page.locator('tbody tr').count();
+    expect(rows).toBeGreaterThanOrEqual(8); // Ranst's demo clients
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph('caseload');
+
+    await page.getByLabel('Zoeken op naam of INSZ').fill('peet');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr').first().textContent()).toContain('Peeters, Lena');
+
+    // keyboard: on a page just opened the skip link is the first stop and takes the focus to the content
+    await page.goto(`${base}/app/clients`);
+    await page.getByRole('link', { name: 'Peeters, Lena' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
+  it("opens a client's file by keyboard, by category, the welfare section marked confidential", async () => {
+    const link = page.getByRole('link', { name: 'Peeters, Lena' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dossier van Lena Peeters' }).waitFor();
+    expect(await page.title()).toBe('Dossier van Lena Peeters · Casework');
+    for (const category of ['Identiteit', 'Contactgegevens', 'Opleiding en werk', 'Drempels tot werk', 'Welzijn en inkomen'])
+      expect(await page.getByRole('heading', { name: category, level: 4 }).count()).toBe(1);
+    const welfare = page.getByRole('region', { name: 'Welzijn en inkomen' });
+    expect(await welfare.textContent()).toContain('Vertrouwelijk');
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph('client-file');
+  });
+
+  it('keeps the session over a reload through an HttpOnly cookie, with nothing in web storage', async () => {
+    const url = page.url();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dossier van Lena Peeters' }).waitFor();
+    expect(page.url()).toBe(url);
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => document.cookie)).not.toContain('casework_refresh');
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'casework_refresh');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  });
+
+  it('signs out: back to the sign-in page, and the pages behind it stay closed', async () => {
+    await page.getByRole('button', { name: 'Afmelden', exact: true }).click();
+    await page.waitForURL(`${base}/app/sign-in`);
+    await page.goto(`${base}/app/clients`);
+    await page.waitForURL(`${base}/app/sign-in`);
+    expect((await page.context().cookies()).find((c) => c.name === 'casework_refresh')).toBeUndefined();
+  });
+});
