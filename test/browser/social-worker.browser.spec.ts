@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // (the functions handed to page.evaluate run in the browser)
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, listen, seriousViolations } from '../support/browser.js';
+import { launchBrowser, listen, photograph, seriousViolations } from '../support/browser.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -33,7 +33,7 @@ describe('web workspace: the social worker', () => {
     await t?.close();
   });
 
-  const photograph = (name: string) => page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+  const photo = (name: string) => photograph(page, name);
 
   it('asks to sign in, by keyboard, and says in Dutch why a wrong password fails', async () => {
     await page.goto(`${base}/app/`);
@@ -42,7 +42,7 @@ describe('web workspace: the social worker', () => {
     await page.waitForFunction(() => document.title.startsWith('Aanmelden'));
     expect(await page.title()).toBe('Aanmelden · Casework');
     expect(await seriousViolations(page)).toEqual([]);
-    await photograph('sign-in');
+    await photo('sign-in');
 
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
@@ -66,7 +66,7 @@ describe('web workspace: the social worker', () => {
     const rows = await page.locator('tbody tr').count();
     expect(rows).toBeGreaterThanOrEqual(8); // Ranst's demo clients
     expect(await seriousViolations(page)).toEqual([]);
-    await photograph('caseload');
+    await photo('caseload');
 
     await page.getByLabel('Zoeken op naam of INSZ').fill('peet');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
@@ -86,13 +86,32 @@ describe('web workspace: the social worker', () => {
     await link.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Dossier van Lena Peeters' }).waitFor();
-    expect(await page.title()).toBe('Dossier van Lena Peeters · Casework');
+    expect(await page.title()).toBe('Cliëntdossier · Casework'); // never the client's name
     for (const category of ['Identiteit', 'Contactgegevens', 'Opleiding en werk', 'Drempels tot werk', 'Welzijn en inkomen'])
       expect(await page.getByRole('heading', { name: category, level: 4 }).count()).toBe(1);
     const welfare = page.getByRole('region', { name: 'Welzijn en inkomen' });
     expect(await welfare.textContent()).toContain('Vertrouwelijk');
     expect(await seriousViolations(page)).toEqual([]);
-    await photograph('client-file');
+    await photo('client-file');
+  });
+
+  it('edits one section by keyboard, guarded by the version: the new value shows, the rest stays', async () => {
+    const contact = page.getByRole('region', { name: 'Contactgegevens' });
+    const before = await contact.textContent();
+    await page.getByRole('button', { name: 'Contactgegevens bewerken' }).focus();
+    await page.keyboard.press('Enter');
+    const phone = page.getByLabel('Telefoon');
+    await phone.waitFor();
+    await phone.focus();
+    await page.keyboard.type('+32 3 123 45 67');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter'); // submits the section's form
+    await contact.getByText('+32 3 123 45 67').waitFor();
+    expect(await contact.textContent()).toContain('Dorpsstraat 2'); // the address was not sent, and stays
+    expect(before).not.toContain('+32 3 123 45 67');
+    await page.getByText(/^Versie 2,/).waitFor();
+    // the focus is back on the section's edit button
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Contactgegevens bewerken');
   });
 
   it('keeps the session over a reload through an HttpOnly cookie, with nothing in web storage', async () => {

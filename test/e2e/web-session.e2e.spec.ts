@@ -195,15 +195,28 @@ describe('the web app under /app/', () => {
   let t: TestApp;
   const indexHtml = `<!doctype html><title>Casework ${Date.now()}</title><script type="module" src="/app/assets/index-abc123.js"></script>`;
   const asset = `console.log(${Math.random()});`;
+  const SECRET = `secret-${Date.now()}`;
   beforeAll(async () => {
-    const root = mkdtempSync(join(tmpdir(), 'casework-web-'));
-    mkdirSync(join(root, 'assets'));
+    // the web root in a folder that also holds a secret, one level up: what traversal would reach
+    const parent = mkdtempSync(join(tmpdir(), 'casework-web-'));
+    writeFileSync(join(parent, 'secret.txt'), SECRET);
+    const root = join(parent, 'web');
+    mkdirSync(join(root, 'assets'), { recursive: true });
     writeFileSync(join(root, 'index.html'), indexHtml);
     writeFileSync(join(root, 'assets', 'index-abc123.js'), asset);
     writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     t = await startTestApp({}, undefined, { WEB_ROOT: root });
   });
   afterAll(() => t.close());
+
+  it("keeps the API's answers out of any cache (client data), the web app's files in it", async () => {
+    const token = (await t.signIn('social.worker@ocmw-ranst.demo')).accessToken;
+    for (const path of ['/clients', '/me', '/health/live']) {
+      const response = await t.http.get(path).set('Authorization', `Bearer ${token}`);
+      expect({ path, status: response.status, cache: response.headers['cache-control'] }).toEqual({ path, status: 200, cache: 'no-store' });
+    }
+    expect((await t.http.get('/app/')).headers['cache-control']).toBe('no-cache');
+  });
 
   it.each(['/app/', '/app', '/app/clients/x', '/app/clients/123/handovers'])('%s answers index.html, revalidated on every load', async (path) => {
     const response = await t.http.get(path);
@@ -231,10 +244,9 @@ describe('the web app under /app/', () => {
   });
 
   it('never serves a file outside the web root', async () => {
-    for (const path of ['/app/..%2f..%2fpackage.json', '/app/%2e%2e/%2e%2e/package.json', '/app/assets/..%2F..%2Fpackage.json']) {
+    for (const path of ['/app/..%2fsecret.txt', '/app/%2e%2e/secret.txt', '/app/assets/..%2F..%2Fsecret.txt', '/app/assets/%2e%2e%2f%2e%2e%2fsecret.txt']) {
       const response = await t.http.get(path);
-      expect(response.status).not.toBe(500);
-      expect(response.text).not.toContain('"dependencies"');
+      expect({ path, status: response.status < 500, leaked: response.text.includes(SECRET) }).toEqual({ path, status: true, leaked: false });
     }
   });
 

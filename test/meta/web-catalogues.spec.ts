@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { argumentsOf } from '../../apps/api/src/http/i18n/icu-arguments.js';
 import { en } from '../../apps/web/src/i18n/en.js';
 import { fr } from '../../apps/web/src/i18n/fr.js';
@@ -12,5 +14,17 @@ describe("the web workspace's catalogues", () => {
       expect({ language, keys: Object.keys(catalogue).sort() }).toEqual({ language, keys });
       for (const key of keys) expect({ language, key, args: argumentsOf(catalogue[key]) }).toEqual({ language, key, args: argumentsOf(nl[key]) });
     }
+  });
+
+  it('have every key the screens ask for by name (a missing one would show the key itself)', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : [],
+      );
+    const asked = new Set<string>();
+    for (const file of files('apps/web/src'))
+      for (const [, key] of readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z]+(?:\.[a-zA-Z0-9_]+)+)'/g)) asked.add(key);
+    expect(asked.size).toBeGreaterThan(100);
+    expect([...asked].filter((key) => !(key in nl))).toEqual([]);
   });
 });

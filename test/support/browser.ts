@@ -42,3 +42,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
+
+/** The screenshots in docs/screenshots/ are renewed on purpose (npm run web:screenshots), not by every test run. */
+export const photographing = process.env.SCREENSHOTS === '1';
+
+export async function photograph(page: Page, name: string): Promise<void> {
+  if (photographing) await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+}

@@ -44,6 +44,9 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
   const secureHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.production ? [] : null } } });
   const beforeAnything = (request: FastifyRequest, reply: FastifyReply, then: () => void) => {
     logging.tag(request, reply);
+    // Answers carry client data: no browser or proxy keeps a copy on disk (a shared OCMW computer keeps
+    // nothing after sign-out). The web app's own files set their caching themselves (http/web-app.ts).
+    reply.raw.setHeader('Cache-Control', 'no-store');
     secureHeaders(request.raw, reply.raw, then);
   };
   const adapter = new FastifyAdapter({

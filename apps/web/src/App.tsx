@@ -13,7 +13,7 @@ import { PrivacyPage } from './pages/PrivacyPage';
 import { RegisterClientPage } from './pages/RegisterClientPage';
 import { SignInPage } from './pages/SignInPage';
 import { TrajectoryPage } from './pages/TrajectoryPage';
-import { useSession } from './session/session';
+import { signedOutOnPurpose, useSession } from './session/session';
 import { CASEWORKERS, Layout } from './ui/Layout';
 
 /** Pages behind sign-in: while the session is restored from its cookie, a loader; without one, the sign-in page. */
@@ -27,7 +27,9 @@ function SignedIn() {
         <Loader aria-label={t('app.loading')} />
       </Center>
     );
-  if (state === 'signed-out') return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  // back to the page asked for after signing in, but not after signing out: the next person at this
+  // computer does not land on the previous user's client
+  if (state === 'signed-out') return <Navigate to="/sign-in" replace state={signedOutOnPurpose() ? null : { from: location.pathname + location.search }} />;
   return <Outlet />;
 }
 

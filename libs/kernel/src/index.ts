@@ -27,6 +27,7 @@ export {
   certificationsAllowing,
   CONSENT_METHODS,
   type ConsentMethod,
+  CATEGORY_KEY,
   DATA_CATEGORIES,
   type DataCategory,
   LEGAL_BASES,

@@ -14,6 +14,16 @@ export const DATA_CATEGORIES = [
 ] as const;
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
 
+/** The property name each category has in request and response bodies (the web workspace reads it too). */
+export const CATEGORY_KEY = {
+  IDENTITY: 'identity',
+  CONTACT: 'contact',
+  EMPLOYMENT: 'employment',
+  TRAJECTORY: 'trajectory',
+  OBSTACLES: 'obstacles',
+  WELFARE: 'welfare',
+} as const satisfies Record<DataCategory, string>;
+
 /** Purposes of use, after the cooperation agreement between VDAB and the local governments. */
 export const PURPOSES = ['ACTIVATION', 'MEDIATION', 'TWE', 'ADVICE'] as const;
 export type Purpose = (typeof PURPOSES)[number];

@@ -20,7 +20,26 @@ let refreshing: Promise<boolean> | null = null;
 
 export const api = createClient<paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
 
+/** The user a token is for (its `sub`); the token's signature is the server's business, not the page's. */
+function subjectOf(token: string): string | null {
+  try {
+    return (JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string }).sub ?? null;
+  } catch {
+    return null;
+  }
+}
+let userId: string | null = null;
+
 function keep(token: { accessToken: string; expiresIn: number }) {
+  const user = subjectOf(token.accessToken);
+  if (userId && user !== userId) {
+    // Another tab signed in as someone else, and the cookie is theirs now: nothing of this user's page
+    // may go on under the other's token. Start over from the cookie.
+    forget();
+    window.location.reload();
+    return;
+  }
+  userId = user;
   accessToken = token.accessToken;
   clearTimeout(refreshTimer);
   // renewed before it runs out, so a social worker typing a long note is not thrown out
@@ -29,24 +48,40 @@ function keep(token: { accessToken: string; expiresIn: number }) {
 
 function forget() {
   accessToken = null;
+  userId = null;
   clearTimeout(refreshTimer);
 }
 
-/** Exchanges the refresh cookie for a new access token; false when there is no session (any more). */
+/**
+ * Exchanges the refresh cookie for a new access token; false when there is no session (any more).
+ * Tabs share the cookie, and a refresh token is spent once (a second use ends the session as stolen):
+ * the exchange is serialised across the browser's tabs with a Web Lock, so a tab that waited uses the
+ * cookie the first one received.
+ */
 export function refresh(): Promise<boolean> {
+  const exchange = async () => {
+    const response = await fetch('/auth/session/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
+    if (!response.ok) return false;
+    keep(await response.json());
+    return true;
+  };
   refreshing ??= (async () => {
     try {
-      const response = await fetch('/auth/session/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
-      if (!response.ok) {
-        forget();
-        return false;
-      }
-      keep(await response.json());
-      return true;
+      const ok = await (navigator.locks ? navigator.locks.request('casework-refresh', exchange) : exchange());
+      return ok;
+    } catch {
+      return false; // the network: treated as no session, the sign-in page says so
     } finally {
       refreshing = null;
     }
-  })();
+  })().then((ok) => {
+    if (!ok && accessToken) {
+      // a session that ended while the page was open (signed out elsewhere, expired): nothing stays on screen
+      forget();
+      onSignedOut();
+    }
+    return ok;
+  });
   return refreshing;
 }
 
@@ -57,9 +92,14 @@ export async function signIn(email: string, password: string): Promise<Problem |
   return null;
 }
 
+/**
+ * Ends the session on the server (this one, or all of the user's) before anything is cleared here: a
+ * sign-out that did not reach the server throws, and the page says so, rather than leave a session
+ * and its cookie behind on a shared computer. An expired access token is renewed first (middleware).
+ */
 export async function signOut(everywhere = false): Promise<void> {
-  if (everywhere) await api.POST('/auth/sign-out-everywhere');
-  else await api.POST('/auth/session/sign-out');
+  const { error, response } = everywhere ? await api.POST('/auth/sign-out-everywhere') : await api.POST('/auth/session/sign-out');
+  if (error || !response.ok) throw error ?? new Error(response.statusText);
   forget();
   onSignedOut();
 }
@@ -84,11 +124,11 @@ const authenticate: Middleware = {
   async onResponse({ response, id, request }) {
     const original = retries.get(id);
     retries.delete(id);
-    if (response.status !== 401 || !original || request.url.includes('/auth/session')) return response;
-    if (!(await refresh())) {
-      onSignedOut();
-      return response;
-    }
+    // the cookie exchanges themselves are not retried (a 401 there is the answer); every other call is,
+    // sign-out included, so an expired access token cannot leave the session open
+    const path = new URL(request.url).pathname;
+    if (response.status !== 401 || !original || path === '/auth/session' || path === '/auth/session/refresh') return response;
+    if (!(await refresh())) return response;
     original.headers.set('Authorization', `Bearer ${accessToken}`);
     return fetch(original);
   },

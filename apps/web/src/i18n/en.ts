@@ -209,4 +209,11 @@ export const en: Record<string, string> = {
   'role.PRIVACY_OFFICER': 'privacy officer',
   'role.ORG_ADMIN': 'administrator',
   'role.PLATFORM_ADMIN': 'platform administrator',
+  'edit.button': 'Edit',
+  'edit.section': 'Edit {category}',
+  'edit.form': 'Edit {category}',
+  'edit.save': 'Save',
+  'edit.cancel': 'Cancel',
+  'nav.signOutFailed': 'Signing out did not work: the connection to the server was lost. Try again.',
+  'client.pageTitle': 'Client file',
 };

@@ -209,4 +209,11 @@ export const fr: Record<string, string> = {
   'role.PRIVACY_OFFICER': 'délégué à la protection des données',
   'role.ORG_ADMIN': 'administrateur',
   'role.PLATFORM_ADMIN': 'administrateur de la plateforme',
+  'edit.button': 'Modifier',
+  'edit.section': 'Modifier : {category}',
+  'edit.form': 'Modifier : {category}',
+  'edit.save': 'Enregistrer',
+  'edit.cancel': 'Annuler',
+  'nav.signOutFailed': 'La déconnexion a échoué : la connexion au serveur a été perdue. Réessayez.',
+  'client.pageTitle': 'Dossier client',
 };

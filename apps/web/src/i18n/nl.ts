@@ -209,4 +209,11 @@ export const nl: Record<string, string> = {
   'role.PRIVACY_OFFICER': 'functionaris voor gegevensbescherming',
   'role.ORG_ADMIN': 'beheerder',
   'role.PLATFORM_ADMIN': 'platformbeheerder',
+  'edit.button': 'Bewerken',
+  'edit.section': '{category} bewerken',
+  'edit.form': '{category} bewerken',
+  'edit.save': 'Opslaan',
+  'edit.cancel': 'Annuleren',
+  'nav.signOutFailed': 'Afmelden lukte niet: de verbinding met de server viel weg. Probeer opnieuw.',
+  'client.pageTitle': 'Cliëntdossier',
 };

@@ -78,7 +78,12 @@ export function AccessReportPage() {
                   <Table.Tr key={`${line.event.chain}-${line.event.seq}`}>
                     <Table.Td>{line.localTime}</Table.Td>
                     <Table.Td>{line.organisationName}</Table.Td>
-                    <Table.Td>{line.function ? t(`role.${line.function}`) : ''}</Table.Td>
+                    <Table.Td>
+                      {([] as string[])
+                        .concat(line.function ?? [])
+                        .map((role) => t(`role.${role}`))
+                        .join(', ')}
+                    </Table.Td>
                     <Table.Td>{line.categories.map((c) => t(`category.${c}`)).join(', ')}</Table.Td>
                     <Table.Td>{line.groundText}</Table.Td>
                   </Table.Tr>

@@ -26,7 +26,8 @@ export function ClientFilePage() {
   const nameOf = useOrganisationName();
   const identity = client.data?.ownFile?.identity ?? client.data?.shared.find((f) => f.identity)?.identity;
   const name = identity ? `${identity.firstName} ${identity.lastName}` : '';
-  usePageTitle(name ? t('client.title', { name }) : t('app.loading'));
+  // not the client's name: titles go into the browser's history, its sync and shared screens
+  usePageTitle(t('client.pageTitle'));
 
   if (client.isPending) return <Loader aria-label={t('app.loading')} />;
   if (client.isError)
@@ -36,8 +37,10 @@ export function ClientFilePage() {
       </Alert>
     );
   const own = client.data.ownFile;
-  const sections = (file: FileSections, only?: ReadonlyArray<Category>) =>
-    CATEGORIES.filter((c) => !only || only.includes(c)).map((category) => <Section key={category} category={category} content={file[SECTION_OF[category]]} />);
+  const sections = (file: FileSections, only?: ReadonlyArray<Category>, edit?: { clientId: string; version: number }) =>
+    CATEGORIES.filter((c) => !only || only.includes(c)).map((category) => (
+      <Section key={category} category={category} content={file[SECTION_OF[category]]} edit={edit} />
+    ));
   return (
     <Stack>
       <Anchor component={Link} to="/clients" size="sm">
@@ -63,7 +66,7 @@ export function ClientFilePage() {
             <Text size="sm" c="dimmed">
               {t('client.version', { version: own.version, on: new Date(own.updatedAt) })}
             </Text>
-            <SimpleGrid cols={{ base: 1, md: 2 }}>{sections(own as FileSections)}</SimpleGrid>
+            <SimpleGrid cols={{ base: 1, md: 2 }}>{sections(own as FileSections, undefined, { clientId: id, version: own.version })}</SimpleGrid>
           </>
         ) : (
           <Text>{t('client.noOwnFile')}</Text>

@@ -2,15 +2,14 @@ import { Alert, Button, Checkbox, Group, NativeSelect, Radio, Stack, Text, TextI
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { PURPOSES } from '../../../../libs/kernel/src/sharing';
 import { api, problemText, type Problem, type Purpose, type Schemas } from '../api/client';
-import { useOrganisations } from '../api/hooks';
+import { usePartners } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
-import { useSession } from '../session/session';
 import { CategoryChecks } from '../ui/CategoryChecks';
 import type { Category } from '../ui/Section';
 import { usePageTitle } from '../ui/usePageTitle';
 
-const PURPOSES: Purpose[] = ['MEDIATION', 'ACTIVATION', 'TWE', 'ADVICE'];
 type Basis = Schemas['CreateConsentDto']['legalBasis'];
 type Method = Schemas['CreateConsentDto']['method'];
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' });
@@ -23,10 +22,9 @@ const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/B
 export function ConsentPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const { me } = useSession();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const organisations = useOrganisations();
+  const partners = usePartners();
   usePageTitle(t('consent.title'));
   const [recipients, setRecipients] = useState<string[]>([]);
   const [purposes, setPurposes] = useState<string[]>(['MEDIATION']);
@@ -45,7 +43,6 @@ export function ConsentPage() {
     },
   });
   const fieldError = (field: string) => (record.error as Problem | null)?.errors?.find((e) => e.field === field)?.message;
-  const partners = (organisations.data ?? []).filter((o) => o.id !== me?.organisation.id && o.kind !== 'PLATFORM');
   const chosen = basis === 'CONSENT' ? categories : categories.filter((c) => c !== 'WELFARE');
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

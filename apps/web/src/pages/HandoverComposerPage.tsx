@@ -3,9 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, problemText, type Problem, type Schemas } from '../api/client';
-import { useOrganisations } from '../api/hooks';
+import { usePartners } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
-import { useSession } from '../session/session';
 import { CategoryChecks } from '../ui/CategoryChecks';
 import { Section, SECTION_OF, type Category } from '../ui/Section';
 import { usePageTitle } from '../ui/usePageTitle';
@@ -18,10 +17,9 @@ import { usePageTitle } from '../ui/usePageTitle';
 export function HandoverComposerPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const { me } = useSession();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const organisations = useOrganisations();
+  const partners = usePartners();
   usePageTitle(t('handover.compose'));
   const file = useQuery({
     queryKey: ['client', id, null],
@@ -31,7 +29,6 @@ export function HandoverComposerPage() {
       return data;
     },
   });
-  const partners = (organisations.data ?? []).filter((o) => o.id !== me?.organisation.id && o.kind !== 'PLATFORM');
   const [to, setTo] = useState('');
   const receiver = to || partners.find((o) => o.kind === 'VDAB')?.id || '';
   const [categories, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT']);

@@ -1,9 +1,9 @@
-import { Anchor, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
+import { api, problemText } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { usePageTitle } from '../ui/usePageTitle';
 
@@ -16,13 +16,22 @@ export function PrivacyPage() {
   const found = useQuery({
     queryKey: ['privacy-lookup', term],
     enabled: term.length >= 2,
-    queryFn: async () => (await api.GET('/clients', { params: { query: { search: term, limit: 25 } } })).data?.items ?? [],
+    queryFn: async () => {
+      const { data, error } = await api.GET('/clients', { params: { query: { search: term, limit: 25 } } });
+      if (error) throw error;
+      return data.items;
+    },
   });
   return (
     <Stack maw={720}>
       <Title order={2}>{t('privacy.title')}</Title>
       <Text>{t('privacy.intro')}</Text>
       <TextInput type="search" label={t('clients.search')} value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+      {found.isError && (
+        <Alert color="red" role="alert">
+          {t('app.error', { detail: problemText(found.error) })}
+        </Alert>
+      )}
       {found.data && (
         <List aria-label={t('privacy.results')}>
           {found.data.length === 0 && <List.Item>{t('clients.empty')}</List.Item>}

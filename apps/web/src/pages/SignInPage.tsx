@@ -19,6 +19,7 @@ export function SignInPage() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setBusy(true);
+    setProblem(null); // an identical second failure is announced again
     setProblem(await session.signIn(String(form.get('email')), String(form.get('password'))));
     setBusy(false);
   };

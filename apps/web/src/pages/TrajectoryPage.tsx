@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Button, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, problemText } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
@@ -15,9 +15,13 @@ export function TrajectoryPage() {
   const session = useSession();
   const queries = useQueryClient();
   const nameOf = useOrganisationName();
-  // a mediation trajectory is read for MEDIATION: the purpose follows the page, shown in the header
+  // Opened without a purpose, a trajectory is read for MEDIATION (the trajectories of this workspace's
+  // journeys): set once when the page opens, shown in the header, and the user's own choice stays
   const { purpose, setPurpose } = session;
+  const opened = useRef(false);
   useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
     if (!purpose) setPurpose('MEDIATION');
   }, [purpose, setPurpose]);
   const trajectory = useQuery({

@@ -19,6 +19,10 @@ interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
+/** Whether the last sign-out was the user's own (then the sign-in page does not lead back to where they were). */
+let signedOutByUser = false;
+export const signedOutOnPurpose = () => signedOutByUser;
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queries = useQueryClient();
   const [state, setState] = useState<Session['state']>('restoring');
@@ -35,13 +39,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedOut = useCallback(() => {
     setMe(null);
     setPurpose(null);
+    setChosen(null); // the next person at this computer gets their own language, not this user's
     setState('signed-out');
     queries.clear(); // nothing of a client stays in memory after signing out
   }, [queries]);
 
   useEffect(() => {
     whenSignedOut(signedOut);
-    void refresh().then((ok) => (ok ? loadMe() : setState('signed-out')));
+    refresh()
+      .then((ok) => (ok ? loadMe() : setState('signed-out')))
+      .catch(() => setState('signed-out'));
   }, [loadMe, signedOut]);
 
   const language: Language = chosen ?? me?.settings.language ?? browserLanguage();
@@ -57,11 +64,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setPurpose,
       language,
       async signIn(email, password) {
+        signedOutByUser = false;
         const problem = await signInWithPassword(email, password);
         if (!problem) await loadMe();
         return problem;
       },
-      signOut: (everywhere) => endSession(everywhere),
+      async signOut(everywhere) {
+        signedOutByUser = true;
+        try {
+          await endSession(everywhere);
+        } catch (error) {
+          signedOutByUser = false;
+          throw error;
+        }
+      },
       async setLanguage(next) {
         setChosen(next);
         if (me) await api.PATCH('/me/settings', { body: { language: next } });

@@ -1,11 +1,13 @@
-import { AppShell, Button, Group, NativeSelect, NavLink, Stack, Text, Title } from '@mantine/core';
-import { NavLink as RouterLink, Outlet, useMatch } from 'react-router';
+import { Alert, AppShell, Burger, Button, Group, NativeSelect, NavLink, Select, Stack, Text, Title } from '@mantine/core';
+import { NavLink as RouterLink, Outlet, useLocation, useMatch } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { useDisclosure } from '@mantine/hooks';
+import { PURPOSES } from '../../../../libs/kernel/src/sharing';
 import type { Purpose } from '../api/client';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n';
 import { useSession } from '../session/session';
 
 export const CASEWORKERS: string[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'];
-const PURPOSES: Purpose[] = ['MEDIATION', 'ACTIVATION', 'TWE', 'ADVICE'];
 const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', en: 'English' };
 
 /** The frame of every signed-in page: who you are, why you read (the purpose), the menu, the page. */
@@ -14,26 +16,60 @@ export function Layout() {
   const session = useSession();
   const me = session.me!;
   const caseworker = me.roles.some((role) => CASEWORKERS.includes(role));
+  const [signOutFailed, setSignOutFailed] = useState(false);
+  const [menuOpen, menu] = useDisclosure(false);
+  // After moving to another page, the focus goes to its heading (else to the content), so keyboard and
+  // screen-reader users start there instead of on the element that was clicked and is gone.
+  const location = useLocation();
+  const firstPage = useRef(true);
+  useEffect(() => {
+    menu.close();
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    const moveFocus = () => {
+      // not when the user is already somewhere on the new page (typing in its first field, say)
+      const active = document.activeElement;
+      if (active && active !== document.body && document.getElementById('main')?.contains(active)) return;
+      const heading = document.querySelector<HTMLElement>('main h2');
+      const target = heading ?? document.getElementById('main');
+      if (heading) heading.tabIndex = -1;
+      target?.focus();
+    };
+    requestAnimationFrame(moveFocus);
+  }, [location.pathname]); // eslint-disable-line react-hooks/exhaustive-deps
+  const signOut = (everywhere: boolean) => {
+    setSignOutFailed(false);
+    session.signOut(everywhere).catch(() => setSignOutFailed(true));
+  };
   // the menu entry of the page's section is marked (aria-current through the router link)
   const clients = useMatch('/clients/*');
   const handovers = useMatch('/handovers/*');
   const privacy = useMatch('/privacy/*');
   return (
-    <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm' }} padding="md">
+    <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }} padding="md">
       <a href="#main" className="skip-link">
         {t('app.skip')}
       </a>
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
-          <Title order={1} size="h3">
-            {t('app.name')}
-          </Title>
-          <Group gap="md" wrap="nowrap">
-            <NativeSelect
+          <Group gap="sm" wrap="nowrap">
+            {/* narrow screens and 200% zoom: the menu folds away behind a button instead of covering the page */}
+            <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.main')} aria-expanded={menuOpen} />
+            <Title order={1} size="h3">
+              {t('app.name')}
+            </Title>
+          </Group>
+          <Group gap="md" wrap="wrap" justify="flex-end">
+            {/* a combobox: the purpose changes when one is chosen, not at every arrow key (each change is a read) */}
+            <Select
               label={t('purpose.label')}
               size="xs"
+              w={220}
+              allowDeselect={false}
               value={session.purpose ?? ''}
-              onChange={(event) => session.setPurpose((event.currentTarget.value || null) as Purpose | null)}
+              onChange={(value) => session.setPurpose((value || null) as Purpose | null)}
               data={[{ value: '', label: t('purpose.none') }, ...PURPOSES.map((p) => ({ value: p, label: t(`purpose.${p}`) }))]}
             />
             <NativeSelect
@@ -55,10 +91,15 @@ export function Layout() {
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>
-            <Button variant="default" size="xs" onClick={() => void session.signOut()}>
+            {signOutFailed && (
+              <Alert color="red" role="alert" p="xs">
+                {t('nav.signOutFailed')}
+              </Alert>
+            )}
+            <Button variant="default" size="xs" onClick={() => signOut(false)}>
               {t('nav.signOut')}
             </Button>
-            <Button variant="subtle" size="xs" onClick={() => void session.signOut(true)}>
+            <Button variant="subtle" size="xs" onClick={() => signOut(true)}>
               {t('nav.signOutEverywhere')}
             </Button>
           </Stack>

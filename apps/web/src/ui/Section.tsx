@@ -1,27 +1,38 @@
-import { Card, Group, Stack, Text, Title } from '@mantine/core';
-import { useId } from 'react';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useId, useRef, useState } from 'react';
+import { SectionEditor, EDITABLE } from './SectionEditor';
 import { formatInsz } from '../../../../libs/kernel/src/insz';
+import { CATEGORY_KEY, DATA_CATEGORIES, type DataCategory } from '../../../../libs/kernel/src/sharing';
 import type { Schemas } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
 
-export const CATEGORIES = ['IDENTITY', 'CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE'] as const;
-export type Category = (typeof CATEGORIES)[number];
+// the API's own vocabulary (libs/kernel imports nothing, so the browser reads the same lists)
+export const CATEGORIES = DATA_CATEGORIES;
+export type Category = DataCategory;
 /** The property of a file (own or shared) that holds a category's section. */
-export const SECTION_OF: Record<Category, 'identity' | 'contact' | 'employment' | 'trajectory' | 'obstacles' | 'welfare'> = {
-  IDENTITY: 'identity',
-  CONTACT: 'contact',
-  EMPLOYMENT: 'employment',
-  TRAJECTORY: 'trajectory',
-  OBSTACLES: 'obstacles',
-  WELFARE: 'welfare',
-};
+export const SECTION_OF = CATEGORY_KEY;
 
 type Address = Schemas['AddressDto'];
 const isAddress = (value: unknown): value is Address => typeof value === 'object' && value !== null && 'municipality' in value && 'postalCode' in value;
 
 /** One category of a file, read-only, as a list of labelled values; the confidential welfare section is marked. */
-export function Section({ category, content }: { category: Category; content: Record<string, unknown> | undefined }) {
+export function Section({
+  category,
+  content,
+  edit,
+}: {
+  category: Category;
+  content: Record<string, unknown> | undefined;
+  /** the own file's section: editable by the case worker, guarded by the file's version */
+  edit?: { clientId: string; version: number };
+}) {
   const { t, locale } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const stopEditing = () => {
+    setEditing(false);
+    setTimeout(() => editButton.current?.focus()); // back where the keyboard user was
+  };
   const show = (key: string, value: unknown): string => {
     if (value === null || value === undefined || value === '') return '';
     if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
@@ -47,13 +58,26 @@ export function Section({ category, content }: { category: Category; content: Re
           <Title order={4} id={headingId}>
             {t(`category.${category}`)}
           </Title>
+          {edit && EDITABLE[category] && !editing && (
+            <Button
+              ref={editButton}
+              variant="subtle"
+              size="compact-sm"
+              onClick={() => setEditing(true)}
+              aria-label={t('edit.section', { category: t(`category.${category}`) })}
+            >
+              {t('edit.button')}
+            </Button>
+          )}
         </Group>
         {confidential && (
           <Text size="sm" fw={700}>
             {t('client.confidential')}
           </Text>
         )}
-        {entries.length === 0 ? (
+        {editing && edit ? (
+          <SectionEditor clientId={edit.clientId} category={category} content={content} version={edit.version} onDone={stopEditing} />
+        ) : entries.length === 0 ? (
           <Text size="sm" c="dimmed">
             {t('client.empty')}
           </Text>

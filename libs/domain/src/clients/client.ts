@@ -1,18 +1,11 @@
-import type { DataCategory, Purpose } from '@app/kernel';
+import { CATEGORY_KEY, type DataCategory, type Purpose } from '@app/kernel';
+
+export { CATEGORY_KEY };
 
 /** Categories kept as free-form, validated documents next to the typed IDENTITY. */
 export const SECTION_CATEGORIES = ['CONTACT', 'EMPLOYMENT', 'TRAJECTORY', 'OBSTACLES', 'WELFARE'] as const satisfies readonly DataCategory[];
 export type SectionCategory = (typeof SECTION_CATEGORIES)[number];
 
-/** The property name each category has in request and response bodies. */
-export const CATEGORY_KEY = {
-  IDENTITY: 'identity',
-  CONTACT: 'contact',
-  EMPLOYMENT: 'employment',
-  TRAJECTORY: 'trajectory',
-  OBSTACLES: 'obstacles',
-  WELFARE: 'welfare',
-} as const satisfies Record<DataCategory, string>;
 export type CategoryKey = (typeof CATEGORY_KEY)[DataCategory];
 
 export interface ClientIdentity {
