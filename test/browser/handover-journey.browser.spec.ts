@@ -50,7 +50,7 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     const page = await signedIn('social.worker@ocmw-ranst.demo');
     await page.getByRole('link', { name: 'Cliënt registreren' }).click();
     // after moving to another page the focus is on its heading, where a screen reader starts reading
-    await page.waitForFunction(() => document.activeElement?.textContent === 'Cliënt registreren' && document.activeElement.tagName === 'H2');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Cliënt registreren' && document.activeElement.tagName === 'H1');
     const number = page.getByLabel('INSZ');
     await number.focus();
     // a typo in the check digits is caught before anything is sent
@@ -92,7 +92,7 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     await page.getByLabel('Aan', { exact: true }).selectOption({ label: 'VDAB Antwerpen' });
     const preview = page.getByRole('region', { name: 'Wat VDAB Antwerpen zal zien' });
     await preview.waitFor();
-    expect(await preview.getByRole('heading', { level: 4 }).allTextContents()).toEqual(['Identiteit', 'Contactgegevens', 'Opleiding en werk']);
+    expect(await preview.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Identiteit', 'Contactgegevens', 'Opleiding en werk']);
     expect(await preview.textContent()).toContain('El Idrissi');
     await page.getByLabel('Bericht', { exact: true }).fill('Gemotiveerd, klaar voor bemiddeling.');
     await page.getByLabel('Voorstel driegesprek').fill('2026-12-15');

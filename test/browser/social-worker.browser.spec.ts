@@ -53,6 +53,8 @@ describe('web workspace: the social worker', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('Aanmelden lukte niet');
+    // the keyboard user continues from the message (the button was disabled while it worked)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
@@ -88,7 +90,7 @@ describe('web workspace: the social worker', () => {
     await page.getByRole('heading', { name: 'Dossier van Lena Peeters' }).waitFor();
     expect(await page.title()).toBe('Cliëntdossier · Casework'); // never the client's name
     for (const category of ['Identiteit', 'Contactgegevens', 'Opleiding en werk', 'Drempels tot werk', 'Welzijn en inkomen'])
-      expect(await page.getByRole('heading', { name: category, level: 4 }).count()).toBe(1);
+      expect(await page.getByRole('heading', { name: category, level: 3 }).count()).toBe(1);
     const welfare = page.getByRole('region', { name: 'Welzijn en inkomen' });
     expect(await welfare.textContent()).toContain('Vertrouwelijk');
     expect(await seriousViolations(page)).toEqual([]);

@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, download, problemText, type Problem, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /**
  * Who saw my data: for one client of the privacy officer's organisation, every access to its data by
@@ -36,7 +37,9 @@ export function AccessReportPage() {
       <Anchor component={Link} to="/privacy" size="sm">
         {t('report.back')}
       </Anchor>
-      <Title order={2}>{t('report.title')}</Title>
+      <Title order={1} size="h2">
+        {t('report.title')}
+      </Title>
       <Group align="end">
         <TextInput type="date" label={t('report.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput type="date" label={t('report.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
@@ -47,11 +50,7 @@ export function AccessReportPage() {
           {t('report.pdf')}
         </Button>
       </Group>
-      {(problem || report.isError) && (
-        <Alert color="red" role="alert">
-          {problemText(problem ?? report.error)}
-        </Alert>
-      )}
+      {(problem || report.isError) && <ProblemAlert>{problemText(problem ?? report.error)}</ProblemAlert>}
       {report.isPending ? (
         <Loader aria-label={t('app.loading')} />
       ) : (

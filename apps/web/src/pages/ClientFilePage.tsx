@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, problemText, type Schemas } from '../api/client';
@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
 import { CATEGORIES, Section, SECTION_OF, type Category } from '../ui/Section';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 type FileSections = Partial<Record<(typeof SECTION_OF)[Category], Record<string, unknown>>>;
 
@@ -30,12 +31,7 @@ export function ClientFilePage() {
   usePageTitle(t('client.pageTitle'));
 
   if (client.isPending) return <Loader aria-label={t('app.loading')} />;
-  if (client.isError)
-    return (
-      <Alert color="red" role="alert">
-        {t('app.error', { detail: problemText(client.error) })}
-      </Alert>
-    );
+  if (client.isError) return <ProblemAlert>{t('app.error', { detail: problemText(client.error) })}</ProblemAlert>;
   const own = client.data.ownFile;
   const sections = (file: FileSections, only?: ReadonlyArray<Category>, edit?: { clientId: string; version: number }) =>
     CATEGORIES.filter((c) => !only || only.includes(c)).map((category) => (
@@ -46,7 +42,9 @@ export function ClientFilePage() {
       <Anchor component={Link} to="/clients" size="sm">
         {t('client.back')}
       </Anchor>
-      <Title order={2}>{t('client.title', { name })}</Title>
+      <Title order={1} size="h2">
+        {t('client.title', { name })}
+      </Title>
       {own && (
         <Group>
           <Button component={Link} to={`/clients/${id}/consents/new`} variant="default">
@@ -58,7 +56,7 @@ export function ClientFilePage() {
         </Group>
       )}
       <Stack component="section" aria-labelledby="own-file">
-        <Title order={3} id="own-file">
+        <Title order={2} size="h3" id="own-file">
           {t('client.ownFile')}
         </Title>
         {own ? (
@@ -77,7 +75,7 @@ export function ClientFilePage() {
         const opened = CATEGORIES.filter((c) => !file.withheld.includes(c));
         return (
           <Stack component="section" key={file.organisationId} aria-labelledby={`shared-${file.organisationId}`}>
-            <Title order={3} id={`shared-${file.organisationId}`}>
+            <Title order={2} size="h3" id={`shared-${file.organisationId}`}>
               {t('client.sharedFile', { organisation: nameOf(file.organisationId) })}
             </Title>
             {file.withheld.length > 0 && <Text size="sm">{t('client.withheld', { categories: file.withheld.map((c) => t(`category.${c}`)).join(', ') })}</Text>}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Loader, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { api, problemText } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /** My caseload: the organisation's clients and the partner files the purpose on screen opens, searchable. */
 export function ClientsPage() {
@@ -31,7 +32,9 @@ export function ClientsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{t('clients.title')}</Title>
+        <Title order={1} size="h2">
+          {t('clients.title')}
+        </Title>
         <Button component={Link} to="/clients/new">
           {t('register.title')}
         </Button>
@@ -44,11 +47,7 @@ export function ClientsPage() {
         onChange={(event) => setSearch(event.currentTarget.value)}
         maw={480}
       />
-      {clients.isError && (
-        <Alert color="red" role="alert">
-          {t('app.error', { detail: problemText(clients.error) })}
-        </Alert>
-      )}
+      {clients.isError && <ProblemAlert>{t('app.error', { detail: problemText(clients.error) })}</ProblemAlert>}
       {clients.isPending ? (
         <Loader aria-label={t('app.loading')} />
       ) : (

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, NativeSelect, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Checkbox, Group, NativeSelect, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { CategoryChecks } from '../ui/CategoryChecks';
 import type { Category } from '../ui/Section';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 type Basis = Schemas['CreateConsentDto']['legalBasis'];
 type Method = Schemas['CreateConsentDto']['method'];
@@ -62,11 +63,13 @@ export function ConsentPage() {
   };
   return (
     <Stack maw={640}>
-      <Title order={2}>{t('consent.title')}</Title>
+      <Title order={1} size="h2">
+        {t('consent.title')}
+      </Title>
       {record.isError && (
-        <Alert color="red" role="alert" title={t('consent.failed')}>
+        <ProblemAlert focus title={t('consent.failed')}>
           {problemText(record.error)}
-        </Alert>
+        </ProblemAlert>
       )}
       <form onSubmit={submit} noValidate>
         <Stack>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NativeSelect, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { CategoryChecks } from '../ui/CategoryChecks';
 import { Section, SECTION_OF, type Category } from '../ui/Section';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /**
  * A warm handover: the director chooses the receiver and the categories to offer, sees beside the form
@@ -63,11 +64,13 @@ export function HandoverComposerPage() {
   };
   return (
     <Stack>
-      <Title order={2}>{t('handover.compose')}</Title>
+      <Title order={1} size="h2">
+        {t('handover.compose')}
+      </Title>
       {send.isError && (
-        <Alert color="red" role="alert" title={t('handover.failed')}>
+        <ProblemAlert focus title={t('handover.failed')}>
           {problemText(send.error)}
-        </Alert>
+        </ProblemAlert>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xl">
         <form onSubmit={submit} noValidate>
@@ -97,7 +100,7 @@ export function HandoverComposerPage() {
           </Stack>
         </form>
         <Stack component="section" aria-labelledby="preview">
-          <Title order={3} id="preview">
+          <Title order={2} size="h3" id="preview">
             {t('handover.preview', { organisation: receiverName })}
           </Title>
           <Text size="sm">{t('handover.previewHelp')}</Text>

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, problemText } from '../api/client';
@@ -6,6 +6,7 @@ import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /**
  * One handover as either side sees it: what is offered, the sender's note and contact card, the
@@ -44,12 +45,7 @@ export function HandoverPage() {
     },
   });
   if (handover.isPending) return <Loader aria-label={t('app.loading')} />;
-  if (handover.isError)
-    return (
-      <Alert color="red" role="alert">
-        {t('app.error', { detail: problemText(handover.error) })}
-      </Alert>
-    );
+  if (handover.isError) return <ProblemAlert>{t('app.error', { detail: problemText(handover.error) })}</ProblemAlert>;
   const h = handover.data;
   const receiving = h.toOrganisationId === session.me?.organisation.id;
   const open = h.status === 'SENT' || h.status === 'INFO_REQUESTED';
@@ -61,7 +57,9 @@ export function HandoverPage() {
         {t('handover.back')}
       </Anchor>
       <Group>
-        <Title order={2}>{t(`kind.${h.kind}`)}</Title>
+        <Title order={1} size="h2">
+          {t(`kind.${h.kind}`)}
+        </Title>
         <Badge variant="light" size="lg">
           {t(`status.${h.status}`)}
         </Badge>
@@ -73,7 +71,7 @@ export function HandoverPage() {
       </Text>
       {sender && (
         <Card withBorder component="section" aria-labelledby="sender">
-          <Title order={3} size="h5" id="sender">
+          <Title order={2} size="h5" id="sender">
             {t('handover.sender')}
           </Title>
           <Text>
@@ -84,7 +82,7 @@ export function HandoverPage() {
         </Card>
       )}
       <section aria-labelledby="offered">
-        <Title order={3} size="h5" id="offered">
+        <Title order={2} size="h5" id="offered">
           {t('handover.offered')}
         </Title>
         <List>
@@ -95,7 +93,7 @@ export function HandoverPage() {
       </section>
       {!h.noteWithheld && h.note && (
         <section aria-labelledby="note">
-          <Title order={3} size="h5" id="note">
+          <Title order={2} size="h5" id="note">
             {t('handover.note')}
           </Title>
           <Text style={{ whiteSpace: 'pre-wrap' }}>{h.note}</Text>
@@ -103,7 +101,7 @@ export function HandoverPage() {
       )}
       {h.documents.length > 0 && (
         <section aria-labelledby="documents">
-          <Title order={3} size="h5" id="documents">
+          <Title order={2} size="h5" id="documents">
             {t('handover.documents')}
           </Title>
           <List>
@@ -114,11 +112,7 @@ export function HandoverPage() {
         </section>
       )}
       {h.proposedIntakeDates.length > 0 && <Text>{t('handover.proposed', { days: h.proposedIntakeDates.map((d) => formatDay(d, locale)).join(', ') })}</Text>}
-      {accept.isError && (
-        <Alert color="red" role="alert">
-          {problemText(accept.error)}
-        </Alert>
-      )}
+      {accept.isError && <ProblemAlert focus>{problemText(accept.error)}</ProblemAlert>}
       <Group>
         {receiving && (open || h.status === 'ACCEPTED') && (
           <Button

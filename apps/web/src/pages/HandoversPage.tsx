@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Loader, SegmentedControl, Stack, Table, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Loader, SegmentedControl, Stack, Table, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -6,6 +6,7 @@ import { api, problemText } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 type Box = 'inbox' | 'outbox';
 
@@ -26,7 +27,9 @@ export function HandoversPage() {
   const counts = Object.entries((queue.data?.counts ?? {}) as Record<string, number>).filter(([, n]) => n > 0);
   return (
     <Stack>
-      <Title order={2}>{t('handovers.title')}</Title>
+      <Title order={1} size="h2">
+        {t('handovers.title')}
+      </Title>
       <SegmentedControl
         w="fit-content"
         value={box}
@@ -45,11 +48,7 @@ export function HandoversPage() {
           ))}
         </Group>
       )}
-      {queue.isError && (
-        <Alert color="red" role="alert">
-          {t('app.error', { detail: problemText(queue.error) })}
-        </Alert>
-      )}
+      {queue.isError && <ProblemAlert>{t('app.error', { detail: problemText(queue.error) })}</ProblemAlert>}
       {queue.isPending ? (
         <Loader aria-label={t('app.loading')} />
       ) : (

@@ -5,5 +5,9 @@ import { usePageTitle } from '../ui/usePageTitle';
 export function NotFoundPage() {
   const { t } = useI18n();
   usePageTitle(t('app.notFound'));
-  return <Title order={2}>{t('app.notFound')}</Title>;
+  return (
+    <Title order={1} size="h2">
+      {t('app.notFound')}
+    </Title>
+  );
 }

@@ -1,4 +1,4 @@
-import { Alert, Anchor, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { api, problemText } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /** The privacy officer looks up a client of the organisation, to answer who saw her data. */
 export function PrivacyPage() {
@@ -24,14 +25,12 @@ export function PrivacyPage() {
   });
   return (
     <Stack maw={720}>
-      <Title order={2}>{t('privacy.title')}</Title>
+      <Title order={1} size="h2">
+        {t('privacy.title')}
+      </Title>
       <Text>{t('privacy.intro')}</Text>
       <TextInput type="search" label={t('clients.search')} value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-      {found.isError && (
-        <Alert color="red" role="alert">
-          {t('app.error', { detail: problemText(found.error) })}
-        </Alert>
-      )}
+      {found.isError && <ProblemAlert>{t('app.error', { detail: problemText(found.error) })}</ProblemAlert>}
       {found.data && (
         <List aria-label={t('privacy.results')}>
           {found.data.length === 0 && <List.Item>{t('clients.empty')}</List.Item>}

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
@@ -6,6 +6,7 @@ import { parseInsz } from '../../../../libs/kernel/src/insz';
 import { api, problemText, type Problem, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 const INCOME = ['LEEFLOON', 'EQUIVALENT_LEEFLOON', 'UNEMPLOYMENT_BENEFIT', 'SICKNESS_BENEFIT', 'WAGE', 'NONE', 'OTHER'] as const;
 
@@ -49,11 +50,13 @@ export function RegisterClientPage() {
   };
   return (
     <Stack maw={560}>
-      <Title order={2}>{t('register.title')}</Title>
+      <Title order={1} size="h2">
+        {t('register.title')}
+      </Title>
       {register.isError && (
-        <Alert color="red" role="alert" title={t('register.failed')}>
+        <ProblemAlert focus title={t('register.failed')}>
           {problemText(register.error)}
-        </Alert>
+        </ProblemAlert>
       )}
       <form onSubmit={submit} noValidate>
         <Stack>

@@ -1,10 +1,11 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { problemText, type Problem } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 export function SignInPage() {
   const { t } = useI18n();
@@ -33,9 +34,9 @@ export function SignInPage() {
             </Title>
             <Text size="sm">{t('signIn.intro')}</Text>
             {problem && (
-              <Alert color="red" title={t('signIn.failed')} role="alert">
+              <ProblemAlert focus title={t('signIn.failed')}>
                 {problemText(problem)}
-              </Alert>
+              </ProblemAlert>
             )}
             <TextInput name="email" type="email" label={t('signIn.email')} autoComplete="username" required />
             <PasswordInput name="password" label={t('signIn.password')} autoComplete="current-password" required />

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router';
@@ -7,6 +7,7 @@ import { useOrganisationName } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { ProblemAlert } from '../ui/ProblemAlert';
 
 /** A trajectory: its type, state, director and participants, its history; the executor starts it. Read for its purpose. */
 export function TrajectoryPage() {
@@ -47,12 +48,7 @@ export function TrajectoryPage() {
     onSuccess: (moved) => queries.setQueryData(['trajectory', id, purpose], moved),
   });
   if (trajectory.isPending) return <Loader aria-label={t('app.loading')} />;
-  if (trajectory.isError)
-    return (
-      <Alert color="red" role="alert">
-        {t('app.error', { detail: problemText(trajectory.error) })}
-      </Alert>
-    );
+  if (trajectory.isError) return <ProblemAlert>{t('app.error', { detail: problemText(trajectory.error) })}</ProblemAlert>;
   const tr = trajectory.data;
   const executing = tr.participants.some((p) => p.organisationId === session.me?.organisation.id && p.capacity === 'EXECUTOR');
   return (
@@ -61,14 +57,16 @@ export function TrajectoryPage() {
         {t('trajectory.client')}
       </Anchor>
       <Group>
-        <Title order={2}>{t(`trajectoryType.${tr.type}`)}</Title>
+        <Title order={1} size="h2">
+          {t(`trajectoryType.${tr.type}`)}
+        </Title>
         <Badge size="lg" variant="light">
           {t(`trajectoryStatus.${tr.status}`)}
         </Badge>
       </Group>
       <Text>{t('trajectory.director', { organisation: nameOf(tr.directorOrganisationId) })}</Text>
       <section aria-labelledby="participants">
-        <Title order={3} size="h5" id="participants">
+        <Title order={2} size="h5" id="participants">
           {t('trajectory.participants')}
         </Title>
         <List>
@@ -79,18 +77,14 @@ export function TrajectoryPage() {
           ))}
         </List>
       </section>
-      {move.isError && (
-        <Alert color="red" role="alert">
-          {problemText(move.error)}
-        </Alert>
-      )}
+      {move.isError && <ProblemAlert focus>{problemText(move.error)}</ProblemAlert>}
       {executing && tr.status === 'PLANNED' && (
         <Button w="fit-content" loading={move.isPending} onClick={() => move.mutate({ to: 'ACTIVE', version: tr.version })}>
           {t('trajectory.start')}
         </Button>
       )}
       <section aria-labelledby="history">
-        <Title order={3} size="h5" id="history">
+        <Title order={2} size="h5" id="history">
           {t('trajectory.history')}
         </Title>
         <List>

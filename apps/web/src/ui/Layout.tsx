@@ -1,4 +1,4 @@
-import { Alert, AppShell, Burger, Button, Group, NativeSelect, NavLink, Select, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Button, Group, NativeSelect, NavLink, Select, Stack, Text } from '@mantine/core';
 import { NavLink as RouterLink, Outlet, useLocation, useMatch } from 'react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useDisclosure } from '@mantine/hooks';
@@ -6,6 +6,7 @@ import { PURPOSES } from '../../../../libs/kernel/src/sharing';
 import type { Purpose } from '../api/client';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n';
 import { useSession } from '../session/session';
+import { ProblemAlert } from './ProblemAlert';
 
 export const CASEWORKERS: string[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'];
 const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', en: 'English' };
@@ -32,7 +33,7 @@ export function Layout() {
       // not when the user is already somewhere on the new page (typing in its first field, say)
       const active = document.activeElement;
       if (active && active !== document.body && document.getElementById('main')?.contains(active)) return;
-      const heading = document.querySelector<HTMLElement>('main h2');
+      const heading = document.querySelector<HTMLElement>('main h1');
       const target = heading ?? document.getElementById('main');
       if (heading) heading.tabIndex = -1;
       target?.focus();
@@ -57,9 +58,10 @@ export function Layout() {
           <Group gap="sm" wrap="nowrap">
             {/* narrow screens and 200% zoom: the menu folds away behind a button instead of covering the page */}
             <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.main')} aria-expanded={menuOpen} />
-            <Title order={1} size="h3">
+            {/* the app's name is no heading: each page's own title is its h1 */}
+            <Text fw={700} size="xl" component="span">
               {t('app.name')}
-            </Title>
+            </Text>
           </Group>
           <Group gap="md" wrap="wrap" justify="flex-end">
             {/* a combobox: the purpose changes when one is chosen, not at every arrow key (each change is a read) */}
@@ -91,11 +93,7 @@ export function Layout() {
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>
-            {signOutFailed && (
-              <Alert color="red" role="alert" p="xs">
-                {t('nav.signOutFailed')}
-              </Alert>
-            )}
+            {signOutFailed && <ProblemAlert focus>{t('nav.signOutFailed')}</ProblemAlert>}
             <Button variant="default" size="xs" onClick={() => signOut(false)}>
               {t('nav.signOut')}
             </Button>

@@ -55,7 +55,7 @@ export function Section({
     <Card withBorder component="section" aria-labelledby={headingId} bg={confidential ? 'var(--mantine-color-orange-0)' : undefined}>
       <Stack gap="xs">
         <Group justify="space-between">
-          <Title order={4} id={headingId}>
+          <Title order={3} size="h4" id={headingId}>
             {t(`category.${category}`)}
           </Title>
           {edit && EDITABLE[category] && !editing && (

@@ -1,9 +1,10 @@
-import { Alert, Button, Group, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent } from 'react';
 import { api, problemText, type Problem } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { Category } from './Section';
+import { ProblemAlert } from './ProblemAlert';
 
 type Field = { name: string; kind: 'text' | 'tel' | 'email' | 'textarea' } | { name: string; kind: 'select'; options: readonly string[] };
 
@@ -93,11 +94,7 @@ export function SectionEditor(props: { clientId: string; category: Category; con
   return (
     <form onSubmit={submit} noValidate aria-label={t('edit.form', { category: t(`category.${props.category}`) })}>
       <Stack gap="xs">
-        {save.isError && (
-          <Alert color="red" role="alert">
-            {problemText(save.error)}
-          </Alert>
-        )}
+        {save.isError && <ProblemAlert focus>{problemText(save.error)}</ProblemAlert>}
         {editable.fields.map((field) =>
           field.kind === 'select' ? (
             <NativeSelect
