@@ -105,6 +105,26 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     await page.context().close();
   });
 
+  it('the mediator asks a question before deciding; the social worker answers it', async () => {
+    const mediator = await signedIn('mediator@vdab-antwerpen.demo');
+    await mediator.goto(`${base}${handoverPath}`);
+    await mediator.getByLabel('Een vraag aan de verzender').fill('Is er een rijbewijs in aanmaak?');
+    await mediator.getByRole('button', { name: 'Versturen' }).click();
+    await mediator.getByText(/^Vraag gesteld$/i).waitFor();
+    await mediator.getByText(/Vraag van VDAB Antwerpen.*: Is er een rijbewijs in aanmaak\?/).waitFor();
+    await clean(mediator);
+    await mediator.context().close();
+
+    const worker = await signedIn('social.worker@ocmw-ranst.demo');
+    await worker.goto(`${base}${handoverPath}`);
+    await worker.getByLabel('Uw antwoord').fill('Ja, theorie geslaagd in oktober.');
+    await worker.getByRole('button', { name: 'Versturen' }).click();
+    await worker.getByText(/^Verstuurd$/i).waitFor(); // back with the receiver
+    await worker.getByText(/Antwoord van OCMW Ranst.*: Ja, theorie geslaagd in oktober\./).waitFor();
+    await clean(worker);
+    await worker.context().close();
+  });
+
   it('the mediator finds it in the inbox, reads the offered data for MEDIATION, accepts and starts the mediation', async () => {
     const page = await signedIn('mediator@vdab-antwerpen.demo');
     await page.getByRole('link', { name: 'Overdrachten' }).click();
@@ -156,6 +176,27 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     const lines = csv.split(/\r?\n/).filter((line) => line.includes('VDAB Antwerpen'));
     expect(lines.some((line) => line.includes('bemiddelaar') && line.includes('identiteit'))).toBe(true);
     expect(lines.filter((line) => line.includes('welzijn'))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the mediator declines another handover with a reason code the sender reads', async () => {
+    const page = await signedIn('mediator@vdab-antwerpen.demo');
+    await page.getByRole('link', { name: 'Overdrachten' }).click();
+    const other = page
+      .getByRole('row')
+      .filter({ hasText: 'OCMW Ranst' })
+      .filter({ hasText: /Verstuurd/ })
+      .filter({ hasText: 'Warme overdracht' })
+      .filter({ hasNot: page.locator(`a[href="${handoverPath}"]`) })
+      .first();
+    await other.getByRole('link').click();
+    await page.getByRole('button', { name: 'Weigeren' }).click();
+    await page.getByLabel('Reden').selectOption({ label: 'Geen capaciteit' });
+    await page.getByLabel('Toelichting voor de verzender').fill('Wachtlijst tot februari.');
+    await clean(page);
+    await page.getByRole('button', { name: 'Overdracht weigeren' }).click();
+    await page.getByText(/^Geweigerd$/i).waitFor();
+    expect(await page.getByRole('button', { name: 'Aanvaarden' }).count()).toBe(0);
     await page.context().close();
   });
 });

@@ -6,6 +6,7 @@ import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { HandoverConversation } from '../ui/HandoverConversation';
 import { ProblemAlert } from '../ui/ProblemAlert';
 
 /**
@@ -111,6 +112,7 @@ export function HandoverPage() {
           </List>
         </section>
       )}
+      <HandoverConversation handover={h} receiving={receiving} />
       {h.proposedIntakeDates.length > 0 && <Text>{t('handover.proposed', { days: h.proposedIntakeDates.map((d) => formatDay(d, locale)).join(', ') })}</Text>}
       {accept.isError && <ProblemAlert focus>{problemText(accept.error)}</ProblemAlert>}
       <Group>
