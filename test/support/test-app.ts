@@ -9,11 +9,12 @@ import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AuditSequencer } from '@app/audit';
-import { createApp } from '../../apps/api/src/app.factory.js';
+import { createApp, OPENAPI_PATH } from '../../apps/api/src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config.js';
 import { createDataSource } from '../../apps/api/src/database/data-source.js';
 import { createLogger } from '../../apps/api/src/http/logging.js';
 import { withDatabase } from '../setup/database-url.mjs';
+import { watchContract } from './openapi-contract.js';
 
 export { DEMO_PASSWORD };
 
@@ -112,9 +113,11 @@ export async function startTestApp(
   const dataSource = createDataSource(database.url, pool?.size ?? 4, pool);
   await dataSource.initialize();
   const app = await createApp(config, dataSource, createLogger(process.env.TEST_LOG ?? 'silent'));
+  const contract = watchContract(app.getHttpAdapter().getInstance());
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const http = request(app.getHttpServer());
+  contract.load((await http.get(`/${OPENAPI_PATH}`).expect(200)).body);
   const sequencer = app.get(AuditSequencer);
   const one = async (sql: string, param: string) => {
     const rows = await dataSource.query(sql, [param]);
@@ -137,6 +140,9 @@ export async function startTestApp(
       await app.close();
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
+      if (contract.violations.length > 0) {
+        throw new Error(`answers that break the OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`);
+      }
     },
   };
 }

@@ -12,7 +12,7 @@ import type { DataSource } from 'typeorm';
 import { RateLimits } from '@app/auth';
 import { AppModule } from './app.module.js';
 import { UNLIMITED, addressRateLimit } from './http/rate-limit.js';
-import { documentRateLimitHeaders } from './http/openapi.js';
+import { documentCommonAnswers } from './http/openapi.js';
 import type { AppConfig } from './config/app-config.js';
 import { asExpressSent } from './http/send.js';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body.js';
@@ -89,6 +89,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
           'Sign in with POST /auth/login and send the access token as a Bearer token. ' +
           'The web app signs in with POST /auth/session instead: its refresh token stays in an HttpOnly cookie.',
       )
+      .setOpenAPIVersion('3.1.0')
       .setVersion('0.1.0')
       .addBearerAuth()
       .addCookieAuth(
@@ -98,7 +99,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource, logge
       )
       .build(),
   );
-  documentRateLimitHeaders(document, UNLIMITED);
+  documentCommonAnswers(document, UNLIMITED);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: OPENAPI_PATH, yamlDocumentUrl: 'docs/openapi.yaml' });
   return app;
 }

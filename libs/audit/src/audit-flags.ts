@@ -198,7 +198,8 @@ function toFlag(r: Record<string, any>): AuditFlag {
     reviewedBy: r.reviewed_by,
     reviewedAt: r.reviewed_at,
     reviewComment: r.review_comment,
-    reviews: r.reviews,
+    // json_build_object writes a timestamptz in PostgreSQL's text form (microseconds, +00:00): read it back as the Date the type promises.
+    reviews: (r.reviews as Array<Omit<FlagReview, 'at'> & { at: string }>).map((review) => ({ ...review, at: new Date(review.at) })),
     justification: r.justification ?? null,
   };
 }

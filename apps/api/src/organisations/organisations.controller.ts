@@ -11,7 +11,7 @@ import { UuidParam } from '../http/params.js';
 import { CreateUserDto, StaffCardDto, UserDto } from '../users/dto/user.dto.js';
 import { CreateOrganisationDto, OrganisationDirectoryEntryDto, OrganisationDto, UpdateOrganisationDto } from './dto/organisation.dto.js';
 
-const ORGANISATION_OR_ENTRY = { oneOf: [{ $ref: getSchemaPath(OrganisationDto) }, { $ref: getSchemaPath(OrganisationDirectoryEntryDto) }] };
+const ORGANISATION_OR_ENTRY = { anyOf: [{ $ref: getSchemaPath(OrganisationDto) }, { $ref: getSchemaPath(OrganisationDirectoryEntryDto) }] };
 
 @ApiTags('Organisations')
 @ApiExtraModels(OrganisationDto, OrganisationDirectoryEntryDto, StaffCardDto)

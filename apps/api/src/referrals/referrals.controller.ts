@@ -37,6 +37,7 @@ const Idempotent = () =>
       description: 'Same key and body: the first answer again; same key, other body: 422',
       schema: { type: 'string', minLength: 1, maxLength: 200 },
     }),
+    ApiProblems(422),
   );
 
 /** Warm handovers, not-yet-ready signals and advice requests between partners. */

@@ -17,7 +17,7 @@ import {
   TerminateAgreementDto,
 } from './dto/sharing.dto.js';
 
-const AGREEMENT_OR_EXISTENCE = { oneOf: [{ $ref: getSchemaPath(AgreementDto) }, { $ref: getSchemaPath(AgreementExistenceDto) }] };
+const AGREEMENT_OR_EXISTENCE = { anyOf: [{ $ref: getSchemaPath(AgreementDto) }, { $ref: getSchemaPath(AgreementExistenceDto) }] };
 
 @ApiTags('Sharing')
 @ApiExtraModels(AgreementDto, AgreementExistenceDto)
