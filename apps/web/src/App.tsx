@@ -1,20 +1,19 @@
 import { Center, Loader } from '@mantine/core';
+import type { ComponentType } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
 import { useI18n } from './i18n/i18n';
-import { AccessReportPage } from './pages/AccessReportPage';
-import { ClientFilePage } from './pages/ClientFilePage';
-import { ClientsPage } from './pages/ClientsPage';
-import { ConsentPage } from './pages/ConsentPage';
-import { HandoverComposerPage } from './pages/HandoverComposerPage';
-import { HandoverPage } from './pages/HandoverPage';
-import { HandoversPage } from './pages/HandoversPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { PrivacyPage } from './pages/PrivacyPage';
-import { RegisterClientPage } from './pages/RegisterClientPage';
 import { SignInPage } from './pages/SignInPage';
-import { TrajectoryPage } from './pages/TrajectoryPage';
 import { signedOutOnPurpose, useSession } from './session/session';
 import { CASEWORKERS, Layout } from './ui/Layout';
+
+/**
+ * A page loaded when first opened: the sign-in page's first load carries React, Mantine and the
+ * session, not every screen (issue 16: <= 250 KB of gzipped JavaScript).
+ */
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return async () => ({ Component: (await load())[name] });
+}
 
 /** Pages behind sign-in: while the session is restored from its cookie, a loader; without one, the sign-in page. */
 function SignedIn() {
@@ -50,16 +49,16 @@ const router = createBrowserRouter(
           element: <Layout />,
           children: [
             { index: true, element: <Home /> },
-            { path: '/clients', element: <ClientsPage /> },
-            { path: '/clients/new', element: <RegisterClientPage /> },
-            { path: '/clients/:id', element: <ClientFilePage /> },
-            { path: '/clients/:id/consents/new', element: <ConsentPage /> },
-            { path: '/clients/:id/handover', element: <HandoverComposerPage /> },
-            { path: '/handovers', element: <HandoversPage /> },
-            { path: '/handovers/:id', element: <HandoverPage /> },
-            { path: '/trajectories/:id', element: <TrajectoryPage /> },
-            { path: '/privacy', element: <PrivacyPage /> },
-            { path: '/privacy/clients/:id', element: <AccessReportPage /> },
+            { path: '/clients', lazy: page(() => import('./pages/ClientsPage'), 'ClientsPage') },
+            { path: '/clients/new', lazy: page(() => import('./pages/RegisterClientPage'), 'RegisterClientPage') },
+            { path: '/clients/:id', lazy: page(() => import('./pages/ClientFilePage'), 'ClientFilePage') },
+            { path: '/clients/:id/consents/new', lazy: page(() => import('./pages/ConsentPage'), 'ConsentPage') },
+            { path: '/clients/:id/handover', lazy: page(() => import('./pages/HandoverComposerPage'), 'HandoverComposerPage') },
+            { path: '/handovers', lazy: page(() => import('./pages/HandoversPage'), 'HandoversPage') },
+            { path: '/handovers/:id', lazy: page(() => import('./pages/HandoverPage'), 'HandoverPage') },
+            { path: '/trajectories/:id', lazy: page(() => import('./pages/TrajectoryPage'), 'TrajectoryPage') },
+            { path: '/privacy', lazy: page(() => import('./pages/PrivacyPage'), 'PrivacyPage') },
+            { path: '/privacy/clients/:id', lazy: page(() => import('./pages/AccessReportPage'), 'AccessReportPage') },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

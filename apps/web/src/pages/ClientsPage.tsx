@@ -21,7 +21,7 @@ export function ClientsPage() {
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
       const { data, error } = await api.GET('/clients', {
-        params: { query: { search: term || undefined, cursor: pageParam, limit: 25 }, header: purposeHeader(purpose) },
+        params: { query: { search: term || undefined, cursor: pageParam, limit: 100 }, header: purposeHeader(purpose) },
       });
       if (error) throw error;
       return data;
