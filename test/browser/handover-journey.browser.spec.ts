@@ -95,7 +95,7 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     expect(await preview.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Identiteit', 'Contactgegevens', 'Opleiding en werk']);
     expect(await preview.textContent()).toContain('El Idrissi');
     await page.getByLabel('Bericht', { exact: true }).fill('Gemotiveerd, klaar voor bemiddeling.');
-    await page.getByLabel('Voorstel driegesprek').fill('2026-12-15');
+    await page.getByLabel('Voorstel driegesprek').fill(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)); // from today, within a year
     await clean(page);
     await photograph(page, 'handover-composer');
     await page.getByRole('button', { name: 'Versturen' }).click();

@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import './styles.css';
-import { createTheme, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
+import { createTheme, darken, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -17,8 +17,15 @@ const contrast: CSSVariablesResolver = (t) => ({
   light: {
     '--mantine-color-dimmed': t.colors.gray[7],
     '--mantine-color-error': t.colors.red[9],
-    '--mantine-color-blue-light-color': t.colors.blue[9],
     '--mantine-color-blue-light-hover': t.colors.blue[1], // blue 2 under the pointer left blue 9 at 4.0:1
+    // the light variant's text in every colour a badge or button uses: shade 9 on its tint is 4.0:1 for
+    // green, so a third darker still (blue 9 alone was enough; the same rule for all keeps them alike)
+    ...Object.fromEntries(
+      ['blue', 'green', 'red', 'gray', 'grape', 'orange', 'yellow', 'teal', 'violet'].map((c) => [
+        `--mantine-color-${c}-light-color`,
+        darken(t.colors[c][9], 0.3),
+      ]),
+    ),
   },
   dark: {},
 });

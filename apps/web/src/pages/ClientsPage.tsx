@@ -8,6 +8,7 @@ import { formatDay, useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
 import { ProblemAlert } from '../ui/ProblemAlert';
+import { Worklist } from '../ui/Worklist';
 
 /** My caseload: the organisation's clients and the partner files the purpose on screen opens, searchable. */
 export function ClientsPage() {
@@ -39,6 +40,7 @@ export function ClientsPage() {
           {t('register.title')}
         </Button>
       </Group>
+      <Worklist />
       <TextInput
         label={t('clients.search')}
         description={t('clients.searchHelp')}

@@ -15,13 +15,15 @@ import { ProblemAlert } from '../ui/ProblemAlert';
  * exactly the sections the receiver will read, and sends. The API refuses a category no consent or
  * notice covers, and says which; that answer is shown here as it comes.
  */
-export function HandoverComposerPage() {
+export function HandoverComposerPage({ kind = 'WARM_HANDOVER' }: { kind?: 'WARM_HANDOVER' | 'NOT_YET_READY' }) {
   const { id = '' } = useParams();
+  const signal = kind === 'NOT_YET_READY';
   const { t } = useI18n();
   const navigate = useNavigate();
   const queries = useQueryClient();
   const partners = usePartners();
-  usePageTitle(t('handover.compose'));
+  const title = signal ? t('signal.compose') : t('handover.compose');
+  usePageTitle(title);
   const file = useQuery({
     queryKey: ['client', id, null],
     queryFn: async () => {
@@ -32,7 +34,9 @@ export function HandoverComposerPage() {
   });
   const [to, setTo] = useState('');
   const receiver = to || partners.find((o) => o.kind === 'VDAB')?.id || '';
-  const [categories, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT']);
+  // a signal carries who the client is and nothing else (the API refuses more)
+  const [chosen, setCategories] = useState<Category[]>(['IDENTITY', 'CONTACT', 'EMPLOYMENT']);
+  const categories: Category[] = signal ? ['IDENTITY'] : chosen;
   const send = useMutation({
     mutationFn: async (body: Schemas['CreateReferralDto']) => {
       const { data, error } = await api.POST('/handovers', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
@@ -53,20 +57,22 @@ export function HandoverComposerPage() {
     const form = new FormData(event.currentTarget);
     const dates = ['intake1', 'intake2'].map((name) => String(form.get(name) ?? '')).filter(Boolean);
     send.mutate({
-      kind: 'WARM_HANDOVER',
+      kind,
       clientId: id,
       toOrganisationId: receiver,
       categories,
       note: String(form.get('note') ?? '').trim() || undefined,
       proposedIntakeDates: dates.length ? dates : undefined,
+      reviewDate: signal ? String(form.get('reviewDate') ?? '') || undefined : undefined,
       send: true,
     });
   };
   return (
     <Stack>
       <Title order={1} size="h2">
-        {t('handover.compose')}
+        {title}
       </Title>
+      {signal && <Text maw={720}>{t('signal.intro')}</Text>}
       {send.isError && (
         <ProblemAlert focus title={t('handover.failed')}>
           {problemText(send.error)}
@@ -82,20 +88,33 @@ export function HandoverComposerPage() {
               data={partners.map((o) => ({ value: o.id, label: o.name }))}
               error={fieldError('toOrganisationId')}
             />
-            <CategoryChecks
-              label={t('handover.categories')}
-              description={t('handover.categoriesHelp')}
-              value={categories}
-              onChange={setCategories}
-              error={fieldError('categories')}
-            />
+            {signal ? (
+              <TextInput
+                name="reviewDate"
+                type="date"
+                required
+                label={t('signal.reviewDate')}
+                description={t('signal.reviewDateHelp')}
+                error={fieldError('reviewDate')}
+              />
+            ) : (
+              <CategoryChecks
+                label={t('handover.categories')}
+                description={t('handover.categoriesHelp')}
+                value={categories}
+                onChange={setCategories}
+                error={fieldError('categories')}
+              />
+            )}
             <Textarea name="note" label={t('handover.note')} description={t('handover.noteHelp')} autosize minRows={3} error={fieldError('note')} />
-            <Group grow>
-              <TextInput name="intake1" type="date" label={t('handover.intake1')} />
-              <TextInput name="intake2" type="date" label={t('handover.intake2')} />
-            </Group>
+            {!signal && (
+              <Group grow>
+                <TextInput name="intake1" type="date" label={t('handover.intake1')} />
+                <TextInput name="intake2" type="date" label={t('handover.intake2')} />
+              </Group>
+            )}
             <Button type="submit" loading={send.isPending} w="fit-content" disabled={!receiver || categories.length === 0}>
-              {t('handover.send')}
+              {signal ? t('signal.send') : t('handover.send')}
             </Button>
           </Stack>
         </form>
@@ -109,4 +128,9 @@ export function HandoverComposerPage() {
       </SimpleGrid>
     </Stack>
   );
+}
+
+/** The director's NOT_YET_READY signal: guidance to work waits until a review date; the partner sees who, not why. */
+export function SignalComposerPage() {
+  return <HandoverComposerPage kind="NOT_YET_READY" />;
 }

@@ -1,25 +1,25 @@
-import { Anchor, Badge, Button, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Anchor, Badge, Card, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
 import { api, problemText } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { usePageTitle } from '../ui/usePageTitle';
+import { HandoverActions } from '../ui/HandoverActions';
 import { HandoverConversation } from '../ui/HandoverConversation';
 import { ProblemAlert } from '../ui/ProblemAlert';
 
 /**
  * One handover as either side sees it: what is offered, the sender's note and contact card, the
  * documents, the state and deadline. The receiver reads the offered data (for the handover's purpose,
- * set on screen by opening it from here) and accepts; accepting plans the trajectory.
+ * set on screen by opening it from here) and accepts; accepting plans the trajectory. What either side
+ * can do next is in ui/HandoverActions.tsx.
  */
 export function HandoverPage() {
   const { id = '' } = useParams();
   const { t, locale } = useI18n();
   const session = useSession();
-  const navigate = useNavigate();
-  const queries = useQueryClient();
   const nameOf = useOrganisationName();
   const handover = useQuery({
     queryKey: ['handover', id],
@@ -30,27 +30,10 @@ export function HandoverPage() {
     },
   });
   usePageTitle(handover.data ? t(`kind.${handover.data.kind}`) : t('app.loading'));
-  const accept = useMutation({
-    mutationFn: async (version: number) => {
-      const { data, error } = await api.POST('/handovers/{id}/accept', {
-        params: { path: { id } },
-        body: { version },
-        headers: { 'Idempotency-Key': crypto.randomUUID() },
-      });
-      if (error) throw error;
-      return data;
-    },
-    onSuccess: async (accepted) => {
-      queries.setQueryData(['handover', id], accepted);
-      await queries.invalidateQueries({ queryKey: ['handovers'] });
-    },
-  });
   if (handover.isPending) return <Loader aria-label={t('app.loading')} />;
   if (handover.isError) return <ProblemAlert>{t('app.error', { detail: problemText(handover.error) })}</ProblemAlert>;
   const h = handover.data;
   const receiving = h.toOrganisationId === session.me?.organisation.id;
-  const open = h.status === 'SENT' || h.status === 'INFO_REQUESTED';
-  const purpose = h.kind === 'ADVICE_REQUEST' ? 'ADVICE' : 'MEDIATION';
   const sender = h.sender as { displayName?: string; email?: string; workPhone?: string; organisationName?: string } | null;
   return (
     <Stack maw={820}>
@@ -113,31 +96,7 @@ export function HandoverPage() {
         </section>
       )}
       <HandoverConversation handover={h} receiving={receiving} />
-      {h.proposedIntakeDates.length > 0 && <Text>{t('handover.proposed', { days: h.proposedIntakeDates.map((d) => formatDay(d, locale)).join(', ') })}</Text>}
-      {accept.isError && <ProblemAlert focus>{problemText(accept.error)}</ProblemAlert>}
-      <Group>
-        {receiving && (open || h.status === 'ACCEPTED') && (
-          <Button
-            variant="default"
-            onClick={() => {
-              session.setPurpose(purpose);
-              void navigate(`/clients/${h.clientId}`);
-            }}
-          >
-            {t('handover.readData', { purpose: t(`purpose.${purpose}`) })}
-          </Button>
-        )}
-        {receiving && open && (
-          <Button loading={accept.isPending} onClick={() => accept.mutate(h.version)}>
-            {t('handover.accept')}
-          </Button>
-        )}
-        {h.trajectoryId && (
-          <Button component={Link} to={`/trajectories/${h.trajectoryId}`} variant={receiving ? 'filled' : 'default'}>
-            {t('handover.trajectory')}
-          </Button>
-        )}
-      </Group>
+      <HandoverActions handover={h} />
     </Stack>
   );
 }

@@ -2,8 +2,9 @@ import { AppShell, Burger, Button, Group, NativeSelect, NavLink, Select, Stack, 
 import { NavLink as RouterLink, Outlet, useLocation, useMatch } from 'react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useDisclosure } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { PURPOSES } from '../../../../libs/kernel/src/sharing';
-import type { Purpose } from '../api/client';
+import { api, type Purpose } from '../api/client';
 import { LANGUAGES, useI18n, type Language } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
@@ -48,6 +49,13 @@ export function Layout() {
   const clients = useMatch('/clients/*');
   const handovers = useMatch('/handovers/*');
   const privacy = useMatch('/privacy/*');
+  const notifications = useMatch('/notifications');
+  // the number of unread notifications, asked again every minute while the workspace is open
+  const unread = useQuery({
+    queryKey: ['notifications', 'unread'],
+    queryFn: async () => (await api.GET('/notifications', { params: { query: { unread: true, limit: 1 } } })).data?.unread ?? 0,
+    refetchInterval: 60_000,
+  });
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }} padding="md">
       <a href="#main" className="skip-link">
@@ -89,6 +97,7 @@ export function Layout() {
           <div>
             {caseworker && <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} active={Boolean(clients)} />}
             {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
+            <NavLink component={RouterLink} to="/notifications" label={t('nav.notifications', { count: unread.data ?? 0 })} active={Boolean(notifications)} />
             {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} active={Boolean(privacy)} />}
           </div>
           <Stack gap="xs">
