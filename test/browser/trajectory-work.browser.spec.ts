@@ -165,6 +165,7 @@ describe('web workspace: the mediator works on a trajectory', () => {
     await notes.getByText(/Start als magazijnier/).waitFor();
     expect(await notes.getByRole('listitem').first().textContent()).toMatch(/VDAB Antwerpen.*Gedeeld.*Traject/);
     await clean(page);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the page from its top, the header where it belongs
     await photograph(page, 'trajectory-work');
     await page.context().close();
 
@@ -231,6 +232,7 @@ describe('web workspace: the mediator works on a trajectory', () => {
     expect(await page.getByRole('form', { name: 'Drempel toevoegen' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Meetmoment registreren' }).count()).toBe(1);
     await clean(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await photograph(page, 'trajectory-closed');
     await page.context().close();
   }, 90_000); // a busy machine: axe-core runs on the page several times

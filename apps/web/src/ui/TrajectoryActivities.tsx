@@ -132,7 +132,7 @@ export function TrajectoryActivities({
                     )}
                   </Table.Th>
                   <Table.Td>
-                    <Badge variant={state === 'PLANNED' ? 'outline' : 'filled'} color={state === 'DONE' ? 'teal.9' : 'blue.9'}>
+                    <Badge miw="max-content" variant={state === 'PLANNED' ? 'outline' : 'filled'} color={state === 'DONE' ? 'teal.9' : 'blue.9'}>
                       {t(`activityState.${state}`)}
                     </Badge>
                   </Table.Td>

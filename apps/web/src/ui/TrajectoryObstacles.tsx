@@ -102,7 +102,7 @@ export function TrajectoryObstacles({
                     {kind}
                   </Table.Th>
                   <Table.Td>
-                    <Badge variant={o.status === 'ADDRESSED' ? 'filled' : 'outline'} color={o.status === 'ADDRESSED' ? 'teal.9' : 'red.9'}>
+                    <Badge miw="max-content" variant={o.status === 'ADDRESSED' ? 'filled' : 'outline'} color={o.status === 'ADDRESSED' ? 'teal.9' : 'red.9'}>
                       {t(`obstacleStatus.${o.status}`)}
                     </Badge>
                   </Table.Td>
