@@ -100,9 +100,10 @@ describe('web workspace: the mediator works on a trajectory', () => {
     await row.getByText(/^Open$/i).waitFor();
     expect(await row.textContent()).toContain('VDAB Antwerpen');
 
-    // from the form, Tab back to the row's button: the obstacle is addressed with what was done
-    const address = row.getByRole('button', { name: 'Drempel Taal als aangepakt markeren' });
-    await address.focus();
+    // the keyboard continues in the emptied form; one step back is the new row's button
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'kind');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Drempel Taal als aangepakt markeren');
     await page.keyboard.press('Enter');
     await page.waitForFunction(
       () => (document.activeElement as HTMLTextAreaElement | null)?.name === 'actions' && document.activeElement?.closest('table') !== null,
@@ -227,6 +228,7 @@ describe('web workspace: the mediator works on a trajectory', () => {
       .first()
       .waitFor();
     await page.getByText(/resultaat: Aan het werk/).waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1'); // the form went with the move: the keyboard starts again at the heading
     // closed: no more moves, obstacles or activities; the follow-up goes on
     expect(await page.getByRole('region', { name: 'Status wijzigen' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Drempel toevoegen' }).count()).toBe(0);

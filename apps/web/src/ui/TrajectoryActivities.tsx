@@ -5,7 +5,7 @@ import { useOrganisationName, useOrganisations } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { purposeHeader } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
-import { ACTIVITY_KINDS, activitiesOf, changeProblem, useTrajectoryChange, type Activity, type Trajectory } from './trajectoryModel';
+import { ACTIVITY_KINDS, activitiesOf, changeProblem, startOver, useTrajectoryChange, type Activity, type Trajectory } from './trajectoryModel';
 
 const fieldError = (error: unknown, field: string) => (error as Problem | null)?.errors?.find((e) => e.field === field)?.message;
 const stateOf = (a: Activity) => (a.actualUntil ? 'DONE' : a.actualFrom ? 'RUNNING' : 'PLANNED');
@@ -65,7 +65,7 @@ export function TrajectoryActivities({
         plannedFrom: value(form, 'plannedFrom') ?? '',
         plannedUntil: value(form, 'plannedUntil'),
       },
-      { onSuccess: () => target.reset() },
+      { onSuccess: () => startOver(target, 'kind') },
     );
   };
   const submitDone = (event: FormEvent<HTMLFormElement>, activity: Activity) => {

@@ -5,7 +5,16 @@ import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { purposeHeader } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
-import { belgianToday, changeProblem, CHECKPOINT_SOURCES, checkpointsOf, useTrajectoryChange, type Checkpoint, type Trajectory } from './trajectoryModel';
+import {
+  belgianToday,
+  changeProblem,
+  CHECKPOINT_SOURCES,
+  checkpointsOf,
+  startOver,
+  useTrajectoryChange,
+  type Checkpoint,
+  type Trajectory,
+} from './trajectoryModel';
 
 /**
  * The follow-up at 6, 12, 18 and 24 months after the start: the day each falls due (counted from the
@@ -44,9 +53,15 @@ export function TrajectoryCheckpoints({
       return;
     }
     const form = new FormData(event.currentTarget);
+    const target = event.currentTarget;
     record.mutate(
       { months: Number(form.get('months')), working: working === 'yes', source: String(form.get('source')) as (typeof CHECKPOINT_SOURCES)[number] },
-      { onSuccess: () => setWorking('') },
+      {
+        onSuccess: () => {
+          setWorking('');
+          startOver(target, 'months');
+        },
+      },
     );
   };
   const summary = (c: Checkpoint) =>

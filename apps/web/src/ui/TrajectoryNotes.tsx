@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { purposeHeader } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
 import { CATEGORIES, type Category } from './Section';
+import { startOver } from './trajectoryModel';
 
 type Visibility = 'SHARED' | 'INTERNAL';
 
@@ -46,7 +47,7 @@ export function TrajectoryNotes({ trajectoryId, purpose, canWrite }: { trajector
       { category: String(form.get('category')) as Category, visibility, body: String(form.get('body') ?? '').trim() },
       {
         onSuccess: () => {
-          target.reset();
+          startOver(target, 'body');
           setVisibility('SHARED');
         },
       },

@@ -5,7 +5,7 @@ import { useOrganisationName } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
 import { purposeHeader } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
-import { changeProblem, OBSTACLE_KINDS, obstaclesOf, useTrajectoryChange, type Obstacle, type Trajectory } from './trajectoryModel';
+import { changeProblem, OBSTACLE_KINDS, obstaclesOf, startOver, useTrajectoryChange, type Obstacle, type Trajectory } from './trajectoryModel';
 
 /**
  * The obstacles to work (mobility, language, childcare, other), each with its state and the actions
@@ -51,7 +51,10 @@ export function TrajectoryObstacles({
     const form = new FormData(event.currentTarget);
     const target = event.currentTarget;
     const actions = String(form.get('actions') ?? '').trim();
-    add.mutate({ kind: String(form.get('kind')) as (typeof OBSTACLE_KINDS)[number], actions: actions || undefined }, { onSuccess: () => target.reset() });
+    add.mutate(
+      { kind: String(form.get('kind')) as (typeof OBSTACLE_KINDS)[number], actions: actions || undefined },
+      { onSuccess: () => startOver(target, 'kind') },
+    );
   };
   const submitAddressed = (event: FormEvent<HTMLFormElement>, obstacle: Obstacle) => {
     event.preventDefault();

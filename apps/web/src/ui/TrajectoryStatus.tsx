@@ -6,6 +6,7 @@ import { purposeHeader } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
 import {
   changeProblem,
+  startOver,
   ITW_TYPES,
   TRAJECTORY_OUTCOMES,
   useTrajectoryChange,
@@ -55,7 +56,7 @@ export function TrajectoryStatusMoves({
         outcome: closing ? (String(form.get('outcome')) as TrajectoryOutcome) : undefined,
         version: trajectory.version,
       },
-      { onSuccess: () => target.reset() },
+      { onSuccess: () => startOver(target, 'to') },
     );
   };
   const submitType = (event: FormEvent<HTMLFormElement>) => {
@@ -64,7 +65,7 @@ export function TrajectoryStatusMoves({
     const target = event.currentTarget;
     retype.mutate(
       { type: String(form.get('type')) as TrajectoryType, reason: String(form.get('reason') ?? '').trim(), version: trajectory.version },
-      { onSuccess: () => target.reset() },
+      { onSuccess: () => startOver(target, 'type') },
     );
   };
   const screening = types.every((type) => ITW_TYPES.includes(type));
@@ -80,6 +81,7 @@ export function TrajectoryStatusMoves({
               </Title>
               {move.isError && <ProblemAlert focus>{changeProblem(move.error, t)}</ProblemAlert>}
               <NativeSelect
+                name="to"
                 label={t('trajectoryWork.moveTo')}
                 value={chosen}
                 onChange={(event) => setTo(event.currentTarget.value as TrajectoryStatus)}

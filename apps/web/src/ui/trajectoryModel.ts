@@ -74,6 +74,19 @@ export function rightsOf(t: Trajectory, organisationId: string | undefined, case
   return { director, executor, moves, types, work: participant && !isClosed(t), followUp: participant, addParticipant: director && !isClosed(t) };
 }
 
+/**
+ * After a form was sent: emptied, and the keyboard user continues in its first field (the button they
+ * pressed was disabled while it worked and lost the focus); the page's heading when the form is gone.
+ */
+export function startOver(form: HTMLFormElement, field: string) {
+  form.reset();
+  setTimeout(() => {
+    const next = form.isConnected ? (form.elements.namedItem(field) as HTMLElement | null) : document.querySelector<HTMLElement>('main h1');
+    if (next && !form.isConnected) next.tabIndex = -1;
+    next?.focus();
+  });
+}
+
 /** Today in Belgium (YYYY-MM-DD), the day the API counts a checkpoint due from. */
 export const belgianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
 
