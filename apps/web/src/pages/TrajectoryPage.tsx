@@ -1,20 +1,32 @@
-import { Anchor, Badge, Button, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Divider, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, problemText } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
 import { useI18n } from '../i18n/i18n';
 import { purposeHeader, useSession } from '../session/session';
+import { CASEWORKERS } from '../ui/Layout';
 import { usePageTitle } from '../ui/usePageTitle';
 import { ProblemAlert } from '../ui/ProblemAlert';
+import { TrajectoryActivities } from '../ui/TrajectoryActivities';
+import { TrajectoryCheckpoints } from '../ui/TrajectoryCheckpoints';
+import { TrajectoryNotes } from '../ui/TrajectoryNotes';
+import { TrajectoryObstacles } from '../ui/TrajectoryObstacles';
+import { TrajectoryParticipants } from '../ui/TrajectoryParticipants';
+import { TrajectoryStatusMoves } from '../ui/TrajectoryStatus';
+import { changeProblem, rightsOf, useTrajectoryChange } from '../ui/trajectoryModel';
 
-/** A trajectory: its type, state, director and participants, its history; the executor starts it. Read for its purpose. */
+/**
+ * A trajectory: its type, state, director and participants, and the work on it: status moves and the
+ * type switch (director, or the executor of a mediation), obstacles, activities, the 6/12/18/24-month
+ * checkpoints and notes (whoever takes part), and its history. Read for its purpose; every change sends
+ * the version read, and a change someone else made in between is said plainly and reloaded.
+ */
 export function TrajectoryPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const session = useSession();
-  const queries = useQueryClient();
   const nameOf = useOrganisationName();
   // Opened without a purpose, a trajectory is read for MEDIATION (the trajectories of this workspace's
   // journeys): set once when the page opens, shown in the header, and the user's own choice stays
@@ -35,22 +47,14 @@ export function TrajectoryPage() {
     },
   });
   usePageTitle(trajectory.data ? t(`trajectoryType.${trajectory.data.type}`) : t('app.loading'));
-  const move = useMutation({
-    mutationFn: async ({ to, version }: { to: 'ACTIVE'; version: number }) => {
-      const { data, error } = await api.POST('/trajectories/{id}/transitions', {
-        params: { path: { id } },
-        headers: purposeHeader(purpose),
-        body: { to, version },
-      });
-      if (error) throw error;
-      return data;
-    },
-    onSuccess: (moved) => queries.setQueryData(['trajectory', id, purpose], moved),
-  });
+  const move = useTrajectoryChange(id, purpose, (body: { to: 'ACTIVE'; version: number }) =>
+    api.POST('/trajectories/{id}/transitions', { params: { path: { id } }, headers: purposeHeader(purpose), body }),
+  );
   if (trajectory.isPending) return <Loader aria-label={t('app.loading')} />;
   if (trajectory.isError) return <ProblemAlert>{t('app.error', { detail: problemText(trajectory.error) })}</ProblemAlert>;
   const tr = trajectory.data;
-  const executing = tr.participants.some((p) => p.organisationId === session.me?.organisation.id && p.capacity === 'EXECUTOR');
+  const organisationId = session.me?.organisation.id;
+  const rights = rightsOf(tr, organisationId, Boolean(session.me?.roles.some((role) => CASEWORKERS.includes(role))));
   return (
     <Stack maw={820}>
       <Anchor component={Link} to={`/clients/${tr.personId}`} size="sm">
@@ -65,24 +69,28 @@ export function TrajectoryPage() {
         </Badge>
       </Group>
       <Text>{t('trajectory.director', { organisation: nameOf(tr.directorOrganisationId) })}</Text>
-      <section aria-labelledby="participants">
-        <Title order={2} size="h5" id="participants">
-          {t('trajectory.participants')}
-        </Title>
-        <List>
-          {tr.participants.map((p) => (
-            <List.Item key={`${p.organisationId}-${p.capacity}`}>
-              {nameOf(p.organisationId)}: {t(`capacity.${p.capacity}`)}
-            </List.Item>
-          ))}
-        </List>
-      </section>
-      {move.isError && <ProblemAlert focus>{problemText(move.error)}</ProblemAlert>}
-      {executing && tr.status === 'PLANNED' && (
+      {tr.startedAt && <Text>{t('trajectoryWork.startedOn', { on: new Date(tr.startedAt) })}</Text>}
+      {tr.outcome && (
+        <Text>{t('trajectoryWork.closedWith', { outcome: t(`trajectoryOutcome.${tr.outcome}`), on: new Date(tr.closedAt ?? tr.updatedAt) })}</Text>
+      )}
+      {tr.jobTarget && <Text>{t('trajectoryWork.jobTarget', { occupation: tr.jobTarget.occupation })}</Text>}
+      {move.isError && <ProblemAlert focus>{changeProblem(move.error, t)}</ProblemAlert>}
+      {tr.status === 'PLANNED' && rights.moves.includes('ACTIVE') && (
         <Button w="fit-content" loading={move.isPending} onClick={() => move.mutate({ to: 'ACTIVE', version: tr.version })}>
           {t('trajectory.start')}
         </Button>
       )}
+      <TrajectoryStatusMoves trajectory={tr} purpose={purpose} moves={rights.moves} types={rights.types} />
+      <TrajectoryParticipants trajectory={tr} purpose={purpose} canAdd={rights.addParticipant} />
+      <Divider />
+      <TrajectoryObstacles trajectory={tr} purpose={purpose} organisationId={organisationId} work={rights.work} />
+      <Divider />
+      <TrajectoryActivities trajectory={tr} purpose={purpose} organisationId={organisationId} work={rights.work} />
+      <Divider />
+      <TrajectoryCheckpoints trajectory={tr} purpose={purpose} organisationId={organisationId} followUp={rights.followUp} />
+      <Divider />
+      <TrajectoryNotes trajectoryId={tr.id} purpose={purpose} canWrite={rights.followUp} />
+      <Divider />
       <section aria-labelledby="history">
         <Title order={2} size="h5" id="history">
           {t('trajectory.history')}
@@ -96,6 +104,7 @@ export function TrajectoryPage() {
                   entry.kind === 'CREATED' ? t('trajectory.created') : t(entry.kind === 'TYPE' ? `trajectoryType.${entry.to}` : `trajectoryStatus.${entry.to}`),
                 by: nameOf(entry.byOrganisationId),
               })}
+              {entry.reason && ` ${t('trajectoryWork.historyReason', { reason: entry.reason })}`}
             </List.Item>
           ))}
         </List>
