@@ -98,7 +98,7 @@ export function AdminAgreementPage() {
       </Anchor>
       {heading}
       <Text fw={500}>{nextStep(a, mine, nameOf, t, locale)}</Text>
-      <div role="status">{done && <Text c="green.9">{done}</Text>}</div>
+      <div role="status">{done && <Text fw={500}>{done}</Text>}</div>
       {confirm.isError && <ProblemAlert focus>{problemText(confirm.error)}</ProblemAlert>}
 
       <Table>

@@ -70,7 +70,7 @@ export function AdminCertificationsPage() {
           ]}
         />
       )}
-      <div role="status">{recorded && <Text c="green.9">{recorded}</Text>}</div>
+      <div role="status">{recorded && <Text fw={500}>{recorded}</Text>}</div>
       {person && (
         <Card withBorder>
           <CertificationForm

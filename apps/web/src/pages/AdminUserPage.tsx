@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Card, Checkbox, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, problemText, type Problem, type Schemas } from '../api/client';
 import { formatDay, useI18n } from '../i18n/i18n';
@@ -31,12 +31,11 @@ export function AdminUserPage() {
     },
   });
   usePageTitle(user.data?.displayName ?? t('app.loading'));
-  const [roles, setRoles] = useState<string[]>([]);
-  useEffect(() => {
-    if (user.data) setRoles(user.data.roles);
-  }, [user.data]);
+  // the roles ticked on screen, until saved; otherwise the account's own
+  const [edited, setRoles] = useState<string[] | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const refresh = async (next?: User) => {
+    setRoles(null);
     if (next) queries.setQueryData(['admin-user', id], next);
     else await queries.invalidateQueries({ queryKey: ['admin-user', id] });
     await queries.invalidateQueries({ queryKey: ['admin-users'] });
@@ -76,6 +75,7 @@ export function AdminUserPage() {
   if (user.isError) return <ProblemAlert>{t('app.error', { detail: problemText(user.error) })}</ProblemAlert>;
   const u = user.data;
   const self = u.id === me?.id;
+  const roles = edited ?? u.roles;
   // VDAB runs the partner-portal training: only its admins record certifications, never their own
   const certifies = me?.organisation.kind === 'VDAB' && me.roles.includes('ORG_ADMIN') && !self;
   const unchanged = roles.length === u.roles.length && roles.every((r) => u.roles.includes(r as Role));
@@ -102,7 +102,7 @@ export function AdminUserPage() {
       <Text size="sm">{u.lastSignInAt ? t('adminUser.lastSignIn', { on: new Date(u.lastSignInAt) }) : t('adminUser.neverSignedIn')}</Text>
       {update.isError && <ProblemAlert focus>{problemText(update.error)}</ProblemAlert>}
       {withdraw.isError && <ProblemAlert focus>{problemText(withdraw.error)}</ProblemAlert>}
-      <div role="status">{saved && <Text c="green.9">{saved}</Text>}</div>
+      <div role="status">{saved && <Text fw={500}>{saved}</Text>}</div>
 
       <Card withBorder component="section" aria-labelledby="roles">
         <Title order={2} size="h4" id="roles">
