@@ -239,8 +239,8 @@ export const en: Record<string, string> = {
   // Administration (organisation admins): staff, certifications, agreements
   'nav.admin': 'Administration',
   'nav.adminUsers': 'Staff',
-  'nav.adminCertifications': 'Partner-portal certificates',
-  'nav.adminAgreements': 'Cooperation agreements',
+  'nav.adminCertifications': 'Certificates',
+  'nav.adminAgreements': 'Agreements',
   'certification.PARTNER_PORTAL_BASIC': 'Partner portal, basic training',
   'certification.PARTNER_PORTAL_EXTENDED': 'Partner portal, extended training',
   'certification.PARTNER_PORTAL_BASIC.meaning': 'needed to read data partners share for activation, mediation and advice, and to ask for emergency access.',

@@ -239,8 +239,8 @@ export const fr: Record<string, string> = {
   // Gestion (administrateurs d'organisation) : personnel, certificats, accords
   'nav.admin': 'Gestion',
   'nav.adminUsers': 'Collaborateurs',
-  'nav.adminCertifications': 'Certificats portail partenaires',
-  'nav.adminAgreements': 'Accords de coopération',
+  'nav.adminCertifications': 'Certificats',
+  'nav.adminAgreements': 'Accords',
   'certification.PARTNER_PORTAL_BASIC': 'Formation de base portail partenaires',
   'certification.PARTNER_PORTAL_EXTENDED': 'Formation étendue portail partenaires',
   'certification.PARTNER_PORTAL_BASIC.meaning':

@@ -239,8 +239,8 @@ export const nl: Record<string, string> = {
   // Beheer (organisation admins): staff, certifications, agreements
   'nav.admin': 'Beheer',
   'nav.adminUsers': 'Medewerkers',
-  'nav.adminCertifications': 'Certificaten partnerportaal',
-  'nav.adminAgreements': 'Samenwerkingsovereenkomsten',
+  'nav.adminCertifications': 'Certificaten',
+  'nav.adminAgreements': 'Overeenkomsten',
   'certification.PARTNER_PORTAL_BASIC': 'Basisopleiding partnerportaal',
   'certification.PARTNER_PORTAL_EXTENDED': 'Uitgebreide opleiding partnerportaal',
   'certification.PARTNER_PORTAL_BASIC.meaning':

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, problemText, type Problem } from '../api/client';
-import { useOrganisationName } from '../api/hooks';
+import { useOrganisationName, useOrganisations } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { AgreementStatus, isFull, nextStep, type Agreement } from '../ui/AdminAgreement';
@@ -21,6 +21,8 @@ export function AdminAgreementPage() {
   const { t, locale } = useI18n();
   const { me } = useSession();
   const nameOf = useOrganisationName();
+  // the parties are named, not numbered: the directory first
+  const directory = useOrganisations();
   const queries = useQueryClient();
   const [terminating, setTerminating] = useState(false);
   const [done, setDone] = useState<string | null>(null);
@@ -64,7 +66,7 @@ export function AdminAgreementPage() {
       await settle(next, t('adminAgreement.terminated'));
     },
   });
-  if (agreement.isPending) return <Loader aria-label={t('app.loading')} />;
+  if (agreement.isPending || directory.isPending) return <Loader aria-label={t('app.loading')} />;
   if (agreement.isError) return <ProblemAlert>{t('app.error', { detail: problemText(agreement.error) })}</ProblemAlert>;
   const a = agreement.data;
   const mine = me!.organisation.id;

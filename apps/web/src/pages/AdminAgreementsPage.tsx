@@ -2,7 +2,7 @@ import { Anchor, Button, Group, Loader, Stack, Table, Text, Title } from '@manti
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, problemText } from '../api/client';
-import { useOrganisationName } from '../api/hooks';
+import { useOrganisationName, useOrganisations } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { AgreementStatus, isFull, nextStep } from '../ui/AdminAgreement';
@@ -14,6 +14,8 @@ export function AdminAgreementsPage() {
   const { t, locale } = useI18n();
   const { me } = useSession();
   const nameOf = useOrganisationName();
+  // the parties are named, not numbered: the directory first
+  const directory = useOrganisations();
   usePageTitle(t('adminAgreements.title'));
   const agreements = useQuery({
     queryKey: ['agreements'],
@@ -41,7 +43,7 @@ export function AdminAgreementsPage() {
       </Group>
       <Text>{t('adminAgreements.intro')}</Text>
       {agreements.isError && <ProblemAlert>{t('app.error', { detail: problemText(agreements.error) })}</ProblemAlert>}
-      {agreements.isPending ? (
+      {agreements.isPending || directory.isPending ? (
         <Loader aria-label={t('app.loading')} />
       ) : (
         <Table striped>
@@ -77,7 +79,7 @@ export function AdminAgreementsPage() {
                 <Table.Td>
                   {isFull(a) ? t('adminAgreements.fromTo', { from: formatDay(a.validFrom, locale), until: formatDay(a.validUntil, locale) }) : ''}
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <AgreementStatus status={a.status} t={t} />
                 </Table.Td>
                 <Table.Td>{isFull(a) ? nextStep(a, mine, nameOf, t, locale) : ''}</Table.Td>
