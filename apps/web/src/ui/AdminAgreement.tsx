@@ -13,7 +13,8 @@ const COLOURS: Record<string, string> = { PENDING: 'orange', SCHEDULED: 'blue', 
 /** The agreement's state as a badge: waiting for confirmation, confirmed but not yet begun, in force, over, ended. */
 export function AgreementStatus({ status, t }: { status: string; t: Translate }) {
   return (
-    <Badge variant="dot" color={COLOURS[status] ?? 'gray'}>
+    // never cut off to "L…" in a narrow table column: the state is the point of the badge
+    <Badge variant="dot" color={COLOURS[status] ?? 'gray'} styles={{ root: { overflow: 'visible', maxWidth: 'none' }, label: { overflow: 'visible' } }}>
       {t(`agreementStatus.${status}`)}
     </Badge>
   );
