@@ -35,6 +35,17 @@ export function AdminCertificationsPage() {
   });
   const people = (staff.data ?? []).filter((p) => p.id !== me?.id);
   const person = people.find((p) => p.id === userId);
+  // reached by its address without being VDAB's admin: say who records certificates, offer no form that would fail
+  if (me?.organisation.kind !== 'VDAB')
+    return (
+      <Stack maw={820}>
+        <Title order={1} size="h2">
+          {t('adminCert.title')}
+        </Title>
+        <Text>{t('adminUser.certByVdab')}</Text>
+        <CertificationMeanings />
+      </Stack>
+    );
   return (
     <Stack maw={820}>
       <Title order={1} size="h2">
