@@ -19,7 +19,7 @@ describe('web workspace: an organisation admin manages staff, certificates and a
   let browser: Browser;
   let base: string;
   const colleague = { name: 'Eva Peeters', email: 'eva.peeters@ocmw-ranst.demo' };
-  const reference = `SO-2026-RANST-PWA-${Date.now() % 100_000}`;
+  const reference = 'SO-2026-RANST-PWA-01'; // a fresh database per run
   let userPath = '';
   let agreementPath = '';
 
