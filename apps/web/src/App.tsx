@@ -32,11 +32,13 @@ function SignedIn() {
   return <Outlet />;
 }
 
-/** The first page after signing in: a privacy officer's lookup, else the caseload. */
+/** The first page after signing in: a privacy officer's lookup, an admin's staff list, else the caseload. */
 function Home() {
   const { me } = useSession();
-  const officerOnly = me?.roles.includes('PRIVACY_OFFICER') && !me.roles.some((r) => CASEWORKERS.includes(r));
-  return <Navigate to={officerOnly ? '/privacy' : '/clients'} replace />;
+  const caseworker = me?.roles.some((r) => CASEWORKERS.includes(r));
+  const officerOnly = me?.roles.includes('PRIVACY_OFFICER') && !caseworker;
+  const adminOnly = me?.roles.includes('ORG_ADMIN') && !caseworker && !officerOnly;
+  return <Navigate to={officerOnly ? '/privacy' : adminOnly ? '/admin/users' : '/clients'} replace />;
 }
 
 const router = createBrowserRouter(
@@ -61,6 +63,13 @@ const router = createBrowserRouter(
             { path: '/notifications', lazy: page(() => import('./pages/NotificationsPage'), 'NotificationsPage') },
             { path: '/privacy', lazy: page(() => import('./pages/PrivacyPage'), 'PrivacyPage') },
             { path: '/privacy/clients/:id', lazy: page(() => import('./pages/AccessReportPage'), 'AccessReportPage') },
+            // the organisation admin's screens: staff, certifications (VDAB), agreements
+            { path: '/admin/users', lazy: page(() => import('./pages/AdminUsersPage'), 'AdminUsersPage') },
+            { path: '/admin/users/:id', lazy: page(() => import('./pages/AdminUserPage'), 'AdminUserPage') },
+            { path: '/admin/certifications', lazy: page(() => import('./pages/AdminCertificationsPage'), 'AdminCertificationsPage') },
+            { path: '/admin/agreements', lazy: page(() => import('./pages/AdminAgreementsPage'), 'AdminAgreementsPage') },
+            { path: '/admin/agreements/new', lazy: page(() => import('./pages/AdminAgreementNewPage'), 'AdminAgreementNewPage') },
+            { path: '/admin/agreements/:id', lazy: page(() => import('./pages/AdminAgreementPage'), 'AdminAgreementPage') },
             { path: '*', element: <NotFoundPage /> },
           ],
         },

@@ -56,6 +56,10 @@ export function Layout() {
     queryFn: async () => (await api.GET('/notifications', { params: { query: { unread: true, limit: 1 } } })).data?.unread ?? 0,
     refetchInterval: 60_000,
   });
+  const adminUsers = useMatch('/admin/users/*');
+  const adminCertifications = useMatch('/admin/certifications');
+  const adminAgreements = useMatch('/admin/agreements/*');
+  const admin = me.roles.includes('ORG_ADMIN');
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }} padding="md">
       <a href="#main" className="skip-link">
@@ -99,6 +103,18 @@ export function Layout() {
             {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
             <NavLink component={RouterLink} to="/notifications" label={t('nav.notifications', { count: unread.data ?? 0 })} active={Boolean(notifications)} />
             {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} active={Boolean(privacy)} />}
+            {admin && (
+              <>
+                <Text size="xs" fw={700} tt="uppercase" mt="md" mb={4} px="sm">
+                  {t('nav.admin')}
+                </Text>
+                <NavLink component={RouterLink} to="/admin/users" label={t('nav.adminUsers')} active={Boolean(adminUsers)} />
+                {me.organisation.kind === 'VDAB' && (
+                  <NavLink component={RouterLink} to="/admin/certifications" label={t('nav.adminCertifications')} active={Boolean(adminCertifications)} />
+                )}
+                <NavLink component={RouterLink} to="/admin/agreements" label={t('nav.adminAgreements')} active={Boolean(adminAgreements)} />
+              </>
+            )}
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>
