@@ -29,6 +29,7 @@ function subjectOf(token: string): string | null {
   }
 }
 let userId: string | null = null;
+const RETRY_RENEWAL_MS = 15_000;
 
 function keep(token: { accessToken: string; expiresIn: number }) {
   const user = subjectOf(token.accessToken);
@@ -59,28 +60,34 @@ function forget() {
  * cookie the first one received.
  */
 export function refresh(): Promise<boolean> {
-  const exchange = async () => {
+  // 'ended': the server says there is no session (any more); 'unavailable': it could not say (a 5xx, the
+  // network), and the session may well be alive: the user stays, and the renewal is tried again shortly
+  const exchange = async (): Promise<'ok' | 'ended' | 'unavailable'> => {
     const response = await fetch('/auth/session/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
-    if (!response.ok) return false;
+    if (response.status >= 500) return 'unavailable';
+    if (!response.ok) return 'ended';
     keep(await response.json());
-    return true;
+    return 'ok';
   };
   refreshing ??= (async () => {
     try {
-      const ok = await (navigator.locks ? navigator.locks.request('casework-refresh', exchange) : exchange());
-      return ok;
+      return await (navigator.locks ? navigator.locks.request('casework-refresh', exchange) : exchange());
     } catch {
-      return false; // the network: treated as no session, the sign-in page says so
+      return 'unavailable' as const;
     } finally {
       refreshing = null;
     }
-  })().then((ok) => {
-    if (!ok && accessToken) {
+  })().then((outcome) => {
+    if (outcome === 'ended' && accessToken) {
       // a session that ended while the page was open (signed out elsewhere, expired): nothing stays on screen
       forget();
       onSignedOut();
     }
-    return ok;
+    if (outcome === 'unavailable' && accessToken) {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => void refresh(), RETRY_RENEWAL_MS);
+    }
+    return outcome === 'ok';
   });
   return refreshing;
 }
