@@ -170,7 +170,7 @@ export class PublicKeyDto {
   @ApiProperty() publicKeyPem: string;
 }
 
-export class CheckpointDto {
+export class AuditCheckpointDto {
   @ApiProperty({ format: 'uuid' }) chain: string;
   @ApiProperty() seq: number;
   @ApiProperty({ description: 'hex' }) headHash: string;
