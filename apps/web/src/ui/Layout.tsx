@@ -9,6 +9,8 @@ import { useSession } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
 
 export const CASEWORKERS: string[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'];
+/** The privacy officer's audit console: /privacy/events, /privacy/flags, /privacy/chain. */
+const AUDIT_PAGES = ['events', 'flags', 'chain'] as const;
 const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', en: 'English' };
 
 /** The frame of every signed-in page: who you are, why you read (the purpose), the menu, the page. */
@@ -48,6 +50,7 @@ export function Layout() {
   const clients = useMatch('/clients/*');
   const handovers = useMatch('/handovers/*');
   const privacy = useMatch('/privacy/*');
+  const auditPage = AUDIT_PAGES.find((name) => location.pathname === `/privacy/${name}`);
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }} padding="md">
       <a href="#main" className="skip-link">
@@ -89,7 +92,13 @@ export function Layout() {
           <div>
             {caseworker && <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} active={Boolean(clients)} />}
             {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
-            {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} active={Boolean(privacy)} />}
+            {me.roles.includes('PRIVACY_OFFICER') && (
+              <NavLink component={RouterLink} to="/privacy" end label={t('nav.privacy')} active={Boolean(privacy) && !auditPage} />
+            )}
+            {me.roles.includes('PRIVACY_OFFICER') &&
+              AUDIT_PAGES.map((name) => (
+                <NavLink key={name} component={RouterLink} to={`/privacy/${name}`} label={t(`nav.audit.${name}`)} active={auditPage === name} />
+              ))}
           </div>
           <Stack gap="xs">
             <Text size="sm">{t('nav.user', { name: me.displayName, organisation: me.organisation.name })}</Text>
