@@ -327,7 +327,7 @@ export const en: Record<string, string> = {
   'audit.flag.kind.MANY_PERSONS': 'Many clients in one hour',
   'audit.flag.kind.DENIAL_BURST': 'Burst of refused attempts',
   'audit.flag.kind.OFF_HOURS': 'Outside office hours',
-  'audit.flag.explain.BREAK_GLASS': 'Someone at a partner opened your client’s data with emergency access: {action} ({categories}).',
+  'audit.flag.explain.BREAK_GLASS': 'Someone at a partner used emergency access to your client’s data: {action} ({categories}).',
   'audit.flag.explain.MANY_PERSONS': '{persons} different clients read in one hour (the limit is {threshold}).',
   'audit.flag.explain.DENIAL_BURST': '{denials} refused attempts within ten minutes (the limit is {threshold}).',
   'audit.flag.explain.OFF_HOURS': '{accesses} reads of client data outside office hours.',
@@ -368,4 +368,8 @@ export const en: Record<string, string> = {
   'audit.chain.publicKey': 'Public key',
   'audit.chain.publicKeyIntro':
     'With this {algorithm} key ({key}) anyone, a supervisory authority too, can check the signatures, for example those in the PDF a client receives.',
+  'audit.events.activity':
+    '{name} in the last 30 days: {events} events about {persons} different clients, {denied} refused, {breakGlass} with emergency access.',
+  'audit.chain.sinceCheckpoint':
+    '{events, plural, one {1 later event was recomputed but is not signed yet; that happens automatically.} other {# later events were recomputed but are not signed yet; that happens automatically.}}',
 };

@@ -327,7 +327,7 @@ export const fr: Record<string, string> = {
   'audit.flag.kind.MANY_PERSONS': 'Beaucoup de clients en une heure',
   'audit.flag.kind.DENIAL_BURST': 'Série de tentatives refusées',
   'audit.flag.kind.OFF_HOURS': 'En dehors des heures de bureau',
-  'audit.flag.explain.BREAK_GLASS': 'Une personne d’un partenaire a ouvert en accès d’urgence des données de votre client : {action} ({categories}).',
+  'audit.flag.explain.BREAK_GLASS': 'Une personne d’un partenaire a utilisé l’accès d’urgence aux données de votre client : {action} ({categories}).',
   'audit.flag.explain.MANY_PERSONS': '{persons} clients différents consultés en une heure (la limite est {threshold}).',
   'audit.flag.explain.DENIAL_BURST': '{denials} tentatives refusées en dix minutes (la limite est {threshold}).',
   'audit.flag.explain.OFF_HOURS': '{accesses} consultations de données de clients en dehors des heures de bureau.',
@@ -369,4 +369,8 @@ export const fr: Record<string, string> = {
   'audit.chain.publicKey': 'Clé publique',
   'audit.chain.publicKeyIntro':
     'Avec cette clé {algorithm} ({key}), chacun, y compris une autorité de contrôle, peut vérifier les signatures, par exemple celles du PDF remis à un client.',
+  'audit.events.activity':
+    '{name} ces 30 derniers jours : {events} événements concernant {persons} clients différents, {denied} refusés, {breakGlass} en accès d’urgence.',
+  'audit.chain.sinceCheckpoint':
+    '{events, plural, one {1 événement ultérieur a été recalculé mais n’est pas encore signé ; cela se fait automatiquement.} other {# événements ultérieurs ont été recalculés mais ne sont pas encore signés ; cela se fait automatiquement.}}',
 };

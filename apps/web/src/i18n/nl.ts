@@ -327,7 +327,7 @@ export const nl: Record<string, string> = {
   'audit.flag.kind.MANY_PERSONS': 'Veel cliënten in één uur',
   'audit.flag.kind.DENIAL_BURST': 'Reeks geweigerde pogingen',
   'audit.flag.kind.OFF_HOURS': 'Buiten de kantooruren',
-  'audit.flag.explain.BREAK_GLASS': 'Iemand van een partner opende met noodtoegang gegevens van uw cliënt: {action} ({categories}).',
+  'audit.flag.explain.BREAK_GLASS': 'Iemand van een partner gebruikte noodtoegang tot gegevens van uw cliënt: {action} ({categories}).',
   'audit.flag.explain.MANY_PERSONS': '{persons} verschillende cliënten in één uur geraadpleegd (de grens is {threshold}).',
   'audit.flag.explain.DENIAL_BURST': '{denials} geweigerde pogingen binnen tien minuten (de grens is {threshold}).',
   'audit.flag.explain.OFF_HOURS': '{accesses} raadplegingen van cliëntgegevens buiten de kantooruren.',
@@ -368,4 +368,8 @@ export const nl: Record<string, string> = {
   'audit.chain.publicKey': 'Openbare sleutel',
   'audit.chain.publicKeyIntro':
     'Met deze {algorithm}-sleutel ({key}) kan iedereen, ook een toezichthouder, de handtekeningen nakijken, bijvoorbeeld die in de PDF die een cliënt krijgt.',
+  'audit.events.activity':
+    '{name} in de laatste 30 dagen: {events} gebeurtenissen over {persons} verschillende cliënten, {denied} geweigerd, {breakGlass} met noodtoegang.',
+  'audit.chain.sinceCheckpoint':
+    '{events, plural, one {1 latere gebeurtenis is nagerekend maar nog niet ondertekend; dat gebeurt automatisch.} other {# latere gebeurtenissen zijn nagerekend maar nog niet ondertekend; dat gebeurt automatisch.}}',
 };

@@ -72,6 +72,7 @@ export function AuditChainPage() {
                   {t('audit.chain.latest', { organisation, seq: latest.seq, at: timeText(t, latest.time), key: latest.keyId })}
                 </Text>
               )}
+              {latest && own?.ok && own.events > latest.seq && <Text size="sm">{t('audit.chain.sinceCheckpoint', { events: own.events - latest.seq })}</Text>}
               {!latest && <Text size="sm">{t('audit.chain.noCheckpoint', { organisation })}</Text>}
               {verify.data.unsequenced.entries > 0 && <Text size="sm">{t('audit.chain.unsequenced', { entries: verify.data.unsequenced.entries })}</Text>}
               {!verify.data.ok && <Text size="sm">{t('audit.chain.whatNow')}</Text>}

@@ -77,6 +77,17 @@ export function AuditEventsPage() {
       return data;
     },
   });
+  // the staff member searched for: what they did in the last 30 days, in numbers
+  const activity = useQuery({
+    queryKey: ['audit-activity', filter.actorId],
+    enabled: Boolean(filter.actorId),
+    queryFn: async () => {
+      const { data, error } = await api.GET('/audit/users/{id}/activity', { params: { path: { id: filter.actorId }, query: {} } });
+      if (error) throw error;
+      return data;
+    },
+  });
+  const actorName = staff.data?.find((u) => u.id === filter.actorId)?.displayName ?? '';
   const rows = events.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (field: keyof Filter) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
   const search = (event: FormEvent) => {
@@ -158,6 +169,17 @@ export function AuditEventsPage() {
         </Stack>
       </form>
       {staff.isError && <ProblemAlert>{t('app.error', { detail: problemText(staff.error) })}</ProblemAlert>}
+      {filter.actorId && activity.data && (
+        <Text>
+          {t('audit.events.activity', {
+            name: actorName,
+            events: activity.data.events,
+            persons: activity.data.distinctPersons,
+            denied: activity.data.denied,
+            breakGlass: activity.data.breakGlass,
+          })}
+        </Text>
+      )}
       {events.isError && <ProblemAlert focus>{t('app.error', { detail: problemText(events.error) })}</ProblemAlert>}
       {events.isPending ? (
         <Loader aria-label={t('app.loading')} />
@@ -204,7 +226,7 @@ export function AuditEventsPage() {
                     </Table.Td>
                     <Table.Td>
                       {e.subjectPersonId && (
-                        <Anchor component={Link} to={`/privacy/clients/${e.subjectPersonId}`}>
+                        <Anchor component={Link} fz="inherit" to={`/privacy/clients/${e.subjectPersonId}`}>
                           {names[e.subjectPersonId] ?? t('audit.events.person', { id: e.subjectPersonId.slice(0, 8) })}
                         </Anchor>
                       )}
@@ -212,7 +234,7 @@ export function AuditEventsPage() {
                     <Table.Td>{e.purpose ? t(`purpose.${e.purpose}`) : ''}</Table.Td>
                     <Table.Td>{e.ground ? t(`audit.ground.${e.ground.kind}`) : ''}</Table.Td>
                     <Table.Td>
-                      <Text span fw={700} c={e.decision === 'DENY' ? 'red.9' : undefined}>
+                      <Text span fz="inherit" fw={700} c={e.decision === 'DENY' ? 'red.9' : undefined}>
                         {t(`audit.decision.${e.decision}`)}
                       </Text>
                     </Table.Td>
