@@ -128,7 +128,8 @@ describe('web workspace: the privacy officer audits', () => {
     await page.getByRole('button', { name: 'Alles wissen' }).click();
     await page.getByText('50 gebeurtenissen getoond; er zijn er meer.').waitFor();
     expect(await page.locator('tbody tr').count()).toBe(50);
-    await page.getByRole('button', { name: 'Meer tonen' }).click();
+    await page.getByRole('button', { name: 'Meer tonen' }).focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr').length > 50);
     const keys = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
     expect(keys.length).toBeGreaterThan(55);
@@ -155,6 +156,8 @@ describe('web workspace: the privacy officer audits', () => {
     await page.keyboard.press('Tab'); // the save button
     await page.keyboard.press('Enter');
     await flag.getByText('Opgeslagen. Het signaal staat nu op: Kennis genomen.').waitFor();
+    // the keyboard user continues from the confirmation
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Opgeslagen. Het signaal staat nu op: Kennis genomen.');
     await flag.getByText('Stand: Kennis genomen').waitFor();
     await flag.getByText(/Van Open naar Kennis genomen, door u op .*: “Gezien; ik vraag VDAB om uitleg”/).waitFor();
     await clean();

@@ -80,7 +80,7 @@ export function AuditChainPage() {
           </Alert>
         )
       )}
-      <Button variant="default" w="fit-content" onClick={() => void verify.refetch()} disabled={verify.isFetching}>
+      <Button variant="default" w="fit-content" aria-busy={verify.isFetching} onClick={() => !verify.isFetching && void verify.refetch()}>
         {t('audit.chain.again')}
       </Button>
       {verify.data && (

@@ -243,7 +243,13 @@ export function AuditEventsPage() {
               </Table.Tbody>
             </Table>
             {events.hasNextPage && (
-              <Button variant="default" w="fit-content" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+              // not disabled while it loads: the keyboard user's focus stays on it, for the page after
+              <Button
+                variant="default"
+                w="fit-content"
+                aria-busy={events.isFetchingNextPage}
+                onClick={() => !events.isFetchingNextPage && void events.fetchNextPage()}
+              >
                 {t('audit.events.more')}
               </Button>
             )}

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Blockquote, Button, Card, Group, List, Loader, NativeSelect, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, problemText, type Schemas } from '../api/client';
 import { useOrganisations } from '../api/hooks';
@@ -95,6 +95,10 @@ function FlagCard({ flag, onReviewed }: { flag: Flag; onReviewed: () => void }) 
   const [comment, setComment] = useState('');
   const [done, setDone] = useState<Status | null>(null);
   const [invalid, setInvalid] = useState(false);
+  const saved = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (done) saved.current?.focus();
+  }, [done]);
   const userName = (id: string | null | undefined) =>
     id === me?.id ? t('audit.flags.you') : (staff.data?.find((u) => u.id === id)?.displayName ?? (id ? t('audit.flags.colleague') : t('audit.events.system')));
   const actor =
@@ -183,7 +187,8 @@ function FlagCard({ flag, onReviewed }: { flag: Flag; onReviewed: () => void }) 
           </div>
         )}
         {done && (
-          <Alert color="green" role="status">
+          // the keyboard user continues from here: the save button was disabled while it worked
+          <Alert ref={saved} tabIndex={-1} color="green" role="status">
             {t('audit.flags.saved', { status: t(`audit.flag.status.${done}`) })}
           </Alert>
         )}
