@@ -32,7 +32,7 @@ import {
   AuditEventPageDto,
   AuditEventQueryDto,
   AuditFlagDto,
-  CheckpointDto,
+  AuditCheckpointDto,
   FlagQueryDto,
   FlagReviewDto,
   PublicKeyDto,
@@ -148,9 +148,9 @@ export class AuditController {
   @Get('audit/checkpoints')
   @Requires('auditChain.read')
   @ApiOperation({ summary: 'Signed checkpoints (platform admins: all chains; privacy officers: your organisation’s), newest first' })
-  @ApiOkResponse({ type: [CheckpointDto] })
+  @ApiOkResponse({ type: [AuditCheckpointDto] })
   @ApiProblems(401, 403)
-  async checkpoints(@Ctx() ctx: RequestContext): Promise<CheckpointDto[]> {
+  async checkpoints(@Ctx() ctx: RequestContext): Promise<AuditCheckpointDto[]> {
     const all = ctx.roles.includes('PLATFORM_ADMIN') && ctx.organisationKind === 'PLATFORM';
     const rows = await this.dataSource.query(
       `SELECT chain_id, seq, head_hash, signed_at, key_id, signature FROM audit_checkpoint

@@ -10,6 +10,8 @@ import { useSession } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
 
 export const CASEWORKERS: string[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD'];
+/** The privacy officer's audit console: /privacy/events, /privacy/flags, /privacy/chain. */
+const AUDIT_PAGES = ['events', 'flags', 'chain'] as const;
 const LANGUAGE_NAMES: Record<Language, string> = { nl: 'Nederlands', fr: 'Français', en: 'English' };
 
 /** The frame of every signed-in page: who you are, why you read (the purpose), the menu, the page. */
@@ -60,6 +62,7 @@ export function Layout() {
   const adminCertifications = useMatch('/admin/certifications');
   const adminAgreements = useMatch('/admin/agreements/*');
   const admin = me.roles.includes('ORG_ADMIN');
+  const auditPage = AUDIT_PAGES.find((name) => location.pathname === `/privacy/${name}`);
   return (
     <AppShell header={{ height: 72 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }} padding="md">
       <a href="#main" className="skip-link">
@@ -102,7 +105,13 @@ export function Layout() {
             {caseworker && <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} active={Boolean(clients)} />}
             {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
             <NavLink component={RouterLink} to="/notifications" label={t('nav.notifications', { count: unread.data ?? 0 })} active={Boolean(notifications)} />
-            {me.roles.includes('PRIVACY_OFFICER') && <NavLink component={RouterLink} to="/privacy" label={t('nav.privacy')} active={Boolean(privacy)} />}
+            {me.roles.includes('PRIVACY_OFFICER') && (
+              <NavLink component={RouterLink} to="/privacy" end label={t('nav.privacy')} active={Boolean(privacy) && !auditPage} />
+            )}
+            {me.roles.includes('PRIVACY_OFFICER') &&
+              AUDIT_PAGES.map((name) => (
+                <NavLink key={name} component={RouterLink} to={`/privacy/${name}`} label={t(`nav.audit.${name}`)} active={auditPage === name} />
+              ))}
             {admin && (
               <>
                 <Text size="xs" fw={700} tt="uppercase" mt="md" mb={4} px="sm">

@@ -170,13 +170,13 @@ export class PublicKeyDto {
   @ApiProperty() publicKeyPem: string;
 }
 
-export class CheckpointDto {
-  @ApiProperty({ format: 'uuid' }) chain: string;
+export class AuditCheckpointDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) chain: string;
   @ApiProperty() seq: number;
-  @ApiProperty({ description: 'hex' }) headHash: string;
-  @ApiProperty() time: string;
-  @ApiProperty() keyId: string;
-  @ApiProperty({ description: 'base64 Ed25519 signature over RFC 8785 JSON of {chain, seq, headHash, time}' }) signature: string;
+  @ApiProperty({ description: 'SHA-256 of the chain head, hex', maxLength: 64 }) headHash: string;
+  @ApiProperty({ format: 'date-time', maxLength: 30 }) time: string;
+  @ApiProperty({ maxLength: 64 }) keyId: string;
+  @ApiProperty({ description: 'base64 Ed25519 signature over RFC 8785 JSON of {chain, seq, headHash, time}', maxLength: 100 }) signature: string;
 }
 
 export class FlagQueryDto {
