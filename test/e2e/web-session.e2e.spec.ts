@@ -127,6 +127,28 @@ describe('browser session: refresh token in an HttpOnly cookie', () => {
     expect((await refresh(second.value)).status).toBe(401);
   });
 
+  it('ends the session of the cookie a browser still held when someone signs in there, and only that one', async () => {
+    // the previous user left without signing out; the next one signs in at the same browser
+    const previous = await signIn('privacy@ocmw-ranst.demo');
+    const elsewhere = await signIn('privacy@ocmw-ranst.demo'); // her own session in another browser
+    const next = await t.http
+      .post('/auth/session')
+      .set(WEB)
+      .set('Cookie', `${COOKIE}=${encodeURIComponent(refreshCookieOf(previous)!.value)}`)
+      .send({ email: 'mediator@vdab-antwerpen.demo', password: DEMO_PASSWORD });
+    expect(next.status).toBe(200);
+    expect((await me(previous.body.accessToken)).status).toBe(401);
+    expect((await refresh(refreshCookieOf(previous)!.value)).status).toBe(401);
+    expect((await me(elsewhere.body.accessToken)).status).toBe(200);
+    expect((await me(next.body.accessToken)).status).toBe(200);
+    const [ended] = await t.dataSource.query(`SELECT revoke_reason FROM auth_session WHERE id = $1`, [sessionOf(previous.body.accessToken)]);
+    expect(ended.revoke_reason).toBe('REPLACED_BY_SIGN_IN');
+    const events = await t.dataSource.query(`SELECT 1 FROM audit_event WHERE action = 'auth.session-replaced' AND resource_id = $1`, [
+      sessionOf(previous.body.accessToken),
+    ]);
+    expect(events).toHaveLength(1);
+  });
+
   it('signs out: 204, the cookie cleared, the access token and the cookie stop working', async () => {
     const session = await signIn('team.lead@vdab-antwerpen.demo');
     const value = refreshCookieOf(session)!.value;

@@ -46,7 +46,9 @@ export class SessionController {
   @Post()
   @HttpCode(200)
   @UseGuards(WebClientGuard, LoginGuard)
-  @ApiOperation({ summary: 'Sign in from the web app: the refresh token is set as an HttpOnly cookie, not returned' })
+  @ApiOperation({
+    summary: 'Sign in from the web app: the refresh token is set as an HttpOnly cookie, not returned; the session of a cookie the browser still held is ended',
+  })
   @WebClientHeader()
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({
@@ -55,7 +57,8 @@ export class SessionController {
   })
   @ApiProblems(400, 401, 403, 413, 429)
   async signIn(@Req() request: FastifyRequest & { user: SignedInUser }, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccessTokenDto> {
-    const { accessToken, refreshToken, expiresIn } = await this.auth.signIn(request.user);
+    const held = request.cookies[REFRESH_COOKIE];
+    const { accessToken, refreshToken, expiresIn } = await this.auth.signIn(request.user, held && held.length <= MAX_REFRESH_TOKEN_LENGTH ? held : undefined);
     setRefreshCookie(this.cookie, request, reply, refreshToken);
     return { accessToken, expiresIn };
   }

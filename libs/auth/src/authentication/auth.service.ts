@@ -70,10 +70,20 @@ export class AuthService {
     return { userId: credentials.userId, organisationId: credentials.organisationId, tokenVersion: credentials.tokenVersion, origin };
   }
 
-  async signIn(user: SignedInUser): Promise<TokenPair> {
+  /**
+   * `replacing`: the refresh token this browser still held (the web app's cookie). A sign-in replaces
+   * that cookie, so the session it belonged to could never be used from here again; it is ended now
+   * rather than left open until it expires (on a shared computer it is the previous user's).
+   */
+  async signIn(user: SignedInUser, replacing?: string): Promise<TokenPair> {
     const refresh = this.tokens.newRefreshToken();
     const sessionId = await this.transaction.runAnonymous(
       async (tx) => {
+        const previous = replacing ? await this.identities.findRefreshTokenOwner(tx, TokenService.hashRefreshToken(replacing)) : undefined;
+        if (previous) {
+          await this.identities.revokeSession(tx, previous.sessionId, 'REPLACED_BY_SIGN_IN');
+          tx.audit({ action: 'auth.session-replaced', decision: 'ALLOW', resourceType: 'Session', resourceId: previous.sessionId });
+        }
         const id = await this.identities.createSession(tx, user.userId, this.config.sessionTtlSeconds, refresh.hash);
         tx.audit({ action: 'auth.sign-in', decision: 'ALLOW', resourceType: 'Session', resourceId: id });
         return id;
