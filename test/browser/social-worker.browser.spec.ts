@@ -152,6 +152,26 @@ describe('web workspace: the social worker', () => {
     await page.unrouteAll();
   });
 
+  it('speaks French and English when chosen, kept in her settings over a reload, and clean under axe in each', async () => {
+    await page.goto(`${base}/app/clients`);
+    await page.getByRole('heading', { name: 'Mijn cliënten' }).waitFor();
+    for (const [language, heading, label, other] of [
+      ['fr', 'Mes clients', 'Langue', 'Se déconnecter'],
+      ['en', 'My clients', 'Language', 'Sign out'],
+    ] as const) {
+      await page.getByLabel(/^(Taal|Langue|Language)$/).selectOption(language);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      expect(await page.getByLabel(label, { exact: true }).inputValue()).toBe(language);
+      expect(await page.getByRole('button', { name: other, exact: true }).count()).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(language);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    await page.reload(); // the choice is the user's setting on the server, not the browser's
+    await page.getByRole('heading', { name: 'My clients' }).waitFor();
+    await page.getByLabel('Language', { exact: true }).selectOption('nl');
+    await page.getByRole('heading', { name: 'Mijn cliënten' }).waitFor();
+  });
+
   it('signs out: back to the sign-in page, and the pages behind it stay closed', async () => {
     await page.getByRole('button', { name: 'Afmelden', exact: true }).click();
     await page.waitForURL(`${base}/app/sign-in`);
