@@ -131,25 +131,28 @@ describe('web workspace: the social worker', () => {
     // the access token refused once, and the renewal it calls for answered 503 once: the session may well be
     // alive, so the page says the read failed and keeps the user; the next renewal works
     let renewals = 0;
-    await page.route('**/auth/session/refresh', async (route) => {
-      renewals++;
-      if (renewals === 1) await route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"unavailable","status":503}' });
-      else await route.continue();
-    });
-    await page.route(
-      /\/clients\?/,
-      (route) => route.fulfill({ status: 401, contentType: 'application/problem+json', body: '{"title":"expired","status":401}' }),
-      { times: 1 },
-    );
-    await page.getByRole('navigation').getByRole('link', { name: 'Mijn cliënten' }).click();
-    await page.getByRole('alert').waitFor();
-    expect(page.url()).toBe(`${base}/app/clients`);
-    expect(renewals).toBe(1);
-    await page.reload(); // renews through the cookie, which the failed renewal did not spend
-    await page.getByRole('heading', { name: 'Mijn cliënten' }).waitFor();
-    await page.getByRole('row').filter({ hasText: 'Peeters' }).first().waitFor();
-    expect(renewals).toBe(2);
-    await page.unrouteAll();
+    try {
+      await page.route('**/auth/session/refresh', async (route) => {
+        renewals++;
+        if (renewals === 1) await route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"unavailable","status":503}' });
+        else await route.continue();
+      });
+      await page.route(
+        /\/clients\?/,
+        (route) => route.fulfill({ status: 401, contentType: 'application/problem+json', body: '{"title":"expired","status":401}' }),
+        { times: 1 },
+      );
+      await page.getByRole('navigation').getByRole('link', { name: 'Mijn cliënten' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(page.url()).toBe(`${base}/app/clients`);
+      expect(renewals).toBe(1);
+      await page.reload(); // renews through the cookie, which the failed renewal did not spend
+      await page.getByRole('heading', { name: 'Mijn cliënten' }).waitFor();
+      await page.getByRole('row').filter({ hasText: 'Peeters' }).first().waitFor();
+      expect(renewals).toBe(2);
+    } finally {
+      await page.unrouteAll(); // a failure leaves no fake answers to the next test
+    }
   });
 
   it('speaks French and English when chosen, kept in her settings over a reload, and clean under axe in each', async () => {

@@ -20,6 +20,7 @@ const DOCUMENT = {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Trajectory' } } },
           },
           '404': { description: 'missing', content: { 'application/problem+json': { schema: problem } } },
+          '500': { description: 'a bug', content: { 'application/problem+json': { schema: problem } } },
         },
       },
     },
@@ -86,6 +87,20 @@ describe('the OpenAPI contract check of the e2e tests', () => {
   it('catches a content type the document does not give for the status', async () => {
     await get(`/trajectories/${ID}`, 404, 'application/json', { type: 'x', title: 'x', status: 404 });
     expect(contract.violations[0]).toMatch(/answered application\/json; the document says application\/problem\+json/);
+  });
+
+  it('records a 500 as a bug unless the test asked for one', async () => {
+    await get(`/trajectories/${ID}`, 500, 'application/problem+json', { type: 'x', title: 'x', status: 500 });
+    expect(contract.violations).toEqual(['GET /trajectories/:id answered 500 (a bug, unless the test asked for it)']);
+    contract.allowServerErrors(true);
+    await get(`/trajectories/${ID}`, 500, 'application/problem+json', { type: 'x', title: 'x', status: 500 });
+    contract.allowServerErrors(false);
+    expect(contract.violations).toEqual([]);
+  });
+
+  it('records a JSON answer whose body is not JSON', async () => {
+    await get(`/trajectories/${ID}`, 200, 'application/json', '{"id": ');
+    expect(contract.violations).toEqual(['GET /trajectories/{id} 200 says application/json but its body is not JSON']);
   });
 
   it('checks a file by its type only, and an address no route has as a problem document', async () => {

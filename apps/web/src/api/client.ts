@@ -60,11 +60,12 @@ function forget() {
  * cookie the first one received.
  */
 export function refresh(): Promise<boolean> {
-  // 'ended': the server says there is no session (any more); 'unavailable': it could not say (a 5xx, the
-  // network), and the session may well be alive: the user stays, and the renewal is tried again shortly
+  // 'ended': the server says there is no session (any more); 'unavailable': it could not say (a 5xx, a
+  // 429, the network), and the session may well be alive: the user stays, and the renewal is tried again shortly
   const exchange = async (): Promise<'ok' | 'ended' | 'unavailable'> => {
     const response = await fetch('/auth/session/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
-    if (response.status >= 500) return 'unavailable';
+    // 429: the office's shared address went over the limit; the session is fine
+    if (response.status >= 500 || response.status === 429) return 'unavailable';
     if (!response.ok) return 'ended';
     keep(await response.json());
     return 'ok';

@@ -26,7 +26,7 @@ export function ClientFilePage() {
   const { purpose } = useSession();
   // the tab is in the address: a reload or a link opens the same one
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') ?? 'file';
+  const asked = params.get('tab') ?? 'file';
   const client = useQuery({
     queryKey: ['client', id, purpose],
     queryFn: async () => {
@@ -44,6 +44,8 @@ export function ClientFilePage() {
   if (client.isPending) return <Loader aria-label={t('app.loading')} />;
   if (client.isError) return <ProblemAlert>{t('app.error', { detail: problemText(client.error) })}</ProblemAlert>;
   const own = client.data.ownFile;
+  // a tab this file does not have (a partner's file has no consents tab) opens the file: no tab may be left unselected
+  const tab = (own ? ['file', 'consents', 'involvements', 'notes', 'trajectories'] : ['file', 'notes', 'trajectories']).includes(asked) ? asked : 'file';
   const sections = (file: FileSections, only?: ReadonlyArray<Category>, edit?: { clientId: string; version: number }) =>
     CATEGORIES.filter((c) => !only || only.includes(c)).map((category) => (
       <Section key={category} category={category} content={file[SECTION_OF[category]]} edit={edit} />
@@ -62,7 +64,7 @@ export function ClientFilePage() {
             {t('consent.title')}
           </Button>
           <Button component={Link} to={`/clients/${id}/signal`} variant="default">
-            {t('signal.compose')}
+            {t('signal.action')}
           </Button>
           <Button component={Link} to={`/clients/${id}/handover`}>
             {t('handover.compose')}

@@ -106,7 +106,14 @@ export function HandoverComposerPage({ kind = 'WARM_HANDOVER' }: { kind?: 'WARM_
                 error={fieldError('categories')}
               />
             )}
-            <Textarea name="note" label={t('handover.note')} description={t('handover.noteHelp')} autosize minRows={3} error={fieldError('note')} />
+            <Textarea
+              name="note"
+              label={t('handover.note')}
+              description={signal ? t('signal.noteHelp') : t('handover.noteHelp')}
+              autosize
+              minRows={3}
+              error={fieldError('note')}
+            />
             {!signal && (
               <Group grow>
                 <TextInput name="intake1" type="date" label={t('handover.intake1')} />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, problemText, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { focusHeading } from '../ui/focus';
 import { ProblemAlert } from '../ui/ProblemAlert';
 import { usePageTitle } from '../ui/usePageTitle';
 
@@ -36,7 +37,10 @@ export function NotificationsPage() {
       if (error) throw error;
       return data;
     },
-    onSuccess: () => queries.invalidateQueries({ queryKey: ['notifications'] }),
+    onSuccess: () => {
+      focusHeading();
+      return queries.invalidateQueries({ queryKey: ['notifications'] });
+    },
   });
   const items = notifications.data?.pages.flatMap((page) => page.items) ?? [];
   return (

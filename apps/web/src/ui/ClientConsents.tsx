@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api, problemText, type Problem, type Schemas } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
+import { focusHeading } from './focus';
 import { ProblemAlert } from './ProblemAlert';
 
 type Consent = Schemas['ConsentDto'];
@@ -35,6 +36,7 @@ export function ClientConsents({ clientId }: { clientId: string }) {
     },
     onSuccess: async () => {
       setRevoking(null);
+      focusHeading();
       await queries.invalidateQueries({ queryKey: ['consents', clientId] });
       await queries.invalidateQueries({ queryKey: ['client', clientId] });
     },
@@ -127,7 +129,7 @@ export function ClientConsents({ clientId }: { clientId: string }) {
         <form onSubmit={(event) => submit(event, revoking)} noValidate aria-labelledby="revoke-title">
           <Stack maw={560}>
             <Text fw={600} id="revoke-title">
-              {t('consents.revokeTitle', {
+              {t(consents.data?.find((c) => c.id === revoking)?.legalBasis === 'PUBLIC_TASK_NOTICE' ? 'consents.endNoticeTitle' : 'consents.revokeTitle', {
                 recipients:
                   consents.data
                     ?.find((c) => c.id === revoking)
@@ -151,7 +153,7 @@ export function ClientConsents({ clientId }: { clientId: string }) {
               <Button type="submit" color="red" loading={revoke.isPending}>
                 {t('consents.revokeConfirm')}
               </Button>
-              <Button variant="default" onClick={() => setRevoking(null)}>
+              <Button variant="default" onClick={() => (setRevoking(null), focusHeading())}>
                 {t('consents.cancel')}
               </Button>
             </Group>

@@ -6,6 +6,7 @@ import { useOrganisationName, usePartners } from '../api/hooks';
 import { PURPOSES } from '../../../../libs/kernel/src/sharing';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
+import { focusHeading } from './focus';
 import { ProblemAlert } from './ProblemAlert';
 
 type Capacity = Schemas['CreateInvolvementDto']['capacity'];
@@ -23,6 +24,8 @@ export function ClientInvolvements({ clientId }: { clientId: string }) {
   const partners = usePartners();
   const queries = useQueryClient();
   const [ending, setEnding] = useState<string | null>(null);
+  // no partner is chosen for the user: an involvement opens our file to the partner it names
+  const [partner, setPartner] = useState('');
   const involvements = useQuery({
     queryKey: ['involvements', clientId],
     queryFn: async () => {
@@ -33,6 +36,8 @@ export function ClientInvolvements({ clientId }: { clientId: string }) {
   });
   const changed = async () => {
     setEnding(null);
+    setPartner('');
+    focusHeading();
     await queries.invalidateQueries({ queryKey: ['involvements', clientId] });
   };
   const record = useMutation({
@@ -114,7 +119,7 @@ export function ClientInvolvements({ clientId }: { clientId: string }) {
                         <Button type="submit" size="xs" color="red" loading={end.isPending}>
                           {t('involvements.endConfirm')}
                         </Button>
-                        <Button size="xs" variant="default" onClick={() => setEnding(null)}>
+                        <Button size="xs" variant="default" onClick={() => (setEnding(null), focusHeading())}>
                           {t('consents.cancel')}
                         </Button>
                       </Group>
@@ -138,16 +143,19 @@ export function ClientInvolvements({ clientId }: { clientId: string }) {
             <NativeSelect
               name="organisationId"
               label={t('involvements.organisation')}
-              data={partners.map((o) => ({ value: o.id, label: o.name }))}
+              required
+              data={[{ value: '', label: t('involvements.choose') }, ...partners.map((o) => ({ value: o.id, label: o.name }))]}
+              value={partner}
+              onChange={(event) => setPartner(event.currentTarget.value)}
               error={fieldError('organisationId')}
             />
             <NativeSelect name="capacity" label={t('involvements.role')} data={CAPACITIES.map((c) => ({ value: c, label: t(`involvements.capacity.${c}`) }))} />
           </Group>
           <Group align="start" grow>
-            <NativeSelect name="purpose" label={t('consent.purposes')} data={PURPOSES.map((p) => ({ value: p, label: t(`purpose.${p}`) }))} />
+            <NativeSelect name="purpose" label={t('involvements.purpose')} data={PURPOSES.map((p) => ({ value: p, label: t(`purpose.${p}`) }))} />
             <TextInput name="validUntil" type="date" label={t('involvements.until')} error={fieldError('validUntil')} />
           </Group>
-          <Button type="submit" variant="default" w="fit-content" loading={record.isPending}>
+          <Button type="submit" variant="default" w="fit-content" loading={record.isPending} disabled={!partner}>
             {t('involvements.record')}
           </Button>
         </Stack>

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, NativeSelect, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NativeSelect, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, problemText, type Problem, type Schemas } from '../api/client';
@@ -8,11 +8,10 @@ import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
 import { ProblemAlert } from './ProblemAlert';
 
-type Visibility = Schemas['CreateNoteDto']['visibility'];
-
 /**
- * Case notes on the client: ours (internal, or shared with the trajectory's partners) and the shared
- * notes of trajectories we take part in. A note has a category: it is shared only where that
+ * Case notes on the client: ours and the shared notes of trajectories we take part in. A note written
+ * here stays with our organisation: a note for the partners belongs to a trajectory (the API refuses a
+ * shared one without it) and is written on the trajectory's page. A note has a category: it is shared only where that
  * category may be read, so a WELFARE note stays with us unless the client agreed.
  */
 export function ClientNotes({ clientId, canWrite }: { clientId: string; canWrite: boolean }) {
@@ -20,7 +19,6 @@ export function ClientNotes({ clientId, canWrite }: { clientId: string; canWrite
   const { me } = useSession();
   const nameOf = useOrganisationName();
   const queries = useQueryClient();
-  const [visibility, setVisibility] = useState<Visibility>('INTERNAL');
   const [formKey, setFormKey] = useState(0);
   const notes = useQuery({
     queryKey: ['notes', clientId],
@@ -38,7 +36,6 @@ export function ClientNotes({ clientId, canWrite }: { clientId: string; canWrite
     },
     onSuccess: async () => {
       setFormKey((k) => k + 1);
-      setVisibility('INTERNAL');
       await queries.invalidateQueries({ queryKey: ['notes', clientId] });
     },
   });
@@ -46,7 +43,11 @@ export function ClientNotes({ clientId, canWrite }: { clientId: string; canWrite
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    write.mutate({ category: String(form.get('category')) as Schemas['CreateNoteDto']['category'], visibility, body: String(form.get('body') ?? '') });
+    write.mutate({
+      category: String(form.get('category')) as Schemas['CreateNoteDto']['category'],
+      visibility: 'INTERNAL',
+      body: String(form.get('body') ?? ''),
+    });
   };
 
   return (
@@ -58,22 +59,14 @@ export function ClientNotes({ clientId, canWrite }: { clientId: string; canWrite
               {t('notes.add')}
             </Title>
             {write.isError && !fieldError('body') && <ProblemAlert focus>{problemText(write.error)}</ProblemAlert>}
-            <Textarea name="body" label={t('notes.body')} required autosize minRows={3} error={fieldError('body')} />
-            <Group align="start" grow>
-              <NativeSelect
-                name="category"
-                label={t('notes.category')}
-                description={t('notes.categoryHelp')}
-                defaultValue="TRAJECTORY"
-                data={DATA_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
-              />
-              <Radio.Group label={t('notes.visibility')} value={visibility} onChange={(value) => setVisibility(value as Visibility)}>
-                <Stack gap={6} mt={6}>
-                  <Radio value="INTERNAL" label={t('notes.INTERNAL')} />
-                  <Radio value="SHARED" label={t('notes.SHARED')} />
-                </Stack>
-              </Radio.Group>
-            </Group>
+            <Textarea name="body" label={t('notes.body')} description={t('notes.internalHelp')} required autosize minRows={3} error={fieldError('body')} />
+            <NativeSelect
+              name="category"
+              label={t('notes.category')}
+              maw={360}
+              defaultValue="TRAJECTORY"
+              data={DATA_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+            />
             <Button type="submit" variant="default" w="fit-content" loading={write.isPending}>
               {t('notes.save')}
             </Button>

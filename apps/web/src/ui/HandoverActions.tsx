@@ -6,6 +6,7 @@ import { api, download, problemText, type Problem, type Schemas } from '../api/c
 import { useOrganisationName } from '../api/hooks';
 import { formatDay, useI18n } from '../i18n/i18n';
 import { useSession } from '../session/session';
+import { focusHeading } from './focus';
 import { ProblemAlert } from './ProblemAlert';
 
 type Handover = Schemas['ReferralDto'];
@@ -40,7 +41,9 @@ export function HandoverActions({ handover: h }: { handover: Handover }) {
     },
     onSuccess: async (changed) => {
       queries.setQueryData(['handover', h.id], changed);
-      await queries.invalidateQueries({ queryKey: ['handovers'] });
+      // the button pressed may be gone: the keyboard continues at the page's heading, which shows the new state
+      focusHeading();
+      await Promise.all(['handovers', 'worklist', 'notifications'].map((key) => queries.invalidateQueries({ queryKey: [key] })));
     },
   });
   const me = session.me?.organisation.id;
