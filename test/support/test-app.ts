@@ -140,16 +140,19 @@ export async function startTestApp(
     userId: (email) => one(`SELECT id FROM app_user WHERE email = $1`, email),
     allowServerErrors: (allowed) => contract.allowServerErrors(allowed),
     async close() {
+      let failedToClose: unknown = null;
       try {
         await app.close();
         if (dataSource.isInitialized) await dataSource.destroy();
         await database.drop();
-      } finally {
-        // reported even when closing failed: a break of the document is never lost behind another error
-        if (contract.violations.length > 0) {
-          throw new Error(`answers that break the OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`);
-        }
+      } catch (error) {
+        failedToClose = error;
       }
+      // reported even when closing failed: a break of the document is never lost behind another error
+      if (contract.violations.length > 0) {
+        throw new Error(`answers that break the OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`);
+      }
+      if (failedToClose) throw failedToClose;
     },
   };
 }
