@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // (the functions handed to page.evaluate run in the browser)
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, listen, photograph, seriousViolations } from '../support/browser.js';
-import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { launchBrowser, listen, photograph, seriousViolations, signedIn as signedInAs } from '../support/browser.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The organisation admin's screens in the browser, against the real API and PostgreSQL: OCMW Ranst's
@@ -33,19 +33,7 @@ describe('web workspace: an organisation admin manages staff, certificates and a
     await t?.close();
   });
 
-  /** A browser of its own per person (no shared cookies), signed in through the sign-in page. */
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('E-mailadres').fill(email);
-    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const signedIn = (email: string): Promise<Page> => signedInAs(browser, base, email);
   const clean = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
   /** Tab (only) until the focus is on the control with this label or text; fails after 40 presses. */
   async function tabTo(page: Page, name: string) {

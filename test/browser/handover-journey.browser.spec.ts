@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { inszFor } from '@app/kernel';
-import { launchBrowser, listen, photograph, seriousViolations } from '../support/browser.js';
-import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { launchBrowser, listen, photograph, seriousViolations, signedIn as signedInAs } from '../support/browser.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The warm handover end to end in the browser, each step by the person who takes it, against the real
@@ -31,19 +31,7 @@ describe('web workspace: a warm handover from the OCMW to VDAB, and who saw it',
     await t?.close();
   });
 
-  /** A browser of its own per person (no shared cookies), signed in through the sign-in page. */
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(10_000); // a step that does not happen fails at that step, within the test's time
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('E-mailadres').fill(email);
-    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const signedIn = (email: string): Promise<Page> => signedInAs(browser, base, email);
   const clean = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
 
   it('the social worker registers the client by keyboard, the INSZ checked as she types', async () => {

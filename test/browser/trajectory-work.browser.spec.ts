@@ -2,8 +2,8 @@
 // (the functions handed to page.evaluate run in the browser)
 import type { Browser, Page } from 'playwright-core';
 import { inszFor } from '@app/kernel';
-import { launchBrowser, listen, photograph, seriousViolations } from '../support/browser.js';
-import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { launchBrowser, listen, photograph, seriousViolations, signedIn as signedInAs } from '../support/browser.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The VDAB mediator works on a mediation the OCMW directs, in the browser against the real API and
@@ -61,18 +61,7 @@ describe('web workspace: the mediator works on a trajectory', () => {
     await t?.close();
   });
 
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('E-mailadres').fill(email);
-    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const signedIn = (email: string): Promise<Page> => signedInAs(browser, base, email);
   const clean = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
 
   it('records an obstacle and addresses it, by keyboard alone', async () => {

@@ -2,6 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './test-app.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -48,4 +49,21 @@ export const photographing = process.env.SCREENSHOTS === '1';
 
 export async function photograph(page: Page, name: string): Promise<void> {
   if (photographing) await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+}
+
+/**
+ * A browser of its own for one person (no shared cookies), signed in through the sign-in page, in Dutch
+ * as a Flemish case worker's browser; a step that does not happen fails within 10 s, at that step.
+ */
+export async function signedIn(browser: Browser, base: string, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await page.getByRole('navigation').waitFor();
+  return page;
 }
