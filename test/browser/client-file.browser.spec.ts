@@ -80,7 +80,9 @@ describe('web workspace: the client file, signals, notifications and the intake'
       await page.getByRole('tab', { name: 'Dossier' }).focus();
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Enter');
-      expect(await page.getByRole('tab', { name: 'Toestemmingen' }).getAttribute('aria-selected')).toBe('true');
+      // the arrow key selects the next tab (Mantine's automatic activation); waited for, not read at once
+      await page.getByRole('tab', { name: 'Toestemmingen', selected: true }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Toestemmingen');
       const table = page.getByRole('table', { name: /Toestemmingen en kennisgevingen/ });
       await table.getByRole('row').filter({ hasText: 'Brief 4' }).waitFor();
       expect(await table.getByRole('row').count()).toBe(3); // the header and two consents
