@@ -93,7 +93,7 @@ export function buildResourceMatrix(seed: number, scenarioCount: number, tag: st
   for (const u of m.users.filter((x) => x.email.startsWith('owner.'))) {
     const entry = ownerStaff.get(u.organisationId) ?? ({} as { socialWorker: MatrixUser; privacyOfficer: MatrixUser });
     if (u.role === 'SOCIAL_WORKER') entry.socialWorker = u;
-    else entry.privacyOfficer = u;
+    else if (u.role === 'PRIVACY_OFFICER') entry.privacyOfficer = u;
     ownerStaff.set(u.organisationId, entry);
   }
   const viewerIds = [...new Set(m.users.filter((u) => !u.email.startsWith('owner.')).map((u) => u.organisationId))];

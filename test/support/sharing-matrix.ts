@@ -14,7 +14,7 @@ import type { DataSource } from 'typeorm';
 export const MATRIX_PASSWORD = 'Matrix-Fixture-2026';
 const VIEWER_KINDS: OrganisationKind[] = ['VDAB', 'OCMW', 'MUNICIPALITY', 'RVA', 'PWA', 'ATB', 'SOCIAL_ECONOMY_DIRECTOR'];
 const OWNER_KINDS: OrganisationKind[] = ['OCMW', 'VDAB', 'MUNICIPALITY'];
-export const MATRIX_ROLES: Role[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD', 'PRIVACY_OFFICER', 'ORG_ADMIN'];
+export const MATRIX_ROLES: Role[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD', 'PRIVACY_OFFICER', 'ORG_ADMIN', 'ANALYST'];
 const CERTIFICATIONS = ['NONE', 'BASIC', 'EXTENDED', 'EXPIRED_BASIC', 'FUTURE_EXTENDED'] as const;
 type Certification = (typeof CERTIFICATIONS)[number];
 const AGREEMENT_STATES = ['NONE', 'PENDING', 'ACTIVE', 'TERMINATED', 'EXPIRED', 'SCHEDULED', 'REVERSE_ONLY'] as const;
@@ -147,6 +147,7 @@ export function buildMatrix(seed: number, scenarioCount: number, tag: string): M
         [
           ['SOCIAL_WORKER', 'BASIC'],
           ['PRIVACY_OFFICER', 'NONE'],
+          ['ANALYST', 'NONE'], // figures only: not even the owner's own client data
         ] as const
       ).map(([role, certification]) => ({
         id: randomUUID(),

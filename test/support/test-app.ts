@@ -103,6 +103,7 @@ export async function startTestApp(
     AUDIT_CHECKPOINT_FILE: join(mkdtempSync(join(tmpdir(), 'casework-audit-')), 'checkpoints.jsonl'),
     AUDIT_CHECKPOINT_POLL_SECONDS: '0',
     REFERRAL_EXPIRY_POLL_SECONDS: '0',
+    INDICATOR_REFRESH_SECONDS: '0',
     NOTIFICATION_DISPATCH_SECONDS: '0',
     DIGEST_POLL_SECONDS: '0',
     RETENTION_RUN_SECONDS: '0',

@@ -1,6 +1,7 @@
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { DomainModule } from '@app/domain';
+import { IndicatorsController } from './indicators/indicators.controller.js';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -55,6 +56,7 @@ export class AppModule {
         NotesController,
         DocumentsController,
         ErasureController,
+        IndicatorsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
@@ -63,6 +65,7 @@ export class AppModule {
           useValue: {
             referralExpirySeconds: config.referralExpirySeconds,
             referralCountFoldSeconds: config.referralCountFoldSeconds,
+            indicatorRefreshSeconds: config.indicatorRefreshSeconds,
             notificationDispatchSeconds: config.notificationDispatchSeconds,
             digestPollSeconds: config.digest.pollSeconds,
             retentionRunSeconds: config.retentionRunSeconds,

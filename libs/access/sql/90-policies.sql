@@ -259,3 +259,25 @@ CREATE POLICY trajectory_participant_write ON trajectory_participant FOR INSERT 
   WITH CHECK ((EXISTS ( SELECT 1
    FROM trajectory t
   WHERE ((t.id = trajectory_participant.trajectory_id) AND (t.director_organisation_id = app_current_organisation())))));
+
+-- region, region_municipality, region_organisation: names and memberships are public to staff; the
+-- platform admin keeps them
+CREATE POLICY region_read ON region FOR SELECT TO casework_app USING (true);
+CREATE POLICY region_write ON region FOR ALL TO casework_app
+  USING (casework_has_role('PLATFORM_ADMIN'::text)) WITH CHECK (casework_has_role('PLATFORM_ADMIN'::text));
+CREATE POLICY region_municipality_read ON region_municipality FOR SELECT TO casework_app USING (true);
+CREATE POLICY region_municipality_write ON region_municipality FOR ALL TO casework_app
+  USING (casework_has_role('PLATFORM_ADMIN'::text)) WITH CHECK (casework_has_role('PLATFORM_ADMIN'::text));
+CREATE POLICY region_organisation_read ON region_organisation FOR SELECT TO casework_app USING (true);
+CREATE POLICY region_organisation_write ON region_organisation FOR ALL TO casework_app
+  USING (casework_has_role('PLATFORM_ADMIN'::text)) WITH CHECK (casework_has_role('PLATFORM_ADMIN'::text));
+
+-- indicator_cell: analysts and team leads read their own organisation's figures, and those of its
+-- region and the region's municipalities (the small-cell rule is applied before any leaves the API)
+CREATE POLICY indicator_cell_read ON indicator_cell FOR SELECT TO casework_app
+  USING ((casework_has_role('ANALYST'::text) OR casework_has_role('TEAM_LEAD'::text)) AND (
+    (scope = 'ORGANISATION' AND scope_key = app_current_organisation()::text)
+    OR (scope = 'REGION' AND scope_key = indicator_region_of(app_current_organisation())::text)
+    OR (scope = 'MUNICIPALITY' AND scope_key IN (SELECT rm.nis_code::text FROM region_municipality rm
+                                                  WHERE rm.region_id = indicator_region_of(app_current_organisation())))));
+CREATE POLICY indicator_refresh_read ON indicator_refresh FOR SELECT TO casework_app USING (true);

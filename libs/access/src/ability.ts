@@ -122,6 +122,8 @@ export type SubjectName =
   | 'Notification'
   | 'Erasure'
   | 'RetentionSetting'
+  | 'Indicator'
+  | 'Region'
   | 'all';
 type Subjects =
   | SubjectName
@@ -167,7 +169,8 @@ export function defineAbilityFor(identity: Identity): AppAbility {
 
   can('read', 'Me');
   can('update', 'Me'); // one's own settings: language, daily digest
-  can('read', 'Worklist'); // one's own: what falls due for the user, read under row-level security
+  // one's own: what falls due for the user, read under row-level security; an analyst has no case work
+  if ([...roles].some((role) => role !== 'ANALYST')) can('read', 'Worklist');
   // Work contact cards of case workers: one's own organisation's and agreement partners' (filtered in SQL).
   can('read', 'StaffCard');
   can(['read', 'update'], 'Notification'); // one's own (the list is the recipient's; marking read)
@@ -235,6 +238,10 @@ export function defineAbilityFor(identity: Identity): AppAbility {
     can('read', 'Erasure');
     can('read', 'RetentionSetting', { organisationId: me });
   }
+  // The cooperation's figures (counts, shares, durations; no person): the organisation's own and its
+  // region's. Analysts read nothing else; team leads steer their team with them.
+  if (roles.has('ANALYST') || roles.has('TEAM_LEAD')) can('read', 'Indicator');
+  can('read', 'Region');
   if (roles.has('ORG_ADMIN')) {
     // the organisation's retention periods per data category, which the daily job applies
     can(['read', 'update'], 'RetentionSetting', { organisationId: me });
@@ -243,7 +250,7 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   const platformAdmin = roles.has('PLATFORM_ADMIN') && identity.organisationKind === 'PLATFORM';
   if (platformAdmin) {
     // Everything about organisations, accounts and agreements; no client data.
-    can('manage', ['Organisation', 'User', 'Agreement']);
+    can('manage', ['Organisation', 'User', 'Agreement', 'Region']);
     can('read', 'AuditChain'); // verification of every chain: hashes and positions, no event content
     // The operator sets up organisations and their governance (first admin, privacy officer), never
     // case workers: case-work roles outside the platform organisation are the tenant's own business.

@@ -64,6 +64,10 @@ export const PERMISSIONS = {
   'retention.read': { action: 'read', subject: 'RetentionSetting' },
   'retention.update': { action: 'update', subject: 'RetentionSetting' },
 
+  'indicator.read': { action: 'read', subject: 'Indicator' },
+  'region.read': { action: 'read', subject: 'Region' },
+  'region.update': { action: 'update', subject: 'Region' },
+
   'auditEvents.read': { action: 'read', subject: 'AuditEvent' },
   'auditChain.read': { action: 'read', subject: 'AuditChain' },
   'auditFlag.read': { action: 'read', subject: 'AuditFlag' },

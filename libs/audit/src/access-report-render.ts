@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { Checkpoint } from './audit-checkpointer.js';
+import { csvCell } from '@app/kernel';
 import type { AccessReportLine } from './audit-query.service.js';
 
 /**
@@ -49,13 +50,6 @@ function inWords(line: AccessReportLine, say: Say) {
     action: label(`report.action.${line.action}`, line.action),
     ground: groundInWords(line, say),
   };
-}
-
-/** A CSV cell: RFC 4180 quoting, and a formula a spreadsheet would run neutralised (OWASP CSV injection). */
-function csvCell(value: unknown): string {
-  let t = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(t)) t = `'${t}`;
-  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 /**

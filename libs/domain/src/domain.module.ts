@@ -24,6 +24,10 @@ import { WorklistQuery } from './worklist/worklist.query.js';
 import { ErasureRepository } from './erasure/erasure.repository.js';
 import { ErasureService } from './erasure/erasure.service.js';
 import { RetentionJob } from './erasure/retention-job.js';
+import { IndicatorRepository } from './indicators/indicator.repository.js';
+import { IndicatorService } from './indicators/indicator.service.js';
+import { RegionRepository } from './indicators/region.repository.js';
+import { RegionService } from './indicators/region.service.js';
 
 @Module({
   providers: [
@@ -53,8 +57,15 @@ import { RetentionJob } from './erasure/retention-job.js';
     ErasureRepository,
     ErasureService,
     RetentionJob,
+    IndicatorRepository,
+    IndicatorService,
+    RegionRepository,
+    RegionService,
   ],
   exports: [
+    IndicatorRepository,
+    IndicatorService,
+    RegionService,
     WorklistQuery,
     OrganisationService,
     UserService,

@@ -40,7 +40,7 @@ export { CHECKPOINT_SOURCES, type Checkpoint, type CheckpointObservation, type C
 export { DOCUMENTS_PER_REFERRAL, MESSAGES_PER_REFERRAL, type ReferralMessage } from './referrals/referral.repository.js';
 export { type Involvement } from './sharing/involvement.repository.js';
 export { type Referral } from './referrals/referral.repository.js';
-export { TRAJECTORY_OUTCOMES, type Trajectory } from './trajectories/trajectory.repository.js';
+export { OBSTACLE_KINDS, TRAJECTORY_OUTCOMES, type Trajectory } from './trajectories/trajectory.repository.js';
 export { WORKLIST_HORIZON_DAYS, WORKLIST_ITEM_KINDS, WORKLIST_MAX_ITEMS, CASELOAD_MAX, WorklistQuery, type Worklist } from './worklist/worklist.query.js';
 export {
   ERASURE_REASONS,
@@ -55,3 +55,28 @@ export {
 } from './erasure/erasure.js';
 export { ErasureService } from './erasure/erasure.service.js';
 export { type RetentionRun, RetentionJob } from './erasure/retention-job.js';
+export {
+  AGREEMENT_INDICATORS,
+  CHECKPOINT_MONTHS,
+  INDICATOR_GROUPINGS,
+  INDICATOR_PERIODS,
+  INDICATOR_SCOPES,
+  indicatorKeys,
+  MEASURES,
+  SHARES,
+  SMALL_CELL_THRESHOLD,
+  type IndicatorGrouping,
+  type IndicatorPeriod,
+  type IndicatorScope,
+} from './indicators/indicator-catalogue.js';
+export { IndicatorRepository } from './indicators/indicator.repository.js';
+export {
+  INDICATOR_MAX_PERIODS,
+  IndicatorService,
+  type IndicatorQuery,
+  type IndicatorReport,
+  type IndicatorRow,
+  type IndicatorValue,
+} from './indicators/indicator.service.js';
+export { REGIONS_MAX, type Region, type RegionInput } from './indicators/region.repository.js';
+export { RegionService } from './indicators/region.service.js';

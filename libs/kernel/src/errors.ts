@@ -39,7 +39,8 @@ export type Resource =
   | 'checkpoint'
   | 'certification'
   | 'document'
-  | 'intake';
+  | 'intake'
+  | 'region';
 
 /** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
 const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint', 'document'];

@@ -11,6 +11,7 @@ export const ROLES = [
   'PRIVACY_OFFICER',
   'ORG_ADMIN',
   'PLATFORM_ADMIN',
+  'ANALYST', // reads the cooperation's figures (indicators), never client data
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -38,3 +38,4 @@ export {
   PURPOSE_HEADER,
   PURPOSES,
 } from './sharing.js';
+export { csvCell } from './csv.js';

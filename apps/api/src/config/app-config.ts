@@ -23,6 +23,8 @@ export interface AppConfig {
   /** seconds between runs of the referral expiry job (0: off) */
   referralExpirySeconds: number;
   referralCountFoldSeconds: number;
+  /** seconds between refreshes of the indicators' maintained aggregates (0: off; tests refresh themselves) */
+  indicatorRefreshSeconds: number;
   /** seconds between outbox dispatches into notifications (0: off) */
   notificationDispatchSeconds: number;
   /** the daily e-mail digest; without an SMTP URL no e-mail is sent */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     },
     referralExpirySeconds: int('REFERRAL_EXPIRY_POLL_SECONDS', 300, 0, 86_400),
     referralCountFoldSeconds: int('REFERRAL_COUNT_FOLD_SECONDS', 10, 0, 3600),
+    indicatorRefreshSeconds: int('INDICATOR_REFRESH_SECONDS', 60, 0, 86_400),
     notificationDispatchSeconds: int('NOTIFICATION_DISPATCH_SECONDS', 2, 0, 3600),
     digest: {
       smtpUrl,

@@ -1,4 +1,4 @@
-import { NotificationDispatcher, ReferralCounts, ReferralExpiry, RetentionJob } from '@app/domain';
+import { IndicatorRepository, NotificationDispatcher, ReferralCounts, ReferralExpiry, RetentionJob } from '@app/domain';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DailyDigest } from '../notifications/daily-digest.js';
 
@@ -14,6 +14,8 @@ export interface JobsConfig {
   retentionRunSeconds: number;
   /** how often the inbox and outbox count deltas are folded (0: never; counts stay exact, reads grow) */
   referralCountFoldSeconds: number;
+  /** how often the indicators' changed months are recomputed (0: never; tests refresh themselves) */
+  indicatorRefreshSeconds: number;
 }
 
 /** Periodic domain work of this process. (Audit checkpoints and anomaly flags run in libs/audit.) */
@@ -29,6 +31,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     private readonly digest: DailyDigest,
     private readonly retention: RetentionJob,
     private readonly referralCounts: ReferralCounts,
+    private readonly indicators: IndicatorRepository,
     @Inject(JOBS_CONFIG) private readonly config: JobsConfig,
   ) {}
 
@@ -38,6 +41,7 @@ export class BackgroundJobs implements OnApplicationBootstrap, OnApplicationShut
     if (this.digest.enabled) this.every('daily digest', this.config.digestPollSeconds, () => this.digest.sendDue());
     this.every('retention', this.config.retentionRunSeconds, () => this.retention.run());
     this.every('referral count fold', this.config.referralCountFoldSeconds, () => this.referralCounts.compact());
+    this.every('indicator refresh', this.config.indicatorRefreshSeconds, () => this.indicators.refresh());
   }
 
   async onApplicationShutdown(): Promise<void> {

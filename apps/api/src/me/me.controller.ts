@@ -91,9 +91,12 @@ export class MeController {
 
   @Get('worklist')
   @Requires('worklist.read')
-  @ApiOperation({ summary: 'My caseload, and what falls due for me: referral answers, questions, signal reviews, intakes, checkpoints, ending agreements' })
+  @ApiOperation({
+    summary:
+      'My caseload, and what falls due for me: referral answers, questions, signal reviews, intakes, checkpoints, ending agreements (not for analysts: they have no case work)',
+  })
   @ApiOkResponse({ type: WorklistDto })
-  @ApiProblems(401)
+  @ApiProblems(401, 403)
   myWorklist(@Ctx() ctx: RequestContext): Promise<Worklist> {
     return this.worklist.get(ctx);
   }

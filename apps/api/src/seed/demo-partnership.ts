@@ -52,7 +52,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   ]),
   { slug: 'kina', name: 'KINA (sociale economie regio Antwerpen)', kind: 'SOCIAL_ECONOMY_DIRECTOR', kboBase: '09990201' },
   { slug: 'rva-antwerpen', name: 'RVA Antwerpen', kind: 'RVA', kboBase: '09990202' },
-  { slug: 'pwa-ranst', name: 'PWA Ranst', kind: 'PWA', kboBase: '09990203' },
+  { slug: 'pwa-ranst', name: 'PWA Ranst', kind: 'PWA', kboBase: '09990203', nisCode: '11037' },
   { slug: 'atb-antwerpen', name: 'ATB Antwerpen', kind: 'ATB', kboBase: '09990204' },
 ];
 
@@ -72,8 +72,12 @@ const DEMO_STAFF: Record<string, DemoUser[]> = {
     { email: 'mediator2@vdab-antwerpen.demo', displayName: 'Tom Van Hoeck', roles: ['MEDIATOR'], certified: true },
     { email: 'team.lead@vdab-antwerpen.demo', displayName: 'Katrien Mertens', roles: ['TEAM_LEAD'], certified: true },
     { email: 'privacy@vdab-antwerpen.demo', displayName: 'Bart Goossens', roles: ['PRIVACY_OFFICER'] },
+    { email: 'analyst@vdab-antwerpen.demo', displayName: 'Wim Claes', roles: ['ANALYST'] },
   ],
 };
+
+/** The demo's region: the seven municipalities of the agreement and the regional partners without one. */
+const DEMO_REGION = { name: 'Regio Antwerpen', partners: ['vdab-antwerpen', 'kina', 'rva-antwerpen', 'atb-antwerpen'] };
 
 export function demoUsers(): Array<DemoUser & { organisation: string }> {
   return DEMO_ORGANISATIONS.flatMap((org) => {
@@ -98,13 +102,22 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
     const platformKbo = kboFromBase(DEMO_ORGANISATIONS[0].kboBase);
     const existing = await tx.query(`SELECT 1 FROM organisation WHERE kbo_number = $1`, [platformKbo]);
     if (existing.length > 0) {
-      // A database seeded before clients existed gets the sharing part of the demo once.
-      if (await demoSharingSeeded(tx)) return 'already-seeded';
       const ids = new Map<string, string>();
       for (const org of DEMO_ORGANISATIONS) {
         const [row] = await tx.query(`SELECT id FROM organisation WHERE kbo_number = $1`, [kboFromBase(org.kboBase)]);
         if (row) ids.set(org.slug, row.id);
       }
+      // A database seeded before regions and analysts existed gets them once.
+      const added = await seedDemoRegion(tx, ids);
+      if (!(await tx.query(`SELECT 1 FROM app_user WHERE email = 'analyst@vdab-antwerpen.demo'`)).length && ids.has('vdab-antwerpen')) {
+        const [row] = await tx.query(
+          `INSERT INTO app_user (organisation_id, email, display_name, password_hash) VALUES ($1, $2, 'Wim Claes', $3) RETURNING id`,
+          [ids.get('vdab-antwerpen'), 'analyst@vdab-antwerpen.demo', await hasher.hash(DEMO_PASSWORD)],
+        );
+        await tx.query(`INSERT INTO user_role (user_id, role) VALUES ($1, 'ANALYST')`, [row.id]);
+      }
+      // A database seeded before clients existed gets the sharing part of the demo once.
+      if (await demoSharingSeeded(tx)) return added ? 'seeded' : 'already-seeded';
       const users = await tx.query(`SELECT id, email FROM app_user WHERE email = ANY ($1)`, [demoUsers().map((u) => u.email)]);
       await seedDemoSharing(tx, ids, new Map(users.map((u: { id: string; email: string }) => [u.email, u.id])));
       return 'seeded';
@@ -147,6 +160,18 @@ export async function seedDemoPartnership(dataSource: DataSource, options: { pro
       [userIds.get('admin@vdab.demo'), ids.get('vdab'), [...userIds.values()]],
     );
     await seedDemoSharing(tx, ids, userIds);
+    await seedDemoRegion(tx, ids);
     return 'seeded';
   });
+}
+
+/** The demo region, once: false when there already is one. */
+async function seedDemoRegion(tx: { query(sql: string, params?: unknown[]): Promise<any[]> }, ids: Map<string, string>): Promise<boolean> {
+  if ((await tx.query(`SELECT 1 FROM region LIMIT 1`)).length > 0) return false;
+  const [region] = await tx.query(`INSERT INTO region (name) VALUES ($1) RETURNING id`, [DEMO_REGION.name]);
+  await tx.query(`INSERT INTO region_municipality (nis_code, region_id) SELECT unnest($2::text[]), $1`, [region.id, MUNICIPALITIES.map(([, nis]) => nis)]);
+  const partners = DEMO_REGION.partners.map((slug) => ids.get(slug)).filter((id): id is string => id !== undefined);
+  await tx.query(`INSERT INTO region_organisation (organisation_id, region_id) SELECT unnest($2::uuid[]), $1`, [region.id, partners]);
+  await tx.query(`SELECT indicator_mark_all()`);
+  return true;
 }

@@ -5,6 +5,8 @@ import type { TrajectoryStatus, TrajectoryType } from './trajectory-status.js';
 
 export const TRAJECTORY_OUTCOMES = ['EMPLOYED', 'TRAINING', 'NOT_READY', 'MOVED', 'OTHER'] as const;
 export type TrajectoryOutcome = (typeof TRAJECTORY_OUTCOMES)[number];
+/** What stands between a client and work; tackled regionally (the indicators count them per kind). */
+export const OBSTACLE_KINDS = ['MOBILITY', 'LANGUAGE', 'CHILDCARE', 'OTHER'] as const;
 
 export interface Trajectory {
   id: string;

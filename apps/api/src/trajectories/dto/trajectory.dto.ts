@@ -1,4 +1,4 @@
-import { CHECKPOINT_SOURCES, TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
+import { CHECKPOINT_SOURCES, OBSTACLE_KINDS, TRAJECTORY_OUTCOMES, TRAJECTORY_STATUSES, TRAJECTORY_TYPES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
@@ -76,7 +76,6 @@ export class TrajectoryDto {
   @ApiProperty() updatedAt: Date;
 }
 
-export const OBSTACLE_KINDS = ['MOBILITY', 'LANGUAGE', 'CHILDCARE', 'OTHER'] as const;
 export const ACTIVITY_KINDS = ['TRAINING', 'LANGUAGE_COURSE', 'JOB_COACHING', 'TWE_PLACEMENT', 'MOBILE_TRAINING'] as const;
 
 export class AddObstacleDto {

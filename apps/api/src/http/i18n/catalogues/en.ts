@@ -275,4 +275,13 @@ export const en: Record<string, string> = {
   'field.erasure-blocked-by-trajectory': 'trajectory {id} is still {status}: stop or complete it first',
   'field.erasure-blocked-by-referral': 'referral {id} is still {status}: withdraw it or let it close first',
   'report.action.client.erase': 'erased its file on you',
+  'region-not-found': 'This region does not exist.',
+  'region-name-taken': 'A region with this name already exists.',
+  'municipality-in-other-region': 'One of these municipalities already belongs to another region; remove it there first.',
+  'organisation-in-other-region': 'One of these organisations already belongs to another region; remove it there first.',
+  'field.region-name-taken': 'is already the name of another region',
+  'field.municipality-in-other-region': 'holds a municipality that already belongs to another region',
+  'field.organisation-in-other-region': 'holds an organisation that already belongs to another region',
+  'field.indicator-order': 'must not be after the end of the period (to: {to})',
+  'field.indicator-periods': 'choose a shorter span: at most {max} periods per request',
 };

@@ -288,4 +288,13 @@ export const fr: Record<string, string> = {
   'field.erasure-blocked-by-trajectory': 'le trajet {id} est encore {status} : arrêtez-le ou clôturez-le d’abord',
   'field.erasure-blocked-by-referral': 'l’orientation {id} est encore {status} : retirez-la ou laissez-la se clôturer d’abord',
   'report.action.client.erase': 'a effacé son dossier vous concernant',
+  'region-not-found': 'Cette région n’existe pas.',
+  'region-name-taken': 'Une région porte déjà ce nom.',
+  'municipality-in-other-region': 'Une de ces communes appartient déjà à une autre région ; retirez-la d’abord de celle-ci.',
+  'organisation-in-other-region': 'Une de ces organisations appartient déjà à une autre région ; retirez-la d’abord de celle-ci.',
+  'field.region-name-taken': 'est déjà le nom d’une autre région',
+  'field.municipality-in-other-region': 'contient une commune qui appartient déjà à une autre région',
+  'field.organisation-in-other-region': 'contient une organisation qui appartient déjà à une autre région',
+  'field.indicator-order': 'ne peut pas être après la fin de la période (to : {to})',
+  'field.indicator-periods': 'choisissez une période plus courte : au plus {max} périodes par demande',
 };

@@ -280,4 +280,13 @@ export const nl: Record<string, string> = {
   'field.erasure-blocked-by-trajectory': 'traject {id} is nog {status}: stop of rond het eerst af',
   'field.erasure-blocked-by-referral': 'doorverwijzing {id} is nog {status}: trek ze eerst in of laat ze afsluiten',
   'report.action.client.erase': 'wiste het dossier over u',
+  'region-not-found': 'Deze regio bestaat niet.',
+  'region-name-taken': 'Er bestaat al een regio met deze naam.',
+  'municipality-in-other-region': 'Een van deze gemeenten hoort al bij een andere regio; haal ze daar eerst weg.',
+  'organisation-in-other-region': 'Een van deze organisaties hoort al bij een andere regio; haal ze daar eerst weg.',
+  'field.region-name-taken': 'is al de naam van een andere regio',
+  'field.municipality-in-other-region': 'bevat een gemeente die al bij een andere regio hoort',
+  'field.organisation-in-other-region': 'bevat een organisatie die al bij een andere regio hoort',
+  'field.indicator-order': 'mag niet na het einde van de periode (to: {to}) liggen',
+  'field.indicator-periods': 'kies een kortere periode: hoogstens {max} perioden per vraag',
 };
