@@ -4,6 +4,7 @@ import { argumentsOf } from '../../apps/api/src/http/i18n/icu-arguments.js';
 import { en } from '../../apps/web/src/i18n/en.js';
 import { fr } from '../../apps/web/src/i18n/fr.js';
 import { nl } from '../../apps/web/src/i18n/nl.js';
+import { indicatorKeys } from '../../libs/domain/src/indicators/indicator-catalogue.js';
 
 /** The web workspace speaks Dutch, French and English from catalogues shaped as the API's: every key in each, valid ICU, the same arguments. */
 describe("the web workspace's catalogues", () => {
@@ -26,5 +27,9 @@ describe("the web workspace's catalogues", () => {
       for (const [, key] of readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z]+(?:\.[a-zA-Z0-9_]+)+)'/g)) asked.add(key);
     expect(asked.size).toBeGreaterThan(100);
     expect([...asked].filter((key) => !(key in nl))).toEqual([]);
+  });
+
+  it('name every indicator the API answers (the dashboard labels them by key)', () => {
+    expect(indicatorKeys(false).filter((key) => !(`indicator.${key}` in nl))).toEqual([]);
   });
 });

@@ -32,13 +32,14 @@ function SignedIn() {
   return <Outlet />;
 }
 
-/** The first page after signing in: a privacy officer's lookup, an admin's staff list, else the caseload. */
+/** The first page after signing in: a privacy officer's lookup, an admin's staff list, an analyst's figures, else the caseload. */
 function Home() {
   const { me } = useSession();
   const caseworker = me?.roles.some((r) => CASEWORKERS.includes(r));
   const officerOnly = me?.roles.includes('PRIVACY_OFFICER') && !caseworker;
   const adminOnly = me?.roles.includes('ORG_ADMIN') && !caseworker && !officerOnly;
-  return <Navigate to={officerOnly ? '/privacy' : adminOnly ? '/admin/users' : '/clients'} replace />;
+  const analystOnly = me?.roles.includes('ANALYST') && !caseworker && !officerOnly && !adminOnly;
+  return <Navigate to={officerOnly ? '/privacy' : adminOnly ? '/admin/users' : analystOnly ? '/indicators' : '/clients'} replace />;
 }
 
 const router = createBrowserRouter(
@@ -58,6 +59,7 @@ const router = createBrowserRouter(
             { path: '/clients/:id/handover', lazy: page(() => import('./pages/HandoverComposerPage'), 'HandoverComposerPage') },
             { path: '/clients/:id/signal', lazy: page(() => import('./pages/HandoverComposerPage'), 'SignalComposerPage') },
             { path: '/handovers', lazy: page(() => import('./pages/HandoversPage'), 'HandoversPage') },
+            { path: '/indicators', lazy: page(() => import('./pages/IndicatorsPage'), 'IndicatorsPage') },
             { path: '/handovers/:id', lazy: page(() => import('./pages/HandoverPage'), 'HandoverPage') },
             { path: '/trajectories/:id', lazy: page(() => import('./pages/TrajectoryPage'), 'TrajectoryPage') },
             { path: '/notifications', lazy: page(() => import('./pages/NotificationsPage'), 'NotificationsPage') },

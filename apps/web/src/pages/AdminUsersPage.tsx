@@ -10,7 +10,7 @@ import { ProblemAlert } from '../ui/ProblemAlert';
 
 export type Role = Schemas['UserDto']['roles'][number];
 /** The roles an organisation admin hands out in their own organisation (platform administration is not theirs to give). */
-export const TENANT_ROLES: Role[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD', 'PRIVACY_OFFICER', 'ORG_ADMIN'];
+export const TENANT_ROLES: Role[] = ['SOCIAL_WORKER', 'TRAJECTORY_GUIDE', 'MEDIATOR', 'TEAM_LEAD', 'PRIVACY_OFFICER', 'ORG_ADMIN', 'ANALYST'];
 
 /** The staff of my organisation: who has which role, who may still sign in, whose certification runs out; and a new account. */
 export function AdminUsersPage() {
