@@ -4,6 +4,7 @@ import type { Type } from '@nestjs/common';
 import { IndicatorRepository, indicatorKeys, type IndicatorReport, type IndicatorRow } from '@app/domain';
 import { routeInventory } from '../../apps/api/src/http/route-inventory.js';
 import { IndicatorHistory, type IndicatorWorld } from '../support/indicator-history.js';
+import { binary, readPdf } from '../support/pdf.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -306,6 +307,23 @@ describe('indicators', () => {
     expect(lines).toContain(`2025-02-01,2025-02-28,ORGANISATION,${w.teststad},OCMW Teststad a,,handovers.sent.DECLINED,,true`);
     // one row (Teststad, February), every indicator of a row
     expect(lines).toHaveLength(1 + indicatorKeys(false).length);
+  });
+
+  it('answers a PDF for the steering group: the tables of the dashboard in the asked language, withheld figures a dash', async () => {
+    const pdf = await t.http
+      .get('/indicators?groupBy=organisation&period=month&from=2025-02-01&to=2025-02-28&format=pdf&lang=fr')
+      .set('Authorization', `Bearer ${await as(w.analyst)}`)
+      .buffer(true)
+      .parse(binary);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toBe('attachment; filename="indicators-organisation-month-2025-02-01-2025-02-28.pdf"');
+    const text = (await readPdf(pdf.body)).text.replace(/\s+/g, ' ');
+    expect(text).toContain('Chiffres de la coopération');
+    expect(text).toContain('Organisation : OCMW Teststad a');
+    expect(text).toContain('Orientations accompagnées envoyées');
+    // February's row of the sent handovers: 8 sent, accepted and declined withheld, nothing withdrawn, expired or open; all answered in time, after 1 day
+    expect(text).toContain('février 2025 8 — — 0 0 0 100 % 1 1');
   });
 
   it('keeps the figures up to date: a change marks its month, the refresh recomputes that month, quarter and year', async () => {

@@ -80,3 +80,4 @@ export {
 } from './indicators/indicator.service.js';
 export { REGIONS_MAX, type Region, type RegionInput } from './indicators/region.repository.js';
 export { RegionService } from './indicators/region.service.js';
+export { INDICATOR_LABELS, INDICATOR_SECTIONS, sectionColumns, type IndicatorSection } from './indicators/indicator-presentation.js';

@@ -1,16 +1,21 @@
-import { Ctx } from '@app/auth';
+import { Ctx, RateLimits } from '@app/auth';
 import { Requires } from '@app/access';
 import { csvCell, type RequestContext } from '@app/kernel';
 import { IndicatorService, REGIONS_MAX, RegionService, type IndicatorReport, type Region } from '@app/domain';
-import { Body, Controller, Get, Headers, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { translate } from '../http/i18n/messages.js';
+import { negotiateLocale } from '../http/problem.js';
+import { indicatorPdf } from './indicator-pdf.js';
 import { etagFor, requiredVersion } from '../http/etag.js';
 import { ApiProblems } from '../http/openapi.js';
 import { UuidParam } from '../http/params.js';
 import { IndicatorQueryDto, IndicatorReportDto, RegionDto, RegionInputDto } from './dto/indicator.dto.js';
 
 const CSV_COLUMNS = ['period_start', 'period_end', 'scope', 'key', 'name', 'type', 'indicator', 'value', 'suppressed'];
+
+const fileName = (report: IndicatorReport) => `indicators-${report.groupBy}-${report.period}-${report.from}-${report.to}`;
 
 /** One line per row and indicator; a suppressed value is empty with `suppressed` true. */
 export function indicatorCsv(report: IndicatorReport): string {
@@ -31,6 +36,7 @@ export class IndicatorsController {
   constructor(
     private readonly indicators: IndicatorService,
     private readonly regions: RegionService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get('indicators')
@@ -38,16 +44,19 @@ export class IndicatorsController {
   @ApiOperation({
     summary:
       "The cooperation's figures per period, for your organisation, your region and its municipalities (analysts and team leads): handovers, signals, trajectories, obstacles, work at 6/12/18/24 months, consents, agreements. Counts, shares and days only; a figure of fewer than five persons, or one that would give such a figure away, is withheld (value null, suppressed true)",
-    description: 'JSON, or CSV with format=csv (one line per row and indicator). The figures are brought up to date by a background job (refreshedAt).',
+    description:
+      'JSON; CSV with format=csv (one line per row and indicator); PDF with format=pdf (the tables of the dashboard, for the steering group). The figures are brought up to date by a background job (refreshedAt). Exports count against the export limit per user and hour.',
   })
   @ApiOkResponse({
     content: {
       'application/json': { schema: { $ref: getSchemaPath(IndicatorReportDto) } },
       'text/csv': { schema: { type: 'string', maxLength: 50_000_000 } },
+      'application/pdf': { schema: { type: 'string', format: 'binary', maxLength: 50_000_000 } },
     },
   })
-  @ApiProblems(400, 401, 403)
-  async read(@Ctx() ctx: RequestContext, @Query() query: IndicatorQueryDto) {
+  @ApiProblems(400, 401, 403, 429)
+  async read(@Ctx() ctx: RequestContext, @Query() query: IndicatorQueryDto, @Req() request: FastifyRequest) {
+    if (query.format === 'csv' || query.format === 'pdf') await this.rateLimits.export(ctx.userId); // exports are throttled per user per hour
     const report = await this.indicators.read(ctx, {
       groupBy: query.groupBy,
       period: query.period ?? 'quarter',
@@ -55,10 +64,15 @@ export class IndicatorsController {
       to: query.to,
       scope: query.scope,
     });
+    if (query.format === 'pdf') {
+      const language = query.lang ?? negotiateLocale(request);
+      const pdf = indicatorPdf(report, language, (key, params) => translate(language, key, params) ?? key, new Date());
+      return new StreamableFile(pdf, { type: 'application/pdf', disposition: `attachment; filename="${fileName(report)}.pdf"` });
+    }
     if (query.format !== 'csv') return report;
     return new StreamableFile(Buffer.from(indicatorCsv(report), 'utf8'), {
       type: 'text/csv; charset=utf-8',
-      disposition: `attachment; filename="indicators-${report.groupBy}-${report.period}-${report.from}-${report.to}.csv"`,
+      disposition: `attachment; filename="${fileName(report)}.csv"`,
     });
   }
 

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Loader, NativeSelect, Stack, Table, Text, TextInp
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { INDICATOR_SECTIONS, sectionColumns, type IndicatorSection as Section } from '../../../../libs/domain/src/indicators/indicator-presentation';
 import { api, download, problemText, type Problem, type Schemas } from '../api/client';
 import { useI18n, type Translate } from '../i18n/i18n';
 import { ProblemAlert } from '../ui/ProblemAlert';
@@ -21,50 +22,6 @@ const VIEWS = {
 } as const;
 type View = keyof typeof VIEWS;
 
-/**
- * A section of the dashboard: one chart and the table of the same numbers. `series` are the bars; with
- * `total`, they are the parts of it, stacked, and what the small-cell rule withholds of the total is
- * drawn as one grey part. `more` are further columns of the table.
- */
-interface Section {
-  id: string;
-  series: string[];
-  total?: string;
-  share?: boolean;
-  more: string[];
-}
-
-const OUTCOMES = ['ACCEPTED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'PENDING'];
-const handovers = (side: 'sent' | 'received'): Section => ({
-  id: `handovers.${side}`,
-  series: OUTCOMES.map((o) => `handovers.${side}.${o}`),
-  total: `handovers.${side}`,
-  more: [`handovers.${side}.answer.inTimeShare`, `handovers.${side}.answerDays.median`, `handovers.${side}.answerDays.p90`],
-});
-const SECTIONS: Section[] = [
-  handovers('sent'),
-  handovers('received'),
-  {
-    id: 'trajectories',
-    series: ['trajectories.started', 'trajectories.closed', 'trajectories.open'],
-    more: ['trajectories.typeSwitches', 'trajectories.startDays.median', 'trajectories.startDays.p90'],
-  },
-  {
-    id: 'inWork',
-    series: [6, 12, 18, 24].map((m) => `inWork.${m}.workingShare`),
-    share: true,
-    more: [6, 12, 18, 24].flatMap((m) => [`inWork.${m}`, `inWork.${m}.recordedShare`]),
-  },
-  {
-    id: 'obstacles',
-    series: ['MOBILITY', 'LANGUAGE', 'CHILDCARE', 'OTHER'].map((k) => `obstacles.${k}`),
-    total: 'obstacles',
-    more: ['obstacles.addressed'],
-  },
-  { id: 'signals', series: ['OPEN', 'LIFTED', 'LAPSED'].map((s) => `signals.${s}`), total: 'signals', more: ['signals.liftedDays.median'] },
-  { id: 'consents', series: ['consents.given', 'consents.revoked'], more: ['agreements.active', 'agreements.endingWithin90Days'] },
-];
-
 /** Bar colours: dark enough for the white numbers on them (WCAG AA), told apart by the legend and the table too. */
 const COLOURS = ['#1864ab', '#c92a2a', '#5f3dc4', '#a61e4d', '#2b8a3e', '#d9480f', '#0b7285'];
 const WITHHELD_COLOUR = '#495057';
@@ -78,7 +35,7 @@ const valueOf = (row: Row, indicator: string) => row.values.find((v) => v.indica
  * fewer than five persons, or one that would give such a figure away, is withheld.
  */
 export function IndicatorsPage() {
-  const { t, locale } = useI18n();
+  const { t, locale, language } = useI18n();
   usePageTitle(t('indicators.title'));
   const [view, setView] = useState<View>('organisation');
   const [period, setPeriod] = useState<Period>('quarter');
@@ -95,9 +52,9 @@ export function IndicatorsPage() {
       return data as Report; // JSON here; the CSV is a download
     },
   });
-  const csv = () => {
-    const params = new URLSearchParams({ ...query, format: 'csv' } as Record<string, string>);
-    void download(`/indicators?${params}`, `indicators-${groupBy}-${period}.csv`).then(setProblem);
+  const file = (format: 'csv' | 'pdf') => {
+    const params = new URLSearchParams({ ...query, format, ...(format === 'pdf' ? { lang: language } : {}) } as Record<string, string>);
+    void download(`/indicators?${params}`, `indicators-${groupBy}-${period}.${format}`).then(setProblem);
   };
   const rows = report.data?.rows ?? [];
   const groups = new Set(rows.map((r) => `${r.key}|${r.type ?? ''}`));
@@ -105,7 +62,7 @@ export function IndicatorsPage() {
   const periodText = (row: Row) => periodLabel(period, row.periodStart, locale, t);
   const groupText = (row: Row) => (row.type ? t(`trajectoryType.${row.type}`) : row.name);
   const label = (row: Row) => (groups.size > 1 ? (periods.size > 1 ? `${groupText(row)}, ${periodText(row)}` : groupText(row)) : periodText(row));
-  const sections = SECTIONS.filter((s) => rows.some((r) => s.series.some((k) => valueOf(r, k))));
+  const sections = INDICATOR_SECTIONS.filter((s) => rows.some((r) => s.series.some((k) => valueOf(r, k))));
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -127,8 +84,11 @@ export function IndicatorsPage() {
         />
         <TextInput type="date" label={t('indicators.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
         <TextInput type="date" label={t('indicators.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
-        <Button variant="default" onClick={csv}>
+        <Button variant="default" onClick={() => file('csv')}>
           {t('indicators.csv')}
+        </Button>
+        <Button variant="default" onClick={() => file('pdf')}>
+          {t('indicators.pdf')}
         </Button>
       </Group>
       {(problem || report.isError) && <ProblemAlert>{t('app.error', { detail: problemText(problem ?? report.error) })}</ProblemAlert>}
@@ -217,7 +177,7 @@ function IndicatorSection({ section, rows, label }: { section: Section; rows: Ro
     if (key.endsWith('.median') || key.endsWith('.p90')) return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
     return new Intl.NumberFormat(locale).format(value);
   };
-  const columns = [...(section.total ? [section.total] : []), ...section.series, ...section.more];
+  const columns = sectionColumns(section);
   return (
     <section aria-labelledby={headingId} data-section={section.id}>
       <Title order={2} size="h3" id={headingId} mb="xs">

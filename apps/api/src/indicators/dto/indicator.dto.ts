@@ -1,5 +1,6 @@
 import { INDICATOR_GROUPINGS, INDICATOR_PERIODS, INDICATOR_SCOPES, type IndicatorGrouping, type IndicatorPeriod, type IndicatorScope } from '@app/domain';
 import { TRAJECTORY_TYPES } from '@app/domain';
+import { LANGUAGES, type Language } from '@app/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsCalendarDate, IsNisCode } from '../../http/validators.js';
@@ -38,10 +39,19 @@ export class IndicatorQueryDto {
   @IsIn(['organisation', 'region'])
   scope?: 'organisation' | 'region';
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv', 'pdf'],
+    default: 'json',
+    description: 'pdf: the tables of the dashboard for the steering group, in `lang` (else yours)',
+  })
   @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @IsIn(['json', 'csv', 'pdf'])
+  format?: 'json' | 'csv' | 'pdf';
+
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'The language of a pdf (default: yours)' })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  lang?: Language;
 }
 
 export class IndicatorValueDto {
