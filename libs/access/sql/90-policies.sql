@@ -274,10 +274,11 @@ CREATE POLICY region_organisation_write ON region_organisation FOR ALL TO casewo
 
 -- indicator_cell: analysts and team leads read their own organisation's figures, and those of its
 -- region and the region's municipalities (the small-cell rule is applied before any leaves the API)
+-- (each function in a sub-select: evaluated once per statement, not per row)
 CREATE POLICY indicator_cell_read ON indicator_cell FOR SELECT TO casework_app
-  USING ((casework_has_role('ANALYST'::text) OR casework_has_role('TEAM_LEAD'::text)) AND (
-    (scope = 'ORGANISATION' AND scope_key = app_current_organisation()::text)
-    OR (scope = 'REGION' AND scope_key = indicator_region_of(app_current_organisation())::text)
+  USING ((SELECT casework_has_role('ANALYST'::text) OR casework_has_role('TEAM_LEAD'::text)) AND (
+    (scope = 'ORGANISATION' AND scope_key = (SELECT app_current_organisation()::text))
+    OR (scope = 'REGION' AND scope_key = (SELECT indicator_region_of(app_current_organisation())::text))
     OR (scope = 'MUNICIPALITY' AND scope_key IN (SELECT rm.nis_code::text FROM region_municipality rm
-                                                  WHERE rm.region_id = indicator_region_of(app_current_organisation())))));
+                                                  WHERE rm.region_id = (SELECT indicator_region_of(app_current_organisation()))))));
 CREATE POLICY indicator_refresh_read ON indicator_refresh FOR SELECT TO casework_app USING (true);

@@ -64,11 +64,22 @@ export class IndicatorRepository {
     };
   }
 
-  async cells(tx: Tx, period: IndicatorPeriod, starts: string[]): Promise<IndicatorCellRow[]> {
+  /**
+   * The cells of the periods for the scopes asked: the organisation's, or the region's with its
+   * municipalities (each a range of the primary key; row-level security answers no other).
+   */
+  async cells(
+    tx: Tx,
+    period: IndicatorPeriod,
+    starts: string[],
+    scopes: { organisation?: string; region?: string; municipalities?: string[] },
+  ): Promise<IndicatorCellRow[]> {
     const rows = await tx.query(
       `SELECT period_start::text, scope, scope_key, trajectory_type, measure, part, n, persons, median, p90, dominated
-         FROM indicator_cell WHERE period = $1 AND period_start = ANY ($2::date[])`,
-      [period, starts],
+         FROM indicator_cell
+        WHERE period = $1 AND period_start = ANY ($2::date[])
+          AND ((scope = 'ORGANISATION' AND scope_key = $3) OR (scope = 'REGION' AND scope_key = $4) OR (scope = 'MUNICIPALITY' AND scope_key = ANY ($5::text[])))`,
+      [period, starts, scopes.organisation ?? null, scopes.region ?? null, scopes.municipalities ?? []],
     );
     return rows.map((r: Record<string, any>) => ({
       periodStart: r.period_start,

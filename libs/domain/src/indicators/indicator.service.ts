@@ -113,7 +113,14 @@ export class IndicatorService {
 
     return this.transaction.run(ctx, async (tx) => {
       const place = await this.repository.place(tx, ctx.organisationId);
-      const cells = await this.repository.cells(tx, query.period, starts);
+      // the organisation's own figures, or the region's with its municipalities: two sets suppressed apart
+      const shared = query.groupBy === 'region' || query.groupBy === 'municipality' || (query.groupBy === 'type' && query.scope === 'region');
+      const cells = await this.repository.cells(
+        tx,
+        query.period,
+        starts,
+        shared ? { region: place.region?.id, municipalities: place.municipalities.map((m) => m.nisCode) } : { organisation: place.organisation.id },
+      );
       const agreementDays = starts.map((s) => (lastDayOf(query.period, s) < today ? lastDayOf(query.period, s) : today));
       const agreements = await this.repository.agreements(tx, [...new Set(agreementDays)]);
       const refreshedAt = await this.repository.refreshedAt(tx);
@@ -128,7 +135,7 @@ export class IndicatorService {
       const rows: IndicatorRow[] = [];
       starts.forEach((start, i) => {
         const periodCells = cells.filter((c) => c.periodStart === start);
-        const answer = periodAnswer(place, periodCells);
+        const answer = periodAnswer(place, periodCells, shared);
         const day = agreementDays[i]!;
         const agreementOf = (row: Row) => agreements.find((a) => a.day === day && a.scope === row.scope && a.scopeKey === row.key);
         for (const { row, type } of requestedRows(place, query)) {
@@ -178,24 +185,24 @@ const COUNT_MEASURES = MEASURES.filter((m) => !m.duration);
 const id = (scope: IndicatorScope, key: string, type: string, cell: string) => `${scope}|${key}|${type}|${cell}`;
 
 /**
- * Everything the reader can see of one period, with the small-cell rule applied. Two sets of cells are
- * answered together and suppressed together: the organisation's own (only its staff see them), and the
+ * Everything the reader can see of one period of one of two sets, with the small-cell rule applied. The
+ * sets are suppressed apart (`shared`): the organisation's own (only its staff see them), and the
  * region's with its municipalities (the same for every organisation of the region, so two partners
  * comparing their dashboards cannot subtract one from the other). What links the two, an organisation
  * subtracting its own figure from its region's or municipality's, is the `dominated` mark of the refresh.
  */
-function periodAnswer(place: IndicatorPlace, rows: IndicatorCellRow[]) {
+function periodAnswer(place: IndicatorPlace, rows: IndicatorCellRow[], shared: boolean) {
   const stored = new Map(rows.map((r) => [id(r.scope, r.scopeKey, r.trajectoryType, cellKey(r.measure, r.part)), r]));
   const cells = new Map<string, Cell>();
   const sums: CellSum[] = [];
   const own: Row = { scope: 'ORGANISATION', key: place.organisation.id, name: '' };
-  const region: Row | null = place.region ? { scope: 'REGION', key: place.region.id, name: '' } : null;
-  const municipalities: Row[] = place.municipalities.map((m) => ({ scope: 'MUNICIPALITY', key: m.nisCode, name: '' }));
+  const region: Row | null = shared && place.region ? { scope: 'REGION', key: place.region.id, name: '' } : null;
+  const municipalities: Row[] = shared ? place.municipalities.map((m) => ({ scope: 'MUNICIPALITY', key: m.nisCode, name: '' })) : [];
   const countKeys = (typed: boolean) =>
     COUNT_MEASURES.filter((m) => !typed || m.typed).flatMap((m) => [cellKey(m.measure, ''), ...m.parts.map((p) => cellKey(m.measure, p))]);
   const get = (row: Row, type: string, key: string) => stored.get(id(row.scope, row.key, type, key)) ?? { n: 0, persons: 0, dominated: false };
 
-  for (const row of [own, ...(region ? [region] : []), ...municipalities]) {
+  for (const row of shared ? [...(region ? [region] : []), ...municipalities] : [own]) {
     for (const type of ['', ...TYPES]) {
       for (const key of countKeys(type !== '')) {
         const c = get(row, type, key);
