@@ -18,6 +18,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   could subtract its own figure and find the others'). Only the refresh job writes it.
  * - `indicator_dirty`: the months whose figures changed since the last refresh, marked by triggers in
  *   the transaction of the change; the refresh recomputes the month, its quarter and its year.
+ * - `steering_meeting` and `action_plan`: an agreement's steering group meets (twice a year, the
+ *   cooperation agreement says) and keeps its decisions and minutes; its yearly action plan is
+ *   evaluated. Party organisations read them; their admins and team leads record them.
  * The current trigger functions and the computation live in libs/domain/sql/65-indicators.sql.
  */
 export class Indicators1767500000000 implements MigrationInterface {
@@ -77,6 +80,34 @@ export class Indicators1767500000000 implements MigrationInterface {
         dominated boolean NOT NULL DEFAULT false,
         PRIMARY KEY (period, scope, scope_key, period_start, trajectory_type, measure, part)
       )`);
+    await q.query(`
+      CREATE TABLE steering_meeting (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        agreement_id uuid NOT NULL REFERENCES agreement(id),
+        held_on date NOT NULL,
+        attendee_organisation_ids uuid[] NOT NULL CHECK (cardinality(attendee_organisation_ids) BETWEEN 1 AND 50),
+        decisions text NOT NULL CHECK (char_length(btrim(decisions)) BETWEEN 1 AND 20000),
+        minutes bytea,
+        minutes_name text CHECK (char_length(minutes_name) BETWEEN 1 AND 255),
+        minutes_media_type text,
+        recorded_by uuid NOT NULL REFERENCES app_user(id),
+        recorded_by_organisation_id uuid NOT NULL REFERENCES organisation(id),
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        CHECK ((minutes IS NULL) = (minutes_name IS NULL) AND (minutes IS NULL) = (minutes_media_type IS NULL))
+      )`);
+    await q.query(`CREATE INDEX steering_meeting_agreement_idx ON steering_meeting (agreement_id, held_on DESC)`);
+    await q.query(`
+      CREATE TABLE action_plan (
+        agreement_id uuid NOT NULL REFERENCES agreement(id),
+        year integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        plan text NOT NULL CHECK (char_length(btrim(plan)) BETWEEN 1 AND 20000),
+        evaluation text CHECK (char_length(btrim(evaluation)) BETWEEN 1 AND 20000),
+        updated_by uuid NOT NULL REFERENCES app_user(id),
+        updated_by_organisation_id uuid NOT NULL REFERENCES organisation(id),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        version integer NOT NULL DEFAULT 1,
+        PRIMARY KEY (agreement_id, year)
+      )`);
     await q.query(`CREATE TABLE indicator_dirty (month date PRIMARY KEY, marked_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE TABLE indicator_refresh (id boolean PRIMARY KEY DEFAULT true CHECK (id), refreshed_at timestamptz)`);
     await q.query(`INSERT INTO indicator_refresh (refreshed_at) VALUES (NULL)`);
@@ -92,11 +123,14 @@ export class Indicators1767500000000 implements MigrationInterface {
         UNION ALL SELECT recorded_at FROM consent
         UNION ALL SELECT revoked_at FROM consent WHERE revoked_at IS NOT NULL
       ) dates`);
-    for (const table of ['region', 'region_municipality', 'region_organisation', 'indicator_cell', 'indicator_dirty', 'indicator_refresh']) {
+    for (const table of ['region', 'region_municipality', 'region_organisation', 'indicator_cell', 'indicator_dirty', 'indicator_refresh', 'steering_meeting', 'action_plan']) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
     }
     await q.query(`GRANT SELECT ON region, region_municipality, region_organisation, indicator_cell, indicator_refresh TO casework_app`);
     await q.query(`GRANT INSERT, UPDATE, DELETE ON region, region_municipality, region_organisation TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT ON steering_meeting TO casework_app`);
+    await q.query(`GRANT UPDATE (minutes, minutes_name, minutes_media_type) ON steering_meeting TO casework_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE ON action_plan TO casework_app`);
 
     // First bodies so the triggers can be created; the current ones are in libs/domain/sql.
     for (const fn of ['referral_settle', 'indicator_mark']) {
@@ -117,10 +151,10 @@ export class Indicators1767500000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER referral_settle ON referral`);
     await q.query(`DROP FUNCTION indicator_mark()`);
     await q.query(`DROP FUNCTION referral_settle()`);
-    for (const fn of ['indicator_compute(text, date)', 'indicator_refresh(integer, integer)', 'indicator_region_of(uuid)', 'indicator_mark_all()', 'indicator_agreements(date[])']) {
+    for (const fn of ['indicator_compute(text, date)', 'indicator_refresh(integer, integer)', 'indicator_region_of(uuid)', 'indicator_mark_all()', 'indicator_agreements(date[])', 'casework_agreement_party(uuid)']) {
       await q.query(`DROP FUNCTION IF EXISTS ${fn}`);
     }
-    await q.query(`DROP TABLE indicator_refresh, indicator_dirty, indicator_cell, region_organisation, region_municipality, region`);
+    await q.query(`DROP TABLE action_plan, steering_meeting, indicator_refresh, indicator_dirty, indicator_cell, region_organisation, region_municipality, region`);
     for (const index of [
       'referral_sent_at_idx',
       'trajectory_started_at_idx',

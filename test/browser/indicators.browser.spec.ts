@@ -113,6 +113,34 @@ describe('web workspace: the cooperation in figures', () => {
     expect(await seriousViolations(analyst)).toEqual([]);
     await analyst.context().close();
   }, 60_000);
+
+  it('records a steering-group meeting by keyboard and opens the figures of the half year before it', async () => {
+    const lead = await signedIn(browser, base, 'team.lead@vdab-antwerpen.demo');
+    await lead.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Stuurgroep' }).click();
+    await lead.getByRole('heading', { level: 1, name: 'Stuurgroepen' }).waitFor();
+    expect(await seriousViolations(lead)).toEqual([]);
+    await lead
+      .getByRole('link', { name: /OCMW Ranst/ })
+      .first()
+      .click();
+    await lead.getByRole('heading', { level: 1, name: 'Stuurgroep' }).waitFor();
+    await lead.getByText('Nog geen vergaderingen.').waitFor();
+    const form = lead.getByRole('form', { name: 'Vergadering vastleggen' });
+    await form.getByLabel(/^Datum/).fill('2026-06-16');
+    await form.getByRole('textbox', { name: /^Beslissingen/ }).fill('Mobiliteit is de grootste drempel.\nActie: deelfietsen in elke gemeente.');
+    await form.getByRole('button', { name: 'Opslaan' }).focus();
+    await lead.keyboard.press('Enter');
+    const meeting = lead.getByRole('article', { name: /^Vergadering van 16 juni 2026$/ });
+    await meeting.waitFor();
+    expect(await meeting.getByText('Actie: deelfietsen in elke gemeente.', { exact: false }).count()).toBe(1);
+    expect(await seriousViolations(lead)).toEqual([]);
+    await photograph(lead, 'steering-group');
+    await meeting.getByRole('link', { name: 'Cijfers van het half jaar ervoor' }).click();
+    await lead.getByRole('heading', { level: 1, name: 'Cijfers van de samenwerking' }).waitFor();
+    expect(await lead.getByRole('combobox', { name: 'Toon' }).inputValue()).toBe('region');
+    expect(await lead.getByLabel(/^Tot en met/).inputValue()).toBe('2026-06-16');
+    await lead.context().close();
+  }, 90_000);
 });
 
 async function expect_value(select: ReturnType<Page['getByRole']>, value: string): Promise<void> {

@@ -2,6 +2,7 @@ import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { DomainModule } from '@app/domain';
 import { IndicatorsController } from './indicators/indicators.controller.js';
+import { SteeringController } from './steering/steering.controller.js';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -57,6 +58,7 @@ export class AppModule {
         DocumentsController,
         ErasureController,
         IndicatorsController,
+        SteeringController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -282,3 +282,19 @@ CREATE POLICY indicator_cell_read ON indicator_cell FOR SELECT TO casework_app
     OR (scope = 'MUNICIPALITY' AND scope_key IN (SELECT rm.nis_code::text FROM region_municipality rm
                                                   WHERE rm.region_id = (SELECT indicator_region_of(app_current_organisation()))))));
 CREATE POLICY indicator_refresh_read ON indicator_refresh FOR SELECT TO casework_app USING (true);
+
+-- steering_meeting, action_plan: an agreement's steering group, read by the staff of its parties who
+-- read the figures or keep the agreement, recorded by a party's admins and team leads in its own name
+CREATE POLICY steering_meeting_read ON steering_meeting FOR SELECT TO casework_app
+  USING (casework_agreement_party(agreement_id));
+CREATE POLICY steering_meeting_record ON steering_meeting FOR INSERT TO casework_app
+  WITH CHECK (casework_agreement_party(agreement_id) AND recorded_by_organisation_id = app_current_organisation() AND recorded_by = app_current_user()
+              AND (casework_has_role('ORG_ADMIN'::text) OR casework_has_role('TEAM_LEAD'::text)));
+CREATE POLICY steering_meeting_minutes ON steering_meeting FOR UPDATE TO casework_app
+  USING (casework_agreement_party(agreement_id) AND (casework_has_role('ORG_ADMIN'::text) OR casework_has_role('TEAM_LEAD'::text)));
+CREATE POLICY action_plan_read ON action_plan FOR SELECT TO casework_app
+  USING (casework_agreement_party(agreement_id));
+CREATE POLICY action_plan_write ON action_plan FOR ALL TO casework_app
+  USING (casework_agreement_party(agreement_id) AND (casework_has_role('ORG_ADMIN'::text) OR casework_has_role('TEAM_LEAD'::text)))
+  WITH CHECK (casework_agreement_party(agreement_id) AND updated_by_organisation_id = app_current_organisation() AND updated_by = app_current_user()
+              AND (casework_has_role('ORG_ADMIN'::text) OR casework_has_role('TEAM_LEAD'::text)));

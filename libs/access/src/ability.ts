@@ -124,6 +124,7 @@ export type SubjectName =
   | 'RetentionSetting'
   | 'Indicator'
   | 'Region'
+  | 'SteeringGroup'
   | 'all';
 type Subjects =
   | SubjectName
@@ -241,6 +242,10 @@ export function defineAbilityFor(identity: Identity): AppAbility {
   // The cooperation's figures (counts, shares, durations; no person): the organisation's own and its
   // region's. Analysts read nothing else; team leads steer their team with them.
   if (roles.has('ANALYST') || roles.has('TEAM_LEAD')) can('read', 'Indicator');
+  // An agreement's steering group (meetings, action plans): read by those who read the figures or keep
+  // the agreement, recorded by admins and team leads; the agreement's parties only (row-level security).
+  if (roles.has('ANALYST') || roles.has('TEAM_LEAD') || roles.has('ORG_ADMIN')) can('read', 'SteeringGroup');
+  if (roles.has('TEAM_LEAD') || roles.has('ORG_ADMIN')) can('update', 'SteeringGroup');
   can('read', 'Region');
   if (roles.has('ORG_ADMIN')) {
     // the organisation's retention periods per data category, which the daily job applies

@@ -67,6 +67,8 @@ export const PERMISSIONS = {
   'indicator.read': { action: 'read', subject: 'Indicator' },
   'region.read': { action: 'read', subject: 'Region' },
   'region.update': { action: 'update', subject: 'Region' },
+  'steering.read': { action: 'read', subject: 'SteeringGroup' },
+  'steering.record': { action: 'update', subject: 'SteeringGroup' },
 
   'auditEvents.read': { action: 'read', subject: 'AuditEvent' },
   'auditChain.read': { action: 'read', subject: 'AuditChain' },

@@ -28,6 +28,8 @@ import { IndicatorRepository } from './indicators/indicator.repository.js';
 import { IndicatorService } from './indicators/indicator.service.js';
 import { RegionRepository } from './indicators/region.repository.js';
 import { RegionService } from './indicators/region.service.js';
+import { SteeringRepository } from './steering/steering.repository.js';
+import { SteeringService } from './steering/steering.service.js';
 
 @Module({
   providers: [
@@ -61,11 +63,14 @@ import { RegionService } from './indicators/region.service.js';
     IndicatorService,
     RegionRepository,
     RegionService,
+    SteeringRepository,
+    SteeringService,
   ],
   exports: [
     IndicatorRepository,
     IndicatorService,
     RegionService,
+    SteeringService,
     WorklistQuery,
     OrganisationService,
     UserService,

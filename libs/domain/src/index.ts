@@ -81,3 +81,5 @@ export {
 export { REGIONS_MAX, type Region, type RegionInput } from './indicators/region.repository.js';
 export { RegionService } from './indicators/region.service.js';
 export { INDICATOR_LABELS, INDICATOR_SECTIONS, sectionColumns, type IndicatorSection } from './indicators/indicator-presentation.js';
+export { STEERING_MAX, type ActionPlan, type NewMeeting, type SteeringMeeting } from './steering/steering.repository.js';
+export { SteeringService, type SteeringGroup } from './steering/steering.service.js';

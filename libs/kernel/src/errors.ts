@@ -40,7 +40,8 @@ export type Resource =
   | 'certification'
   | 'document'
   | 'intake'
-  | 'region';
+  | 'region'
+  | 'meeting';
 
 /** Resources that hold or reveal client data: not finding one is how the sharing rule says no. */
 const CLIENT_DATA: readonly Resource[] = ['client', 'involvement', 'consent', 'trajectory', 'referral', 'obstacle', 'activity', 'checkpoint', 'document'];

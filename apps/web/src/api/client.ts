@@ -157,6 +157,23 @@ export function problemText(error: unknown): string {
  * A file the API answers (a CSV or PDF report), fetched with the access token and handed to the
  * browser as a download; a link could not carry the token, and the token never goes into a URL.
  */
+/** Sends one file as multipart/form-data (field `file`) with the session's token; the problem, or null. */
+export async function upload(path: string, method: 'POST' | 'PUT', file: File): Promise<Problem | null> {
+  const call = () => {
+    const body = new FormData();
+    body.append('file', file);
+    return fetch(path, {
+      method,
+      body,
+      headers: { ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}), 'Accept-Language': document.documentElement.lang || 'nl' },
+    });
+  };
+  let response = await call();
+  if (response.status === 401 && (await refresh())) response = await call();
+  if (!response.ok) return (await response.json().catch(() => ({ title: response.statusText }))) as Problem;
+  return null;
+}
+
 export async function download(path: string, fallbackName: string): Promise<Problem | null> {
   const call = () =>
     fetch(path, { headers: { ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}), 'Accept-Language': document.documentElement.lang || 'nl' } });

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { INDICATOR_SECTIONS, sectionColumns, type IndicatorSection as Section } from '../../../../libs/domain/src/indicators/indicator-presentation';
 import { api, download, problemText, type Problem, type Schemas } from '../api/client';
@@ -37,10 +38,14 @@ const valueOf = (row: Row, indicator: string) => row.values.find((v) => v.indica
 export function IndicatorsPage() {
   const { t, locale, language } = useI18n();
   usePageTitle(t('indicators.title'));
-  const [view, setView] = useState<View>('organisation');
-  const [period, setPeriod] = useState<Period>('quarter');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  // a link may open a view (the steering group's "figures since the last meeting")
+  const [params] = useSearchParams();
+  const [view, setView] = useState<View>(() => ((params.get('view') ?? '') in VIEWS ? (params.get('view') as View) : 'organisation'));
+  const [period, setPeriod] = useState<Period>(() =>
+    ['month', 'quarter', 'year'].includes(params.get('period') ?? '') ? (params.get('period') as Period) : 'quarter',
+  );
+  const [from, setFrom] = useState(() => (/^\d{4}-\d{2}-\d{2}$/.test(params.get('from') ?? '') ? params.get('from')! : ''));
+  const [to, setTo] = useState(() => (/^\d{4}-\d{2}-\d{2}$/.test(params.get('to') ?? '') ? params.get('to')! : ''));
   const [problem, setProblem] = useState<Problem | null>(null);
   const { groupBy, scope } = VIEWS[view];
   const query = { groupBy, period, ...(scope ? { scope } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) } as const;

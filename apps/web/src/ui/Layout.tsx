@@ -54,6 +54,8 @@ export function Layout() {
   const notifications = useMatch('/notifications');
   const indicators = useMatch('/indicators');
   const readsFigures = me.roles.includes('ANALYST') || me.roles.includes('TEAM_LEAD');
+  const steering = useMatch('/steering/*');
+  const steers = readsFigures || me.roles.includes('ORG_ADMIN');
   // the number of unread notifications, asked again every minute while the workspace is open
   const unread = useQuery({
     queryKey: ['notifications', 'unread'],
@@ -107,6 +109,7 @@ export function Layout() {
             {caseworker && <NavLink component={RouterLink} to="/clients" label={t('nav.clients')} active={Boolean(clients)} />}
             {caseworker && <NavLink component={RouterLink} to="/handovers" label={t('nav.handovers')} active={Boolean(handovers)} />}
             {readsFigures && <NavLink component={RouterLink} to="/indicators" label={t('nav.indicators')} active={Boolean(indicators)} />}
+            {steers && <NavLink component={RouterLink} to="/steering" label={t('nav.steering')} active={Boolean(steering)} />}
             <NavLink component={RouterLink} to="/notifications" label={t('nav.notifications', { count: unread.data ?? 0 })} active={Boolean(notifications)} />
             {me.roles.includes('PRIVACY_OFFICER') && (
               <NavLink component={RouterLink} to="/privacy" end label={t('nav.privacy')} active={Boolean(privacy) && !auditPage} />

@@ -306,4 +306,7 @@ export const en: Record<string, string> = {
   'indicators.pdf.type.INTEGRATED_PATHWAY': 'Integrated pathway',
   'indicators.pdf.type.COMBINED_PATHWAY': 'Combined pathway',
   'indicators.pdf.type.LINEAR_PATHWAY': 'Linear pathway',
+  'meeting-not-found': 'This meeting does not exist or has no minutes.',
+  'field.not-in-future': 'must not be after today ({today})',
+  'field.year-range': 'must be a year between {min} and {max}',
 };

@@ -320,4 +320,7 @@ export const fr: Record<string, string> = {
   'indicators.pdf.type.INTEGRATED_PATHWAY': 'Trajet intégré',
   'indicators.pdf.type.COMBINED_PATHWAY': 'Trajet combiné',
   'indicators.pdf.type.LINEAR_PATHWAY': 'Trajet linéaire',
+  'meeting-not-found': 'Cette réunion n’existe pas ou n’a pas de procès-verbal.',
+  'field.not-in-future': 'ne peut pas être après aujourd’hui ({today})',
+  'field.year-range': 'doit être une année entre {min} et {max}',
 };

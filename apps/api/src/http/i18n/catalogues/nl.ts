@@ -312,4 +312,7 @@ export const nl: Record<string, string> = {
   'indicators.pdf.type.INTEGRATED_PATHWAY': 'Geïntegreerd traject',
   'indicators.pdf.type.COMBINED_PATHWAY': 'Gecombineerd traject',
   'indicators.pdf.type.LINEAR_PATHWAY': 'Lineair traject',
+  'meeting-not-found': 'Deze vergadering bestaat niet of heeft geen verslag.',
+  'field.not-in-future': 'mag niet na vandaag ({today}) liggen',
+  'field.year-range': 'moet een jaar zijn tussen {min} en {max}',
 };
