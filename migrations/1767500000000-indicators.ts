@@ -13,9 +13,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   platform admin.
  * - `indicator_cell`: the maintained aggregates. One row per period (month, quarter, year), scope
  *   (organisation, municipality, region), trajectory type ('' for all) and measure: a count of records
- *   and of distinct persons, or a duration's median and 90th percentile; for a region or municipality,
- *   whether one organisation in it holds all but 1 to 4 persons of it (`dominated`: that organisation
- *   could subtract its own figure and find the others'). Only the refresh job writes it.
+ *   and of distinct persons, or a duration's median and 90th percentile; and whether the small-cell
+ *   rule withholds it (decided by the refresh for an organisation's own cells, and for a region's with
+ *   its municipalities, the same for every reader). Only the refresh job writes it.
  * - `indicator_dirty`: the months whose figures changed since the last refresh, marked by triggers in
  *   the transaction of the change; the refresh recomputes the month, its quarter and its year.
  * - `steering_meeting` and `action_plan`: an agreement's steering group meets (twice a year, the
@@ -35,6 +35,7 @@ export class Indicators1767500000000 implements MigrationInterface {
     await q.query(`ALTER TABLE referral ADD COLUMN settled_at timestamptz`);
     await q.query(`UPDATE referral SET settled_at = updated_at WHERE status IN ('ACCEPTED','DECLINED','WITHDRAWN','EXPIRED','COMPLETED')`);
     await q.query(`CREATE INDEX referral_sent_at_idx ON referral (sent_at) WHERE sent_at IS NOT NULL`);
+    await q.query(`CREATE INDEX referral_trajectory_idx ON referral (trajectory_id) WHERE trajectory_id IS NOT NULL`);
     await q.query(`CREATE INDEX trajectory_started_at_idx ON trajectory (started_at) WHERE started_at IS NOT NULL`);
     await q.query(`CREATE INDEX trajectory_closed_at_idx ON trajectory (closed_at) WHERE closed_at IS NOT NULL`);
     await q.query(`CREATE INDEX trajectory_checkpoint_due_on_idx ON trajectory_checkpoint (due_on)`);
@@ -77,7 +78,7 @@ export class Indicators1767500000000 implements MigrationInterface {
         persons bigint NOT NULL,
         median numeric,
         p90 numeric,
-        dominated boolean NOT NULL DEFAULT false,
+        withheld boolean,
         PRIMARY KEY (period, scope, scope_key, period_start, trajectory_type, measure, part)
       )`);
     await q.query(`
@@ -151,12 +152,13 @@ export class Indicators1767500000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER referral_settle ON referral`);
     await q.query(`DROP FUNCTION indicator_mark()`);
     await q.query(`DROP FUNCTION referral_settle()`);
-    for (const fn of ['indicator_compute(text, date)', 'indicator_refresh(integer, integer)', 'indicator_region_of(uuid)', 'indicator_mark_all()', 'indicator_agreements(date[])', 'casework_agreement_party(uuid)']) {
+    for (const fn of ['indicator_compute(text, date)', 'indicator_recompute(integer)', 'indicator_region_of(uuid)', 'indicator_mark_all()', 'indicator_agreements(date[])', 'casework_agreement_party(uuid)']) {
       await q.query(`DROP FUNCTION IF EXISTS ${fn}`);
     }
     await q.query(`DROP TABLE action_plan, steering_meeting, indicator_refresh, indicator_dirty, indicator_cell, region_organisation, region_municipality, region`);
     for (const index of [
       'referral_sent_at_idx',
+      'referral_trajectory_idx',
       'trajectory_started_at_idx',
       'trajectory_closed_at_idx',
       'trajectory_checkpoint_due_on_idx',

@@ -161,9 +161,12 @@ AS $function$
           UNION ALL
           SELECT c.organisation_id, NULL, 'consents.revoked', '', c.person_id, NULL
             FROM consent c, bounds b WHERE c.revoked_at >= b.t0 AND c.revoked_at < b.t1
+        ), place AS (
+          -- each organisation's municipality and region (the region it is listed in, else its municipality's)
+          SELECT o.id, o.nis_code::text AS nis_code, COALESCE(ro.region_id, rm.region_id)::text AS region_id
+            FROM organisation o LEFT JOIN region_organisation ro ON ro.organisation_id = o.id LEFT JOIN region_municipality rm ON rm.nis_code = o.nis_code
         ), placed AS (
-          SELECT f.*, o.nis_code::text AS nis_code, indicator_region_of(o.id)::text AS region_id
-            FROM fact f JOIN organisation o ON o.id = f.org
+          SELECT f.*, p.nis_code, p.region_id FROM fact f JOIN place p ON p.id = f.org
         )
         SELECT CASE WHEN grouping(org) = 0 THEN 'ORGANISATION' WHEN grouping(nis_code) = 0 THEN 'MUNICIPALITY' ELSE 'REGION' END,
                CASE WHEN grouping(org) = 0 THEN org::text WHEN grouping(nis_code) = 0 THEN nis_code ELSE region_id END,
@@ -181,19 +184,18 @@ REVOKE ALL ON FUNCTION indicator_compute(text, date) FROM PUBLIC;
 
 -- Recomputes the periods of up to p_months marked months (each month, its quarter and its year), after
 -- marking the months whose figures changed by the passing of days since the last refresh (signals whose
--- review date passed, checkpoints that fell due). One transaction: a failure leaves the marks. Answers the
--- number of periods recomputed. Runs as the owner (the background job, or the tests).
--- A region's or municipality's cell is marked dominated when one organisation in it counts all but 1 to
--- (p_threshold - 1) of its records (or persons): that organisation could subtract its own figure from it.
-CREATE OR REPLACE FUNCTION indicator_refresh(p_months integer, p_threshold integer)
- RETURNS integer
+-- review date passed, checkpoints that fell due), and answers them: the caller (IndicatorRepository.refresh)
+-- then decides in the same transaction which cells the small-cell rule withholds. A failure leaves the
+-- marks. Runs as the owner (the background job, or the tests).
+CREATE OR REPLACE FUNCTION indicator_recompute(p_months integer)
+ RETURNS TABLE(period text, period_start date)
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
+      #variable_conflict use_column
       DECLARE
         v_today date := (now() AT TIME ZONE 'Europe/Brussels')::date;
         v_since date;
-        v_count integer := 0;
         v_period record;
       BEGIN
         SELECT (refreshed_at AT TIME ZONE 'Europe/Brussels')::date INTO v_since FROM indicator_refresh FOR UPDATE;
@@ -215,19 +217,14 @@ AS $function$
           DELETE FROM indicator_cell c WHERE c.period = v_period.period AND c.period_start = v_period.start;
           INSERT INTO indicator_cell (period, period_start, scope, scope_key, trajectory_type, measure, part, n, persons, median, p90)
           SELECT v_period.period, v_period.start, f.* FROM indicator_compute(v_period.period, v_period.start) f;
-          UPDATE indicator_cell r SET dominated = true
-           WHERE r.period = v_period.period AND r.period_start = v_period.start AND r.scope IN ('REGION', 'MUNICIPALITY')
-             AND EXISTS (SELECT 1 FROM indicator_cell o JOIN organisation org ON org.id::text = o.scope_key
-                          WHERE o.period = r.period AND o.period_start = r.period_start AND o.scope = 'ORGANISATION'
-                            AND o.trajectory_type = r.trajectory_type AND o.measure = r.measure AND o.part = r.part
-                            AND CASE r.scope WHEN 'REGION' THEN indicator_region_of(org.id)::text ELSE org.nis_code::text END = r.scope_key
-                            AND r.n > o.n AND r.persons - o.persons < p_threshold);
-          v_count := v_count + 1;
+          period := v_period.period;
+          period_start := v_period.start;
+          RETURN NEXT;
         END LOOP;
         UPDATE indicator_refresh SET refreshed_at = now();
-        RETURN v_count;
+        RETURN;
       END $function$;
-REVOKE ALL ON FUNCTION indicator_refresh(integer, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION indicator_recompute(integer) FROM PUBLIC;
 
 -- Regions change which organisations a region's figures count: every month with figures is recomputed.
 CREATE OR REPLACE FUNCTION indicator_mark_all()
@@ -256,8 +253,9 @@ AS $function$
         WITH me AS (
           SELECT o.id, indicator_region_of(o.id) AS region_id FROM organisation o WHERE o.id = app_current_organisation()
         ), party AS (
-          SELECT p.agreement_id, o.id AS org, o.nis_code::text AS nis_code, indicator_region_of(o.id) AS region_id
+          SELECT p.agreement_id, o.id AS org, o.nis_code::text AS nis_code, COALESCE(ro.region_id, rm.region_id) AS region_id
             FROM agreement_party p JOIN organisation o ON o.id = p.organisation_id
+            LEFT JOIN region_organisation ro ON ro.organisation_id = o.id LEFT JOIN region_municipality rm ON rm.nis_code = o.nis_code
         ), placed AS (
           SELECT DISTINCT s.scope, s.scope_key, party.agreement_id
             FROM party, me,

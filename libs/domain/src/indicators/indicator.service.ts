@@ -14,7 +14,6 @@ import {
   TYPES,
 } from './indicator-catalogue.js';
 import { type IndicatorCellRow, type IndicatorPlace, IndicatorRepository } from './indicator.repository.js';
-import { type Cell, type CellSum, suppressedCells } from './suppression.js';
 
 /** How many periods one answer covers at most. */
 export const INDICATOR_MAX_PERIODS = 36;
@@ -112,17 +111,23 @@ export class IndicatorService {
     if (starts.length > INDICATOR_MAX_PERIODS) throw new InvalidInput([{ field: 'from', code: 'indicator-periods', params: { max: INDICATOR_MAX_PERIODS } }]);
 
     return this.transaction.run(ctx, async (tx) => {
-      const place = await this.repository.place(tx, ctx.organisationId);
-      // the organisation's own figures, or the region's with its municipalities: two sets suppressed apart
-      const shared = query.groupBy === 'region' || query.groupBy === 'municipality' || (query.groupBy === 'type' && query.scope === 'region');
+      const place = await this.repository.place(tx, ctx.organisationId, query.groupBy === 'municipality');
+      // only the rows asked for: the small-cell rule was applied by the refresh, to each set as a whole
+      const requested = requestedRows(place, query);
+      const typed = query.groupBy === 'type';
       const cells = await this.repository.cells(
         tx,
         query.period,
         starts,
-        shared ? { region: place.region?.id, municipalities: place.municipalities.map((m) => m.nisCode) } : { organisation: place.organisation.id },
+        {
+          organisation: requested.find((r) => r.row.scope === 'ORGANISATION')?.row.key,
+          region: requested.find((r) => r.row.scope === 'REGION')?.row.key,
+          municipalities: requested.filter((r) => r.row.scope === 'MUNICIPALITY').map((r) => r.row.key),
+        },
+        typed,
       );
       const agreementDays = starts.map((s) => (lastDayOf(query.period, s) < today ? lastDayOf(query.period, s) : today));
-      const agreements = await this.repository.agreements(tx, [...new Set(agreementDays)]);
+      const agreements = typed ? [] : await this.repository.agreements(tx, [...new Set(agreementDays)]);
       const refreshedAt = await this.repository.refreshedAt(tx);
       tx.audit({
         action: 'indicator.read',
@@ -133,12 +138,20 @@ export class IndicatorService {
       });
 
       const rows: IndicatorRow[] = [];
+      // the cells of each answered row, by their indicator
+      const byRow = new Map<string, Map<string, IndicatorCellRow>>();
+      for (const c of cells) {
+        const rowKey = `${c.periodStart}|${c.scope}|${c.scopeKey}|${c.trajectoryType}`;
+        let row = byRow.get(rowKey);
+        if (!row) byRow.set(rowKey, (row = new Map()));
+        row.set(cellKey(c.measure, c.part), c);
+      }
       starts.forEach((start, i) => {
-        const periodCells = cells.filter((c) => c.periodStart === start);
-        const answer = periodAnswer(place, periodCells, shared);
         const day = agreementDays[i]!;
         const agreementOf = (row: Row) => agreements.find((a) => a.day === day && a.scope === row.scope && a.scopeKey === row.key);
-        for (const { row, type } of requestedRows(place, query)) {
+        for (const { row, type } of requested) {
+          const stored = byRow.get(`${start}|${row.scope}|${row.key}|${type}`);
+          const cell = (key: string) => stored?.get(key);
           rows.push({
             periodStart: start,
             periodEnd: lastDayOf(query.period, start),
@@ -146,7 +159,7 @@ export class IndicatorService {
             key: row.key,
             name: row.name,
             type: type === '' ? null : type,
-            values: answer.values(row, type, agreementOf(row)),
+            values: rowValues(cell, type !== '', agreementOf(row)),
           });
         }
       });
@@ -181,96 +194,60 @@ function requestedRows(place: IndicatorPlace, query: IndicatorQuery): Array<{ ro
   }
 }
 
-const COUNT_MEASURES = MEASURES.filter((m) => !m.duration);
-const id = (scope: IndicatorScope, key: string, type: string, cell: string) => `${scope}|${key}|${type}|${cell}`;
-
 /**
- * Everything the reader can see of one period of one of two sets, with the small-cell rule applied. The
- * sets are suppressed apart (`shared`): the organisation's own (only its staff see them), and the
- * region's with its municipalities (the same for every organisation of the region, so two partners
- * comparing their dashboards cannot subtract one from the other). What links the two, an organisation
- * subtracting its own figure from its region's or municipality's, is the `dominated` mark of the refresh.
+ * The values of one row: counts as stored (zero when no cell is stored, null when withheld), medians
+ * and 90th percentiles, shares computed from their counts (withheld when any of them is), and the
+ * agreements counted live.
  */
-function periodAnswer(place: IndicatorPlace, rows: IndicatorCellRow[], shared: boolean) {
-  const stored = new Map(rows.map((r) => [id(r.scope, r.scopeKey, r.trajectoryType, cellKey(r.measure, r.part)), r]));
-  const cells = new Map<string, Cell>();
-  const sums: CellSum[] = [];
-  const own: Row = { scope: 'ORGANISATION', key: place.organisation.id, name: '' };
-  const region: Row | null = shared && place.region ? { scope: 'REGION', key: place.region.id, name: '' } : null;
-  const municipalities: Row[] = shared ? place.municipalities.map((m) => ({ scope: 'MUNICIPALITY', key: m.nisCode, name: '' })) : [];
-  const countKeys = (typed: boolean) =>
-    COUNT_MEASURES.filter((m) => !typed || m.typed).flatMap((m) => [cellKey(m.measure, ''), ...m.parts.map((p) => cellKey(m.measure, p))]);
-  const get = (row: Row, type: string, key: string) => stored.get(id(row.scope, row.key, type, key)) ?? { n: 0, persons: 0, dominated: false };
-
-  for (const row of shared ? [...(region ? [region] : []), ...municipalities] : [own]) {
-    for (const type of ['', ...TYPES]) {
-      for (const key of countKeys(type !== '')) {
-        const c = get(row, type, key);
-        cells.set(id(row.scope, row.key, type, key), { n: c.n, persons: c.persons, shown: true, secret: c.dominated });
+function rowValues(
+  cell: (key: string) => IndicatorCellRow | undefined,
+  typed: boolean,
+  agreements: { active: number; ending: number } | undefined,
+): IndicatorValue[] {
+  const withheld = (key: string) => Boolean(cell(key)?.withheld);
+  return (typed ? TYPED_ANSWERS : ANSWERS).map((answer): IndicatorValue => {
+    switch (answer.kind) {
+      case 'count': {
+        const c = cell(answer.key);
+        return { indicator: answer.key, value: c?.withheld ? null : (c?.n ?? 0), suppressed: Boolean(c?.withheld) };
       }
-      for (const m of COUNT_MEASURES) {
-        if ((type === '' || m.typed) && m.parts.length > 0) {
-          sums.push({ left: [id(row.scope, row.key, type, m.measure)], right: m.parts.map((p) => id(row.scope, row.key, type, cellKey(m.measure, p))) });
-        }
+      case 'duration': {
+        const c = cell(answer.measure);
+        return { indicator: answer.key, value: !c || c.withheld ? null : answer.stat === 'median' ? c.median : c.p90, suppressed: Boolean(c?.withheld) };
       }
+      case 'share': {
+        const hidden = answer.numerator.some(withheld) || answer.denominator.some(withheld);
+        const sum = (keys: string[]) => keys.reduce((total, k) => total + (cell(k)?.n ?? 0), 0);
+        const denominator = sum(answer.denominator);
+        return {
+          indicator: answer.key,
+          value: hidden || denominator === 0 ? null : Math.round((sum(answer.numerator) / denominator) * 1000) / 1000,
+          suppressed: hidden,
+        };
+      }
+      case 'agreements':
+        return { indicator: answer.key, value: answer.key === 'agreements.active' ? (agreements?.active ?? 0) : (agreements?.ending ?? 0), suppressed: false };
     }
-    for (const [left, right] of CROSS_SUMS) {
-      sums.push({ left: left.map((k) => id(row.scope, row.key, '', k)), right: right.map((k) => id(row.scope, row.key, '', k)) });
-    }
-    // all types = the sum of the types
-    for (const key of countKeys(true)) sums.push({ left: [id(row.scope, row.key, '', key)], right: TYPES.map((t) => id(row.scope, row.key, t, key)) });
-  }
-
-  // the region = its municipalities + its regional partners (a hidden cell: what the region holds besides its municipalities)
-  if (region) {
-    for (const type of ['', ...TYPES]) {
-      for (const key of countKeys(type !== '')) {
-        const r = get(region, type, key);
-        const inMunicipalities = municipalities.map((m) => get(m, type, key));
-        const n = r.n - inMunicipalities.reduce((t, c) => t + c.n, 0);
-        const persons = r.persons - inMunicipalities.reduce((t, c) => t + c.persons, 0);
-        const partners = id('REGION', region.key, type, `${key}#partners`);
-        cells.set(partners, { n, persons: n > 0 ? Math.max(1, persons) : 0, shown: false });
-        sums.push({ left: [id(region.scope, region.key, type, key)], right: [...municipalities.map((m) => id(m.scope, m.key, type, key)), partners] });
-      }
-    }
-  }
-
-  const suppressed = suppressedCells(cells, sums);
-
-  return {
-    values(row: Row, type: string, agreements: { active: number; ending: number } | undefined): IndicatorValue[] {
-      const count = (key: string): IndicatorValue => {
-        const cellId = id(row.scope, row.key, type, key);
-        const hidden = suppressed.has(cellId);
-        return { indicator: key, value: hidden ? null : (cells.get(cellId)?.n ?? 0), suppressed: hidden };
-      };
-      const values: IndicatorValue[] = [];
-      for (const key of indicatorKeys(type !== '')) {
-        const [measure, stat] = [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)];
-        const duration = MEASURES.find((m) => m.duration && m.measure === measure);
-        const share = SHARES.find((s) => s.key === key);
-        if (duration) {
-          const c = stored.get(id(row.scope, row.key, type, measure));
-          const hidden = !!c && (c.persons < SMALL_CELL_THRESHOLD || c.dominated);
-          values.push({ indicator: key, value: hidden || !c ? null : stat === 'median' ? c.median : c.p90, suppressed: hidden });
-        } else if (share) {
-          const parts = [...share.numerator, ...share.denominator].map(count);
-          const hidden = parts.some((p) => p.suppressed);
-          const sum = (keys: string[]) => keys.reduce((t, k) => t + (cells.get(id(row.scope, row.key, type, k))?.n ?? 0), 0);
-          const denominator = sum(share.denominator);
-          values.push({
-            indicator: key,
-            value: hidden || denominator === 0 ? null : Math.round((sum(share.numerator) / denominator) * 1000) / 1000,
-            suppressed: hidden,
-          });
-        } else if ((AGREEMENT_INDICATORS as readonly string[]).includes(key)) {
-          values.push({ indicator: key, value: key === 'agreements.active' ? (agreements?.active ?? 0) : (agreements?.ending ?? 0), suppressed: false });
-        } else {
-          values.push(count(key));
-        }
-      }
-      return values;
-    },
-  };
+  });
 }
+
+type Answer =
+  | { kind: 'count' | 'agreements'; key: string }
+  | { kind: 'duration'; key: string; measure: string; stat: string }
+  | { kind: 'share'; key: string; numerator: string[]; denominator: string[] };
+
+/** How each indicator of a row is answered, worked out once. */
+function answersOf(typed: boolean): Answer[] {
+  return indicatorKeys(typed).map((key): Answer => {
+    const [measure, stat] = [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)];
+    const share = SHARES.find((x) => x.key === key);
+    if (DURATIONS.has(measure)) return { kind: 'duration', key, measure, stat };
+    if (share) return { kind: 'share', key, numerator: share.numerator, denominator: share.denominator };
+    if ((AGREEMENT_INDICATORS as readonly string[]).includes(key)) return { kind: 'agreements', key };
+    return { kind: 'count', key };
+  });
+}
+
+const DURATIONS = new Set(MEASURES.filter((m) => m.duration).map((m) => m.measure));
+const ANSWERS = answersOf(false);
+const TYPED_ANSWERS = answersOf(true);

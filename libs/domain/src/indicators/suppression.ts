@@ -11,60 +11,88 @@ import { SMALL_CELL_THRESHOLD } from './indicator-catalogue.js';
  *   is made secret too (secondary suppression), until no sum gives a secret away.
  * - A *hidden* cell is never answered but takes part in the sums ("the region's partners without a
  *   municipality"): it is secret when small, and unknown to the reader either way.
+ *
+ * Cells are numbered 0..size-1 (a region's dashboard has some 10,000 per period, so no strings): `n`
+ * records counted (what a reader could add and subtract), `persons` distinct persons among them (a
+ * lower bound for a hidden cell), `shown` answered to the reader, `marked` secret whatever its size.
  */
-export interface Cell {
-  /** records counted (what a reader could add and subtract) */
-  n: number;
-  /** distinct persons among them (a lower bound for a hidden cell) */
-  persons: number;
-  /** answered to the reader (false: a hidden cell, only part of the sums) */
-  shown: boolean;
-  /** secret whatever its size */
-  secret?: boolean;
+export interface Cells {
+  n: Float64Array;
+  persons: Float64Array;
+  shown: Uint8Array;
+  marked: Uint8Array;
 }
 
-/** The cells of `left` add up to the cells of `right`. */
+export const newCells = (size: number): Cells => ({
+  n: new Float64Array(size),
+  persons: new Float64Array(size),
+  shown: new Uint8Array(size),
+  marked: new Uint8Array(size),
+});
+
+/** The cells of `left` add up to the cells of `right` (a cell is on one side of a sum). */
 export interface CellSum {
-  left: string[];
-  right: string[];
+  left: number[];
+  right: number[];
 }
 
-const small = (c: Cell): boolean => c.persons > 0 && c.persons < SMALL_CELL_THRESHOLD;
-
-/** The shown cells to suppress: the small ones, and what would give them away. */
-export function suppressedCells(cells: ReadonlyMap<string, Cell>, sums: readonly CellSum[]): Set<string> {
-  const cell = (id: string): Cell => cells.get(id) ?? { n: 0, persons: 0, shown: false };
-  const secret = new Set<string>();
-  for (const [id, c] of cells) if (small(c) || (c.secret && c.n > 0)) secret.add(id);
-
+/** For each cell, whether it is withheld (1): the small ones, and what would give them away; shown cells only. */
+export function suppressedCells(cells: Cells, sums: readonly CellSum[]): Uint8Array {
+  const size = cells.n.length;
+  const secret = new Uint8Array(size);
+  for (let c = 0; c < size; c++) {
+    const persons = cells.persons[c]!;
+    if ((persons > 0 && persons < SMALL_CELL_THRESHOLD) || (cells.marked[c] && cells.n[c]! > 0)) secret[c] = 1;
+  }
   // the sums a cell takes part in, so a newly secret cell re-examines only those
-  const sumsOf = new Map<string, number[]>();
+  const sumsOf = new Map<number, number[]>();
   sums.forEach((sum, i) => {
-    for (const id of [...sum.left, ...sum.right]) sumsOf.set(id, [...(sumsOf.get(id) ?? []), i]);
+    for (const side of [sum.left, sum.right]) {
+      for (const c of side) {
+        const of = sumsOf.get(c);
+        if (of) of.push(i);
+        else sumsOf.set(c, [i]);
+      }
+    }
   });
   const queue = sums.map((_, i) => i);
-  const queued = new Set(queue);
-  while (queue.length > 0) {
-    const i = queue.shift()!;
-    queued.delete(i);
+  const queued = new Uint8Array(sums.length).fill(1);
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head]!;
+    queued[i] = 0;
     const sum = sums[i]!;
-    const members = [...new Set([...sum.left, ...sum.right])];
-    const unknown = members.filter((id) => secret.has(id) || !cell(id).shown);
-    if (!unknown.some((id) => secret.has(id))) continue;
-    const unknownTotal = unknown.reduce((total, id) => total + cell(id).n, 0);
-    const givesAway = (unknown.length === 1 && unknownTotal !== 0) || (unknownTotal > 0 && unknownTotal < SMALL_CELL_THRESHOLD);
-    if (!givesAway) continue;
-    const candidate = members
-      .filter((id) => !secret.has(id) && cell(id).shown && cell(id).n > 0)
-      .sort((a, b) => cell(a).n - cell(b).n || Number(sum.left.includes(a)) - Number(sum.left.includes(b)) || a.localeCompare(b))[0];
-    if (candidate === undefined) continue; // every other cell of the sum is zero: nothing is given away by it
-    secret.add(candidate);
+    let unknownCount = 0;
+    let unknownTotal = 0;
+    let anySecret = false;
+    let candidate = -1;
+    let candidateLeft = true;
+    for (const side of [sum.left, sum.right]) {
+      for (const c of side) {
+        if (secret[c] || !cells.shown[c]) {
+          unknownCount++;
+          unknownTotal += cells.n[c]!;
+          if (secret[c]) anySecret = true;
+        } else if (cells.n[c]! > 0) {
+          // the smallest visible cell, a part before a total
+          const left = side === sum.left;
+          if (candidate < 0 || cells.n[c]! < cells.n[candidate]! || (cells.n[c] === cells.n[candidate] && candidateLeft && !left)) {
+            candidate = c;
+            candidateLeft = left;
+          }
+        }
+      }
+    }
+    if (!anySecret) continue;
+    const givesAway = (unknownCount === 1 && unknownTotal !== 0) || (unknownTotal > 0 && unknownTotal < SMALL_CELL_THRESHOLD);
+    if (!givesAway || candidate < 0) continue; // every other cell of the sum is zero: nothing is given away by it
+    secret[candidate] = 1;
     for (const j of [i, ...(sumsOf.get(candidate) ?? [])]) {
-      if (!queued.has(j)) {
-        queued.add(j);
+      if (!queued[j]) {
+        queued[j] = 1;
         queue.push(j);
       }
     }
   }
-  return new Set([...secret].filter((id) => cell(id).shown));
+  for (let c = 0; c < size; c++) if (!cells.shown[c]) secret[c] = 0;
+  return secret;
 }
