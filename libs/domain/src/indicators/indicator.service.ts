@@ -3,14 +3,12 @@ import { Injectable } from '@nestjs/common';
 import {
   AGREEMENT_INDICATORS,
   cellKey,
-  CROSS_SUMS,
   type IndicatorGrouping,
   type IndicatorPeriod,
   type IndicatorScope,
   indicatorKeys,
   MEASURES,
   SHARES,
-  SMALL_CELL_THRESHOLD,
   TYPES,
 } from './indicator-catalogue.js';
 import { type IndicatorCellRow, type IndicatorPlace, IndicatorRepository } from './indicator.repository.js';
@@ -92,8 +90,9 @@ interface Row {
 /**
  * The cooperation's figures for a reader: its own organisation's and its region's (and the region's
  * municipalities'), per period, from the maintained aggregates. Counts of fewer than five persons, and
- * whatever would give them away, are withheld (`suppression.ts`), over everything the reader can ask
- * for one period, so two questions cannot be subtracted either. Each read is audited, with no person.
+ * whatever would give them away, are withheld: the refresh decided which (`cell-sets.ts`), for each set
+ * a reader can see as a whole, so two questions cannot be subtracted either. Each read is audited, with
+ * no person.
  */
 @Injectable()
 export class IndicatorService {
