@@ -1,6 +1,6 @@
 import { Anchor, Button, Card, Checkbox, FileInput, Group, Loader, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, download, problemText, upload, type Problem, type Schemas } from '../api/client';
 import { useOrganisationName } from '../api/hooks';
@@ -198,13 +198,17 @@ function MeetingForm({ agreementId, parties }: { agreementId: string; parties: s
   const nameOf = useOrganisationName();
   const queries = useQueryClient();
   const [attendees, setAttendees] = useState<string[]>(parties);
+  const form = useRef<HTMLFormElement>(null);
   const record = useMutation({
     mutationFn: async (body: Schemas['NewMeetingDto']) => {
       const { data, error } = await api.POST('/agreements/{id}/meetings', { params: { path: { id: agreementId } }, body });
       if (error) throw error;
       return data;
     },
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ['steering', agreementId] }),
+    onSuccess: () => {
+      form.current?.reset(); // recorded: the form is empty again, so the same meeting is not saved twice
+      void queries.invalidateQueries({ queryKey: ['steering', agreementId] });
+    },
   });
   const fieldError = (field: string) => (record.error as Problem | null)?.errors?.find((e) => e.field.startsWith(field))?.message;
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -213,7 +217,7 @@ function MeetingForm({ agreementId, parties }: { agreementId: string; parties: s
     record.mutate({ heldOn: String(form.get('heldOn') ?? ''), attendeeOrganisationIds: attendees, decisions: String(form.get('decisions') ?? '') });
   };
   return (
-    <Card withBorder component="form" onSubmit={submit} noValidate aria-label={t('steering.record')}>
+    <Card withBorder component="form" ref={form} onSubmit={submit} noValidate aria-label={t('steering.record')}>
       <Stack gap="sm">
         <Title order={3} size="h4">
           {t('steering.record')}
