@@ -18,7 +18,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  *   5 declined NO_CAPACITY after 2 days, 5 withdrawn after 1 day; all due 14 days after sending.
  *   Teststad directs 20 MEDIATION trajectories started in January: the 10 accepted handovers' 3..12 days
  *   after sending, 10 others on 20 January. In June 2025, 6 end COMPLETED/EMPLOYED and 5 STOPPED/MOVED.
- *   6-month checkpoints (July 2025): 10 working, 5 not, 5 not recorded; 12-month (January 2026): 12 and 8.
+ *   6-month checkpoints (July 2025): 10 working, 5 not, 5 not recorded; 12-month (January 2026): 12 and 8;
+ *   18-month (July 2026): 15 and 5; 24-month (January 2027): not yet due.
  *   Obstacles recorded in January: 6 MOBILITY (5 addressed), 5 LANGUAGE (none addressed).
  * - February 2025: Teststad -> VDAB, 8 handovers: 6 accepted and 2 declined (NO_CAPACITY) after 1 day;
  *   Testdorp -> VDAB, 3 accepted after 3 days.
@@ -77,6 +78,8 @@ describe('indicators', () => {
     for (const [i, trajectory] of trajectories.entries()) {
       await h.checkpoint(trajectory, 6, '2025-07-15', i < 10 ? true : i < 15 ? false : null);
       await h.checkpoint(trajectory, 12, '2026-01-15', i < 12);
+      await h.checkpoint(trajectory, 18, '2026-07-15', i < 15);
+      await h.checkpoint(trajectory, 24, '2027-01-15', null); // not yet due
       if (i < 6) await h.obstacle(trajectory, w.teststad, 'MOBILITY', '2025-01-25 10:00', i < 5);
       else if (i < 11) await h.obstacle(trajectory, w.teststad, 'LANGUAGE', '2025-01-25 10:00', false);
     }
@@ -166,7 +169,7 @@ describe('indicators', () => {
     });
   });
 
-  it('measures work at 6 and 12 months from the start, as shares of the checkpoints due', async () => {
+  it('measures work at 6, 12, 18 and 24 months from the start, as shares of the checkpoints due', async () => {
     const july = await figures(w.analyst, 'groupBy=organisation&period=month&from=2025-07-01&to=2025-07-31');
     expect(values(july.rows[0])).toMatchObject({
       'inWork.6': 20,
@@ -181,6 +184,17 @@ describe('indicators', () => {
     });
     const january2026 = await figures(w.analyst, 'groupBy=organisation&period=month&from=2026-01-01&to=2026-01-31');
     expect(values(january2026.rows[0])).toMatchObject({ 'inWork.12': 20, 'inWork.12.recordedShare': 1, 'inWork.12.workingShare': 0.6 });
+    const july2026 = await figures(w.analyst, 'groupBy=organisation&period=month&from=2026-07-01&to=2026-07-31');
+    expect(values(july2026.rows[0])).toMatchObject({
+      'inWork.18': 20,
+      'inWork.18.WORKING': 15,
+      'inWork.18.NOT_WORKING': 5,
+      'inWork.18.recordedShare': 1,
+      'inWork.18.workingShare': 0.75,
+    });
+    // the 24-month checkpoints fall due in January 2027: not counted before that day
+    const january2027 = await figures(w.analyst, 'groupBy=organisation&period=month&from=2027-01-01&to=2027-01-31');
+    expect(values(january2027.rows[0])).toMatchObject({ 'inWork.24': 0, 'inWork.24.recordedShare': null, 'inWork.24.workingShare': null });
     const june = await figures(w.analyst, 'groupBy=organisation&period=month&from=2025-06-01&to=2025-06-30');
     expect(values(june.rows[0])).toMatchObject({
       'trajectories.closed': 11,
